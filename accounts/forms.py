@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ROLE_DESCRIPTIONS, Role
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Enter a correct email address and password. Both are case-sensitive "
+            "except the email address."
+        ),
+        "inactive": _("This account has been switched off. Ask your administrator."),
+    }
+
+
+def _role_help() -> str:
+    return " ".join(f"{Role(r).label}: {d}" for r, d in ROLE_DESCRIPTIONS.items())
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("Someone without an account gets an e-mail with a link to choose a password."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,0 +1,65 @@
+"""Create the demo organisations and users. Safe to run again: it changes only what differs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Membership, Organisation, Role, User
+
+ORGANISATIONS = [
+    ("demo-health", "Ministry of Health and Care (demo)"),
+    ("demo-innovation", "National Innovation Agency (demo)"),
+]
+
+USERS = [
+    ("servant@demo.example", "Sam Servant", "demo-health", Role.EDITOR),
+    ("lead@demo.example", "Lee Lead", "demo-health", Role.LEAD),
+    ("reviewer@demo.example", "Rae Reviewer", "demo-health", Role.REVIEWER),
+    ("admin@demo.example", "Ada Admin", "demo-health", Role.ADMIN),
+    ("viewer@demo.example", "Vic Viewer", "demo-health", Role.VIEWER),
+    ("outsider@demo.example", "Otto Outsider", "demo-innovation", Role.EDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and users (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load demo data even though DEBUG is off (never on a real deployment).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off, so this looks like a real deployment: demo users with a known "
+                "password would be a security hole. Use --force if you really mean it."
+            )
+        password = settings.DEMO_PASSWORD
+        organisations = {}
+        for slug, name in ORGANISATIONS:
+            organisations[slug], _ = Organisation.objects.update_or_create(
+                slug=slug, defaults={"name": name}
+            )
+        for email, full_name, slug, role in USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=password, full_name=full_name)
+            elif not user.check_password(password):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            Membership.objects.update_or_create(
+                user=user, organisation=organisations[slug], defaults={"role": role}
+            )
+        self.stdout.write(
+            f"Demo data ready: {len(ORGANISATIONS)} organisations, {len(USERS)} users."
+        )
+        for email, _name, slug, role in USERS:
+            self.stdout.write(f"  {email:<24} {Role(role).label:<14} {slug}")

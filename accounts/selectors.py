@@ -1,0 +1,31 @@
+"""Reads for accounts. Every list starts from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership, Organisation, User
+
+
+def organisation_for(*, user: User, slug: str) -> Organisation:
+    """The organisation with this slug, if the user belongs to it; 404 otherwise, so that other
+    organisations' existence is never revealed."""
+    return get_object_or_404(Organisation.objects.visible_to(user), slug=slug)
+
+
+def organisations_with_roles(*, user: User) -> QuerySet[Membership]:
+    """The user's memberships, with their organisations, for the home page."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def members_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )

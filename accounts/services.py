@@ -1,0 +1,114 @@
+"""Writes for accounts: adding members, changing roles, removing members."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organisation, Role, User
+
+
+def _require_admin(actor: User, organisation: Organisation) -> None:
+    if not actor.has_perm("accounts.manage_members", organisation):
+        raise PermissionDenied(_("Only administrators can manage members."))
+
+
+def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
+    admins = Membership.objects.select_for_update().filter(
+        organisation=membership.organisation, role=Role.ADMIN
+    )
+    count = admins.exclude(pk=membership.pk).count()
+    return count + (1 if new_role == Role.ADMIN else 0)
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: User,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    invite_url_base: str,
+) -> Membership:
+    """Add a person to the organisation. Someone new gets an account without a password and an
+    e-mail with a link to choose one."""
+    _require_admin(actor, organisation)
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    invited = user is None
+    if user is None:
+        user = User.objects.create_user(email=email, full_name=full_name)
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(organisation)s.")
+                % {"email": email, "organisation": organisation.name}
+            }
+        )
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    if invited:
+        transaction.on_commit(lambda: _send_invitation(user, organisation, actor, invite_url_base))
+    return membership
+
+
+def _send_invitation(user: User, organisation: Organisation, actor: User, base: str) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base + reverse("accounts:password_reset_confirm", args=[uid, token])
+    body = render_to_string(
+        "accounts/email/invitation.txt",
+        {"user": user, "organisation": organisation, "actor": actor, "link": link},
+    )
+    send_mail(
+        _("You have been added to %(organisation)s in Lodestar") % {"organisation": organisation},
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    _require_admin(actor, membership.organisation)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    if (
+        membership.role == Role.ADMIN
+        and role != Role.ADMIN
+        and (_admins_left_after(membership, new_role=role) == 0)
+    ):
+        raise ValidationError(
+            {
+                "role": _(
+                    "%(organisation)s needs at least one administrator. "
+                    "Make someone else an administrator first."
+                )
+                % {"organisation": membership.organisation.name}
+            }
+        )
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    _require_admin(actor, membership.organisation)
+    if membership.role == Role.ADMIN and _admins_left_after(membership, new_role=None) == 0:
+        raise ValidationError(
+            _(
+                "%(organisation)s needs at least one administrator. "
+                "Make someone else an administrator first."
+            )
+            % {"organisation": membership.organisation.name}
+        )
+    membership.delete()

@@ -1,0 +1,27 @@
+"""Settings for the test suite: real PostgreSQL, real Redis, real Celery workers.
+
+Tests never share Redis with a running `make run`: they use TEST_REDIS_URL (CI points it at a
+spare database of the machine's Redis) or their own embedded Redis under .data/redis-test.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "lodestar-tests-only-not-a-secret-0123456789abcdef")
+os.environ.setdefault("DEBUG", "0")
+
+from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR, DATABASES, env_str
+
+TEST_REDIS_SOCKET = BASE_DIR / ".data" / "redis-test" / "redis.sock"
+REDIS_URL = env_str("TEST_REDIS_URL") or f"redis+socket://{TEST_REDIS_SOCKET}"
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+
+# A Celery worker started by the tests runs against the test database it is told about.
+if os.environ.get("LODESTAR_WORKER_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["LODESTAR_WORKER_DATABASE_NAME"]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

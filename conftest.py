@@ -1,0 +1,138 @@
+"""Fixtures shared by every test: organisations and people in each role, the real Redis and a
+real Celery worker, and Playwright on Debian's Chromium."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; pytest-django's database set-up
+# would otherwise trip Django's async-safety check.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_people = itertools.count(1)
+BASE_DIR = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("LODESTAR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server() -> Iterator[str]:
+    """The tests' own Redis: TEST_REDIS_URL, or an embedded one started here and stopped after."""
+    from django.conf import settings
+
+    from config import embedded
+
+    process = None
+    if settings.REDIS_URL.startswith("redis+socket://"):
+        process = embedded.start_redis(Path(settings.REDIS_URL.removeprefix("redis+socket://")))
+    yield settings.REDIS_URL
+    embedded.stop(process)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker, redis_server: str) -> Iterator[str]:
+    """A real Celery worker process on the test database and the tests' Redis."""
+    from django.db import connection
+
+    from config.celery import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "LODESTAR_WORKER_DATABASE_NAME": connection.settings_dict["NAME"],
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+    }
+    hostname = f"test-worker-{os.getpid()}@%h"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "default,pdf",
+            "-P",
+            "prefork",
+            "-c",
+            "1",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            hostname,
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        cwd=BASE_DIR,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            pytest.fail(f"the Celery worker exited with status {worker.returncode}")
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        worker.kill()
+        pytest.fail("the Celery worker did not answer a ping within 30 s")
+    yield hostname
+    worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.fixture
+def organisation(db):
+    from accounts.tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Ministry of Health and Care", slug="health")
+
+
+@pytest.fixture
+def other_organisation(db):
+    from accounts.tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Ministry of Transport", slug="transport")
+
+
+@pytest.fixture
+def member(organisation) -> Callable:
+    """member("editor") → a user with that role in `organisation`."""
+    from accounts.tests.factories import MembershipFactory, UserFactory
+
+    def make(role: str, org=None, **user_fields):
+        user = UserFactory(email=f"{role}-{next(_people)}@example.gov", **user_fields)
+        MembershipFactory(user=user, organisation=org or organisation, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def outsider(other_organisation, member):
+    """An administrator of another organisation: the most powerful stranger there is."""
+    return member("admin", org=other_organisation)

@@ -17,6 +17,9 @@ REDIS_URL = env_str("TEST_REDIS_URL") or f"redis+socket://{TEST_REDIS_SOCKET}"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 
+# Two suites on one machine (a developer and a helper) each name their own test database.
+DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_lodestar")}
+
 # A Celery worker started by the tests runs against the test database it is told about.
 if os.environ.get("LODESTAR_WORKER_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["LODESTAR_WORKER_DATABASE_NAME"]

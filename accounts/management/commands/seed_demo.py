@@ -8,20 +8,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import demo
 from accounts.models import Membership, Organisation, Role, User
 
 ORGANISATIONS = [
-    ("demo-health", "Ministry of Health and Care (demo)"),
-    ("demo-innovation", "National Innovation Agency (demo)"),
+    ("demo-unit", "Government Mission Unit (demo)"),
+    ("demo-other", "Ministry of Elsewhere (demo)"),
 ]
 
 USERS = [
-    ("servant@demo.example", "Sam Servant", "demo-health", Role.EDITOR),
-    ("lead@demo.example", "Lee Lead", "demo-health", Role.LEAD),
-    ("reviewer@demo.example", "Rae Reviewer", "demo-health", Role.REVIEWER),
-    ("admin@demo.example", "Ada Admin", "demo-health", Role.ADMIN),
-    ("viewer@demo.example", "Vic Viewer", "demo-health", Role.VIEWER),
-    ("outsider@demo.example", "Otto Outsider", "demo-innovation", Role.EDITOR),
+    ("servant@demo.example", "Sam Servant", "demo-unit", Role.EDITOR),
+    ("lead@demo.example", "Lee Lead", "demo-unit", Role.LEAD),
+    ("reviewer@demo.example", "Rae Reviewer", "demo-unit", Role.REVIEWER),
+    ("admin@demo.example", "Ada Admin", "demo-unit", Role.ADMIN),
+    ("viewer@demo.example", "Vic Viewer", "demo-unit", Role.VIEWER),
+    ("outsider@demo.example", "Otto Outsider", "demo-other", Role.EDITOR),
 ]
 
 
@@ -61,5 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data ready: {len(ORGANISATIONS)} organisations, {len(USERS)} users."
         )
+        for loader in demo.loaders():
+            self.stdout.write(f"  {loader(organisations)}")
         for email, _name, slug, role in USERS:
             self.stdout.write(f"  {email:<24} {Role(role).label:<14} {slug}")

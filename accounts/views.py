@@ -6,10 +6,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import services
@@ -89,11 +88,13 @@ def members(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-@require_POST
 @vary_on_headers("HX-Request")
 def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+    # Scope first: another organisation's members answer 404 whatever the method.
     organisation = organisation_for(user=request.user, slug=org_slug)
     membership = get_object_or_404(members_of(organisation=organisation), pk=membership_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm("accounts.manage_members", organisation):
         raise PermissionDenied
     form = MemberRoleForm(request.POST)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.widgets import Input
 
 _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
@@ -15,7 +16,7 @@ _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.Textarea, "govuk-textarea"),
     (forms.Select, "govuk-select"),
     (forms.ClearableFileInput, "govuk-file-upload"),
-    (forms.Input, "govuk-input"),
+    (Input, "govuk-input"),
 ]
 
 

@@ -1,0 +1,57 @@
+"""Another organisation's objects answer 404 — to every method, on every scoped URL."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership
+from tests.urls_scoped import organisation_scoped_urls
+
+
+def _kwargs_for(params, organisation):
+    """Real identifiers from the first organisation for each URL parameter."""
+    membership = Membership.objects.filter(organisation=organisation).first()
+    values = {"org_slug": organisation.slug, "membership_id": membership.pk}
+    missing = [p for p in params if p not in values]
+    assert not missing, (
+        f"add a value for {missing} to tests/test_role_matrix.py so the new URL is covered"
+    )
+    return {p: values[p] for p in params}
+
+
+def test_the_matrix_covers_the_organisation_pages():
+    names = {name for name, _params in organisation_scoped_urls()}
+    assert {
+        "accounts:organisation",
+        "accounts:members",
+        "accounts:member_role",
+        "accounts:member_remove",
+    } <= names
+
+
+@pytest.mark.django_db
+def test_a_member_of_another_organisation_gets_404_everywhere(
+    client, member, organisation, outsider
+):
+    member("admin")
+    client.force_login(outsider)
+    checked = []
+    for name, params in organisation_scoped_urls():
+        url = reverse(name, kwargs=_kwargs_for(params, organisation))
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"role": "admin", "email": "x@example.gov"})
+            assert response.status_code == 404, (
+                f"{method.upper()} {url} gave {response.status_code}"
+            )
+            checked.append(url)
+    assert len(checked) >= 8
+    assert Membership.objects.filter(organisation=organisation, user=outsider).count() == 0
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in_everywhere(client, member, organisation):
+    member("admin")
+    for name, params in organisation_scoped_urls():
+        url = reverse(name, kwargs=_kwargs_for(params, organisation))
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("accounts:login"))

@@ -1,0 +1,150 @@
+"""Bad set-up ends with one clear line, not a traceback."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import BASE_DIR
+
+
+def run(args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        args, env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def django_setup(**env):
+    return run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/unused",
+        **env,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = django_setup(DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_short_or_development_secret_key():
+    short = django_setup(DEBUG="0", SECRET_KEY="too-short")
+    dev = django_setup(DEBUG="0", SECRET_KEY="django-insecure-lodestar-development-only")
+
+    assert "SECRET_KEY is too weak for production" in short.stderr
+    assert "SECRET_KEY is too weak for production" in dev.stderr
+
+
+def test_a_malformed_yes_no_setting_is_named():
+    result = django_setup(DEBUG="maybe")
+
+    assert "DEBUG='maybe' is not a yes/no value" in result.stderr
+
+
+def test_a_non_postgresql_database_url_is_refused():
+    result = run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="1",
+        DATABASE_URL="sqlite:///x.db",
+    )
+
+    assert "Lodestar needs PostgreSQL" in result.stderr
+
+
+def runner(**env):
+    return run([sys.executable, "-m", "config.runner"], **env)
+
+
+def test_make_run_names_the_database_host_it_cannot_reach():
+    result = runner(
+        PORT=str(_free_port()),
+        DATABASE_URL="postgres://lodestar@127.0.0.1:1/lodestar",
+        REDIS_URL="redis://127.0.0.1:1/0",
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("lodestar: Cannot reach the database at 127.0.0.1:1")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_make_run_says_when_the_port_is_busy():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner(PORT=str(port))
+
+    assert result.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is busy" in result.stderr
+    assert f"make run PORT={port + 1}" in result.stderr
+
+
+def test_make_run_names_the_debian_packages_weasyprint_needs(tmp_path):
+    # Stand in for a machine without Pango: importing WeasyPrint fails the way cffi's dlopen does.
+    fake = tmp_path / "weasyprint"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0': no such file\")"
+    )
+    result = runner(PORT=str(_free_port()), PYTHONPATH=str(tmp_path))
+
+    assert result.returncode == 1
+    assert "WeasyPrint cannot load its system libraries" in result.stderr
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in result.stderr
+
+
+def test_find_python_explains_when_only_an_old_python_exists(tmp_path):
+    old_python = tmp_path / "python3"
+    old_python.write_text(
+        textwrap.dedent("""\
+        #!/bin/sh
+        case "$*" in *version_info*) exit 1;; *) echo "Python 3.11.7";; esac
+    """)
+    )
+    old_python.chmod(0o755)
+    (tmp_path / "head").symlink_to(shutil.which("head"))
+
+    result = subprocess.run(
+        ["/bin/sh", str(BASE_DIR / "scripts" / "find-python")],
+        env={"PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "Python 3.12 or newer is needed" in result.stderr
+    assert "only Python 3.11.7 was found" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["python3.12", "python3"])
+def test_find_python_accepts_a_new_enough_python(tmp_path, name):
+    (tmp_path / name).symlink_to(sys.executable)
+
+    result = subprocess.run(
+        ["/bin/sh", str(BASE_DIR / "scripts" / "find-python")],
+        env={"PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0
+    assert result.stdout.strip().endswith(name)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

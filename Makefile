@@ -43,7 +43,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python -m bench.run
+	@$(BIN)/python -m bench.run $(BENCH)
 
 manage: install
 	$(BIN)/python manage.py $(ARGS)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.selectors import organisations_with_roles
+from accounts.selectors import memberships_for_request
 
 
 def memberships(request: HttpRequest) -> dict[str, Any]:
@@ -12,9 +12,10 @@ def memberships(request: HttpRequest) -> dict[str, Any]:
         return {}
     match = request.resolver_match
     current_slug = match.kwargs.get("org_slug") if match else None
-    items = list(organisations_with_roles(user=user))
-    for membership in items:
-        membership.is_current = membership.organisation.slug == current_slug
+    items = [
+        {"organisation": m.organisation, "is_current": m.organisation.slug == current_slug}
+        for m in memberships_for_request(request)
+    ]
     return {
         "nav_memberships": items,
         "nav_home": bool(match and match.url_name == "home"),

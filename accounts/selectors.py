@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation, User
@@ -21,6 +22,15 @@ def organisations_with_roles(*, user: User) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def memberships_for_request(request: HttpRequest) -> list[Membership]:
+    """The signed-in user's memberships, read once per request (navigation and home share it)."""
+    cached = getattr(request, "_lodestar_memberships", None)
+    if cached is None:
+        cached = list(organisations_with_roles(user=request.user))
+        request._lodestar_memberships = cached
+    return cached
 
 
 def members_of(*, organisation: Organisation) -> QuerySet[Membership]:

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import services
 from accounts.forms import EmailLoginForm, MemberAddForm, MemberRoleForm
 from accounts.models import ROLE_DESCRIPTIONS, Role
-from accounts.selectors import members_of, organisation_for, organisations_with_roles
+from accounts.selectors import members_of, memberships_for_request, organisation_for
 
 
 class LoginView(auth_views.LoginView):
@@ -24,9 +24,7 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "home.html", {"memberships": organisations_with_roles(user=request.user)}
-    )
+    return render(request, "home.html", {"memberships": memberships_for_request(request)})
 
 
 def organisation_detail(request: HttpRequest, org_slug: str) -> HttpResponse:

@@ -18,7 +18,8 @@ def env_str(name: str, default: str = "") -> str:
     file_path = os.environ.get(f"{name}_FILE")
     if file_path:
         return Path(file_path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+    # An empty value (NAME= in an env file) means "not set", as for the other helpers.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -121,7 +123,12 @@ TEMPLATES = [
 FORM_RENDERER = "config.forms.GovukFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
+# Without DATABASE_URL / REDIS_URL, development and tests use embedded servers under .data/;
+# a production process (DEBUG off) must be told where its database and broker are.
+ALLOW_EMBEDDED = env_bool("LODESTAR_ALLOW_EMBEDDED", DEBUG)
 DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL and not ALLOW_EMBEDDED:
+    raise ImproperlyConfigured("DATABASE_URL is not set (postgres://user:password@host:5432/name).")
 if not DATABASE_URL:
     from config import embedded
 
@@ -139,6 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis and Celery -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+if not REDIS_URL and not ALLOW_EMBEDDED:
+    raise ImproperlyConfigured("REDIS_URL is not set (redis://host:6379/0).")
 if not REDIS_URL:
     from config import embedded
 
@@ -158,7 +167,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = "Europe/Brussels"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log JSON through LOGGING like the web
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -234,6 +243,7 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -241,6 +251,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed file names: browsers never keep stale CSS/JS after an upgrade.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "lodestar-tests-only-not-a-secret-0123456789abcdef")
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("LODESTAR_ALLOW_EMBEDDED", "1")
 
 from config.settings import *  # noqa: F403
 from config.settings import BASE_DIR, DATABASES, env_str
@@ -24,6 +25,12 @@ DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_lode
 if os.environ.get("LODESTAR_WORKER_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["LODESTAR_WORKER_DATABASE_NAME"]
 
+# Tests serve static files from the finders (no collectstatic), so no manifest.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"

@@ -13,7 +13,11 @@ from conftest import BASE_DIR
 
 
 def run(args, **env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "LODESTAR_ALLOW_EMBEDDED"}
+    }
     env.update(env_overrides)
     return subprocess.run(
         args, env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=120, check=False
@@ -42,6 +46,21 @@ def test_production_refuses_a_short_or_development_secret_key():
 
     assert "SECRET_KEY is too weak for production" in short.stderr
     assert "SECRET_KEY is too weak for production" in dev.stderr
+
+
+def test_production_refuses_to_start_without_its_database_or_broker():
+    key = "a-long-enough-production-secret-key-0123456789"
+    no_db = run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY=key,
+        DATABASE_URL="",
+    )
+    no_redis = django_setup(DEBUG="0", SECRET_KEY=key, REDIS_URL="")
+
+    assert "DATABASE_URL is not set" in no_db.stderr
+    assert "REDIS_URL is not set" in no_redis.stderr
 
 
 def test_a_malformed_yes_no_setting_is_named():

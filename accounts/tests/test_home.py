@@ -60,3 +60,21 @@ def test_unknown_pages_use_the_services_own_404(client, member):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_home_page_query_count_does_not_grow_with_organisations(
+    client, member, django_assert_num_queries
+):
+    from accounts.tests.factories import MembershipFactory, OrganisationFactory
+
+    user = member("viewer")
+    client.force_login(user)
+    client.get(reverse("home"))
+    with django_assert_num_queries(3):  # session, user, memberships with organisations
+        client.get(reverse("home"))
+    for _ in range(5):
+        MembershipFactory(user=user, organisation=OrganisationFactory())
+    with django_assert_num_queries(3):
+        page = client.get(reverse("home")).content.decode()
+    assert page.count("Your role:") == 6

@@ -11,7 +11,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("LODESTAR_ALLOW_EMBEDDED", "1")
 
 from config.settings import *  # noqa: F403
-from config.settings import BASE_DIR, DATABASES, env_str
+from config.settings import BASE_DIR, DATABASES, STORAGES, env_str
 
 TEST_REDIS_SOCKET = BASE_DIR / ".data" / "redis-test" / "redis.sock"
 REDIS_URL = env_str("TEST_REDIS_URL") or f"redis+socket://{TEST_REDIS_SOCKET}"
@@ -29,7 +29,7 @@ if os.environ.get("LODESTAR_WORKER_DATABASE_NAME"):
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}  # noqa: F405
+}
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("robots.txt", account_views.robots, name="robots"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("missions.urls")),
 ]

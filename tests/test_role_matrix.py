@@ -4,13 +4,40 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership
+from missions.models import Milestone, Mission
+from missions.tests.factories import (
+    MilestoneFactory,
+    MissionFactory,
+    MissionProjectFactory,
+    TargetFactory,
+)
 from tests.urls_scoped import organisation_scoped_urls
+
+
+def _first_organisation_objects(organisation):
+    """A mission of the first organisation with a target, a milestone and a project, so every
+    URL parameter has a real value to try."""
+    mission = MissionFactory(organisation=organisation, key="secret-mission")
+    target = TargetFactory(mission=mission, key="secret-target")
+    milestone = MilestoneFactory(target=target, year=2030)
+    MissionProjectFactory(mission=mission, key="secret-project")
+    return milestone
 
 
 def _kwargs_for(params, organisation):
     """Real identifiers from the first organisation for each URL parameter."""
     membership = Membership.objects.filter(organisation=organisation).first()
-    values = {"org_slug": organisation.slug, "membership_id": membership.pk}
+    milestone = Milestone.objects.filter(target__mission__organisation=organisation).first()
+    values = {
+        "org_slug": organisation.slug,
+        "membership_id": membership.pk,
+        "mission_key": "secret-mission",
+        "target_key": "secret-target",
+        "project_key": "secret-project",
+        "milestone_id": milestone.pk if milestone else 0,
+        "group": "basics",
+        "transition": "propose",
+    }
     missing = [p for p in params if p not in values]
     assert not missing, (
         f"add a value for {missing} to tests/test_role_matrix.py so the new URL is covered"
@@ -33,6 +60,7 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     client, member, organisation, outsider
 ):
     member("admin")
+    _first_organisation_objects(organisation)
     client.force_login(outsider)
     checked = []
     for name, params in organisation_scoped_urls():
@@ -43,13 +71,17 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
                 f"{method.upper()} {url} gave {response.status_code}"
             )
             checked.append(url)
-    assert len(checked) >= 8
+    assert len(checked) >= 40
     assert Membership.objects.filter(organisation=organisation, user=outsider).count() == 0
+    mission = Mission.objects.get(key="secret-mission")
+    assert (mission.status, mission.title, mission.archived_at) == ("draft", mission.title, None)
+    assert mission.targets.count() == 1
 
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_sign_in_everywhere(client, member, organisation):
     member("admin")
+    _first_organisation_objects(organisation)
     for name, params in organisation_scoped_urls():
         url = reverse(name, kwargs=_kwargs_for(params, organisation))
         response = client.get(url)

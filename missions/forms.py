@@ -1,0 +1,274 @@
+"""Forms for the mission pages. They check types and shapes; the services check the domain
+rules (years against the deadline, workflow requirements) and their messages land on the same
+fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from missions.models import (
+    Actor,
+    GrandChallenge,
+    Milestone,
+    Mission,
+    MissionProject,
+    Target,
+)
+
+
+class ListField(forms.CharField):
+    """A comma-separated list in one text box (SDGs, sectors, disciplines)."""
+
+    def __init__(self, *, item: type = str, **kwargs: Any) -> None:
+        self.item = item
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[Any]:
+        text = super().to_python(value) or ""
+        items = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if self.item is int:
+            try:
+                return [int(part) for part in items]
+            except ValueError:
+                raise ValidationError(
+                    _("Enter whole numbers separated by commas, for example 3, 11."),
+                    code="invalid",
+                ) from None
+        return items
+
+
+YEAR = forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"})
+NUMBER = forms.NumberInput(attrs={"class": "govuk-input--width-10"})
+SHORT = forms.TextInput(attrs={"class": "govuk-input--width-10"})
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user started from, so a save based on an old one is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class MissionStartForm(forms.Form):
+    challenge_title = forms.CharField(
+        label=_("Grand challenge"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"list": "challenges", "autocomplete": "off"}),
+        help_text=_(
+            "The broad societal problem the mission answers, for example “Healthy ageing”. "
+            "Pick an existing one or type a new one."
+        ),
+    )
+    title = forms.CharField(label=_("Mission title"), max_length=120)
+    statement = forms.CharField(
+        label=_("Mission statement"),
+        required=False,
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One sentence: what will be true, for whom, and by when. You can refine it later."
+        ),
+    )
+    deadline_year = forms.IntegerField(
+        label=_("Deadline year"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+
+
+def _actor_choices(organisation: Organisation) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Actor.objects.filter(organisation=organisation).order_by("name"),
+        required=False,
+        empty_label=_("Not chosen"),
+    )
+
+
+class MissionBasicsForm(VersionedForm, forms.ModelForm):
+    sdgs = ListField(
+        label=_("Sustainable Development Goals"),
+        item=int,
+        help_text=_("Numbers from 1 to 17, separated by commas."),
+    )
+
+    class Meta:
+        model = Mission
+        fields = [
+            "title",
+            "statement",
+            "challenge",
+            "start_year",
+            "deadline_year",
+            "policy_domain",
+            "geography",
+            "sdgs",
+        ]
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "start_year": YEAR,
+            "deadline_year": YEAR,
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = GrandChallenge.objects.filter(
+            organisation=organisation
+        ).order_by("title")
+
+
+class MissionGovernanceForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = [
+            "mandate_source",
+            "mandate_reference",
+            "mandate_date",
+            "owner",
+            "coordinator",
+        ]
+        widgets = {"mandate_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("owner", "coordinator"):
+            self.fields[name] = _actor_choices(organisation)
+            self.fields[name].label = Mission._meta.get_field(name).verbose_name.capitalize()
+
+
+class MissionResourcesForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = ["committed_budget", "estimated_need", "currency", "team_fte"]
+        widgets = {
+            "committed_budget": NUMBER,
+            "estimated_need": NUMBER,
+            "currency": forms.TextInput(attrs={"class": "govuk-input--width-3"}),
+            "team_fte": NUMBER,
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        # Same signature as the other groups; nothing here depends on the organisation.
+        super().__init__(*args, **kwargs)
+
+
+MISSION_GROUPS: dict[str, tuple[type[forms.ModelForm], Any]] = {
+    "basics": (MissionBasicsForm, _("The mission")),
+    "governance": (MissionGovernanceForm, _("Mandate and governance")),
+    "resources": (MissionResourcesForm, _("Money and people")),
+}
+
+
+class TargetForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = [
+            "title",
+            "is_headline",
+            "direction",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+            "unit",
+            "success_condition",
+            "geography",
+        ]
+        widgets = {
+            "success_condition": forms.Textarea(attrs={"rows": 2}),
+            "baseline_value": NUMBER,
+            "baseline_year": YEAR,
+            "target_value": NUMBER,
+            "target_year": YEAR,
+            "unit": SHORT,
+        }
+
+
+class MilestoneForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["year", "value", "description", "status"]
+        widgets = {"year": YEAR, "value": NUMBER}
+
+
+class ProjectForm(VersionedForm, forms.ModelForm):
+    sectors = ListField(
+        label=_("Sectors"), help_text=_("For example: health care, food retail, software.")
+    )
+    disciplines = ListField(
+        label=_("Research disciplines"), help_text=_("For example: epidemiology, economics.")
+    )
+    targets = forms.ModelMultipleChoiceField(
+        label=_("Targets it contributes to"),
+        queryset=Target.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rationale = forms.CharField(
+        label=_("How it contributes"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why this project moves the targets you ticked."),
+    )
+
+    class Meta:
+        model = MissionProject
+        fields = [
+            "title",
+            "description",
+            "lead",
+            "instrument",
+            "stage",
+            "origin",
+            "status",
+            "start_date",
+            "end_date",
+            "budget",
+            "public_funding",
+            "sectors",
+            "disciplines",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "budget": NUMBER,
+            "public_funding": NUMBER,
+        }
+
+    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"] = _actor_choices(mission.organisation)
+        self.fields["lead"].label = _("Lead actor")
+        self.fields["targets"].queryset = Target.objects.filter(mission=mission).order_by(
+            "position", "key"
+        )
+        if self.instance.pk and not self.is_bound:
+            contributions = list(self.instance.contributions.all())
+            self.initial["targets"] = [c.target_id for c in contributions]
+            self.initial["rationale"] = next((c.rationale for c in contributions), "")
+
+
+class ActorForm(forms.ModelForm):
+    class Meta:
+        model = Actor
+        fields = ["name", "helix", "kind", "government_level", "country"]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Exchange file (JSON)"),
+        help_text=_("A file exported from Lodestar, in the lodestar.missions/1 format."),
+    )

@@ -1,0 +1,32 @@
+"""Listeners for "a mission changed", so higher apps react without missions importing them.
+
+The criteria engine (evaluation/) registers a listener in its AppConfig.ready() that queues an
+assessment. Listeners run after the transaction commits, with the mission's id only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+MissionListener = Callable[[int], None]
+_listeners: list[MissionListener] = []
+
+
+def on_mission_changed(listener: MissionListener) -> MissionListener:
+    """Register `listener(mission_id)`; usable as a decorator. Registering twice is harmless."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def mission_changed(mission_id: int) -> None:
+    """Tell every listener, once the current transaction has committed, that a mission changed.
+    Services call this for every write to anything a mission's assessment reads."""
+
+    def notify() -> None:
+        for listener in list(_listeners):
+            listener(mission_id)
+
+    transaction.on_commit(notify)

@@ -1,0 +1,912 @@
+"""Writes for missions. Every function is keyword-only, atomic, takes the acting user as
+`actor`, checks the permission again (the view may have checked already; this is the last line)
+and records what it changed in the mission's history.
+
+Conventions for callers (views, the importer, tests):
+- Validation problems raise `ValidationError` keyed by field, with messages for the user.
+- A missing permission raises `PermissionDenied`.
+- `*_update` functions take the `expected_version` the page showed and raise `ConflictError` if
+  someone saved in between, so concurrent edits never silently overwrite each other. They return
+  the saved object; use it instead of the instance passed in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from missions import hooks, workflow
+from missions.models import (
+    Actor,
+    ActorKind,
+    ChangeAction,
+    GrandChallenge,
+    Milestone,
+    MilestoneStatus,
+    Mission,
+    MissionChange,
+    MissionProject,
+    MissionStatus,
+    ProjectContribution,
+    Target,
+)
+
+
+class ConflictError(Exception):
+    """Someone else saved the object since the page was loaded. Carries the current version so
+    the page can reload it and show what changed."""
+
+    def __init__(self, *, obj: models.Model, expected_version: int, current_version: int):
+        self.obj = obj
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            _(
+                "Someone else changed this %(thing)s while you were editing it (your version "
+                "%(expected)s, now %(current)s). Reload to see their changes, then make yours again."
+            )
+            % {
+                "thing": obj._meta.verbose_name,
+                "expected": expected_version,
+                "current": current_version,
+            }
+        )
+
+
+MISSION_FIELDS = frozenset(
+    {
+        "title",
+        "statement",
+        "challenge",
+        "parent",
+        "mandate_source",
+        "mandate_reference",
+        "mandate_date",
+        "owner",
+        "coordinator",
+        "start_year",
+        "deadline_year",
+        "committed_budget",
+        "estimated_need",
+        "currency",
+        "team_fte",
+        "sdgs",
+        "policy_domain",
+        "geography",
+        "source_url",
+        "notes",
+    }
+)
+TARGET_FIELDS = frozenset(
+    {
+        "title",
+        "is_headline",
+        "direction",
+        "baseline_value",
+        "baseline_year",
+        "target_value",
+        "target_year",
+        "unit",
+        "success_condition",
+        "geography",
+        "position",
+        "notes",
+    }
+)
+MILESTONE_FIELDS = frozenset({"year", "value", "description", "status", "actual_value"})
+PROJECT_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "lead",
+        "sectors",
+        "disciplines",
+        "instrument",
+        "stage",
+        "origin",
+        "start_date",
+        "end_date",
+        "budget",
+        "public_funding",
+        "status",
+        "notes",
+    }
+)
+ACTOR_FIELDS = frozenset({"name", "helix", "kind", "government_level", "country"})
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _require(actor: User, permission: str, obj: Any, message: str) -> None:
+    if not actor.has_perm(permission, obj):
+        raise PermissionDenied(message)
+
+
+def _check_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        # A programming error, not a user's: the page offered a field the service does not own.
+        raise TypeError(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value, for history and exports."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return getattr(value, "key", None) or str(value.pk)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: plain(getattr(obj, name)) for name in fields}
+
+
+def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def record_change(
+    *,
+    mission: Mission,
+    user: User | None,
+    action: str,
+    object_type: str,
+    object_key: str = "",
+    changes: Mapping[str, Any] | None = None,
+) -> MissionChange:
+    """Add one entry to the mission's history (used by every service and by the importer), and
+    tell `missions.hooks` listeners (e.g. the criteria engine) once the transaction commits."""
+    hooks.mission_changed(mission.pk)
+    return MissionChange.objects.create(
+        mission=mission,
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_key=object_key,
+        changes=dict(changes or {}),
+    )
+
+
+def unique_key(queryset: models.QuerySet, text: str, *, fallback: str = "item") -> str:
+    """A slug of `text` not yet used as a key in `queryset` (title → "title", "title-2", ...)."""
+    base = slugify(text)[:70].strip("-") or fallback
+    taken = set(queryset.filter(key__startswith=base).values_list("key", flat=True))
+    key, counter = base, 2
+    while key in taken:
+        key, counter = f"{base}-{counter}", counter + 1
+    return key
+
+
+def _locked[M: models.Model](obj: M, expected_version: int) -> M:
+    """The object's row, locked for this transaction, after checking nobody saved it since the
+    caller read version `expected_version`."""
+    fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if fresh.version != expected_version:
+        raise ConflictError(
+            obj=fresh, expected_version=expected_version, current_version=fresh.version
+        )
+    return fresh
+
+
+def _touch(mission: Mission, actor: User | None) -> None:
+    # A change to a part shows on the mission ("last changed by"), without bumping the mission's
+    # version: an edit to a target must not make a concurrent edit of the title fail.
+    Mission.objects.filter(pk=mission.pk).update(updated_at=timezone.now(), updated_by=actor)
+
+
+def _apply(obj: models.Model, fields: Mapping[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def _require_editable(actor: User, mission: Mission) -> None:
+    if mission.archived_at is not None:
+        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
+    _require(
+        actor,
+        "missions.change_mission",
+        mission,
+        _("You can read this mission but not change it. Ask an editor of the organisation."),
+    )
+
+
+def _same_organisation(mission: Mission, **objects: models.Model | None) -> None:
+    errors = {
+        name: _("Choose one from this organisation.")
+        for name, obj in objects.items()
+        if obj is not None and obj.organisation_id != mission.organisation_id
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Grand challenges and actors -------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    description: str = "",
+    sdgs: list[int] | None = None,
+    key: str | None = None,
+) -> GrandChallenge:
+    """Create a grand challenge in the organisation."""
+    _require(
+        actor, "missions.add_mission", organisation, _("Only editors can add grand challenges.")
+    )
+    challenge = GrandChallenge(
+        organisation=organisation,
+        key=key or unique_key(organisation.challenges.all(), title, fallback="challenge"),
+        title=title.strip(),
+        description=description,
+        sdgs=sdgs or [],
+        created_by=actor,
+        updated_by=actor,
+    )
+    challenge.full_clean()
+    challenge.save()
+    return challenge
+
+
+def _normalised_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+@transaction.atomic
+def actor_get_or_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    helix: str = "",
+    kind: str = ActorKind.ORGANISATION,
+    government_level: str = "",
+    country: str = "",
+    key: str | None = None,
+) -> tuple[Actor, bool]:
+    """The organisation's actor with this name (ignoring case and extra spaces), or a new one.
+    Returns `(outside_actor, created)`. A new actor needs a helix."""
+    _require(actor, "missions.change_actor", organisation, _("Only editors can add actors."))
+    name = _normalised_name(name)
+    existing = Actor.objects.filter(organisation=organisation, name__iexact=name).first()
+    if existing is not None:
+        return existing, False
+    if not helix:
+        raise ValidationError(
+            {
+                "helix": _(
+                    "Say whether %(name)s is government, industry, academia or civil society."
+                )
+                % {"name": name}
+            }
+        )
+    outside = Actor(
+        organisation=organisation,
+        key=key or unique_key(organisation.actors.all(), name, fallback="actor"),
+        name=name,
+        helix=helix,
+        kind=kind,
+        government_level=government_level,
+        country=country.upper(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    outside.full_clean()
+    outside.save()
+    return outside, True
+
+
+@transaction.atomic
+def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> Actor:
+    """Change an actor's details. Renaming to another actor's name (ignoring case) is refused."""
+    _check_fields(fields, ACTOR_FIELDS)
+    _require(actor, "missions.change_actor", outside_actor, _("Only editors can change actors."))
+    if "name" in fields:
+        fields["name"] = _normalised_name(fields["name"])
+        clash = (
+            Actor.objects.filter(
+                organisation=outside_actor.organisation_id, name__iexact=fields["name"]
+            )
+            .exclude(pk=outside_actor.pk)
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                {"name": _("%(name)s is already in the actor register.") % {"name": clash.name}}
+            )
+    _apply(outside_actor, fields)
+    outside_actor.updated_by = actor
+    outside_actor.full_clean()
+    outside_actor.save()
+    return outside_actor
+
+
+# --- Missions --------------------------------------------------------------------------------
+
+MISSION_HISTORY_FIELDS = sorted(MISSION_FIELDS)
+
+
+@transaction.atomic
+def mission_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    challenge: GrandChallenge | None = None,
+    challenge_title: str = "",
+    statement: str = "",
+    deadline_year: int | None = None,
+    parent: Mission | None = None,
+    key: str | None = None,
+) -> Mission:
+    """Start a draft mission. Give an existing `challenge`, or a `challenge_title`: a challenge
+    of that title (ignoring case) is reused, or created."""
+    _require(
+        actor,
+        "missions.add_mission",
+        organisation,
+        _("Only editors can start missions in %(organisation)s.") % {"organisation": organisation},
+    )
+    if challenge is None:
+        if not challenge_title.strip():
+            raise ValidationError(
+                {"challenge": _("Name the grand challenge this mission answers.")}
+            )
+        challenge = GrandChallenge.objects.filter(
+            organisation=organisation, title__iexact=challenge_title.strip()
+        ).first() or challenge_create(actor=actor, organisation=organisation, title=challenge_title)
+    mission = Mission(
+        organisation=organisation,
+        key=key or unique_key(organisation.missions.all(), title, fallback="mission"),
+        title=title.strip(),
+        statement=statement.strip(),
+        challenge=challenge,
+        parent=parent,
+        deadline_year=deadline_year,
+        created_by=actor,
+        updated_by=actor,
+    )
+    if not mission.title:
+        raise ValidationError({"title": _("Give the mission a title.")})
+    mission.full_clean()
+    mission.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.CREATED,
+        object_type="mission",
+        object_key=mission.key,
+        changes=_diff({}, _snapshot(mission, ["title", "statement", "challenge", "deadline_year"])),
+    )
+    return mission
+
+
+@transaction.atomic
+def mission_update(
+    *, actor: User, mission: Mission, expected_version: int, **fields: Any
+) -> Mission:
+    """Change a mission's fields (see `MISSION_FIELDS`; status changes go through
+    `mission_transition`). Refuses with `ConflictError` if the mission's version is no longer
+    `expected_version`. A new deadline must not fall before any target's year."""
+    _check_fields(fields, MISSION_FIELDS)
+    _require_editable(actor, mission)
+    mission = _locked(mission, expected_version)
+    _same_organisation(
+        mission,
+        challenge=fields.get("challenge"),
+        owner=fields.get("owner"),
+        coordinator=fields.get("coordinator"),
+        parent=fields.get("parent"),
+    )
+    before = _snapshot(mission, fields)
+    _apply(mission, fields)
+    mission.updated_by = actor
+    mission.full_clean()
+    if "deadline_year" in fields and mission.deadline_year:
+        late = mission.targets.filter(target_year__gt=mission.deadline_year).order_by("target_year")
+        if late:
+            raise ValidationError(
+                {
+                    "deadline_year": [
+                        _("Target “%(title)s” is due in %(year)s, after the deadline %(deadline)s.")
+                        % {
+                            "title": t.title,
+                            "year": t.target_year,
+                            "deadline": mission.deadline_year,
+                        }
+                        for t in late
+                    ]
+                }
+            )
+    mission.save()
+    changes = _diff(before, _snapshot(mission, fields))
+    if changes:
+        record_change(
+            mission=mission,
+            user=actor,
+            action=ChangeAction.UPDATED,
+            object_type="mission",
+            object_key=mission.key,
+            changes=changes,
+        )
+    return mission
+
+
+@transaction.atomic
+def mission_transition(
+    *, actor: User, mission: Mission, transition: str, expected_version: int | None = None
+) -> Mission:
+    """Move the mission along the workflow (`missions.workflow.TRANSITIONS`: propose, withdraw,
+    approve, activate, start_review, end_review, pause, resume, complete, retire). Raises
+    `ValidationError` listing every unmet requirement, `PermissionDenied` if the user may not
+    take this step, and `ConflictError` if `expected_version` is given and stale."""
+    step = workflow.TRANSITIONS.get(transition)
+    if step is None:
+        raise ValidationError(_("There is no step called “%(name)s”.") % {"name": transition})
+    if mission.archived_at is not None:
+        raise PermissionDenied(
+            _("This mission is archived. Restore it before changing its status.")
+        )
+    _require(
+        actor,
+        step.permission,
+        mission,
+        _("You may not %(step)s this mission.") % {"step": str(step.label).lower()},
+    )
+    locked = Mission.objects.select_for_update().get(pk=mission.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            obj=locked, expected_version=expected_version, current_version=locked.version
+        )
+    mission = locked
+    if mission.status not in step.sources:
+        raise ValidationError(
+            _("A mission that is %(status)s cannot take the step “%(step)s”.")
+            % {"status": mission.get_status_display().lower(), "step": step.label}
+        )
+    unmet = step.unmet(mission)
+    if unmet:
+        raise ValidationError(unmet)
+    before = {"status": mission.status}
+    new_status = step.target_for(mission)
+    mission.paused_from = mission.status if new_status == MissionStatus.PAUSED else ""
+    mission.status = new_status
+    if new_status == MissionStatus.APPROVED and mission.approved_on is None:
+        mission.approved_on = timezone.localdate()
+    mission.updated_by = actor
+    mission.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.TRANSITIONED,
+        object_type="mission",
+        object_key=mission.key,
+        changes={"status": [before["status"], mission.status], "transition": [None, step.name]},
+    )
+    return mission
+
+
+def mission_transitions(*, mission: Mission, user: User) -> list[workflow.TransitionOption]:
+    """For the mission page: the steps available from the current status, whether `user` may
+    take each, and each one's unmet requirements in plain words (a task list)."""
+    return workflow.transitions_for(mission=mission, user=user)
+
+
+@transaction.atomic
+def mission_archive(*, actor: User, mission: Mission) -> Mission:
+    """Archive a mission: it leaves the lists and becomes read-only, but nothing is lost."""
+    _require(
+        actor,
+        "missions.archive_mission",
+        mission,
+        _("Only leads and administrators can archive missions."),
+    )
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    mission.archived_at = timezone.now()
+    mission.updated_by = actor
+    mission.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.ARCHIVED,
+        object_type="mission",
+        object_key=mission.key,
+    )
+    return mission
+
+
+@transaction.atomic
+def mission_restore(*, actor: User, mission: Mission) -> Mission:
+    """Bring an archived mission back, in the status it had."""
+    _require(
+        actor,
+        "missions.restore_mission",
+        mission,
+        _("Only leads and administrators can restore archived missions."),
+    )
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    mission.archived_at = None
+    mission.updated_by = actor
+    mission.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.RESTORED,
+        object_type="mission",
+        object_key=mission.key,
+    )
+    return mission
+
+
+@transaction.atomic
+def mission_delete_draft(*, actor: User, mission: Mission) -> None:
+    """Delete a draft with everything in it. Missions past draft are archived instead, so the
+    record of what was decided survives."""
+    if mission.status != MissionStatus.DRAFT:
+        raise PermissionDenied(
+            _("Only drafts can be deleted. Archive this mission instead; it can be restored.")
+        )
+    _require(
+        actor, "missions.delete_mission", mission, _("Only editors can delete draft missions.")
+    )
+    if mission.children.exists():
+        raise ValidationError(_("This mission has sub-missions. Delete or move them first."))
+    mission.delete()
+
+
+# --- Targets and milestones ------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_create(
+    *,
+    actor: User,
+    mission: Mission,
+    title: str,
+    direction: str,
+    key: str | None = None,
+    **fields: Any,
+) -> Target:
+    """Add a target to a mission. Other fields as in `TARGET_FIELDS`."""
+    _check_fields(fields, TARGET_FIELDS)
+    _require_editable(actor, mission)
+    fields.setdefault("position", mission.targets.count())
+    target = Target(
+        mission=mission,
+        key=key or unique_key(mission.targets.all(), title, fallback="target"),
+        title=title.strip(),
+        direction=direction,
+        created_by=actor,
+        updated_by=actor,
+        **fields,
+    )
+    target.full_clean()
+    target.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.CREATED,
+        object_type="target",
+        object_key=target.key,
+        changes=_diff({}, _snapshot(target, ["title", "direction", *fields])),
+    )
+    _touch(mission, actor)
+    return target
+
+
+@transaction.atomic
+def target_update(*, actor: User, target: Target, expected_version: int, **fields: Any) -> Target:
+    """Change a target; `ConflictError` if it changed since `expected_version`."""
+    _check_fields(fields, TARGET_FIELDS)
+    _require_editable(actor, target.mission)
+    mission = target.mission
+    target = _locked(target, expected_version)
+    target.mission = mission
+    before = _snapshot(target, fields)
+    _apply(target, fields)
+    target.updated_by = actor
+    target.full_clean()
+    target.save()
+    changes = _diff(before, _snapshot(target, fields))
+    if changes:
+        record_change(
+            mission=mission,
+            user=actor,
+            action=ChangeAction.UPDATED,
+            object_type="target",
+            object_key=target.key,
+            changes=changes,
+        )
+        _touch(mission, actor)
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor: User, target: Target) -> None:
+    """Remove a target, its milestones and the contributions pointing at it."""
+    mission = target.mission
+    _require_editable(actor, mission)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.DELETED,
+        object_type="target",
+        object_key=target.key,
+        changes={"title": [target.title, None]},
+    )
+    target.delete()
+    _touch(mission, actor)
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    actor: User,
+    target: Target,
+    year: int,
+    value: Decimal | None = None,
+    description: str = "",
+    status: str = MilestoneStatus.PENDING,
+) -> Milestone:
+    """Add an interim milestone to a target (one per year)."""
+    mission = target.mission
+    _require_editable(actor, mission)
+    if target.milestones.filter(year=year).exists():
+        raise ValidationError(
+            {"year": _("This target already has a milestone in %(year)s.") % {"year": year}}
+        )
+    milestone = Milestone(
+        target=target,
+        year=year,
+        value=value,
+        description=description.strip(),
+        status=status,
+        created_by=actor,
+        updated_by=actor,
+    )
+    milestone.full_clean()
+    milestone.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.CREATED,
+        object_type="milestone",
+        object_key=f"{target.key}@{year}",
+        changes=_diff({}, _snapshot(milestone, ["year", "value", "description", "status"])),
+    )
+    _touch(mission, actor)
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(
+    *, actor: User, milestone: Milestone, expected_version: int, **fields: Any
+) -> Milestone:
+    """Change a milestone (e.g. mark it met with its actual value)."""
+    _check_fields(fields, MILESTONE_FIELDS)
+    target = milestone.target
+    _require_editable(actor, target.mission)
+    old_key = f"{target.key}@{milestone.year}"
+    milestone = _locked(milestone, expected_version)
+    milestone.target = target
+    before = _snapshot(milestone, fields)
+    _apply(milestone, fields)
+    milestone.updated_by = actor
+    milestone.full_clean()
+    milestone.save()
+    changes = _diff(before, _snapshot(milestone, fields))
+    if changes:
+        record_change(
+            mission=target.mission,
+            user=actor,
+            action=ChangeAction.UPDATED,
+            object_type="milestone",
+            object_key=old_key,
+            changes=changes,
+        )
+        _touch(target.mission, actor)
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, actor: User, milestone: Milestone) -> None:
+    """Remove a milestone."""
+    target = milestone.target
+    _require_editable(actor, target.mission)
+    record_change(
+        mission=target.mission,
+        user=actor,
+        action=ChangeAction.DELETED,
+        object_type="milestone",
+        object_key=f"{target.key}@{milestone.year}",
+    )
+    milestone.delete()
+    _touch(target.mission, actor)
+
+
+# --- Projects and contributions --------------------------------------------------------------
+
+
+def _check_actors(mission: Mission, lead: Actor | None, partners: Iterable[Actor] | None) -> None:
+    errors: dict[str, str] = {}
+    if lead is not None and lead.organisation_id != mission.organisation_id:
+        errors["lead"] = _("Choose the lead from this organisation's actor register.")
+    if partners is not None and any(p.organisation_id != mission.organisation_id for p in partners):
+        errors["partners"] = _("Choose partners from this organisation's actor register.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User,
+    mission: Mission,
+    title: str,
+    key: str | None = None,
+    partners: Iterable[Actor] = (),
+    **fields: Any,
+) -> MissionProject:
+    """Add a project to the mission's portfolio. Other fields as in `PROJECT_FIELDS`."""
+    _check_fields(fields, PROJECT_FIELDS)
+    _require_editable(actor, mission)
+    partners = list(partners)
+    _check_actors(mission, fields.get("lead"), partners)
+    project = MissionProject(
+        mission=mission,
+        key=key or unique_key(mission.projects.all(), title, fallback="project"),
+        title=title.strip(),
+        created_by=actor,
+        updated_by=actor,
+        **fields,
+    )
+    project.full_clean()
+    project.save()
+    project.partners.set(partners)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.CREATED,
+        object_type="project",
+        object_key=project.key,
+        changes=_diff(
+            {},
+            {
+                **_snapshot(project, ["title", *fields]),
+                "partners": sorted(p.key for p in partners),
+            },
+        ),
+    )
+    _touch(mission, actor)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor: User,
+    project: MissionProject,
+    expected_version: int,
+    partners: Iterable[Actor] | None = None,
+    **fields: Any,
+) -> MissionProject:
+    """Change a project; `partners`, when given, replaces the partner list."""
+    _check_fields(fields, PROJECT_FIELDS)
+    mission = project.mission
+    _require_editable(actor, mission)
+    partners = list(partners) if partners is not None else None
+    _check_actors(mission, fields.get("lead"), partners)
+    project = _locked(project, expected_version)
+    project.mission = mission
+    before = _snapshot(project, fields)
+    old_partners = sorted(project.partners.values_list("key", flat=True))
+    _apply(project, fields)
+    project.updated_by = actor
+    project.full_clean()
+    project.save()
+    changes = _diff(before, _snapshot(project, fields))
+    if partners is not None:
+        project.partners.set(partners)
+        new_partners = sorted(p.key for p in partners)
+        if new_partners != old_partners:
+            changes["partners"] = [old_partners, new_partners]
+    if changes:
+        record_change(
+            mission=mission,
+            user=actor,
+            action=ChangeAction.UPDATED,
+            object_type="project",
+            object_key=project.key,
+            changes=changes,
+        )
+        _touch(mission, actor)
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor: User, project: MissionProject) -> None:
+    """Remove a project from the portfolio. (To record that it ended, set its status instead.)"""
+    mission = project.mission
+    _require_editable(actor, mission)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.DELETED,
+        object_type="project",
+        object_key=project.key,
+        changes={"title": [project.title, None]},
+    )
+    project.delete()
+    _touch(mission, actor)
+
+
+@transaction.atomic
+def project_contributions_set(
+    *, actor: User, project: MissionProject, contributions: Mapping[Target, str]
+) -> list[ProjectContribution]:
+    """Say which targets the project contributes to, each with a rationale; replaces the
+    project's previous contributions."""
+    mission = project.mission
+    _require_editable(actor, mission)
+    errors = []
+    for target, rationale in contributions.items():
+        if target.mission_id != mission.pk:
+            errors.append(
+                _("“%(target)s” is a target of another mission.") % {"target": target.title}
+            )
+        elif not rationale.strip():
+            errors.append(
+                _("Explain how the project contributes to “%(target)s”.") % {"target": target.title}
+            )
+        elif len(rationale) > 500:
+            errors.append(
+                _("Keep the rationale for “%(target)s” under 500 characters.")
+                % {"target": target.title}
+            )
+    if errors:
+        raise ValidationError({"contributions": errors})
+    before = {c.target.key: c.rationale for c in project.contributions.select_related("target")}
+    project.contributions.all().delete()
+    created = ProjectContribution.objects.bulk_create(
+        ProjectContribution(project=project, target=target, rationale=rationale.strip())
+        for target, rationale in contributions.items()
+    )
+    after = {target.key: rationale.strip() for target, rationale in contributions.items()}
+    changes = {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(before.keys() | after.keys())
+        if before.get(key) != after.get(key)
+    }
+    if changes:
+        record_change(
+            mission=mission,
+            user=actor,
+            action=ChangeAction.UPDATED,
+            object_type="contributions",
+            object_key=project.key,
+            changes=changes,
+        )
+        _touch(mission, actor)
+    return created

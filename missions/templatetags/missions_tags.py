@@ -1,0 +1,54 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+STATUS_COLOURS = {
+    "draft": "govuk-tag--grey",
+    "proposed": "govuk-tag--blue",
+    "approved": "govuk-tag--turquoise",
+    "active": "govuk-tag--green",
+    "under_review": "govuk-tag--purple",
+    "paused": "govuk-tag--yellow",
+    "completed": "govuk-tag--green",
+    "retired": "govuk-tag--grey",
+}
+
+
+@register.inclusion_tag("missions/_status_tag.html")
+def status_tag(mission) -> dict:
+    """A mission's status as a tag with words (never colour alone); archived shows too."""
+    return {
+        "label": mission.get_status_display(),
+        "colour": STATUS_COLOURS.get(mission.status, "govuk-tag--grey"),
+        "archived": mission.archived_at is not None,
+        "archived_label": _("Archived"),
+    }
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    """1234567.5 → '1,234,567.50 EUR' ; empty stays a dash."""
+    if value in (None, ""):
+        return "—"
+    text = f"{value:,.2f}"
+    if text.endswith(".00"):
+        text = text[:-3]
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def number(value) -> str:
+    """A decimal without trailing zeros: 5.50 → 5.5, 75.000 → 75."""
+    if value in (None, ""):
+        return "—"
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.simple_tag
+def blank_milestone_form(target):
+    """An empty "add a milestone" form for one target card (each card has its own prefix)."""
+    from missions.forms import MilestoneForm
+
+    return MilestoneForm(prefix=f"m-{target.key}")

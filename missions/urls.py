@@ -1,0 +1,39 @@
+from django.urls import path
+
+from missions import views
+
+app_name = "missions"
+
+ORG = "organisations/<slug:org_slug>/"
+MISSION = ORG + "missions/<slug:mission_key>/"
+TARGET = MISSION + "targets/<slug:target_key>/"
+
+urlpatterns = [
+    path(ORG + "missions/", views.mission_list, name="list"),
+    path(ORG + "start-mission/", views.mission_start, name="start"),
+    path(ORG + "export/", views.missions_export, name="export"),
+    path(ORG + "import/", views.missions_import, name="import"),
+    path(ORG + "actors/", views.actor_list, name="actors"),
+    path(MISSION, views.mission_overview, name="overview"),
+    path(MISSION + "change/<slug:group>/", views.mission_group_edit, name="edit_group"),
+    path(MISSION + "status/<slug:transition>/", views.mission_transition, name="transition"),
+    path(MISSION + "archive/", views.mission_archive, name="archive"),
+    path(MISSION + "delete/", views.mission_delete, name="delete"),
+    path(MISSION + "export/", views.mission_export, name="mission_export"),
+    path(MISSION + "targets/", views.mission_targets, name="targets"),
+    path(TARGET + "change/", views.target_edit, name="target_edit"),
+    path(TARGET + "delete/", views.target_delete, name="target_delete"),
+    path(TARGET + "milestones/", views.milestone_add, name="milestone_add"),
+    path(
+        TARGET + "milestones/<int:milestone_id>/delete/",
+        views.milestone_delete,
+        name="milestone_delete",
+    ),
+    path(MISSION + "projects/", views.mission_projects, name="projects"),
+    path(MISSION + "projects/<slug:project_key>/change/", views.project_edit, name="project_edit"),
+    path(
+        MISSION + "projects/<slug:project_key>/delete/", views.project_delete, name="project_delete"
+    ),
+    path(MISSION + "map/", views.mission_map, name="map"),
+    path(MISSION + "history/", views.mission_history, name="history"),
+]

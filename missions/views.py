@@ -1,0 +1,687 @@
+"""Mission pages: list, start, overview (inline-edited groups), targets, projects, map, history,
+exchange-format export and import, and the actor register.
+
+Each page is one template; the parts htmx swaps are `{% partialdef %}` blocks inside it. Without
+JavaScript every "Change" link opens the same page with that part in edit mode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.selectors import organisation_for
+from missions import exchange, selectors, services
+from missions.forms import (
+    MISSION_GROUPS,
+    ActorForm,
+    ImportForm,
+    MilestoneForm,
+    MissionStartForm,
+    ProjectForm,
+    TargetForm,
+)
+from missions.mission_map import mission_map_svg
+from missions.models import (
+    Actor,
+    Instrument,
+    Milestone,
+    Mission,
+    MissionProject,
+    MissionStatus,
+    Stage,
+    Target,
+)
+from missions.services import ConflictError
+from missions.workflow import transitions_for
+
+
+def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+    return selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+
+
+def _require(request: HttpRequest, permission: str, obj: Any) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def _post_only(request: HttpRequest) -> HttpResponse | None:
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def _add_service_error(form: Form, error: ValidationError | ConflictError) -> None:
+    """Put a service's complaint on the form: field messages on their fields (when the form has
+    them), everything else at the top."""
+    if isinstance(error, ConflictError):
+        form.add_error(None, str(error))
+        return
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _version(form: Form, obj: Any) -> int:
+    return form.cleaned_data.get("version") or obj.version
+
+
+def _mission_context(request: HttpRequest, mission: Mission, section: str) -> dict[str, Any]:
+    return {
+        "organisation": mission.organisation,
+        "mission": mission,
+        "section": section,
+        "can_edit": request.user.has_perm("missions.change_mission", mission),
+    }
+
+
+# --- List, start, import, export -------------------------------------------------------------
+
+
+def mission_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    search = request.GET.get("q", "").strip()[:200]
+    status = request.GET.get("status", "")
+    if status not in MissionStatus.values:
+        status = ""
+    include_archived = request.GET.get("archived") == "1"
+    if request.GET.get("format") == "csv":
+        missions = selectors.mission_queryset(
+            user=request.user,
+            organisation=organisation,
+            search=search,
+            status=status,
+            include_archived=include_archived,
+        )
+        response = HttpResponse(selectors.missions_csv(missions), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{organisation.slug}-missions.csv"'
+        return response
+    page = selectors.mission_list(
+        user=request.user,
+        organisation=organisation,
+        search=search,
+        status=status,
+        include_archived=include_archived,
+        page=request.GET.get("page", 1),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "missions/list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "organisation": organisation,
+            "page": page,
+            "search": search,
+            "status": status,
+            "include_archived": include_archived,
+            "statuses": MissionStatus.choices,
+            "query": query.urlencode(),
+            "can_add": request.user.has_perm("missions.add_mission", organisation),
+            "can_import": request.user.has_perm("missions.import_missions", organisation),
+        },
+    )
+
+
+def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    _require(request, "missions.add_mission", organisation)
+    form = MissionStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mission = services.mission_create(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Mission “%(title)s” started as a draft.") % {"title": mission}
+            )
+            return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
+    challenges = selectors.challenge_list(user=request.user, organisation=organisation)
+    return render(
+        request,
+        "missions/start.html",
+        {"organisation": organisation, "form": form, "challenges": challenges},
+        status=422 if form.errors else 200,
+    )
+
+
+def missions_export(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organisation's missions (or those ticked/asked for with ?mission=KEY) as one
+    exchange-format file."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    _require(request, "missions.export_missions", organisation)
+    keys = request.GET.getlist("mission")
+    try:
+        document = exchange.export_document(
+            organisation=organisation, mission_keys=keys or None, user=request.user
+        )
+    except LookupError as error:
+        messages.error(request, str(error.args[0] if error.args else error))
+        return redirect("missions:list", org_slug=org_slug)
+    return _json_download(document, f"{organisation.slug}-missions.json")
+
+
+def mission_export(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    _require(request, "missions.export_missions", mission.organisation)
+    document = exchange.export_document(
+        organisation=mission.organisation, mission_keys=[mission.key], user=request.user
+    )
+    return _json_download(document, f"{mission.organisation.slug}-{mission.key}.json")
+
+
+def _json_download(document: dict[str, Any], filename: str) -> HttpResponse:
+    response = HttpResponse(exchange.dumps(document), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def missions_import(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    _require(request, "missions.import_missions", organisation)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[exchange.ExchangeError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > exchange.max_import_bytes():
+                raise exchange._too_big(upload.size)
+            summary = exchange.import_document(
+                document=exchange.parse(upload.read()), organisation=organisation, user=request.user
+            )
+        except exchange.ImportRejected as rejected:
+            errors = rejected.errors
+            form.add_error(
+                "file",
+                _("Nothing was imported: the file has %(count)s problem(s), listed below.")
+                % {"count": len(errors)},
+            )
+        else:
+            messages.success(request, _("Imported: %(summary)s") % {"summary": summary})
+            return redirect("missions:list", org_slug=org_slug)
+    return render(
+        request,
+        "missions/import.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "import_errors": errors[:200],
+            "more_errors": max(0, len(errors) - 200),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+# --- Overview and its inline-edited groups ---------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+def mission_overview(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    return _render_overview(request, mission)
+
+
+def _render_overview(
+    request: HttpRequest,
+    mission: Mission,
+    *,
+    editing: str = "",
+    form: Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _mission_context(request, mission, "overview")
+    transitions = transitions_for(mission=mission, user=request.user)
+    context.update(
+        {
+            "groups": [(name, label) for name, (_form, label) in MISSION_GROUPS.items()],
+            "editing": editing,
+            "form": form,
+            "my_steps": [t for t in transitions if t.allowed],
+            "other_steps": [t for t in transitions if not t.allowed],
+            "can_archive": request.user.has_perm("missions.archive_mission", mission),
+            "can_restore": request.user.has_perm("missions.restore_mission", mission),
+            "can_delete": request.user.has_perm("missions.delete_mission", mission),
+        }
+    )
+    return render(request, "missions/overview.html", context, status=status)
+
+
+@vary_on_headers("HX-Request")
+def mission_group_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, group: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    if group not in MISSION_GROUPS:
+        return render(request, "404.html", status=404)
+    _require(request, "missions.change_mission", mission)
+    form_class, label = MISSION_GROUPS[group]
+    form = form_class(
+        request.POST or None,
+        instance=mission,
+        organisation=mission.organisation,
+        initial={"version": mission.version},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                services.mission_update(
+                    actor=request.user,
+                    mission=Mission.objects.get(pk=mission.pk),
+                    expected_version=_version(form, mission),
+                    **fields,
+                )
+            except (ValidationError, ConflictError) as error:
+                _add_service_error(form, error)
+            else:
+                mission = _mission(request, org_slug, mission_key)
+                if request.htmx:
+                    return render(
+                        request,
+                        "missions/overview.html#group",
+                        {
+                            **_mission_context(request, mission, "overview"),
+                            "group": group,
+                            "label": label,
+                            "saved": True,
+                        },
+                    )
+                messages.success(request, _("Saved: %(part)s.") % {"part": label})
+                return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
+        status = 422
+    if request.htmx:
+        return render(
+            request,
+            "missions/overview.html#group",
+            {
+                **_mission_context(request, mission, "overview"),
+                "group": group,
+                "label": label,
+                "editing": group,
+                "form": form,
+            },
+            status=status,
+        )
+    return _render_overview(request, mission, editing=group, form=form, status=status)
+
+
+def mission_transition(
+    request: HttpRequest, org_slug: str, mission_key: str, transition: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    if response := _post_only(request):
+        return response
+    try:
+        services.mission_transition(actor=request.user, mission=mission, transition=transition)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        mission.refresh_from_db()
+        messages.success(
+            request,
+            _("The mission is now %(status)s.") % {"status": mission.get_status_display().lower()},
+        )
+    return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
+
+
+def mission_archive(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    if response := _post_only(request):
+        return response
+    if request.POST.get("action") == "restore":
+        services.mission_restore(actor=request.user, mission=mission)
+        messages.success(request, _("The mission was restored."))
+    else:
+        services.mission_archive(actor=request.user, mission=mission)
+        messages.success(
+            request, _("The mission was archived. It stays readable and can be restored.")
+        )
+    return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
+
+
+def mission_delete(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    _require(request, "missions.delete_mission", mission)
+    if request.method == "POST":
+        services.mission_delete_draft(actor=request.user, mission=mission)
+        messages.success(request, _("The draft “%(title)s” was deleted.") % {"title": mission})
+        return redirect("missions:list", org_slug=org_slug)
+    return render(request, "missions/delete.html", _mission_context(request, mission, "overview"))
+
+
+# --- Targets and milestones ------------------------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+def mission_targets(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The targets page; POST adds a target."""
+    mission = _mission(request, org_slug, mission_key)
+    form = TargetForm(request.POST or None, prefix="new")
+    if request.method == "POST":
+        _require(request, "missions.change_mission", mission)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                target = services.target_create(actor=request.user, mission=mission, **fields)
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                messages.success(request, _("Target “%(title)s” added.") % {"title": target})
+                url = reverse("missions:targets", args=[org_slug, mission_key])
+                return redirect(f"{url}#target-{target.key}")
+    context = _mission_context(request, mission, "targets")
+    context.update({"form": form, "editing": request.GET.get("edit", "")})
+    return render(request, "missions/targets.html", context, status=422 if form.errors else 200)
+
+
+def _target(mission: Mission, target_key: str) -> Target:
+    return get_object_or_404(Target, mission=mission, key=target_key)
+
+
+@vary_on_headers("HX-Request")
+def target_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, target_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    target = _target(mission, target_key)
+    _require(request, "missions.change_mission", mission)
+    form = TargetForm(
+        request.POST or None,
+        instance=target,
+        initial={"version": target.version},
+        prefix=f"t-{target.key}",
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            try:
+                services.target_update(
+                    actor=request.user,
+                    target=Target.objects.get(pk=target.pk),
+                    expected_version=_version(form, target),
+                    **fields,
+                )
+            except (ValidationError, ConflictError) as error:
+                _add_service_error(form, error)
+            else:
+                return _after_part_saved(
+                    request, org_slug, mission_key, "targets", target.key, _("Target saved.")
+                )
+        status = 422
+    return _render_part(request, mission, "targets", "target", target, form, status)
+
+
+def target_delete(
+    request: HttpRequest, org_slug: str, mission_key: str, target_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    target = _target(mission, target_key)
+    if response := _post_only(request):
+        return response
+    services.target_delete(actor=request.user, target=target)
+    messages.success(request, _("Target “%(title)s” deleted.") % {"title": target})
+    return redirect("missions:targets", org_slug=org_slug, mission_key=mission_key)
+
+
+def milestone_add(
+    request: HttpRequest, org_slug: str, mission_key: str, target_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    target = _target(mission, target_key)
+    if response := _post_only(request):
+        return response
+    _require(request, "missions.change_mission", mission)
+    form = MilestoneForm(request.POST, prefix=f"m-{target.key}")
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            services.milestone_create(actor=request.user, target=target, **fields)
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            return _after_part_saved(
+                request, org_slug, mission_key, "targets", target.key, _("Milestone added.")
+            )
+    return _render_part(
+        request, mission, "targets", "target", target, None, 422, milestone_form=form
+    )
+
+
+def milestone_delete(
+    request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    target = _target(mission, target_key)
+    milestone = get_object_or_404(Milestone, target=target, pk=milestone_id)
+    if response := _post_only(request):
+        return response
+    services.milestone_delete(actor=request.user, milestone=milestone)
+    return _after_part_saved(
+        request, org_slug, mission_key, "targets", target.key, _("Milestone deleted.")
+    )
+
+
+# --- Projects ----------------------------------------------------------------------------------
+
+
+def _project_fields(form: ProjectForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form._meta.fields}
+
+
+def _contributions(form: ProjectForm) -> dict[Target, str]:
+    rationale = form.cleaned_data.get("rationale", "")
+    return dict.fromkeys(form.cleaned_data.get("targets", []), rationale)
+
+
+@vary_on_headers("HX-Request")
+def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The projects page; POST adds a project."""
+    mission = _mission(request, org_slug, mission_key)
+    form = ProjectForm(request.POST or None, mission=mission, prefix="new")
+    if request.method == "POST":
+        _require(request, "missions.change_mission", mission)
+        if form.is_valid():
+            try:
+                project = services.project_create(
+                    actor=request.user, mission=mission, **_project_fields(form)
+                )
+                services.project_contributions_set(
+                    actor=request.user, project=project, contributions=_contributions(form)
+                )
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                messages.success(request, _("Project “%(title)s” added.") % {"title": project})
+                url = reverse("missions:projects", args=[org_slug, mission_key])
+                return redirect(f"{url}#project-{project.key}")
+    context = _mission_context(request, mission, "projects")
+    context.update({"form": form, "editing": request.GET.get("edit", "")})
+    return render(request, "missions/projects.html", context, status=422 if form.errors else 200)
+
+
+@vary_on_headers("HX-Request")
+def project_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, project_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    project = get_object_or_404(MissionProject, mission=mission, key=project_key)
+    _require(request, "missions.change_mission", mission)
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        mission=mission,
+        initial={"version": project.version},
+        prefix=f"p-{project.key}",
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                updated = services.project_update(
+                    actor=request.user,
+                    project=MissionProject.objects.get(pk=project.pk),
+                    expected_version=_version(form, project),
+                    **_project_fields(form),
+                )
+                services.project_contributions_set(
+                    actor=request.user, project=updated, contributions=_contributions(form)
+                )
+            except (ValidationError, ConflictError) as error:
+                _add_service_error(form, error)
+            else:
+                return _after_part_saved(
+                    request, org_slug, mission_key, "projects", project.key, _("Project saved.")
+                )
+        status = 422
+    return _render_part(request, mission, "projects", "project", project, form, status)
+
+
+def project_delete(
+    request: HttpRequest, org_slug: str, mission_key: str, project_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    project = get_object_or_404(MissionProject, mission=mission, key=project_key)
+    if response := _post_only(request):
+        return response
+    services.project_delete(actor=request.user, project=project)
+    messages.success(request, _("Project “%(title)s” deleted.") % {"title": project})
+    return redirect("missions:projects", org_slug=org_slug, mission_key=mission_key)
+
+
+# --- Shared by targets and projects ----------------------------------------------------------
+
+
+def _after_part_saved(
+    request: HttpRequest, org_slug: str, mission_key: str, section: str, key: str, note: str
+) -> HttpResponse:
+    """After saving a target or project: htmx gets the fresh card, a plain form a redirect."""
+    if request.htmx:
+        mission = _mission(request, org_slug, mission_key)
+        singular = "target" if section == "targets" else "project"
+        objects = mission.targets.all() if section == "targets" else mission.projects.all()
+        obj = next(o for o in objects if o.key == key)
+        return render(
+            request,
+            f"missions/{section}.html#{singular}-card",
+            {**_mission_context(request, mission, section), singular: obj, "saved_note": note},
+        )
+    messages.success(request, note)
+    url = reverse(f"missions:{section}", args=[org_slug, mission_key])
+    return redirect(f"{url}#{'target' if section == 'targets' else 'project'}-{key}")
+
+
+def _render_part(
+    request: HttpRequest,
+    mission: Mission,
+    section: str,
+    singular: str,
+    obj: Any,
+    form: Form | None,
+    status: int,
+    **extra: Any,
+) -> HttpResponse:
+    context = _mission_context(request, mission, section)
+    # Show the object from the page's prefetched list, so the card reads like its neighbours.
+    objects = mission.targets.all() if section == "targets" else mission.projects.all()
+    shown = next((o for o in objects if o.pk == obj.pk), obj)
+    context.update(
+        {singular: shown, "editing": obj.key if form else "", "edit_form": form, **extra}
+    )
+    if request.htmx:
+        return render(request, f"missions/{section}.html#{singular}-card", context, status=status)
+    context["form"] = (TargetForm if section == "targets" else ProjectForm)(
+        **({"mission": mission} if section == "projects" else {}), prefix="new"
+    )
+    return render(request, f"missions/{section}.html", context, status=status)
+
+
+# --- Map, history, actors ----------------------------------------------------------------------
+
+
+def mission_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    tree = selectors.mission_map(
+        user=request.user, organisation=mission.organisation, challenge_key=mission.challenge.key
+    )
+    # This mission and its sub-missions under their challenge, with labels in words.
+    for challenge in tree:
+        challenge["missions"] = [
+            m for m in challenge["missions"] if mission.key in (m["key"], m["parent"])
+        ]
+        for node in challenge["missions"]:
+            for sector in node["sectors"]:
+                for project in sector["projects"]:
+                    project["stage_label"] = (
+                        Stage(project["stage"]).label if project["stage"] else ""
+                    )
+                    project["instrument_label"] = (
+                        Instrument(project["instrument"]).label if project["instrument"] else ""
+                    )
+    context = _mission_context(request, mission, "map")
+    context.update({"tree": tree, "svg": mission_map_svg(tree)})
+    return render(request, "missions/map.html", context)
+
+
+def mission_history(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    context = _mission_context(request, mission, "history")
+    context["changes"] = selectors.mission_history(user=request.user, mission=mission, limit=200)
+    return render(request, "missions/history.html", context)
+
+
+def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organisation's register of outside actors; editors add to it."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    form = ActorForm(request.POST or None)
+    if request.method == "POST":
+        _require(request, "missions.change_actor", organisation)
+        if form.is_valid():
+            try:
+                outside_actor, created = services.actor_get_or_create(
+                    actor=request.user, organisation=organisation, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                if created:
+                    messages.success(request, _("“%(name)s” added.") % {"name": outside_actor})
+                else:
+                    messages.info(
+                        request,
+                        _("“%(name)s” was already in the register, so nothing was added.")
+                        % {"name": outside_actor},
+                    )
+                return redirect("missions:actors", org_slug=org_slug)
+    actors: QuerySet[Actor] = selectors.actor_list(
+        user=request.user, organisation=organisation, search=request.GET.get("q", "")[:200]
+    )
+    return render(
+        request,
+        "missions/actors.html",
+        {
+            "organisation": organisation,
+            "actors": actors,
+            "form": form,
+            "search": request.GET.get("q", ""),
+            "can_add": request.user.has_perm("missions.change_actor", organisation),
+        },
+        status=422 if form.errors else 200,
+    )

@@ -25,7 +25,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 
-from bench import web
+from bench import missions, web
 from bench.context import BenchError, Context, say
 
 Benchmark = Callable[[Context], Iterator[tuple[str, float]]]
@@ -33,6 +33,8 @@ Benchmark = Callable[[Context], Iterator[tuple[str, float]]]
 # Run in this order. Cheap ones first, so a broken set-up fails before a long load test.
 BENCHMARKS: list[Benchmark] = [
     web.home_queries,
+    missions.mission_page,
+    missions.import_missions,
     web.home_latency,
 ]
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,14 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log JSON through LOGGING like the web
+CELERY_BEAT_SCHEDULE = {
+    # Re-assess every mission at night: rules also read other missions (how many a unit owns),
+    # and thresholds may have changed.
+    "reassess-missions-nightly": {
+        "task": "evaluation.tasks.reassess_missions_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("missions.urls")),
+    path("", include("evaluation.urls")),
 ]

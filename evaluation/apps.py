@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from evaluation import selectors, services
+        from missions import hooks
+
+        # Every committed change to a mission queues a (debounced, coalesced) assessment.
+        hooks.on_mission_changed(services.on_mission_changed)
+        # The five criteria, compact, at the top of every mission page.
+        hooks.register_header_panel(
+            "evaluation/_criteria_summary.html",
+            lambda mission: {"criteria": selectors.criteria_summary(mission)},
+        )

@@ -7,6 +7,7 @@ assessment. Listeners run after the transaction commits, with the mission's id o
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
@@ -30,3 +31,21 @@ def mission_changed(mission_id: int) -> None:
             listener(mission_id)
 
     transaction.on_commit(notify)
+
+
+# --- Panels in the mission header ------------------------------------------------------------
+# Higher apps show a compact summary at the top of every mission page (the criteria engine shows
+# the five criteria) without missions importing them: they register a template and a function
+# that builds its context from the mission.
+
+HeaderPanel = tuple[str, Callable[[Any], dict[str, Any]]]
+_header_panels: list[HeaderPanel] = []
+
+
+def register_header_panel(template_name: str, context: Callable[[Any], dict[str, Any]]) -> None:
+    if all(existing != template_name for existing, _context in _header_panels):
+        _header_panels.append((template_name, context))
+
+
+def header_panels() -> list[HeaderPanel]:
+    return list(_header_panels)

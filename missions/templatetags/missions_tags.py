@@ -52,3 +52,20 @@ def blank_milestone_form(target):
     from missions.forms import MilestoneForm
 
     return MilestoneForm(prefix=f"m-{target.key}")
+
+
+@register.simple_tag(takes_context=True)
+def mission_header_panels(context, mission):
+    """The summaries other apps registered for the top of every mission page."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from missions import hooks
+
+    request = context.get("request")
+    return mark_safe(  # noqa: S308 - each panel is a template rendered with autoescaping
+        "".join(
+            render_to_string(template, {**build(mission), "mission": mission}, request=request)
+            for template, build in hooks.header_panels()
+        )
+    )

@@ -1,0 +1,107 @@
+"""The assessment input: everything the rules read about one mission, as plain JSON data.
+
+    {
+      "format": "lodestar.assessment/1",
+      "mission": {...},          # missions.exchange.export_mission(): lodestar.missions/1
+      "challenge": {"key", "title", "description", "sdgs"},
+      "actors": {key: {"name", "helix", "kind", "government_level", "country"}},
+      "organisation": {"owner_active_missions": int | None, "policy_domain_missions": int | None},
+      "stakeholders": None,      # placeholders for data later issues add: rules that need
+      "canvas": None,            # them answer "not assessed", never "passed"
+      "indicators": None,
+    }
+
+Only this module touches the ORM. The same mission data always gives the same input (no dates
+of "today" in it), so `input_hash` tells whether anything the rules read has changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from missions import exchange
+from missions.models import Actor, Mission, MissionStatus
+
+FORMAT = "lodestar.assessment/1"
+
+# Missions that take up an owner's capacity now (OVER_TOO_MANY).
+ACTIVE_STATUSES = [
+    MissionStatus.APPROVED,
+    MissionStatus.ACTIVE,
+    MissionStatus.UNDER_REVIEW,
+    MissionStatus.PAUSED,
+]
+# Missions that compete in a policy domain: everything decided or on the way to a decision.
+LIVE_STATUSES = [MissionStatus.PROPOSED, *ACTIVE_STATUSES]
+
+# Sections later issues add; `None` means "this data does not exist yet".
+PLACEHOLDERS = ("stakeholders", "canvas", "indicators")
+
+
+def _referenced_actor_keys(mission_data: dict[str, Any]) -> set[str]:
+    keys = {mission_data.get("owner"), mission_data.get("coordinator")}
+    for project in mission_data.get("projects") or []:
+        keys.add(project.get("lead"))
+        keys.update(project.get("partners") or [])
+    return {key for key in keys if key}
+
+
+def _organisation_counts(mission: Mission) -> dict[str, int | None]:
+    others = Mission.objects.filter(organisation_id=mission.organisation_id, archived_at=None)
+    owner_active = None
+    if mission.owner_id:
+        owner_active = others.filter(owner_id=mission.owner_id, status__in=ACTIVE_STATUSES).count()
+    domain = None
+    if mission.policy_domain:
+        domain = others.filter(
+            policy_domain=mission.policy_domain, status__in=LIVE_STATUSES
+        ).count()
+    return {"owner_active_missions": owner_active, "policy_domain_missions": domain}
+
+
+def build_input(mission: Mission) -> dict[str, Any]:
+    """The mission as the rules see it (see the module docstring for the shape)."""
+    mission_data = exchange.export_mission(mission)
+    actors = Actor.objects.filter(
+        organisation_id=mission.organisation_id, key__in=_referenced_actor_keys(mission_data)
+    ).order_by("key")
+    challenge = mission.challenge
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "mission": mission_data,
+        "challenge": {
+            "key": challenge.key,
+            "title": challenge.title,
+            "description": challenge.description,
+            "sdgs": list(challenge.sdgs),
+        },
+        "actors": {
+            actor.key: {
+                "name": actor.name,
+                "helix": actor.helix,
+                "kind": actor.kind,
+                "government_level": actor.government_level,
+                "country": actor.country,
+            }
+            for actor in actors
+        },
+        "organisation": _organisation_counts(mission),
+    }
+    for name in PLACEHOLDERS:
+        data[name] = None
+    # A later app that registers an exchange section under one of these names fills it in.
+    for name in PLACEHOLDERS:
+        if name in mission_data:
+            data[name] = mission_data.pop(name)
+    return data
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def input_hash(data: Any) -> str:
+    """sha256 (hex) of the canonical JSON of `data`: equal data, equal hash."""
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()

@@ -1,0 +1,606 @@
+"""Failure-mode warnings (domain.md §5.3–5.4). A warning fires when its check is "not passed".
+Rules whose data Lodestar does not record yet answer "not assessed"; a rule that can check only
+part of its condition says which part it could not check in `evidence["not_checked"]`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.criteria.rules import (
+    OPEN_ORIGINS,
+    Context,
+    Result,
+    Severity,
+    check_when,
+    hhi,
+    not_applicable,
+    not_assessed,
+    not_passed,
+    number,
+    passed,
+    plain_number,
+    share,
+    warning,
+)
+from evaluation.criteria.signals import _measurable
+
+# --- Mission washing -------------------------------------------------------------------------
+
+
+@warning(
+    "WASH_REBADGED",
+    severity=Severity.WARN,
+    label=_("Mostly existing projects under a new name"),
+    explanation=_(
+        "When most projects or most of the money existed before the mission, it may be business "
+        "as usual with a new label."
+    ),
+    hint=_("Add new projects, or explain what the mission changes about the existing ones."),
+    fix="projects",
+)
+def rebadged(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_applicable(reason="no_projects")
+    old = [p for p in ctx.projects if ctx.is_pre_existing(p)]
+    by_count = share(len(old), len(ctx.projects))
+    total = ctx.project_budget_total
+    by_budget = share(sum((ctx.budget(p) for p in old), Decimal(0)), total) if total else None
+    worst = max(by_count or 0, by_budget or 0)
+    evidence = {
+        "pre_existing": [p["key"] for p in old],
+        "projects": len(ctx.projects),
+        "share_of_projects": by_count,
+        "share_of_budget": by_budget,
+        "warn_above": ctx.t["rebadged_warn_share"],
+        "high_above": ctx.t["rebadged_high_share"],
+    }
+    if worst > ctx.t["rebadged_high_share"]:
+        return not_passed(severity=Severity.HIGH, **evidence)
+    if worst > ctx.t["rebadged_warn_share"]:
+        return not_passed(**evidence)
+    return passed(**evidence)
+
+
+@warning(
+    "WASH_NO_NEW_MONEY",
+    severity=Severity.WARN,
+    label=_("Little new money"),
+    explanation=_("If almost all the money was already allocated before, the mission adds little."),
+    hint=_("Commit new budget to the mission, beyond what existing projects already had."),
+    fix="budget",
+)
+def no_new_money(ctx: Context) -> Result:
+    projects_total = ctx.project_budget_total
+    committed = number(ctx.mission.get("committed_budget")) or Decimal(0)
+    unallocated = max(committed - projects_total, Decimal(0))
+    total = projects_total + unallocated
+    if total <= 0:
+        return not_applicable(reason="no_budget_recorded")
+    new_projects = sum(
+        (ctx.budget(p) for p in ctx.projects if not ctx.is_pre_existing(p)), Decimal(0)
+    )
+    new_share = share(new_projects + unallocated, total)
+    minimum = ctx.t["new_money_min_share"]
+    return check_when(
+        new_share is not None and new_share >= minimum,
+        new_money=plain_number(new_projects + unallocated),
+        total=plain_number(total),
+        new_share=new_share,
+        minimum=minimum,
+        currency=ctx.mission.get("currency"),
+    )
+
+
+@warning(
+    "WASH_ACTIVITY_STATEMENT",
+    severity=Severity.WARN,
+    label=_("Describes an activity, without a measurable end state"),
+    explanation=_(
+        "The statement says what government will do (such as “promote”) and no headline target "
+        "says what will be achieved."
+    ),
+    hint=_(
+        "Rewrite the statement as the result you want, and add a headline target with a number "
+        "or a yes/no condition."
+    ),
+    fix="statement",
+)
+def activity_statement(ctx: Context) -> Result:
+    s = ctx.statement
+    measurable = [t["key"] for t in ctx.headline_targets if _measurable(t)]
+    evidence = {"verb": s.activity_verb, "measurable_headline_targets": measurable}
+    return check_when(not (s.activity_verb and not measurable), **evidence)
+
+
+@warning(
+    "WASH_UNLINKED",
+    severity=Severity.WARN,
+    label=_("Projects not linked to targets"),
+    explanation=_(
+        "Projects that do not say which target they move may be there only because they exist."
+    ),
+    hint=_("Link each project to the target it moves, and say how."),
+    fix="projects",
+)
+def unlinked(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_applicable(reason="no_projects")
+    loose = [
+        p["key"]
+        for p in ctx.projects
+        if not any((c.get("rationale") or "").strip() for c in p.get("contributions") or [])
+    ]
+    ratio = share(len(loose), len(ctx.projects))
+    limit = ctx.t["unlinked_max_share"]
+    return check_when(
+        ratio is not None and ratio <= limit, unlinked=loose, share=ratio, limit=limit
+    )
+
+
+@warning(
+    "WASH_OUTPUT_ONLY",
+    severity=Severity.WARN,
+    label=_("Only output indicators"),
+    explanation=_("Counting deliverables does not show whether anything changed for people."),
+    hint=_("Add at least one indicator of outcome or impact."),
+    fix="indicators",
+)
+def output_only(ctx: Context) -> Result:
+    data = ctx.data.get("indicators")
+    if data is None:
+        return not_assessed("indicators")
+    levels = sorted({i.get("level") for i in data})
+    return check_when(bool({"outcome", "impact"} & set(levels)), levels=levels)
+
+
+# --- Lock-in and capture -----------------------------------------------------------------------
+
+
+@warning(
+    "LOCKIN_CORE_TEAM",
+    severity=Severity.WARN,
+    label=_("The core team leads most projects"),
+    explanation=_(
+        "When the owner and coordinator lead most projects or money, outside ideas have little room."
+    ),
+    hint=_("Let other organisations lead projects, for example through an open call."),
+    fix="projects",
+)
+def core_team(ctx: Context) -> Result:
+    led = [p for p in ctx.projects if p.get("lead")]
+    if not led:
+        return not_applicable(reason="no_project_leads")
+    core = set(ctx.core_team_keys)
+    by_core = [p for p in led if p["lead"] in core]
+    count_share = share(len(by_core), len(led))
+    led_budget = sum((ctx.budget(p) for p in led), Decimal(0))
+    budget_share = (
+        share(sum((ctx.budget(p) for p in by_core), Decimal(0)), led_budget) if led_budget else None
+    )
+    limit = ctx.t["core_team_max_share"]
+    return check_when(
+        max(count_share or 0, budget_share or 0) < limit,
+        core_team=[ctx.actor_name(k) for k in sorted(core)],
+        projects_led=[p["key"] for p in by_core],
+        share_of_projects=count_share,
+        share_of_budget=budget_share,
+        limit=limit,
+        not_checked=["governance board members"],
+    )
+
+
+@warning(
+    "LOCKIN_CONCENTRATION",
+    severity=Severity.WARN,
+    label=_("Money concentrated in a few organisations"),
+    explanation=_("When a few organisations lead most of the money, the mission risks capture."),
+    hint=_("Spread project leadership over more organisations."),
+    fix="projects",
+)
+def concentration(ctx: Context) -> Result:
+    by_lead = ctx.budget_by_lead
+    if not by_lead:
+        return not_applicable(reason="no_led_budgets")
+    amounts = sorted(by_lead.values(), reverse=True)
+    index = hhi(amounts)
+    total = sum(amounts, Decimal(0))
+    # With three leads or fewer the top three always hold everything; the test then says
+    # nothing, so it applies only to larger portfolios.
+    top3 = share(sum(amounts[:3], Decimal(0)), total) if len(amounts) > 3 else None
+    too_concentrated = (index is not None and index > ctx.t["concentration_hhi_max"]) or (
+        top3 is not None and top3 >= ctx.t["concentration_top3_max_share"]
+    )
+    return check_when(
+        not too_concentrated,
+        hhi=index,
+        hhi_limit=ctx.t["concentration_hhi_max"],
+        top3_share=top3,
+        top3_limit=ctx.t["concentration_top3_max_share"],
+        leads=len(amounts),
+    )
+
+
+@warning(
+    "LOCKIN_NO_NEW_ENTRANTS",
+    severity=Severity.INFO,
+    label=_("No new organisations"),
+    explanation=_("Missions stay fresh when new organisations keep joining."),
+    hint=_("Reach organisations that have not worked with you before."),
+    fix="projects",
+)
+def no_new_entrants(ctx: Context) -> Result:
+    return not_assessed("reviews")
+
+
+@warning(
+    "LOCKIN_SINGLE_PATH",
+    severity=Severity.WARN,
+    label=_("One path only"),
+    explanation=_(
+        "If all projects are at the same stage or take the same approach, there is no plan B."
+    ),
+    hint=_("Add projects at other stages or with other approaches."),
+    fix="projects",
+)
+def single_path(ctx: Context) -> Result:
+    live = ctx.live_projects
+    if len(live) < ctx.t["single_path_min_projects"]:
+        return not_applicable(reason="too_few_projects", live_projects=len(live))
+    stages = sorted({p.get("stage") for p in live})
+    return check_when(len(stages) > 1, stages=stages, not_checked=["solution approaches"])
+
+
+@warning(
+    "LOCKIN_NO_PRUNING",
+    severity=Severity.INFO,
+    label=_("No project ever stopped or changed"),
+    explanation=_("A portfolio that never drops a project is probably not learning."),
+    hint=_("At each review, decide for each project whether to continue, change or stop it."),
+    fix="reviews",
+)
+def no_pruning(ctx: Context) -> Result:
+    return not_assessed("reviews")
+
+
+@warning(
+    "LOCKIN_STALE_MAP",
+    severity=Severity.INFO,
+    label=_("Stakeholder map out of date"),
+    explanation=_("A stakeholder map not updated for a year no longer shows who matters."),
+    hint=_("Review the stakeholder map."),
+    fix="stakeholders",
+)
+def stale_map(ctx: Context) -> Result:
+    return not_assessed("stakeholders")
+
+
+# --- Overcommitment ----------------------------------------------------------------------------
+
+
+@warning(
+    "OVER_TOO_MANY",
+    severity=Severity.WARN,
+    label=_("Too many missions at once"),
+    explanation=_(
+        "Missions are demanding; too many for one owner or policy area dilutes them all."
+    ),
+    hint=_("Merge, pause or hand over missions, or confirm the capacity to run them all."),
+    fix="governance",
+)
+def too_many(ctx: Context) -> Result:
+    counts = ctx.data.get("organisation") or {}
+    owner_count = counts.get("owner_active_missions")
+    domain_count = counts.get("policy_domain_missions")
+    if owner_count is None and domain_count is None:
+        return not_applicable(reason="no_owner_or_policy_domain")
+    owner_max = ctx.t["owner_active_missions_max"]
+    domain_max = ctx.t["policy_domain_missions_max"]
+    return check_when(
+        (owner_count or 0) <= owner_max and (domain_count or 0) <= domain_max,
+        owner=ctx.actor_name(ctx.mission.get("owner")),
+        owner_active_missions=owner_count,
+        owner_limit=owner_max,
+        policy_domain=ctx.mission.get("policy_domain"),
+        policy_domain_missions=domain_count,
+        policy_domain_limit=domain_max,
+    )
+
+
+@warning(
+    "OVER_UNDERFUNDED",
+    severity=Severity.HIGH,
+    label=_("Underfunded"),
+    explanation=_("Less than half of the money the mission needs is committed."),
+    hint=_("Record the committed budget and the estimated need, and close the gap."),
+    fix="budget",
+)
+def underfunded(ctx: Context) -> Result:
+    committed = number(ctx.mission.get("committed_budget"))
+    need = number(ctx.mission.get("estimated_need"))
+    minimum = ctx.t["underfunded_min_share"]
+    evidence = {
+        "committed": plain_number(committed),
+        "estimated_need": plain_number(need),
+        "currency": ctx.mission.get("currency"),
+        "minimum": minimum,
+    }
+    if not committed:
+        return not_passed(reason="no_committed_budget", **evidence)
+    if not need:
+        return passed(reason="need_unknown", **evidence)
+    ratio = share(committed, need)
+    return check_when(ratio is not None and ratio >= minimum, share=ratio, **evidence)
+
+
+@warning(
+    "OVER_UNDERSTAFFED",
+    severity=Severity.WARN,
+    label=_("Understaffed"),
+    explanation=_("A mission needs at least one person working on it full time."),
+    hint=_("Record the mission team's full-time equivalents, and staff it."),
+    fix="team",
+)
+def understaffed(ctx: Context) -> Result:
+    fte = number(ctx.mission.get("team_fte"))
+    minimum = ctx.t["understaffed_min_fte"]
+    return check_when(
+        fte is not None and fte >= Decimal(str(minimum)),
+        team_fte=plain_number(fte),
+        minimum=minimum,
+    )
+
+
+@warning(
+    "OVER_STRETCH",
+    severity=Severity.INFO,
+    label=_("Far faster than the trend"),
+    explanation=_("The target needs progress more than three times faster than the recent trend."),
+    hint=_("Check with experts that the pace is achievable, or explain what will speed it up."),
+    fix="targets",
+)
+def stretch(ctx: Context) -> Result:
+    from evaluation.criteria.signals import required_rate
+
+    multiple = Decimal(str(ctx.t["stretch_max_trend_multiple"]))
+    findings = []
+    for target in ctx.headline_targets:
+        rate, trend_rate = required_rate(target), number(target.get("trend_annual_rate"))
+        if rate is not None and trend_rate:
+            findings.append(
+                {
+                    "target": target["key"],
+                    "required_rate": plain_number(rate),
+                    "trend_rate": plain_number(trend_rate),
+                    "stretched": rate > multiple * abs(trend_rate),
+                }
+            )
+    if not findings:
+        return not_assessed("targets.trend_annual_rate")
+    return check_when(not any(f["stretched"] for f in findings), targets=findings)
+
+
+@warning(
+    "OVER_MILESTONE_SLIP",
+    severity=Severity.WARN,
+    label=_("Milestones missed in a row"),
+    explanation=_("Two or more missed milestones in a row mean the plan needs another look."),
+    hint=_("Review the target's plan and milestones with the project leads."),
+    fix="targets",
+)
+def milestone_slip(ctx: Context) -> Result:
+    limit = ctx.t["milestone_slip_consecutive"]
+    slipping = []
+    has_milestones = False
+    for target in ctx.targets:
+        run = longest = 0
+        for m in sorted(target.get("milestones") or [], key=lambda m: m["year"]):
+            has_milestones = True
+            run = run + 1 if m.get("status") == "missed" else 0
+            longest = max(longest, run)
+        if longest >= limit:
+            slipping.append({"target": target["key"], "missed_in_a_row": longest})
+    if not has_milestones:
+        return not_applicable(reason="no_milestones")
+    return check_when(not slipping, targets=slipping, limit=limit)
+
+
+@warning(
+    "OVER_PERSON_BOARDS",
+    severity=Severity.INFO,
+    label=_("One person on many boards"),
+    explanation=_("Someone on more than three mission boards cannot give each enough attention."),
+    hint=_("Share board seats among more people."),
+    fix="governance",
+)
+def person_boards(ctx: Context) -> Result:
+    return not_assessed("governance_bodies")
+
+
+# --- Mandate and legitimacy ------------------------------------------------------------------
+
+
+@warning(
+    "MANDATE_MISSING",
+    severity=Severity.HIGH,
+    label=_("No recorded mandate"),
+    explanation=_(
+        "Without a decision by someone with authority, the mission can be ignored or stopped."
+    ),
+    hint=_("Record who decided the mission, the decision's reference and its date."),
+    fix="mandate",
+)
+def mandate_missing(ctx: Context) -> Result:
+    source = ctx.mission.get("mandate_source") or "none"
+    reference = (ctx.mission.get("mandate_reference") or "").strip()
+    date = ctx.mission.get("mandate_date")
+    missing = [
+        name
+        for name, absent in (
+            ("source", source == "none"),
+            ("reference", not reference),
+            ("date", not date),
+        )
+        if absent
+    ]
+    return check_when(not missing, missing=missing, source=source)
+
+
+@warning(
+    "MANDATE_SINGLE_SPONSOR",
+    severity=Severity.WARN,
+    label=_("Only one sponsor"),
+    explanation=_("Missions need commitment from at least two ministries or agencies."),
+    hint=_("Record co-owners and what each has committed (money or policy)."),
+    fix="governance",
+)
+def single_sponsor(ctx: Context) -> Result:
+    return not_assessed("governance.co_owners")
+
+
+@warning(
+    "LEGIT_NO_CITIZENS",
+    severity=Severity.WARN,
+    label=_("Citizens not involved"),
+    explanation=_("Without citizens' voices the mission lacks legitimacy where it must work."),
+    hint=_("Consult citizens during design and add a citizen group to the stakeholders."),
+    fix="stakeholders",
+)
+def no_citizens(ctx: Context) -> Result:
+    return not_assessed("stakeholders")
+
+
+@warning(
+    "LEGIT_NO_FEEDBACK",
+    severity=Severity.INFO,
+    label=_("Consultation without visible effect"),
+    explanation=_("People who were consulted should see what changed because of them."),
+    hint=_("For each consultation, record how it influenced decisions."),
+    fix="stakeholders",
+)
+def no_feedback(ctx: Context) -> Result:
+    return not_assessed("stakeholders")
+
+
+# --- Silos -------------------------------------------------------------------------------------
+
+
+@warning(
+    "SILO_SINGLE_DOMAIN",
+    severity=Severity.WARN,
+    label=_("One sector only"),
+    explanation=_("A mission worked on by one sector or one ministry stays in its silo."),
+    hint=_("Involve projects from other sectors and stakeholders from other ministries."),
+    fix="projects",
+)
+def single_domain(ctx: Context) -> Result:
+    found = sorted({s.strip().casefold() for p in ctx.projects for s in p.get("sectors") or []})
+    if not found:
+        return not_applicable(reason="no_sectors_recorded")
+    return check_when(len(found) > 1, sectors=found, not_checked=["governance stakeholders"])
+
+
+@warning(
+    "SILO_NO_COORD_BODY",
+    severity=Severity.WARN,
+    label=_("No body that coordinates across government"),
+    explanation=_("A cross-ministry steering group keeps departments pulling the same way."),
+    hint=_("Set up or name an interministerial steering body."),
+    fix="governance",
+)
+def no_coord_body(ctx: Context) -> Result:
+    return not_assessed("governance_bodies")
+
+
+@warning(
+    "SILO_SINGLE_FUND",
+    severity=Severity.INFO,
+    label=_("A single source of money"),
+    explanation=_("All money from one budget line means one department carries the mission."),
+    hint=_("Record the funding sources; seek co-funding from other budgets."),
+    fix="budget",
+)
+def single_fund(ctx: Context) -> Result:
+    return not_assessed("funding_sources")
+
+
+# --- Risks and rewards, evaluation, top-down ---------------------------------------------------
+
+
+@warning(
+    "RISK_NO_SHARING",
+    severity=Severity.WARN,
+    label=_("Public money without a share in the rewards"),
+    explanation=_(
+        "When a company's project is mostly publicly paid for, the public should share in its "
+        "success."
+    ),
+    hint=_("Agree how the public side shares in returns, such as price conditions or royalties."),
+    fix="risks_rewards",
+)
+def no_sharing(ctx: Context) -> Result:
+    return not_assessed("risk_reward_arrangements")
+
+
+@warning(
+    "EVAL_NO_TOC",
+    severity=Severity.WARN,
+    label=_("No theory of change"),
+    explanation=_(
+        "Without a theory of change, nobody can say why the projects should move the targets."
+    ),
+    hint=_("Draw how projects lead to outcomes and to each headline target."),
+    fix="learning",
+)
+def no_toc(ctx: Context) -> Result:
+    return not_assessed("theory_of_change")
+
+
+@warning(
+    "EVAL_NO_BASELINE",
+    severity=Severity.HIGH,
+    label=_("Headline target without a baseline"),
+    explanation=_("Without a starting value and year, progress cannot be measured."),
+    hint=_("Give each headline target its baseline value and year."),
+    fix="targets",
+)
+def no_baseline(ctx: Context) -> Result:
+    numeric = [t for t in ctx.headline_targets if t.get("direction") != "binary"]
+    if not numeric:
+        return not_applicable(reason="no_numeric_headline_target")
+    missing = [
+        t["key"]
+        for t in numeric
+        if number(t.get("baseline_value")) is None or t.get("baseline_year") is None
+    ]
+    return check_when(not missing, targets=missing)
+
+
+@warning(
+    "EVAL_NO_REVIEW",
+    severity=Severity.WARN,
+    label=_("No recent review"),
+    explanation=_(
+        "Missions should be reviewed at least yearly, and evaluated independently halfway."
+    ),
+    hint=_("Plan and record reviews."),
+    fix="learning",
+)
+def no_review(ctx: Context) -> Result:
+    return not_assessed("reviews")
+
+
+@warning(
+    "TOPDOWN_ONLY",
+    severity=Severity.WARN,
+    label=_("Only top-down projects"),
+    explanation=_("Innovators outside government need a way in, such as an open call."),
+    hint=_("Fund at least one project through an open call or a bottom-up proposal."),
+    fix="projects",
+)
+def topdown_only(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_applicable(reason="no_projects")
+    found = [p["key"] for p in ctx.projects if p.get("origin") in OPEN_ORIGINS]
+    return check_when(bool(found), open_projects=found)

@@ -1,0 +1,408 @@
+"""Reads for the criteria pages and for other pages that show a compact criteria summary.
+
+The mission passed in must already be scoped to the user (missions.selectors.mission_detail).
+Texts (criterion names, check labels, fix hints) come from the rule registry at read time, so
+they appear in the reader's language whatever language the run was stored in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.criteria import thresholds as threshold_settings
+from evaluation.criteria.engine import (
+    AUTO_LABELS,
+    DisplayStatus,
+    auto_band,
+    displayed_status,
+)
+from evaluation.criteria.rules import (
+    CRITERIA,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    STATUS_LABELS,
+    Criterion,
+    Rule,
+    Severity,
+    Status,
+    get_rule,
+    warning_rules,
+)
+from evaluation.models import (
+    AssessmentRun,
+    AssessmentState,
+    CriterionResult,
+    CriterionVerdict,
+    Finding,
+    FindingStatus,
+    RunStatus,
+)
+from missions.models import Mission
+
+# Where each fix_field is edited, in words; pages link to the mission page's section anchor.
+FIX_SECTIONS: dict[str, Promise] = {
+    "statement": _("Mission statement"),
+    "targets": _("Targets and milestones"),
+    "projects": _("Projects"),
+    "mandate": _("Mandate"),
+    "budget": _("Budget"),
+    "team": _("Mission team"),
+    "deadline": _("Start and deadline"),
+    "geography": _("Geography"),
+    "sdgs": _("Sustainable Development Goals"),
+    "challenge": _("Grand challenge"),
+    "governance": _("Governance"),
+    "stakeholders": _("Stakeholders"),
+    "indicators": _("Indicators"),
+    "learning": _("Learning and evaluation"),
+    "reviews": _("Reviews"),
+    "risks_rewards": _("Risks and rewards"),
+}
+
+NEEDS_LABELS: dict[str, Promise] = {
+    "stakeholders": _("the stakeholder map"),
+    "canvas": _("the canvas"),
+    "indicators": _("indicators"),
+    "reviews": _("reviews"),
+    "governance_bodies": _("governance bodies"),
+    "governance.co_owners": _("co-owners"),
+    "funding_sources": _("funding sources"),
+    "risk_reward_arrangements": _("risk and reward arrangements"),
+    "theory_of_change": _("the theory of change"),
+    "targets.trend_annual_rate": _("targets' historical trends"),
+    "projects.solution_approaches": _("projects' solution approaches"),
+}
+
+
+EVIDENCE_LABELS: dict[str, Promise] = {
+    "words": _("Words"),
+    "limit": _("Limit"),
+    "minimum": _("Minimum"),
+    "unexplained": _("Unexplained abbreviations"),
+    "lix": _("Readability (LIX, lower is easier)"),
+    "flesch": _("Flesch reading ease (English, higher is easier)"),
+    "language": _("Language (guessed)"),
+    "opening_word": _("First word"),
+    "verb": _("Activity verb"),
+    "sdgs": _("Goals"),
+    "targets": _("Targets"),
+    "measurable": _("Measurable headline targets"),
+    "incomplete": _("Headline targets missing details"),
+    "deadline_year": _("Deadline"),
+    "start_year": _("Start"),
+    "horizon": _("Years from start to deadline"),
+    "range": _("Expected range (years)"),
+    "found": _("Found in the statement"),
+    "milestone_years": _("Milestone years"),
+    "geography": _("Geography"),
+    "statement_years": _("Years in the statement"),
+    "projects": _("Projects"),
+    "committed": _("Committed budget"),
+    "estimated_need": _("Estimated need"),
+    "currency": _("Currency"),
+    "share": _("Share"),
+    "uncovered": _("Headline targets without a project"),
+    "stages": _("Stages"),
+    "sectors": _("Sectors"),
+    "fields": _("Disciplines"),
+    "government": _("Government bodies in charge"),
+    "levels": _("Levels of government"),
+    "top_lead": _("Largest lead"),
+    "top_share": _("Its share of the budget"),
+    "live_projects": _("Projects planned or under way"),
+    "instruments": _("Instruments"),
+    "hhi": _("Concentration index (0 to 1)"),
+    "pre_existing": _("Projects that existed before"),
+    "share_of_projects": _("Share of projects"),
+    "share_of_budget": _("Share of budget"),
+    "new_share": _("Share of new money"),
+    "unlinked": _("Projects without a target"),
+    "missing": _("Missing"),
+    "team_fte": _("Team (full-time equivalents)"),
+    "owner_active_missions": _("Active missions of this owner"),
+    "policy_domain_missions": _("Missions in this policy area"),
+    "not_checked": _("Not checked yet"),
+    "reason": _("Note"),
+}
+HIDDEN_EVIDENCE = {
+    "needs",
+    "warn_above",
+    "high_above",
+    "hhi_limit",
+    "top3_limit",
+    "owner_limit",
+    "policy_domain_limit",
+    "currency",
+}
+
+
+def _evidence_text(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(_evidence_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_evidence_text(v)}" for k, v in value.items())
+    return str(value).replace("_", " ")
+
+
+def evidence_lines(evidence: dict[str, Any]) -> list[tuple[Promise | str, str]]:
+    """Evidence as (label, text) lines a person can read."""
+    return [
+        (EVIDENCE_LABELS.get(key, key.replace("_", " ").capitalize()), _evidence_text(value))
+        for key, value in evidence.items()
+        if key not in HIDDEN_EVIDENCE
+    ]
+
+
+# Where each kind of fix is made: (URL name, extra URL arguments). Parts that later issues
+# add (stakeholders, indicators, reviews) go to the canvas box that covers them, if it exists.
+FIX_PLACES: dict[str, tuple[str, dict[str, str]]] = {
+    "statement": ("missions:edit_group", {"group": "basics"}),
+    "challenge": ("missions:edit_group", {"group": "basics"}),
+    "deadline": ("missions:edit_group", {"group": "basics"}),
+    "geography": ("missions:edit_group", {"group": "basics"}),
+    "sdgs": ("missions:edit_group", {"group": "basics"}),
+    "mandate": ("missions:edit_group", {"group": "governance"}),
+    "governance": ("missions:edit_group", {"group": "governance"}),
+    "budget": ("missions:edit_group", {"group": "resources"}),
+    "team": ("missions:edit_group", {"group": "resources"}),
+    "targets": ("missions:targets", {}),
+    "projects": ("missions:projects", {}),
+    "stakeholders": ("canvas:canvas", {}),
+    "indicators": ("canvas:canvas", {}),
+    "learning": ("canvas:canvas", {}),
+    "reviews": ("canvas:canvas", {}),
+    "risks_rewards": ("canvas:canvas", {}),
+}
+
+
+def fix_url(mission: Mission, fix_field: str) -> str:
+    """A link to the page (or inline form) where `fix_field` is changed; empty if none yet."""
+    name, extra = FIX_PLACES.get(fix_field, ("missions:overview", {}))
+    try:
+        return reverse(
+            name,
+            kwargs={"org_slug": mission.organisation.slug, "mission_key": mission.key, **extra},
+        )
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    rule: Rule
+    status: str
+    weight: float
+    evidence: dict[str, Any]
+    fix_field: str
+    fix_url: str
+
+    @property
+    def status_label(self) -> Promise:
+        return STATUS_LABELS[Status(self.status)]
+
+    @property
+    def needs(self) -> Promise | str:
+        needs = self.evidence.get("needs", "")
+        return NEEDS_LABELS.get(needs, needs)
+
+    @property
+    def fix_section(self) -> Promise | str:
+        return FIX_SECTIONS.get(self.fix_field, self.fix_field)
+
+    @property
+    def evidence_lines(self) -> list[tuple[Promise | str, str]]:
+        return evidence_lines(self.evidence)
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    criterion: Criterion
+    auto_score: int | None
+    auto_band: str
+    signals: list[SignalRow]
+    verdict: CriterionVerdict | None
+    status: DisplayStatus
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def auto_label(self) -> Promise:
+        return AUTO_LABELS[self.auto_band]
+
+    @property
+    def unmet(self) -> list[SignalRow]:
+        return [s for s in self.signals if s.status == Status.NOT_PASSED]
+
+
+@dataclass(frozen=True)
+class WarningRow:
+    finding: Finding
+    rule: Rule | None
+    fix_url: str
+
+    @property
+    def severity_label(self) -> Promise | str:
+        return SEVERITY_LABELS.get(Severity(self.finding.severity), self.finding.severity)
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            "high": "govuk-tag--red",
+            "warn": "govuk-tag--orange",
+            "info": "govuk-tag--blue",
+        }.get(self.finding.severity, "govuk-tag--grey")
+
+    @property
+    def evidence_lines(self) -> list[tuple[Promise | str, str]]:
+        return evidence_lines(self.finding.evidence)
+
+    @property
+    def fix_section(self) -> Promise | str:
+        field_name = self.rule.fix_field if self.rule else ""
+        return FIX_SECTIONS.get(field_name, field_name)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the criteria page shows for one mission."""
+
+    mission: Mission
+    state: AssessmentState | None
+    last_run: AssessmentRun | None
+    active_run: AssessmentRun | None  # queued or running
+    failed_run: AssessmentRun | None  # the latest run, if it failed and nothing is active
+    criteria: list[CriterionRow]
+    warnings: list[WarningRow]
+    not_checked: list[Rule] = field(default_factory=list)  # warnings waiting for data
+
+    @property
+    def is_pending(self) -> bool:
+        return bool(self.state and self.state.is_pending)
+
+    @property
+    def is_assessing(self) -> bool:
+        """A run is queued or running: the page polls until it finishes."""
+        return self.active_run is not None
+
+    @property
+    def open_warning_count(self) -> int:
+        return sum(1 for w in self.warnings if w.finding.status == FindingStatus.OPEN)
+
+
+def latest_verdicts(mission: Mission) -> dict[str, CriterionVerdict]:
+    verdicts: dict[str, CriterionVerdict] = {}
+    for verdict in CriterionVerdict.objects.filter(mission=mission).select_related("reviewer"):
+        verdicts.setdefault(verdict.criterion, verdict)  # newest first
+    return verdicts
+
+
+def _results(state: AssessmentState | None) -> dict[str, CriterionResult]:
+    if state is None or state.last_run_id is None:
+        return {}
+    return {r.criterion: r for r in CriterionResult.objects.filter(run_id=state.last_run_id)}
+
+
+def _criterion_rows(
+    mission: Mission, results: dict[str, CriterionResult], verdicts: dict[str, CriterionVerdict]
+) -> list[CriterionRow]:
+    t = threshold_settings.current()
+    rows = []
+    for code, criterion in CRITERIA.items():
+        result = results.get(code)
+        score = result.auto_score if result else None
+        signals = []
+        for item in result.signals if result else []:
+            rule = get_rule(item["code"])
+            if rule is None:  # a rule retired since this run
+                continue
+            signals.append(
+                SignalRow(
+                    rule=rule,
+                    status=item["status"],
+                    weight=item.get("weight", 1),
+                    evidence=item.get("evidence", {}),
+                    fix_field=item.get("fix_field", ""),
+                    fix_url=fix_url(mission, item.get("fix_field", "")),
+                )
+            )
+        verdict = verdicts.get(code)
+        rows.append(
+            CriterionRow(
+                criterion=criterion,
+                auto_score=score,
+                auto_band=auto_band(score, t) if result else "unknown",
+                signals=signals,
+                verdict=verdict,
+                status=displayed_status(score, verdict.rating if verdict else None, t),
+            )
+        )
+    return rows
+
+
+def warnings_for(mission: Mission) -> list[WarningRow]:
+    """Current warnings (not resolved), most severe first, open before decided."""
+    findings = Finding.objects.current().filter(mission=mission).select_related("decided_by")
+    rows = []
+    for finding in findings:
+        rule = get_rule(finding.code)
+        rows.append(WarningRow(finding, rule, fix_url(mission, rule.fix_field) if rule else ""))
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.finding.status != FindingStatus.OPEN,
+            SEVERITY_ORDER.get(Severity(r.finding.severity), 9),
+            r.finding.code,
+        ),
+    )
+
+
+def assessment_for(mission: Mission) -> Assessment:
+    """The criteria page's data for a mission the user may see."""
+    state = AssessmentState.objects.filter(mission=mission).select_related("last_run").first()
+    runs = list(AssessmentRun.objects.filter(mission=mission).order_by("-created_at", "-pk")[:5])
+    active = next((r for r in runs if r.status in (RunStatus.QUEUED, RunStatus.RUNNING)), None)
+    latest = runs[0] if runs else None
+    failed = latest if latest and latest.status == RunStatus.FAILED and not active else None
+    last_run = state.last_run if state else None
+    not_checked = [
+        rule
+        for rule in warning_rules()
+        if last_run and last_run.checks.get(rule.code) == Status.NOT_ASSESSED
+    ]
+    return Assessment(
+        mission=mission,
+        state=state,
+        last_run=last_run,
+        active_run=active,
+        failed_run=failed,
+        criteria=_criterion_rows(mission, _results(state), latest_verdicts(mission)),
+        warnings=warnings_for(mission),
+        not_checked=not_checked,
+    )
+
+
+def criteria_summary(mission: Mission) -> list[tuple[str, Promise, DisplayStatus]]:
+    """A compact summary for the mission page's header: one (code, name, displayed status)
+    per criterion. Status is "awaiting review" until a reviewer has rated the criterion;
+    the automatic score alone is never turned into a verdict. Three queries."""
+    state = AssessmentState.objects.filter(mission=mission).first()
+    rows = _criterion_rows(mission, _results(state), latest_verdicts(mission))
+    return [(row.code, row.criterion.name, row.status) for row in rows]
+
+
+def finding_for(*, mission: Mission, finding_id: int) -> Finding:
+    """One warning of a mission the user may already see (404 otherwise, via the view)."""
+    return Finding.objects.select_related("mission__organisation").get(
+        mission=mission, pk=finding_id
+    )

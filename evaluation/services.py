@@ -1,0 +1,359 @@
+"""Writes of the criteria engine: asking for an assessment, running one, and people's decisions
+about warnings and criteria.
+
+How background assessment stays correct under bursts, crashes and reruns:
+
+1. `assessment_request` (called after every committed mission change, by the nightly job, or
+   from the page) marks the mission pending and creates a *queued* run — unless one is already
+   queued, in which case the change simply joins it (a partial unique index allows one queued
+   run per mission). Only a newly queued run enqueues the Celery task, after commit and after a
+   short delay, so ten quick saves make one run.
+2. `assessment_run` (the task's service) takes a per-mission PostgreSQL advisory lock: one run
+   per mission at a time, and a lock that dies with its worker's connection. Under the lock it
+   marks runs left "running" by a dead worker as failed, claims the queued run by conditional
+   UPDATE (or resumes a pending mission with nothing queued), and assesses the *current* data.
+3. An input identical (by hash) to the last completed run's does nothing. A run that fails
+   leaves the mission pending; the next request, the redelivered task or the nightly job
+   completes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from evaluation.criteria import thresholds as threshold_settings
+from evaluation.criteria.engine import ENGINE_VERSION, Evaluation, evaluate
+from evaluation.criteria.inputs import build_input, input_hash
+from evaluation.criteria.rules import SEVERITY_ORDER
+from evaluation.models import (
+    AssessmentRun,
+    AssessmentState,
+    CriterionCode,
+    CriterionResult,
+    CriterionVerdict,
+    Finding,
+    FindingDecision,
+    FindingStatus,
+    RunStatus,
+)
+from missions.models import Mission
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 0x4C45 << 44  # "LE": keeps our advisory-lock keys apart from other users'
+
+
+class RunOutcome(StrEnum):
+    DONE = "done"  # assessed and stored
+    UNCHANGED = "unchanged"  # same input as the last completed run: nothing to do
+    IDLE = "idle"  # nothing queued and nothing pending (a duplicate task)
+    BUSY = "busy"  # another worker holds the mission's lock
+    FAILED = "failed"  # the run raised; the mission stays pending
+    MISSING = "missing"  # the mission no longer exists
+
+
+def assessment_delay_seconds() -> int:
+    """How long a queued run waits before it starts, so a burst of saves lands in one run."""
+    return int(getattr(settings, "EVALUATION_ASSESSMENT_DELAY", 3))
+
+
+def busy_retry_seconds() -> int:
+    return int(getattr(settings, "EVALUATION_BUSY_RETRY", 5))
+
+
+# --- Asking for an assessment ------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_request(*, mission_id: int, reason: str = "change") -> AssessmentRun | None:
+    """Mark the mission's assessment pending and make sure one run is queued for it. Returns
+    the queued run (new, or the one this request joined), or None if the mission is gone."""
+    if not Mission.objects.filter(pk=mission_id).exists():
+        return None
+    now = timezone.now()
+    AssessmentState.objects.get_or_create(mission_id=mission_id)
+    AssessmentState.objects.filter(mission_id=mission_id).update(
+        pending_since=Coalesce(F("pending_since"), Value(now)), requested_at=now
+    )
+    queued = AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).first()
+    if queued is not None:
+        return queued  # coalesced: that run will read the data as it is when it starts
+    try:
+        with transaction.atomic():
+            run = AssessmentRun.objects.create(
+                mission_id=mission_id, status=RunStatus.QUEUED, reason=reason[:20]
+            )
+    except IntegrityError:
+        # A concurrent request queued one a moment ago; join it.
+        return AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).first()
+    from evaluation.tasks import assess_mission_task
+
+    assess_mission_task.apply_async_on_commit(
+        args=(mission_id,), countdown=assessment_delay_seconds()
+    )
+    return run
+
+
+def on_mission_changed(mission_id: int) -> None:
+    """The listener registered with `missions.hooks`: runs after a mission change commits. A
+    failure here must never undo or break the user's save; the nightly job catches up."""
+    try:
+        assessment_request(mission_id=mission_id, reason="change")
+    except Exception:
+        logger.exception("Could not queue an assessment of mission %s", mission_id)
+
+
+def assessment_request_by(*, actor: User, mission: Mission) -> AssessmentRun | None:
+    """A person asks for the mission to be assessed again (e.g. after a failed run)."""
+    if not actor.has_perm("evaluation.request_assessment", mission):
+        raise PermissionDenied(_("You cannot ask for an assessment of this mission."))
+    return assessment_request(mission_id=mission.pk, reason="request")
+
+
+def assessment_request_all(*, reason: str = "nightly") -> int:
+    """Queue an assessment of every mission that is not archived; returns how many."""
+    count = 0
+    ids = (
+        Mission.objects.filter(archived_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for mission_id in ids.iterator():
+        if assessment_request(mission_id=mission_id, reason=reason) is not None:
+            count += 1
+    return count
+
+
+# --- Running one -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _mission_lock(mission_id: int) -> Iterator[bool]:
+    """A session-level advisory lock for one mission; PostgreSQL frees it if the process dies."""
+    key = LOCK_NAMESPACE + mission_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def assessment_run(*, mission_id: int) -> RunOutcome:
+    """Assess one mission now, if an assessment is queued or pending. Safe to call any number
+    of times, from any number of workers."""
+    with _mission_lock(mission_id) as acquired:
+        if not acquired:
+            return RunOutcome.BUSY
+        return _run_locked(mission_id)
+
+
+def _claim(mission_id: int) -> AssessmentRun | None:
+    now = timezone.now()
+    # We hold the mission's lock, so a run still marked running has lost its worker.
+    AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED,
+        finished_at=now,
+        error="The assessment stopped before it finished (its worker was interrupted).",
+    )
+    queued = (
+        AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED)
+        .order_by("pk")
+        .first()
+    )
+    if queued is not None:
+        claimed = AssessmentRun.objects.filter(pk=queued.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, started_at=now
+        )
+        if claimed:
+            queued.refresh_from_db()
+            return queued
+        return None
+    if AssessmentState.objects.filter(mission_id=mission_id, pending_since__isnull=False).exists():
+        # Pending with nothing queued: an earlier run failed or its worker died. Finish the job.
+        return AssessmentRun.objects.create(
+            mission_id=mission_id, status=RunStatus.RUNNING, started_at=now, reason="resume"
+        )
+    return None
+
+
+def _run_locked(mission_id: int) -> RunOutcome:
+    if not Mission.objects.filter(pk=mission_id).exists():
+        return RunOutcome.MISSING
+    run = _claim(mission_id)
+    if run is None:
+        return RunOutcome.IDLE
+    try:
+        with transaction.atomic():
+            return _assess(run)
+    except (OperationalError, InterfaceError):
+        _fail(run, "The database was unavailable; the assessment will be tried again.")
+        raise  # transient: the task retries
+    except Exception as exc:
+        logger.exception("Assessment run %s of mission %s failed", run.pk, mission_id)
+        _fail(run, f"{type(exc).__name__}: {exc}"[:2000])
+        return RunOutcome.FAILED
+
+
+def _fail(run: AssessmentRun, error: str) -> None:
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=error
+    )
+
+
+def run_fingerprint(data: dict[str, Any], thresholds: dict[str, Any]) -> str:
+    """The hash that decides whether a run has anything new to assess: the input, the
+    thresholds and the engine version."""
+    return input_hash({"input": data, "thresholds": thresholds, "engine": ENGINE_VERSION})
+
+
+def _assess(run: AssessmentRun) -> RunOutcome:
+    mission = Mission.objects.select_related("challenge", "parent", "owner", "coordinator").get(
+        pk=run.mission_id
+    )
+    state = AssessmentState.objects.select_for_update().get_or_create(mission=mission)[0]
+    thresholds = threshold_settings.current()
+    data = build_input(mission)
+    digest = run_fingerprint(data, thresholds)
+    now = timezone.now()
+    if state.last_run_id and state.last_hash == digest:
+        run.delete()
+        state.checked_at = now
+        _settle(state)
+        return RunOutcome.UNCHANGED
+    evaluation = evaluate(data, thresholds)
+    CriterionResult.objects.bulk_create(
+        CriterionResult(
+            run=run,
+            criterion=c.criterion,
+            auto_score=c.auto_score,
+            signals=c.signals_json(),
+        )
+        for c in evaluation.criteria
+    )
+    run.input_hash = digest
+    run.checks = {check.code: str(check.status) for check in evaluation.checks}
+    run.status = RunStatus.DONE
+    run.finished_at = now
+    run.save(update_fields=["input_hash", "checks", "status", "finished_at"])
+    _upsert_findings(mission, evaluation, now)
+    state.last_hash = digest
+    state.last_run = run
+    state.checked_at = now
+    _settle(state)
+    return RunOutcome.DONE
+
+
+def _settle(state: AssessmentState) -> None:
+    """Clear "pending" unless a newer request already queued another run."""
+    if not AssessmentRun.objects.filter(
+        mission_id=state.mission_id, status=RunStatus.QUEUED
+    ).exists():
+        state.pending_since = None
+    state.save()
+
+
+def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> None:
+    existing = {f.code: f for f in Finding.objects.select_for_update().filter(mission=mission)}
+    raised = {w.code: w for w in evaluation.warnings}
+    for code, outcome in raised.items():
+        finding = existing.get(code)
+        if finding is None:
+            Finding.objects.create(
+                mission=mission,
+                code=code,
+                severity=str(outcome.severity),
+                evidence=outcome.evidence,
+                first_seen=now,
+                last_seen=now,
+            )
+            continue
+        escalated = SEVERITY_ORDER[outcome.severity] < SEVERITY_ORDER.get(finding.severity, 9)
+        reopen = finding.status == FindingStatus.RESOLVED or (
+            # A decision about a milder warning does not cover a more severe one.
+            finding.status in (FindingStatus.ACKNOWLEDGED, FindingStatus.DISMISSED) and escalated
+        )
+        if reopen:
+            finding.status = FindingStatus.OPEN
+            finding.resolved_at = None
+        finding.severity = str(outcome.severity)
+        finding.evidence = outcome.evidence
+        finding.last_seen = now
+        finding.save()
+    for code, finding in existing.items():
+        if code not in raised and finding.status != FindingStatus.RESOLVED:
+            finding.status = FindingStatus.RESOLVED
+            finding.resolved_at = now
+            finding.save(update_fields=["status", "resolved_at"])
+
+
+# --- People's decisions ------------------------------------------------------------------------
+
+DECISIONS = {FindingStatus.ACKNOWLEDGED, FindingStatus.DISMISSED}
+
+
+@transaction.atomic
+def finding_decide(*, actor: User, finding: Finding, status: str, reason: str) -> Finding:
+    """Acknowledge ("we know, and accept it for now") or dismiss ("this does not apply to us")
+    a warning. A reason is always required; who, when and why are kept."""
+    mission = finding.mission
+    if not actor.has_perm("evaluation.decide_finding", mission):
+        raise PermissionDenied(_("You cannot decide about warnings on this mission."))
+    if status not in DECISIONS:
+        raise ValidationError({"decision": _("Choose whether to acknowledge or dismiss it.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why, so others can follow the decision.")})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": _("Keep the reason under 1,000 characters.")})
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if finding.status == FindingStatus.RESOLVED:
+        raise ValidationError(
+            {"decision": _("This warning no longer applies, so there is nothing to decide.")}
+        )
+    now = timezone.now()
+    finding.status = status
+    finding.reason = reason
+    finding.decided_by = actor
+    finding.decided_at = now
+    finding.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    FindingDecision.objects.create(finding=finding, status=status, reason=reason, decided_by=actor)
+    return finding
+
+
+@transaction.atomic
+def verdict_record(
+    *, actor: User, mission: Mission, criterion: str, rating: int, rationale: str
+) -> CriterionVerdict:
+    """Record a reviewer's rating (1–5) and rationale for one criterion."""
+    if not actor.has_perm("evaluation.record_verdict", mission):
+        raise PermissionDenied(_("Only reviewers, leads and administrators can record verdicts."))
+    errors: dict[str, str] = {}
+    if criterion not in CriterionCode.values:
+        errors["criterion"] = _("Choose one of the five criteria.")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        errors["rating"] = _("Choose a rating from 1 to 5.")
+    rationale = (rationale or "").strip()
+    if not rationale:
+        errors["rationale"] = _("Explain your rating, so the team knows what to improve.")
+    elif len(rationale) > 2000:
+        errors["rationale"] = _("Keep the rationale under 2,000 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return CriterionVerdict.objects.create(
+        mission=mission, criterion=criterion, reviewer=actor, rating=rating, rationale=rationale
+    )

@@ -1,0 +1,36 @@
+"""Background work for the criteria engine. Tasks take ids, call one service, and are safe to
+run twice (the service claims work by conditional UPDATE under a per-mission lock, and skips
+input it has already assessed)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.db import InterfaceError, OperationalError
+
+from evaluation import services
+
+
+@shared_task(
+    base=DjangoTask,
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def assess_mission_task(self, mission_id: int) -> str:
+    """Assess one mission. If another worker is assessing it right now, try again shortly:
+    that worker may have started before the latest change."""
+    outcome = services.assessment_run(mission_id=mission_id)
+    if outcome == services.RunOutcome.BUSY:
+        raise self.retry(countdown=services.busy_retry_seconds(), max_retries=30)
+    return str(outcome)
+
+
+@shared_task(base=DjangoTask, acks_late=True, ignore_result=True)
+def reassess_missions_task() -> int:
+    """Nightly: ask for an assessment of every mission that is not archived. Missions whose
+    input has not changed are skipped cheaply by the run itself."""
+    return services.assessment_request_all(reason="nightly")

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
+from evaluation.models import Finding
 from missions.models import Milestone, Mission
 from missions.tests.factories import (
     MilestoneFactory,
@@ -21,6 +23,10 @@ def _first_organisation_objects(organisation):
     target = TargetFactory(mission=mission, key="secret-target")
     milestone = MilestoneFactory(target=target, year=2030)
     MissionProjectFactory(mission=mission, key="secret-project")
+    now = timezone.now()
+    Finding.objects.create(
+        mission=mission, code="MANDATE_MISSING", severity="high", first_seen=now, last_seen=now
+    )
     return milestone
 
 
@@ -37,6 +43,8 @@ def _kwargs_for(params, organisation):
         "milestone_id": milestone.pk if milestone else 0,
         "group": "basics",
         "transition": "propose",
+        "criterion": "c1",
+        "finding_id": Finding.objects.filter(mission__organisation=organisation).first().pk,
     }
     missing = [p for p in params if p not in values]
     assert not missing, (

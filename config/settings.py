@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "canvas",
     "stakeholders",
     "evaluation",
+    "portfolios",
     "documents",
 ]
 

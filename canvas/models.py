@@ -1,0 +1,128 @@
+"""Canvas text: one `CanvasBox` per mission and box (except the mission statement, which is the
+mission's own `statement` field), and a `CanvasBoxRevision` for every save, so the history
+shows who wrote what and when. Writes go through `canvas.services`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from canvas.boxes import ROW_KEYS, TEXT_LIMIT, BoxKey
+from missions.models import Mission
+
+
+class CanvasBox(models.Model):
+    """The current text of one canvas box of a mission. `version` goes up by one on every
+    save that changes the text; a page sends back the version it showed, and a save based on
+    an older one is refused (see `canvas.services.canvas_box_save`)."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="canvas_boxes"
+    )
+    box_key = models.CharField(_("box"), max_length=30, choices=BoxKey.choices)
+    text = models.TextField(_("text"), blank=True, validators=[MaxLengthValidator(TEXT_LIMIT)])
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("changed"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("canvas box")
+        verbose_name_plural = _("canvas boxes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "box_key"], name="canvas_box_unique_per_mission"
+            ),
+            # The mission statement lives on the mission, never here.
+            models.CheckConstraint(
+                condition=Q(box_key__in=list(ROW_KEYS)), name="canvas_box_key_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission} – {self.get_box_key_display()}"
+
+
+class CanvasBoxRevision(models.Model):
+    """One saved version of a box's text: who saved it, when, and the whole text. Kept for
+    every box including the mission statement, so the history reads the same everywhere."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="+"
+    )
+    box_key = models.CharField(_("box"), max_length=30, choices=BoxKey.choices)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("canvas box revision")
+        verbose_name_plural = _("canvas box revisions")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["mission", "box_key", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_box_key_display()} v{self.version}"
+
+
+COMMENT_LIMIT = 2000
+
+
+class CanvasComment(models.Model):
+    """A comment on one box of a mission's canvas, by an editor or reviewer. Plain text with
+    line breaks. Anyone who may comment may resolve it (and reopen it); resolved comments stay,
+    so the discussion can be read later. Writes go through `canvas.services`."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="canvas_comments"
+    )
+    box_key = models.CharField(_("box"), max_length=30, choices=BoxKey.choices)
+    text = models.TextField(_("comment"), validators=[MaxLengthValidator(COMMENT_LIMIT)])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("canvas comment")
+        verbose_name_plural = _("canvas comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["mission", "box_key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_box_key_display()}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

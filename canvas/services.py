@@ -1,0 +1,252 @@
+"""Writes for the canvas: saving a box's text, with optimistic concurrency, and comments.
+
+`canvas_box_save` is the only way text gets into a box. It refuses a save based on an older
+version with `CanvasConflict` (a `missions.services.ConflictError` that also carries the newer
+text, who wrote it and when), so nobody's words are ever overwritten without them seeing it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from canvas.boxes import STATEMENT, get_box
+from canvas.models import COMMENT_LIMIT, CanvasBox, CanvasBoxRevision, CanvasComment
+from missions import hooks
+from missions.models import Mission
+from missions.services import ConflictError, mission_update
+
+
+class CanvasConflict(ConflictError):
+    """The box changed since the page showed version `expected_version`. Carries the current
+    version, text, and who saved it when, for the conflict panel."""
+
+    def __init__(
+        self,
+        *,
+        obj: CanvasBox | Mission,
+        expected_version: int,
+        current_version: int,
+        current_text: str,
+        updated_by: User | None,
+        updated_at: datetime.datetime | None,
+    ):
+        super().__init__(
+            obj=obj, expected_version=expected_version, current_version=current_version
+        )
+        self.current_text = current_text
+        self.updated_by = updated_by
+        self.updated_at = updated_at
+
+
+@dataclass(frozen=True)
+class SavedBox:
+    """What a save left in the box (the same for the statement and the other boxes)."""
+
+    key: str
+    text: str
+    version: int
+    updated_at: datetime.datetime | None
+    updated_by: User | None
+    changed: bool
+
+
+def normalise(text: str) -> str:
+    """Browsers send line breaks as CRLF; store LF, so lengths match the page's counter."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_permission(actor: User, mission: Mission) -> None:
+    if mission.archived_at is not None:
+        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
+    if not actor.has_perm("canvas.change_box", mission):
+        raise PermissionDenied(
+            _("You can read this canvas but not change it. Ask an editor of the organisation.")
+        )
+
+
+def _check_length(box_title: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                "text": _(
+                    "%(box)s can be at most %(limit)s characters long; this text has "
+                    "%(length)s. Shorten it by %(over)s characters and it will save."
+                )
+                % {
+                    "box": box_title,
+                    "limit": f"{limit:,}",
+                    "length": f"{len(text):,}",
+                    "over": f"{len(text) - limit:,}",
+                }
+            }
+        )
+
+
+@transaction.atomic
+def canvas_box_save(
+    *, actor: User, mission: Mission, box_key: str, text: str, expected_version: int
+) -> SavedBox:
+    """Save the text of one box of `mission`, based on the version the page showed.
+
+    - Text identical to what is stored is a success that changes nothing (a repeated autosave).
+    - Otherwise `expected_version` must be the current version, or `CanvasConflict` is raised.
+    - The mission statement box goes through `missions.services.mission_update` (its version
+      is the mission's); every other box is a `CanvasBox` row.
+    - Every save that changes the text records a `CanvasBoxRevision` and tells
+      `missions.hooks` listeners (the criteria engine) that the mission changed.
+
+    Raises `ValidationError` ({"text": ...}) for over-long text and `PermissionDenied` for
+    viewers and archived missions."""
+    box = get_box(box_key)
+    if box is None:
+        raise ValidationError(
+            {"box_key": _("There is no canvas box called “%(key)s”.") % {"key": box_key}}
+        )
+    _check_permission(actor, mission)
+    text = normalise(text)
+    _check_length(box.title, text, box.limit)
+    if box.is_statement:
+        return _save_statement(actor, mission, text, expected_version)
+
+    row, _created = CanvasBox.objects.get_or_create(mission=mission, box_key=box.key)
+    row = (
+        CanvasBox.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=row.pk)
+    )
+    if row.text == text:
+        return _saved(row, changed=False)
+    if row.version != expected_version:
+        raise CanvasConflict(
+            obj=row,
+            expected_version=expected_version,
+            current_version=row.version,
+            current_text=row.text,
+            updated_by=row.updated_by,
+            updated_at=row.updated_at,
+        )
+    row.text = text
+    row.version += 1
+    row.updated_at = timezone.now()
+    row.updated_by = actor
+    row.full_clean()
+    row.save()
+    CanvasBoxRevision.objects.create(
+        mission=mission, box_key=box.key, version=row.version, text=text, user=actor
+    )
+    hooks.mission_changed(mission.pk)
+    return _saved(row, changed=True)
+
+
+def _saved(row: CanvasBox, *, changed: bool) -> SavedBox:
+    return SavedBox(row.box_key, row.text, row.version, row.updated_at, row.updated_by, changed)
+
+
+def _save_statement(actor: User, mission: Mission, text: str, expected_version: int) -> SavedBox:
+    current = (
+        Mission.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=mission.pk)
+    )
+    if current.statement == text:
+        return SavedBox(
+            STATEMENT, text, current.version, current.updated_at, current.updated_by, False
+        )
+    if current.version != expected_version:
+        raise CanvasConflict(
+            obj=current,
+            expected_version=expected_version,
+            current_version=current.version,
+            current_text=current.statement,
+            updated_by=current.updated_by,
+            updated_at=current.updated_at,
+        )
+    try:
+        saved = mission_update(
+            actor=actor, mission=current, expected_version=expected_version, statement=text
+        )
+    except ValidationError as error:
+        messages = error.message_dict.get("statement") if hasattr(error, "error_dict") else None
+        raise ValidationError({"text": messages or error.messages}) from error
+    CanvasBoxRevision.objects.create(
+        mission=mission, box_key=STATEMENT, version=saved.version, text=text, user=actor
+    )
+    # mission_update has told the hooks already (through record_change).
+    return SavedBox(STATEMENT, text, saved.version, saved.updated_at, actor, True)
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def _check_comment_permission(actor: User, mission: Mission) -> None:
+    if mission.archived_at is not None:
+        raise PermissionDenied(_("This mission is archived. Restore it before commenting."))
+    if not actor.has_perm("canvas.comment_box", mission):
+        raise PermissionDenied(
+            _("You can read the comments but not add or resolve them. Editors and reviewers can.")
+        )
+
+
+def clean_comment(text: str) -> str:
+    """The comment as stored: line breaks as LF, no blank lines around it. Raises
+    `ValidationError` ({"text": ...}) when it is empty or over `COMMENT_LIMIT` characters."""
+    text = normalise(text).strip()
+    if not text:
+        raise ValidationError({"text": _("Enter a comment.")})
+    if len(text) > COMMENT_LIMIT:
+        raise ValidationError(
+            {
+                "text": _(
+                    "A comment can be at most %(limit)s characters long; this one has "
+                    "%(length)s. Shorten it by %(over)s characters."
+                )
+                % {
+                    "limit": f"{COMMENT_LIMIT:,}",
+                    "length": f"{len(text):,}",
+                    "over": f"{len(text) - COMMENT_LIMIT:,}",
+                }
+            }
+        )
+    return text
+
+
+def canvas_comment_add(*, actor: User, mission: Mission, box_key: str, text: str) -> CanvasComment:
+    """Add a comment by `actor` to one box of `mission`. Editors, reviewers, leads and admins
+    may; viewers and archived missions raise `PermissionDenied`; empty or over-long text
+    raises `ValidationError` ({"text": ...})."""
+    box = get_box(box_key)
+    if box is None:
+        raise ValidationError(
+            {"box_key": _("There is no canvas box called “%(key)s”.") % {"key": box_key}}
+        )
+    _check_comment_permission(actor, mission)
+    comment = CanvasComment(
+        mission=mission, box_key=box.key, text=clean_comment(text), author=actor
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+def canvas_comment_resolve(
+    *, actor: User, comment: CanvasComment, resolved: bool = True
+) -> CanvasComment:
+    """Resolve (or, with `resolved=False`, reopen) a comment. Anyone who may comment on the
+    mission may. Resolving a resolved comment (or reopening an open one) changes nothing, so
+    two people clicking at once both succeed."""
+    _check_comment_permission(actor, comment.mission)
+    if resolved:
+        CanvasComment.objects.filter(pk=comment.pk, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=actor
+        )
+    else:
+        CanvasComment.objects.filter(pk=comment.pk).update(resolved_at=None, resolved_by=None)
+    comment.refresh_from_db(fields=["resolved_at", "resolved_by"])
+    return comment

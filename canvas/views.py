@@ -1,0 +1,376 @@
+"""The canvas page, saving one box (autosave with htmx, or the box's Save button without
+JavaScript), the conflict panel, and a box's history.
+
+Saving answers, for htmx: 200 with the box's save state ("Saved 10:42") and its new version
+swapped out of band; 422 for text that is too long (the text stays in the box); 409 with the
+conflict panel in place of the editor. Without JavaScript the same outcomes come as the whole
+page (a redirect after success).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from canvas import selectors, services
+from canvas.boxes import BOXES, get_box
+from canvas.forms import BoxForm, CommentForm, ResolveForm
+from canvas.models import COMMENT_LIMIT
+from canvas.selectors import BoxView
+from canvas.services import CanvasConflict
+from missions.models import Mission
+
+
+def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+    return selectors.mission_for_canvas(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+
+
+def _context(request: HttpRequest, mission: Mission) -> dict[str, Any]:
+    return {
+        "organisation": mission.organisation,
+        "mission": mission,
+        "section": "canvas",
+        "can_edit": request.user.has_perm("canvas.change_box", mission),
+        "can_comment": request.user.has_perm("canvas.comment_box", mission),
+        "comment_limit": COMMENT_LIMIT,
+    }
+
+
+def _page(
+    request: HttpRequest,
+    mission: Mission,
+    *,
+    status: int = 200,
+    conflict: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    posted: dict[str, str] | None = None,
+    comment_errors: dict[str, list[str]] | None = None,
+    posted_comment: dict[str, str] | None = None,
+) -> HttpResponse:
+    views = selectors.box_views(mission)
+    open_total = selectors.attach_comments(mission, views)
+    for view in views:
+        if posted and view.key in posted:
+            view.text = posted[view.key]
+        view.errors = (errors or {}).get(view.key, [])
+        if conflict and conflict["key"] == view.key:
+            view.conflict = conflict
+        view.comment_errors = (comment_errors or {}).get(view.key, [])
+        view.comment_text = (posted_comment or {}).get(view.key, "")
+    context = _context(request, mission)
+    context.update(
+        {
+            "bands": selectors.bands(views),
+            "boxes": views,
+            "completeness": selectors.completeness(mission=mission, user=request.user, views=views),
+            "error_list": [
+                (f"box-{key}-text", message)
+                for key, messages_ in (errors or {}).items()
+                for message in messages_
+            ]
+            + [
+                (f"box-{key}-comment", message)
+                for key, messages_ in (comment_errors or {}).items()
+                for message in messages_
+            ],
+            "comment_total": open_total,
+            "comment_boxes": [
+                (view.box, view.open_comments) for view in views if view.open_comments
+            ],
+        }
+    )
+    return render(request, "canvas/canvas.html", context, status=status)
+
+
+@vary_on_headers("HX-Request")
+def canvas_page(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    return _page(request, _mission(request, org_slug, mission_key))
+
+
+def _canvas_url(mission: Mission, key: str) -> str:
+    url = reverse("canvas:canvas", args=[mission.organisation.slug, mission.key])
+    return f"{url}#box-{key}"
+
+
+@login_not_required
+@vary_on_headers("HX-Request")
+def box(request: HttpRequest, org_slug: str, mission_key: str, box_key: str) -> HttpResponse:
+    """GET: the box's editor (htmx, e.g. after "take theirs"), or the canvas at the box.
+    POST: save the box."""
+    if not request.user.is_authenticated:
+        # An autosave after the session ended: say so (the page keeps the draft) rather than
+        # answering with the sign-in page, which htmx would follow silently.
+        if request.htmx:
+            return HttpResponse(_("You are signed out. Sign in again to save."), status=401)
+        return redirect_to_login(request.get_full_path())
+    mission = selectors.mission_for_save(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+    definition = get_box(box_key)
+    if definition is None:
+        raise Http404
+    if request.method != "POST":
+        if request.htmx:
+            view = selectors.box_view(mission, definition.key)
+            return render(
+                request,
+                "canvas/canvas.html#box-editor",
+                {**_context(request, mission), "view": view},
+            )
+        return redirect(_canvas_url(mission, definition.key))
+
+    if not request.user.has_perm("canvas.change_box", mission):
+        raise PermissionDenied
+    form = BoxForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("The form was incomplete; reload the page."), status=400)
+    text = services.normalise(form.cleaned_data["text"])
+    resolution = form.cleaned_data["resolution"]
+    try:
+        saved = services.canvas_box_save(
+            actor=request.user,
+            mission=mission,
+            box_key=definition.key,
+            text=text,
+            expected_version=form.cleaned_data["version"],
+        )
+    except CanvasConflict as conflict:
+        return _conflict(request, mission, definition.key, text, conflict)
+    except ValidationError as error:
+        problems = error.message_dict.get("text", error.messages)
+        if request.htmx:
+            view = selectors.box_view(mission, definition.key)
+            view.text = text
+            view.version = form.cleaned_data["version"]
+            view.errors = problems
+            template = "#box-editor" if resolution else "#save-failed"
+            return render(
+                request,
+                f"canvas/canvas.html{template}",
+                {**_context(request, mission), "view": view},
+                status=422,
+            )
+        return _page(
+            request,
+            _mission(request, org_slug, mission_key),
+            status=422,
+            errors={definition.key: problems},
+            posted={definition.key: text},
+        )
+    if request.htmx:
+        if resolution:
+            # The editor shows what this save stored, at the version it stored it as: not the
+            # mission loaded before the save (the statement's version is the mission's), and
+            # not a newer save by someone else, which the next autosave must not overwrite.
+            view = selectors.box_view(mission, definition.key)
+            view.text, view.version = saved.text, saved.version
+            view.updated_at, view.updated_by = saved.updated_at, saved.updated_by
+            return render(
+                request,
+                "canvas/canvas.html#box-editor",
+                {**_context(request, mission), "view": view, "saved": saved},
+            )
+        return render(
+            request,
+            "canvas/canvas.html#save-result",
+            {**_context(request, mission), "saved": saved, "view": {"key": definition.key}},
+        )
+    messages.success(request, _("Saved: %(box)s.") % {"box": definition.title})
+    return redirect(_canvas_url(mission, definition.key))
+
+
+def _conflict(
+    request: HttpRequest, mission: Mission, key: str, mine: str, conflict: CanvasConflict
+) -> HttpResponse:
+    details = {
+        "key": key,
+        "mine": mine,
+        "theirs": conflict.current_text,
+        "merged": f"{conflict.current_text.rstrip()}\n\n{mine.strip()}".strip(),
+        "version": conflict.current_version,
+        "by": conflict.updated_by,
+        "at": conflict.updated_at,
+    }
+    if request.htmx:
+        view = selectors.box_view(mission, key)
+        view.conflict = details
+        response = render(
+            request,
+            "canvas/canvas.html#box-editor",
+            {**_context(request, mission), "view": view},
+            status=409,
+        )
+        response["HX-Retarget"] = f"#box-{key}-editor"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    full = selectors.mission_for_canvas(
+        user=request.user, org_slug=mission.organisation.slug, mission_key=mission.key
+    )
+    return _page(request, full, status=409, conflict=details)
+
+
+def box_history(
+    request: HttpRequest, org_slug: str, mission_key: str, box_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    definition = get_box(box_key)
+    if definition is None:
+        raise Http404
+    revisions = list(selectors.box_revisions(mission=mission, box_key=definition.key))
+    from missions.snapshots import word_diff
+
+    rows = []
+    for index, revision in enumerate(revisions):
+        previous = revisions[index + 1].text if index + 1 < len(revisions) else ""
+        rows.append({"revision": revision, "parts": word_diff(previous, revision.text)})
+    context = _context(request, mission)
+    context.update({"box": definition, "rows": rows})
+    return render(request, "canvas/history.html", context)
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def _comments_url(mission: Mission, key: str) -> str:
+    url = reverse("canvas:canvas", args=[mission.organisation.slug, mission.key])
+    return f"{url}#box-{key}-comments"
+
+
+def _comments_panel(
+    request: HttpRequest,
+    mission: Mission,
+    key: str,
+    *,
+    status: int = 200,
+    errors: list[str] | None = None,
+    text: str = "",
+    announcement: str = "",
+) -> HttpResponse:
+    """The box's comment panel, with its open-comment count and the canvas header's total
+    swapped out of band, and `announcement` for screen readers."""
+    view = selectors.box_view(mission, key)
+    view.comments = list(selectors.mission_comments(mission, key))
+    view.comment_errors = errors or []
+    view.comment_text = text
+    counts = selectors.open_comments_by_box(mission)
+    context = _context(request, mission)
+    context.update(
+        {
+            "view": view,
+            "oob": True,
+            "announcement": announcement,
+            "comment_total": sum(counts.values()),
+            "comment_boxes": [
+                (definition, counts[definition.key])
+                for definition in BOXES
+                if definition.key in counts
+            ],
+        }
+    )
+    return render(request, "canvas/canvas.html#comments-response", context, status=status)
+
+
+def _signed_out(request: HttpRequest) -> HttpResponse:
+    # As for autosave: an htmx request after the session ended is told so (the typed comment
+    # stays in the form), never answered with the sign-in page swapped into the box.
+    if request.htmx:
+        return HttpResponse(_("You are signed out. Sign in again to comment."), status=401)
+    return redirect_to_login(request.get_full_path())
+
+
+@login_not_required
+@vary_on_headers("HX-Request")
+def box_comments(
+    request: HttpRequest, org_slug: str, mission_key: str, box_key: str
+) -> HttpResponse:
+    """GET: the box's comments (htmx), or the canvas at them. POST: add a comment."""
+    if not request.user.is_authenticated:
+        return _signed_out(request)
+    mission = selectors.mission_for_save(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+    definition = get_box(box_key)
+    if definition is None:
+        raise Http404
+    if request.method != "POST":
+        if request.htmx:
+            return _comments_panel(request, mission, definition.key)
+        return redirect(_comments_url(mission, definition.key))
+    if not request.user.has_perm("canvas.comment_box", mission):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    text = form.data.get("text", "")
+    try:
+        services.canvas_comment_add(
+            actor=request.user, mission=mission, box_key=definition.key, text=text
+        )
+    except ValidationError as error:
+        problems = error.message_dict.get("text", error.messages)
+        if request.htmx:
+            return _comments_panel(
+                request, mission, definition.key, status=422, errors=problems, text=text
+            )
+        return _page(
+            request,
+            _mission(request, org_slug, mission_key),
+            status=422,
+            comment_errors={definition.key: problems},
+            posted_comment={definition.key: text},
+        )
+    if request.htmx:
+        return _comments_panel(
+            request,
+            mission,
+            definition.key,
+            announcement=_("Comment added to %(box)s.") % {"box": definition.title},
+        )
+    messages.success(request, _("Comment added to %(box)s.") % {"box": definition.title})
+    return redirect(_comments_url(mission, definition.key))
+
+
+@login_not_required
+@vary_on_headers("HX-Request")
+def comment_resolve(
+    request: HttpRequest, org_slug: str, mission_key: str, box_key: str, comment_id: int
+) -> HttpResponse:
+    """POST: resolve a comment (`resolved=1`, the default) or reopen it (`resolved=0`)."""
+    if not request.user.is_authenticated:
+        return _signed_out(request)
+    mission = selectors.mission_for_save(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+    definition = get_box(box_key)
+    if definition is None:
+        raise Http404
+    comment = selectors.comment_for(mission=mission, comment_id=comment_id)
+    if comment.box_key != definition.key:
+        raise Http404
+    if request.method != "POST":
+        return redirect(_comments_url(mission, definition.key))
+    if not request.user.has_perm("canvas.comment_box", mission):
+        raise PermissionDenied
+    form = ResolveForm(request.POST)
+    resolved = form.cleaned_data["resolved"] if form.is_valid() else True
+    services.canvas_comment_resolve(actor=request.user, comment=comment, resolved=resolved)
+    if resolved:
+        done = _("Comment resolved on %(box)s.") % {"box": definition.title}
+    else:
+        done = _("Comment reopened on %(box)s.") % {"box": definition.title}
+    if request.htmx:
+        return _comments_panel(request, mission, definition.key, announcement=done)
+    messages.success(request, done)
+    return redirect(_comments_url(mission, definition.key))
+
+
+__all__ = ["BoxView", "box", "box_comments", "box_history", "canvas_page", "comment_resolve"]

@@ -1,0 +1,102 @@
+"""Snapshot pages: the list with "take a snapshot", and comparing two snapshots (or a snapshot
+and the mission as it is now)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from missions import selectors, snapshots
+from missions.models import MissionSnapshot
+
+
+class SnapshotForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name of the snapshot"),
+        help_text=gettext_lazy("Say what it is for, for example “Cabinet submission v3”."),
+        max_length=120,
+        error_messages={
+            "required": gettext_lazy(
+                "Give the snapshot a name, for example “Cabinet submission v3”."
+            )
+        },
+    )
+
+
+def _context(request: HttpRequest, mission) -> dict:
+    return {
+        "organisation": mission.organisation,
+        "mission": mission,
+        "section": "snapshots",
+        "can_edit": request.user.has_perm("missions.change_mission", mission),
+        "can_snapshot": request.user.has_perm("missions.take_snapshot", mission),
+    }
+
+
+def snapshot_list(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The mission's snapshots; POST takes a new one."""
+    mission = selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    form = SnapshotForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("missions.take_snapshot", mission):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                snapshot = snapshots.snapshot_take(
+                    actor=request.user, mission=mission, name=form.cleaned_data["name"]
+                )
+            except ValidationError as error:
+                for message in error.message_dict.get("name", error.messages):
+                    form.add_error("name", message)
+            else:
+                messages.success(
+                    request,
+                    _("Snapshot “%(name)s” taken. It will not change.") % {"name": snapshot.name},
+                )
+                return redirect("missions:snapshots", org_slug=org_slug, mission_key=mission_key)
+    context = _context(request, mission)
+    context.update(
+        {"form": form, "snapshots": snapshots.snapshot_list(user=request.user, mission=mission)}
+    )
+    return render(request, "missions/snapshots.html", context, status=422 if form.errors else 200)
+
+
+def snapshot_compare(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """?old=<snapshot id>&new=<snapshot id or "now">: what changed between the two."""
+    mission = selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    available = list(snapshots.snapshot_list(user=request.user, mission=mission))
+    old_id, new_id = request.GET.get("old", ""), request.GET.get("new", "now")
+    if not old_id and available:
+        return redirect(
+            reverse("missions:snapshot_compare", args=[org_slug, mission_key])
+            + f"?old={available[0].pk}&new=now"
+        )
+
+    def load(value: str):
+        if not value.isdigit():
+            return None
+        return get_object_or_404(MissionSnapshot, mission=mission, pk=int(value))
+
+    old = load(old_id)
+    new = load(new_id)
+    comparison = None
+    if old is not None:
+        new_document = new.document if new is not None else snapshots.current_document(mission)
+        comparison = snapshots.snapshot_compare(old.document, new_document)
+    context = _context(request, mission)
+    context.update(
+        {
+            "available": available,
+            "old": old,
+            "new": new,
+            "new_id": new_id if new is not None else "now",
+            "comparison": comparison,
+        }
+    )
+    return render(request, "missions/snapshot_compare.html", context)

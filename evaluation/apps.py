@@ -13,7 +13,5 @@ class EvaluationConfig(AppConfig):
         # Every committed change to a mission queues a (debounced, coalesced) assessment.
         hooks.on_mission_changed(services.on_mission_changed)
         # The five criteria, compact, at the top of every mission page.
-        hooks.register_header_panel(
-            "evaluation/_criteria_summary.html",
-            lambda mission: {"criteria": selectors.criteria_summary(mission)},
-        )
+        # It polls while an assessment is under way and refreshes after any inline save.
+        hooks.register_header_panel("evaluation/_criteria_summary.html", selectors.header_summary)

@@ -50,3 +50,84 @@ class VerdictForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Explain your rating, so the team knows what to improve.")},
     )
+
+
+class ReadinessForm(forms.Form):
+    """The four readiness questions: a score from 0 to 2 and a short note each."""
+
+    def __init__(self, *args, **kwargs):
+        from evaluation.readiness import NOTE_LIMIT, QUESTIONS, SCORES
+
+        super().__init__(*args, **kwargs)
+        for number, question in enumerate(QUESTIONS, start=1):
+            self.fields[f"{question.step}_score"] = forms.TypedChoiceField(
+                label=_("%(number)s. %(step)s: %(question)s")
+                % {"number": number, "step": question.title, "question": question.question},
+                help_text=question.hint,
+                choices=SCORES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose an answer about the %(step)s.")
+                    % {"step": question.title.lower()}
+                },
+            )
+            self.fields[f"{question.step}_note"] = forms.CharField(
+                label=_("Note on %(step)s (optional)") % {"step": question.title.lower()},
+                help_text=_("A sentence or two: what makes you answer this way."),
+                required=False,
+                max_length=NOTE_LIMIT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def answers(self) -> dict[str, dict]:
+        from evaluation.readiness import STEPS
+
+        return {
+            step: {
+                "score": self.cleaned_data[f"{step}_score"],
+                "note": self.cleaned_data.get(f"{step}_note", "").strip(),
+            }
+            for step in STEPS
+        }
+
+
+class GoNoGoForm(forms.Form):
+    """The six items of the EU-style go/no-go review: a decision and a rationale each."""
+
+    def __init__(self, *args, hints=None, **kwargs):
+        from evaluation.gonogo import QUESTIONS
+        from evaluation.models import GoNoGoDecision, GoNoGoItem
+
+        super().__init__(*args, **kwargs)
+        for item in GoNoGoItem:
+            self.fields[f"{item.value}_decision"] = forms.ChoiceField(
+                label=item.label,
+                help_text=QUESTIONS[item],
+                choices=GoNoGoDecision.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose go, no go or unsure for %(item)s.")
+                    % {"item": item.label.lower()}
+                },
+            )
+            self.fields[f"{item.value}_rationale"] = forms.CharField(
+                label=_("Why (%(item)s)") % {"item": item.label.lower()},
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "required": _("Say why for %(item)s, so the team knows what to improve.")
+                    % {"item": item.label.lower()}
+                },
+            )
+
+    def answers(self) -> dict[str, tuple[str, str]]:
+        from evaluation.models import GoNoGoItem
+
+        return {
+            item.value: (
+                self.cleaned_data[f"{item.value}_decision"],
+                self.cleaned_data[f"{item.value}_rationale"],
+            )
+            for item in GoNoGoItem
+        }

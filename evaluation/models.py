@@ -296,3 +296,141 @@ class CriterionVerdict(models.Model):
     @property
     def organisation(self):
         return self.mission.organisation
+
+
+# --- Before the canvas: the readiness check and the EU-style go/no-go review ------------------
+
+
+class ReadinessStep(models.TextChoices):
+    CHALLENGE = "challenge", _("Challenge")
+    SUPPORT = "support", _("Support")
+    OBJECTIVE = "objective", _("Objective")
+    COMMITMENT = "commitment", _("Commitment")
+
+
+class ReadinessCheck(models.Model):
+    """The optional four-question check of whether a mission is the right tool: answers from 0
+    (no) to 2 (yes) with a short note each. Taken on its own before a mission exists (mission
+    empty) or for a mission; it only ever advises."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="readiness_checks",
+    )
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="readiness_checks",
+    )
+    answers = models.JSONField(
+        _("answers"),
+        default=dict,
+        help_text=_(
+            "{step: {score: 0–2, note: text}} for challenge, support, objective, commitment."
+        ),
+    )
+    advice = models.CharField(_("advice"), max_length=20)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("readiness check")
+        verbose_name_plural = _("readiness checks")
+        ordering = ["-taken_at", "-pk"]
+        indexes = [models.Index(fields=["mission", "-taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.mission_id or '-'} {self.advice}"
+
+    @property
+    def advice_title(self):
+        from evaluation.readiness import ADVICE
+
+        return ADVICE[self.advice].title if self.advice in ADVICE else self.advice
+
+
+class GoNoGoItem(models.TextChoices):
+    ADDED_VALUE = "added_value", _("Added value")
+    RI_CONTENT = "ri_content", _("Research and innovation content")
+    BUY_IN = "buy_in", _("Buy-in")
+    GOAL = "goal", _("Ambitious, realistic, measurable and time-bound goal")
+    PLAN = "plan", _("Feasible implementation plan")
+    BUDGET = "budget", _("Budget")
+
+
+class GoNoGoDecision(models.TextChoices):
+    GO = "go", _("Go")
+    NO_GO = "no_go", _("No go")
+    UNSURE = "unsure", _("Unsure")
+
+
+class GoNoGoReview(models.Model):
+    """One reviewer's EU-style go/no-go review of a mission: six items, each go / no go /
+    unsure with a rationale. Reviews are kept; the latest is the current one."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="gonogo_reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("go/no-go review")
+        verbose_name_plural = _("go/no-go reviews")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["mission", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mission_id} go/no-go #{self.pk}"
+
+    @property
+    def organisation(self):
+        return self.mission.organisation
+
+
+class GoNoGoAnswer(models.Model):
+    review = models.ForeignKey(
+        GoNoGoReview, verbose_name=_("review"), on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.CharField(_("item"), max_length=12, choices=GoNoGoItem.choices)
+    decision = models.CharField(_("decision"), max_length=6, choices=GoNoGoDecision.choices)
+    rationale = models.TextField(_("rationale"), validators=[MaxLengthValidator(2000)])
+
+    class Meta:
+        verbose_name = _("go/no-go answer")
+        verbose_name_plural = _("go/no-go answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "item"], name="evaluation_gonogo_one_per_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(item__in=GoNoGoItem.values), name="evaluation_gonogo_item_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=GoNoGoDecision.values),
+                name="evaluation_gonogo_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rationale=""), name="evaluation_gonogo_has_rationale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.decision}"

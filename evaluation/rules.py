@@ -15,3 +15,7 @@ rules.add_perm("evaluation.request_assessment", (is_editor | is_reviewer) & ~is_
 rules.add_perm("evaluation.decide_finding", (is_editor | is_reviewer) & ~is_archived)
 # Verdicts are human judgement by reviewers, leads and administrators only.
 rules.add_perm("evaluation.record_verdict", is_reviewer & ~is_archived)
+# The readiness check is advice the mission team takes (on the organisation before a mission
+# exists, or on the mission); the go/no-go review is reviewers' judgement, like verdicts.
+rules.add_perm("evaluation.take_readiness_check", is_editor & ~is_archived)
+rules.add_perm("evaluation.record_gonogo", is_reviewer & ~is_archived)

@@ -40,6 +40,8 @@ from evaluation.models import (
     CriterionVerdict,
     Finding,
     FindingStatus,
+    GoNoGoReview,
+    ReadinessCheck,
     RunStatus,
 )
 from missions.models import Mission
@@ -406,3 +408,110 @@ def finding_for(*, mission: Mission, finding_id: int) -> Finding:
     return Finding.objects.select_related("mission__organisation").get(
         mission=mission, pk=finding_id
     )
+
+
+# --- The header panel: compact, live -----------------------------------------------------------
+
+# The automatic side in the header, in words and never as a verdict.
+HEADER_AUTO_LABELS: dict[str, Promise] = {
+    "meets": _("checks met"),
+    "partly": _("some checks not met"),
+    "fails": _("most checks not met"),
+    "unknown": _("too little data to check"),
+    "unchecked": _("not checked yet"),
+}
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    code: str
+    name: Promise
+    status: Any  # DisplayStatus
+    auto_band: str
+
+    @property
+    def auto_label(self) -> Promise:
+        return HEADER_AUTO_LABELS[self.auto_band]
+
+
+def header_summary(mission: Mission) -> dict[str, Any]:
+    """The header panel's context: per criterion the displayed status and the automatic band
+    in words, and whether an assessment is queued or running (the panel then polls). Four
+    queries, whatever the size of the mission."""
+    state = AssessmentState.objects.filter(mission=mission).first()
+    results = _results(state)
+    rows = _criterion_rows(mission, results, latest_verdicts(mission))
+    assessing = AssessmentRun.objects.filter(
+        mission=mission, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+    ).exists()
+    return {
+        "summary_rows": [
+            SummaryRow(
+                row.code,
+                row.criterion.name,
+                row.status,
+                row.auto_band if row.code in results else "unchecked",
+            )
+            for row in rows
+        ],
+        "assessing": assessing,
+        "checked_at": state.checked_at if state else None,
+    }
+
+
+# --- Readiness check and go/no-go review ---------------------------------------------------------
+
+
+def readiness_checks_for(mission: Mission, limit: int = 10) -> list[ReadinessCheck]:
+    """The mission's readiness checks, newest first."""
+    return list(ReadinessCheck.objects.filter(mission=mission).select_related("taken_by")[:limit])
+
+
+def readiness_check_for(*, organisation: Any, check_id: int) -> ReadinessCheck:
+    """One readiness check of an organisation the user belongs to (the view scopes it)."""
+    return ReadinessCheck.objects.select_related("mission", "taken_by").get(
+        organisation=organisation, pk=check_id
+    )
+
+
+@dataclass(frozen=True)
+class GoNoGoRow:
+    item: Any  # GoNoGoItem
+    question: Promise
+    hint: Any  # gonogo.Hint | None
+    answer: Any  # GoNoGoAnswer | None
+
+
+@dataclass(frozen=True)
+class GoNoGoPanel:
+    rows: list[GoNoGoRow]
+    latest: GoNoGoReview | None
+    history: list[GoNoGoReview]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"go": 0, "no_go": 0, "unsure": 0}
+        for row in self.rows:
+            if row.answer is not None:
+                counts[row.answer.decision] += 1
+        return counts
+
+
+def gonogo_for(mission: Mission, last_run: AssessmentRun | None) -> GoNoGoPanel:
+    """The six items with their hints and the latest review's answers, plus the history."""
+    from evaluation import gonogo
+    from evaluation.models import GoNoGoItem
+
+    history = list(
+        GoNoGoReview.objects.filter(mission=mission)
+        .select_related("reviewer")
+        .prefetch_related("answers")[:10]
+    )
+    latest = history[0] if history else None
+    answers = {a.item: a for a in latest.answers.all()} if latest else {}
+    hints = gonogo.hints_for(mission, last_run)
+    rows = [
+        GoNoGoRow(item, gonogo.QUESTIONS[item], hints.get(item), answers.get(item.value))
+        for item in GoNoGoItem
+    ]
+    return GoNoGoPanel(rows=rows, latest=latest, history=history)

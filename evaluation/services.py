@@ -47,6 +47,11 @@ from evaluation.models import (
     Finding,
     FindingDecision,
     FindingStatus,
+    GoNoGoAnswer,
+    GoNoGoDecision,
+    GoNoGoItem,
+    GoNoGoReview,
+    ReadinessCheck,
     RunStatus,
 )
 from missions.models import Mission
@@ -78,9 +83,12 @@ def busy_retry_seconds() -> int:
 
 
 @transaction.atomic
-def assessment_request(*, mission_id: int, reason: str = "change") -> AssessmentRun | None:
+def assessment_request(
+    *, mission_id: int, reason: str = "change", enqueue: bool = True
+) -> AssessmentRun | None:
     """Mark the mission's assessment pending and make sure one run is queued for it. Returns
-    the queued run (new, or the one this request joined), or None if the mission is gone."""
+    the queued run (new, or the one this request joined), or None if the mission is gone.
+    `enqueue=False` (the `assess_mission` command) leaves running it to the caller."""
     if not Mission.objects.filter(pk=mission_id).exists():
         return None
     now = timezone.now()
@@ -99,6 +107,8 @@ def assessment_request(*, mission_id: int, reason: str = "change") -> Assessment
     except IntegrityError:
         # A concurrent request queued one a moment ago; join it.
         return AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).first()
+    if not enqueue:
+        return run
     from evaluation.tasks import assess_mission_task
 
     assess_mission_task.apply_async_on_commit(
@@ -235,6 +245,7 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         state.checked_at = now
         _settle(state)
         return RunOutcome.UNCHANGED
+    _test_pause()
     evaluation = evaluate(data, thresholds)
     CriterionResult.objects.bulk_create(
         CriterionResult(
@@ -256,6 +267,16 @@ def _assess(run: AssessmentRun) -> RunOutcome:
     state.checked_at = now
     _settle(state)
     return RunOutcome.DONE
+
+
+def _test_pause() -> None:
+    """Only for the crash test: `EVALUATION_TEST_PAUSE_SECONDS` (never set in production) holds
+    a run while it is marked running, so the test can kill its worker mid-assessment."""
+    seconds = float(getattr(settings, "EVALUATION_TEST_PAUSE_SECONDS", 0) or 0)
+    if seconds > 0:
+        import time
+
+        time.sleep(seconds)
 
 
 def _settle(state: AssessmentState) -> None:
@@ -357,3 +378,117 @@ def verdict_record(
     return CriterionVerdict.objects.create(
         mission=mission, criterion=criterion, reviewer=actor, rating=rating, rationale=rationale
     )
+
+
+# --- Before the canvas: readiness check and go/no-go review ------------------------------------
+
+
+def _readiness_answers(answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from evaluation.readiness import NOTE_LIMIT, STEPS
+
+    cleaned: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    for step in STEPS:
+        answer = answers.get(step) or {}
+        score = answer.get("score")
+        if not isinstance(score, int) or isinstance(score, bool) or score not in (0, 1, 2):
+            errors[f"{step}_score"] = _("Choose an answer to this question.")
+            continue
+        note = str(answer.get("note") or "").strip()
+        if len(note) > NOTE_LIMIT:
+            errors[f"{step}_note"] = _("Keep the note under 500 characters.")
+        cleaned[step] = {"score": score, "note": note}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def readiness_check_record(
+    *,
+    actor: User,
+    organisation: Any,
+    answers: dict[str, Any],
+    mission: Mission | None = None,
+) -> ReadinessCheck:
+    """Store a readiness check, on its own (before a mission exists) or for a mission. The
+    advice is computed here and stored with the answers; it never blocks anything."""
+    from evaluation.readiness import advise
+
+    target = mission if mission is not None else organisation
+    if mission is not None and mission.organisation_id != organisation.pk:
+        raise PermissionDenied(_("This mission belongs to another organisation."))
+    if not actor.has_perm("evaluation.take_readiness_check", target):
+        raise PermissionDenied(_("You cannot take the readiness check here."))
+    cleaned = _readiness_answers(answers)
+    return ReadinessCheck.objects.create(
+        organisation=organisation,
+        mission=mission,
+        answers=cleaned,
+        advice=advise(cleaned),
+        taken_by=actor,
+    )
+
+
+@transaction.atomic
+def readiness_check_attach(
+    *, actor: User, check: ReadinessCheck, mission: Mission
+) -> ReadinessCheck:
+    """Attach a check taken before the mission existed to the mission started from it."""
+    if check.organisation_id != mission.organisation_id or check.mission_id not in (
+        None,
+        mission.pk,
+    ):
+        raise ValidationError(_("This readiness check belongs elsewhere."))
+    if not actor.has_perm("evaluation.take_readiness_check", mission):
+        raise PermissionDenied(_("You cannot take the readiness check here."))
+    ReadinessCheck.objects.filter(pk=check.pk, mission__isnull=True).update(mission=mission)
+    check.refresh_from_db()
+    return check
+
+
+@transaction.atomic
+def gonogo_record(
+    *, actor: User, mission: Mission, answers: dict[str, tuple[str, str]]
+) -> GoNoGoReview:
+    """Record a reviewer's go/no-go review: all six items, each go / no go / unsure with why.
+    Every review is kept (who and when); the newest is shown."""
+    if not actor.has_perm("evaluation.record_gonogo", mission):
+        raise PermissionDenied(
+            _("Only reviewers, leads and administrators can fill in the go/no-go review.")
+        )
+    errors: dict[str, str] = {}
+    rows = []
+    for item in GoNoGoItem:
+        decision, rationale = answers.get(item.value, ("", ""))
+        rationale = (rationale or "").strip()
+        if decision not in GoNoGoDecision.values:
+            errors[f"{item.value}_decision"] = _("Choose go, no go or unsure.")
+        if not rationale:
+            errors[f"{item.value}_rationale"] = _("Say why, so the team knows what to improve.")
+        elif len(rationale) > 2000:
+            errors[f"{item.value}_rationale"] = _("Keep the rationale under 2,000 characters.")
+        rows.append((item.value, decision, rationale))
+    if errors:
+        raise ValidationError(errors)
+    review = GoNoGoReview.objects.create(mission=mission, reviewer=actor)
+    GoNoGoAnswer.objects.bulk_create(
+        GoNoGoAnswer(review=review, item=item, decision=decision, rationale=rationale)
+        for item, decision, rationale in rows
+    )
+    return review
+
+
+def assessment_run_now(*, mission_id: int, wait_seconds: float = 30) -> RunOutcome:
+    """Assess one mission now, in this process (the `assess_mission` command): queue a run
+    without sending it to Celery, then run it. If a worker holds the mission's lock, wait for
+    it and try again; the result stored is the same either way."""
+    import time
+
+    assessment_request(mission_id=mission_id, reason="command", enqueue=False)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        outcome = assessment_run(mission_id=mission_id)
+        if outcome != RunOutcome.BUSY or time.monotonic() > deadline:
+            return outcome
+        time.sleep(0.5)

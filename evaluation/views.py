@@ -12,14 +12,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.selectors import organisation_for
 from evaluation import selectors, services
-from evaluation.forms import FindingDecisionForm, VerdictForm
-from evaluation.models import CriterionCode, Finding
+from evaluation.forms import FindingDecisionForm, GoNoGoForm, ReadinessForm, VerdictForm
+from evaluation.models import CriterionCode, Finding, ReadinessCheck
+from evaluation.readiness import ADVICE, answer_rows
+from missions.forms import MissionStartForm
 from missions.models import Mission
-from missions.selectors import mission_detail
+from missions.selectors import challenge_list, mission_detail
+from missions.services import mission_create
 
 TEMPLATE = "evaluation/criteria.html"
 
@@ -46,8 +51,10 @@ def _context(
     *,
     bound_verdict: tuple[str, VerdictForm] | None = None,
     bound_decision: tuple[int, FindingDecisionForm] | None = None,
+    gonogo_form: GoNoGoForm | None = None,
 ) -> dict[str, Any]:
     assessment = selectors.assessment_for(mission)
+    gonogo = selectors.gonogo_for(mission, assessment.last_run)
     user = request.user
     criterion_items = []
     for row in assessment.criteria:
@@ -76,7 +83,21 @@ def _context(
         "can_verdict": user.has_perm("evaluation.record_verdict", mission),
         "can_decide": user.has_perm("evaluation.decide_finding", mission),
         "can_request": user.has_perm("evaluation.request_assessment", mission),
+        "gonogo": gonogo,
+        "gonogo_form": gonogo_form or _gonogo_form(gonogo),
+        "can_gonogo": user.has_perm("evaluation.record_gonogo", mission),
+        "readiness": next(iter(selectors.readiness_checks_for(mission, limit=1)), None),
     }
+
+
+def _gonogo_form(gonogo: selectors.GoNoGoPanel, data: Any = None) -> GoNoGoForm:
+    """The go/no-go form, starting from the latest review's answers."""
+    initial = {}
+    for row in gonogo.rows:
+        if row.answer is not None:
+            initial[f"{row.item.value}_decision"] = row.answer.decision
+            initial[f"{row.item.value}_rationale"] = row.answer.rationale
+    return GoNoGoForm(data, initial=initial, auto_id="gonogo-%s")
 
 
 @vary_on_headers("HX-Request")
@@ -96,6 +117,7 @@ def criteria_status(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
     if context["assessment"].is_assessing:
         return render(request, f"{TEMPLATE}#assessment-status", context)
     context["refresh_results"] = True
+    context.update(selectors.header_summary(mission))  # the header panel, swapped out of band
     # 286: htmx swaps this response in and stops polling.
     return render(request, f"{TEMPLATE}#assessment-status", context, status=286)
 
@@ -185,3 +207,182 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str, finding_id: in
     context = _context(request, mission, bound_decision=(finding.pk, form))
     context["error_form"] = form
     return render(request, TEMPLATE, context, status=status)
+
+
+@vary_on_headers("HX-Request")
+def criteria_summary(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The header panel on its own, for htmx: polled while an assessment is under way and
+    fetched again after any inline save (the `missionChanged` event)."""
+    mission = _mission(request, org_slug, mission_key)
+    if not _partial(request):
+        return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
+    context = {**selectors.header_summary(mission), "mission": mission}
+    return render(request, "evaluation/_criteria_summary.html", context)
+
+
+@vary_on_headers("HX-Request")
+def gonogo(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """Record a go/no-go review (reviewers, leads and administrators)."""
+    mission = _mission(request, org_slug, mission_key)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.has_perm("evaluation.record_gonogo", mission):
+        raise PermissionDenied
+    form = GoNoGoForm(request.POST, auto_id="gonogo-%s")
+    if form.is_valid():
+        try:
+            services.gonogo_record(actor=request.user, mission=mission, answers=form.answers())
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+    saved = not form.errors
+    if _partial(request):
+        context = _context(request, mission, gonogo_form=None if saved else form)
+        context["gonogo_saved"] = saved
+        return render(request, f"{TEMPLATE}#gonogo", context, status=200 if saved else 422)
+    if saved:
+        messages.success(request, _("Your go/no-go review has been recorded."))
+        return redirect(reverse("evaluation:criteria", args=[org_slug, mission_key]) + "#gonogo")
+    context = _context(request, mission, gonogo_form=form)
+    context["error_form"] = form
+    return render(request, TEMPLATE, context, status=422)
+
+
+# --- Readiness check ---------------------------------------------------------------------------
+
+READINESS_TEMPLATE = "evaluation/readiness.html"
+
+
+def _readiness_context(check: ReadinessCheck | None) -> dict[str, Any]:
+    if check is None:
+        return {}
+    return {
+        "check": check,
+        "advice": ADVICE[check.advice],
+        "answer_rows": answer_rows(check.answers),
+    }
+
+
+def _readiness_post(
+    request: HttpRequest, organisation: Any, mission: Mission | None
+) -> tuple[ReadinessForm, ReadinessCheck | None]:
+    form = ReadinessForm(request.POST or None, auto_id="readiness-%s")
+    if request.method != "POST" or not form.is_valid():
+        return form, None
+    try:
+        check = services.readiness_check_record(
+            actor=request.user, organisation=organisation, mission=mission, answers=form.answers()
+        )
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return form, None
+    return form, check
+
+
+def readiness(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The readiness check on its own, before a mission exists."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    if not request.user.has_perm("evaluation.take_readiness_check", organisation):
+        raise PermissionDenied
+    form, check = _readiness_post(request, organisation, None)
+    if check is not None:
+        return redirect("evaluation:readiness_result", org_slug=org_slug, check_id=check.pk)
+    return render(
+        request,
+        READINESS_TEMPLATE,
+        {"organisation": organisation, "form": form, "error_form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+def readiness_result(request: HttpRequest, org_slug: str, check_id: int) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    check = ReadinessCheck.objects.filter(organisation=organisation, pk=check_id).first()
+    if check is None:
+        raise Http404
+    if check.mission_id:
+        return redirect("evaluation:mission_readiness", org_slug, check.mission.key)
+    return render(
+        request,
+        "evaluation/readiness_result.html",
+        {
+            "organisation": organisation,
+            "can_start": request.user.has_perm("missions.add_mission", organisation),
+            **_readiness_context(check),
+        },
+    )
+
+
+def readiness_start_mission(request: HttpRequest, org_slug: str, check_id: int) -> HttpResponse:
+    """ "Start a mission" from a readiness check: the usual start form, with the check's notes
+    carried along, and the check attached to the new mission."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    check = ReadinessCheck.objects.filter(
+        organisation=organisation, pk=check_id, mission__isnull=True
+    ).first()
+    if check is None:
+        raise Http404
+    if not request.user.has_perm("missions.add_mission", organisation):
+        raise PermissionDenied
+    answers = check.answers
+    initial = {
+        "challenge_title": (answers.get("challenge", {}).get("note") or "")[:120],
+        "statement": (answers.get("objective", {}).get("note") or "")[:600],
+    }
+    form = MissionStartForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mission = mission_create(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+            services.readiness_check_attach(actor=request.user, check=check, mission=mission)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("Mission “%(title)s” started as a draft, with your readiness check.")
+                % {"title": mission},
+            )
+            return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
+    return render(
+        request,
+        "evaluation/readiness_start.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "challenges": challenge_list(user=request.user, organisation=organisation),
+            **_readiness_context(check),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def mission_readiness(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The readiness check for an existing mission: the latest result and a form to take it
+    (again). Every check is kept."""
+    mission = _mission(request, org_slug, mission_key)
+    can_take = request.user.has_perm("evaluation.take_readiness_check", mission)
+    if request.method == "POST" and not can_take:
+        raise PermissionDenied
+    form, check = _readiness_post(request, mission.organisation, mission)
+    if check is not None:
+        messages.success(request, _("Your readiness check has been saved."))
+        return redirect("evaluation:mission_readiness", org_slug, mission_key)
+    checks = selectors.readiness_checks_for(mission)
+    return render(
+        request,
+        "evaluation/mission_readiness.html",
+        {
+            "mission": mission,
+            "organisation": mission.organisation,
+            "section": "criteria",
+            "form": form,
+            "error_form": form,
+            "can_take": can_take,
+            "checks": checks,
+            **_readiness_context(checks[0] if checks else None),
+        },
+        status=422 if form.errors else 200,
+    )

@@ -11,16 +11,25 @@
       "indicators": None,
     }
 
-Only this module touches the ORM. The same mission data always gives the same input (no dates
-of "today" in it), so `input_hash` tells whether anything the rules read has changed.
+`stakeholders`, once the stakeholders app registers its exchange section, is that section
+(see stakeholders/exchange.py) plus `map_stale`: whether the map's last update is more than
+`stale_map_months` ago. That one flag is the only thing that depends on today's date; it flips
+once, so the input (and its hash) changes exactly when LOCKIN_STALE_MAP should be re-checked.
+
+Only this module touches the ORM. The same mission data always gives the same input (apart
+from `map_stale` above), so `input_hash` tells whether anything the rules read has changed.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from typing import Any
 
+from django.utils import timezone
+
+from evaluation.criteria import thresholds as threshold_settings
 from missions import exchange
 from missions.models import Actor, Mission, MissionStatus
 
@@ -45,7 +54,23 @@ def _referenced_actor_keys(mission_data: dict[str, Any]) -> set[str]:
     for project in mission_data.get("projects") or []:
         keys.add(project.get("lead"))
         keys.update(project.get("partners") or [])
+    section = mission_data.get("stakeholders")
+    if isinstance(section, dict):
+        keys.update(s.get("actor") for s in section.get("stakeholders") or [])
     return {key for key in keys if key}
+
+
+def map_is_stale(last_updated: str | None, today: datetime.date, months: int) -> bool:
+    """True when `today` is later than `months` calendar months after `last_updated`."""
+    if not last_updated:
+        return False
+    last = datetime.date.fromisoformat(last_updated[:10])
+    month_index = last.year * 12 + (last.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    next_month = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    day = min(last.day, (next_month - datetime.timedelta(days=1)).day)
+    return today > datetime.date(year, month, day)
 
 
 def _organisation_counts(mission: Mission) -> dict[str, int | None]:
@@ -95,6 +120,14 @@ def build_input(mission: Mission) -> dict[str, Any]:
     for name in PLACEHOLDERS:
         if name in mission_data:
             data[name] = mission_data.pop(name)
+    stakeholders = data["stakeholders"]
+    if isinstance(stakeholders, dict):
+        summary = stakeholders.get("summary") or {}
+        stakeholders["map_stale"] = map_is_stale(
+            summary.get("map_last_updated"),
+            timezone.localdate(),
+            int(threshold_settings.current()["stale_map_months"]),
+        )
     return data
 
 

@@ -302,6 +302,15 @@ OPEN_ORIGINS = {"open_call", "bottom_up"}
 RI_STAGES = {"research", "development", "demonstration"}
 UPTAKE_STAGES = {"deployment", "diffusion"}
 UPTAKE_INSTRUMENTS = {"regulation", "procurement"}
+ENGAGEMENT_LEVELS = ["inform", "consult", "involve", "collaborate", "empower"]
+QUADRUPLE_HELIX = ["government", "industry", "academia", "civil_society"]
+
+
+def engaged_at_least(level: str | None, minimum: str) -> bool:
+    """Whether an engagement level is `minimum` or more (inform < consult < … < empower)."""
+    if level not in ENGAGEMENT_LEVELS:
+        return False
+    return ENGAGEMENT_LEVELS.index(level) >= ENGAGEMENT_LEVELS.index(minimum)
 
 
 class Context:
@@ -361,13 +370,39 @@ class Context:
 
     def actor_name(self, key: str | None) -> str | None:
         actor = self.actor(key)
-        return actor["name"] if actor else key
+        if actor:
+            return actor["name"]
+        found = next((s for s in self.stakeholders if s.get("actor") == key), None)
+        return (found.get("actor_name") or key) if found else key
+
+    @cached_property
+    def stakeholder_map(self) -> dict[str, Any] | None:
+        """The "stakeholders" section (None: the stakeholder data does not exist)."""
+        data = self.data.get("stakeholders")
+        return data if isinstance(data, dict) else None
+
+    @cached_property
+    def stakeholders(self) -> list[dict[str, Any]]:
+        return list((self.stakeholder_map or {}).get("stakeholders") or [])
+
+    @cached_property
+    def activities(self) -> list[dict[str, Any]]:
+        return list((self.stakeholder_map or {}).get("engagement") or [])
 
     @cached_property
     def core_team_keys(self) -> list[str]:
-        """Owner and coordinator (board members join when governance bodies exist)."""
+        """Owner and coordinator, plus the actors the stakeholder map puts in the core team
+        (owners, coordinators, mission board members and others marked so)."""
         keys = [self.mission.get("owner"), self.mission.get("coordinator")]
+        keys += [s.get("actor") for s in self.stakeholders if s.get("core_team")]
         return sorted({k for k in keys if k})
+
+    def actor_helix(self, key: str | None) -> str | None:
+        actor = self.actor(key)
+        if actor:
+            return actor.get("helix")
+        found = next((s for s in self.stakeholders if s.get("actor") == key), None)
+        return found.get("helix") if found else None
 
     @cached_property
     def involved_actor_keys(self) -> list[str]:

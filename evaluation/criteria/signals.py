@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.criteria.rules import (
     OPEN_ORIGINS,
+    QUADRUPLE_HELIX,
     RI_STAGES,
     UPTAKE_INSTRUMENTS,
     UPTAKE_STAGES,
     Context,
     Result,
     check_when,
+    engaged_at_least,
     hhi,
     not_applicable,
     not_assessed,
@@ -180,9 +182,10 @@ def engagement(ctx: Context) -> Result:
     stakeholders = ctx.data.get("stakeholders")
     if stakeholders is None:
         return not_assessed("stakeholders")
-    levels = {"consult", "involve", "collaborate", "empower"}
     activities = [
-        a.get("type") for a in stakeholders.get("engagement", []) if a.get("iap2_level") in levels
+        a.get("type")
+        for a in stakeholders.get("engagement", [])
+        if engaged_at_least(a.get("iap2_level"), "consult")
     ]
     return check_when(bool(activities), activities=activities)
 
@@ -550,13 +553,19 @@ def helices(ctx: Context) -> Result:
     stakeholders = ctx.data.get("stakeholders")
     if stakeholders is None:
         return not_assessed("stakeholders")
-    wanted = {"government", "industry", "academia", "civil_society"}
+    wanted = set(QUADRUPLE_HELIX)
+    # Counted: stakeholders who matter to the mission (not in the "monitor" quadrant) and who
+    # have a part in it other than criticising it.
     present = {
         s.get("helix")
         for s in stakeholders.get("stakeholders", [])
-        if s.get("quadrant") != "monitor" or "critic" not in (s.get("roles") or [])
+        if s.get("quadrant") != "monitor" and set(s.get("roles") or []) != {"critic"}
     }
-    return check_when(wanted <= present, present=sorted(present & wanted))
+    return check_when(
+        wanted <= present,
+        present=sorted(present & wanted),
+        missing=sorted(wanted - present),
+    )
 
 
 @signal(
@@ -568,7 +577,7 @@ def helices(ctx: Context) -> Result:
     fix="governance",
 )
 def government_horizontal(ctx: Context) -> Result:
-    found = [k for k in ctx.core_team_keys if (ctx.actor(k) or {}).get("helix") == "government"]
+    found = [k for k in ctx.core_team_keys if ctx.actor_helix(k) == "government"]
     minimum = ctx.t["government_actors_min"]
     return check_when(
         len(found) >= minimum, government=[ctx.actor_name(k) for k in found], minimum=minimum

@@ -61,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "understaffed_min_fte": 1.0,
     "milestone_slip_consecutive": 2,
     "stretch_max_trend_multiple": 3.0,
+    "stale_map_months": 12,  # LOCKIN_STALE_MAP: the stakeholder map needs a look after this
     # --- Signal weights: how much each automatic check counts in its criterion's score ---
     "weights": {
         "c1_statement_length": 2,

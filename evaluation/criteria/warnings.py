@@ -14,6 +14,7 @@ from evaluation.criteria.rules import (
     Result,
     Severity,
     check_when,
+    engaged_at_least,
     hhi,
     not_applicable,
     not_assessed,
@@ -25,6 +26,9 @@ from evaluation.criteria.rules import (
     warning,
 )
 from evaluation.criteria.signals import _measurable
+
+# Stakeholder roles that govern a mission (SILO_SINGLE_DOMAIN).
+GOVERNANCE_ROLES = {"owner", "co_owner", "coordinator", "board_member"}
 
 # --- Mission washing -------------------------------------------------------------------------
 
@@ -180,15 +184,17 @@ def core_team(ctx: Context) -> Result:
         share(sum((ctx.budget(p) for p in by_core), Decimal(0)), led_budget) if led_budget else None
     )
     limit = ctx.t["core_team_max_share"]
-    return check_when(
-        max(count_share or 0, budget_share or 0) < limit,
-        core_team=[ctx.actor_name(k) for k in sorted(core)],
-        projects_led=[p["key"] for p in by_core],
-        share_of_projects=count_share,
-        share_of_budget=budget_share,
-        limit=limit,
-        not_checked=["governance board members"],
-    )
+    evidence = {
+        "core_team": [ctx.actor_name(k) for k in sorted(core)],
+        "projects_led": [p["key"] for p in by_core],
+        "share_of_projects": count_share,
+        "share_of_budget": budget_share,
+        "limit": limit,
+    }
+    if ctx.stakeholder_map is None:
+        # Without the stakeholder map, mission board members are not known.
+        evidence["not_checked"] = ["governance board members"]
+    return check_when(max(count_share or 0, budget_share or 0) < limit, **evidence)
 
 
 @warning(
@@ -273,7 +279,19 @@ def no_pruning(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def stale_map(ctx: Context) -> Result:
-    return not_assessed("stakeholders")
+    if ctx.stakeholder_map is None:
+        return not_assessed("stakeholders")
+    if not ctx.stakeholders:
+        return not_applicable(reason="no_stakeholders")
+    stale = ctx.stakeholder_map.get("map_stale")
+    if stale is None:
+        return not_assessed("stakeholders.map_stale")
+    summary = ctx.stakeholder_map.get("summary") or {}
+    return check_when(
+        not stale,
+        map_last_updated=summary.get("map_last_updated"),
+        months=ctx.t["stale_map_months"],
+    )
 
 
 # --- Overcommitment ----------------------------------------------------------------------------
@@ -468,7 +486,50 @@ def single_sponsor(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def no_citizens(ctx: Context) -> Result:
-    return not_assessed("stakeholders")
+    if ctx.stakeholder_map is None:
+        return not_assessed("stakeholders")
+    approved = ctx.mission.get("approved_on")
+    consulted = [
+        a
+        for a in ctx.activities
+        if engaged_at_least(a.get("iap2_level"), "consult")
+        and (not approved or (a.get("date") or "") <= approved)
+    ]
+    citizen_groups = [s for s in ctx.stakeholders if "citizen_group" in (s.get("roles") or [])]
+    group_keys = {s.get("key") for s in citizen_groups}
+    # Citizens engaged at consult or above: a citizen group engaged so now, or a consultation
+    # (or more) that civil society or a citizen group took part in.
+    citizens_engaged = sorted(
+        {s["key"] for s in citizen_groups if engaged_at_least(s.get("engagement_now"), "consult")}
+        | {
+            a["key"]
+            for a in ctx.activities
+            if engaged_at_least(a.get("iap2_level"), "consult")
+            and (
+                (a.get("participants") or {}).get("civil_society")
+                or group_keys & set(a.get("stakeholders") or [])
+            )
+        }
+    )
+    reasons = [
+        reason
+        for reason, missing in (
+            ("no_citizen_group", not citizen_groups),
+            ("no_consultation_during_design", not consulted),
+            ("citizens_only_informed", not citizens_engaged),
+        )
+        if missing
+    ]
+    return check_when(
+        not reasons,
+        reasons=reasons,
+        citizen_groups=[
+            s.get("actor_name") or s.get("person_name") or s.get("key") for s in citizen_groups
+        ],
+        consultations_during_design=[a.get("key") for a in consulted],
+        citizens_engaged=citizens_engaged,
+        design_ended=approved,
+    )
 
 
 @warning(
@@ -480,7 +541,13 @@ def no_citizens(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def no_feedback(ctx: Context) -> Result:
-    return not_assessed("stakeholders")
+    if ctx.stakeholder_map is None:
+        return not_assessed("stakeholders")
+    consulted = [a for a in ctx.activities if engaged_at_least(a.get("iap2_level"), "consult")]
+    if not consulted:
+        return not_applicable(reason="no_consultations")
+    silent = [a.get("key") for a in consulted if not (a.get("influence_on_decision") or "").strip()]
+    return check_when(not silent, without_feedback=silent, consultations=len(consulted))
 
 
 # --- Silos -------------------------------------------------------------------------------------
@@ -496,9 +563,26 @@ def no_feedback(ctx: Context) -> Result:
 )
 def single_domain(ctx: Context) -> Result:
     found = sorted({s.strip().casefold() for p in ctx.projects for s in p.get("sectors") or []})
-    if not found:
+    governance = sorted(
+        {
+            s.get("actor") or s.get("key")
+            for s in ctx.stakeholders
+            if GOVERNANCE_ROLES & set(s.get("roles") or [])
+        }
+    )
+    if not found and not governance:
         return not_applicable(reason="no_sectors_recorded")
-    return check_when(len(found) > 1, sectors=found, not_checked=["governance stakeholders"])
+    evidence: dict = {"sectors": found}
+    problems = []
+    if found and len(found) == 1:
+        problems.append("one_sector")
+    if ctx.stakeholder_map is None:
+        evidence["not_checked"] = ["governance stakeholders"]
+    else:
+        evidence["governance"] = [ctx.actor_name(k) for k in governance]
+        if len(governance) == 1:
+            problems.append("one_governing_organisation")
+    return check_when(not problems, problems=problems, **evidence)
 
 
 @warning(

@@ -165,9 +165,14 @@ def demo_input(key: str) -> dict[str, Any]:
     found = next(m for m in document["missions"] if m["key"] == key)
     challenges = {c["key"]: c for c in document["challenges"]}
     actors = {a["key"]: {k: v for k, v in a.items() if k != "key"} for a in document["actors"]}
+    # As build_input does: the stakeholders section moves to the top level of the input.
+    stakeholders = found.pop("stakeholders", None)
+    if stakeholders is not None:
+        stakeholders = {**stakeholders, "map_stale": False}
     return assessment_input(
         found,
         challenge=challenges[found["challenge"]],
         actors=actors,
         organisation={"owner_active_missions": 1, "policy_domain_missions": 1},
+        stakeholders=stakeholders,
     )

@@ -35,7 +35,10 @@ def test_input_carries_the_export_resolved_actors_and_organisation_counts(
     }
     assert data["actors"]["vws"]["name"] == "Ministry of Health"
     assert data["organisation"] == {"owner_active_missions": 2, "policy_domain_missions": 2}
-    assert data["stakeholders"] is None and data["canvas"] is None and data["indicators"] is None
+    # The stakeholders app registers its exchange section: an empty map is data, not "unknown".
+    assert data["stakeholders"]["stakeholders"] == [] and data["stakeholders"]["engagement"] == []
+    assert data["stakeholders"]["map_stale"] is False
+    assert data["indicators"] is None
 
 
 def test_the_hash_changes_with_the_data_and_only_then(mission):

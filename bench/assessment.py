@@ -1,0 +1,89 @@
+"""Criteria-engine benchmarks: the queries one assessment costs, and re-assessing 1,000
+generated missions through real Celery workers.
+
+The workers are started here, on the bench database and Redis from bench/context.py, consume
+a queue of this run's own (so no other worker on the same Redis takes the tasks), and are
+stopped when the benchmark ends. BENCH_ASSESS_WORKERS (4) sets their concurrency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+from bench.context import BASE_DIR, PYTHON, BenchError, Context, env_int, say, stop_group
+
+Figures = Iterator[tuple[str, float]]
+
+
+def _run(ctx: Context, *args: str) -> dict:
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.assessment_worker", *args],
+        env=ctx.env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        raise BenchError(
+            f"bench.assessment_worker {args[0]} failed (exit status {done.returncode})"
+        )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def assess_queries(ctx: Context) -> Figures:
+    """Queries one assessment costs, for a mission with 5 and with 50 projects."""
+    say("counting the queries of one assessment (5 and 50 projects) …")
+    result = _run(ctx, "queries")
+    yield "assess_queries_5_projects", result["projects_5"]
+    yield "assess_queries_50_projects", result["projects_50"]
+    if result["projects_50"] > result["projects_5"]:
+        raise BenchError("an assessment's query count grows with the number of projects")
+
+
+def reassess_all(ctx: Context) -> Figures:
+    """Re-assessing 1,000 generated missions through real Celery workers; median per mission."""
+    concurrency = env_int("BENCH_ASSESS_WORKERS", 4, minimum=1)
+    count = env_int("BENCH_ASSESS_MISSIONS", 1000, minimum=1)
+    queue = f"bench-assess-{os.getpid()}"
+    say(f"starting a Celery worker (concurrency {concurrency}) on queue {queue} …")
+    worker = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-P",
+            "prefork",
+            "-c",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"{queue}@%h",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=ctx.env,
+        cwd=BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=sys.stderr,
+        start_new_session=True,  # so stopping it stops its pool, and nothing else
+    )
+    try:
+        say(f"assessing {count} generated missions …")
+        result = _run(ctx, "reassess", str(count), queue)
+    finally:
+        stop_group(worker)
+    yield "assess_ms", result["median_ms"]
+    yield f"reassess_all_{count}_s", result["seconds"]

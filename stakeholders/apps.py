@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = _("Stakeholders")
+
+    def ready(self) -> None:
+        # The "stakeholders" section of the exchange format; snapshots and the criteria
+        # engine's assessment input are built from the exchange export, so they get it too.
+        from stakeholders import exchange, snapshots
+
+        exchange.register()
+        snapshots.register()

@@ -1,0 +1,381 @@
+"""Writes for stakeholder maps. Keyword-only, atomic, permission-checked (the mission's
+`missions.change_mission`), recorded in the mission's history, and followed by
+`missions.hooks.mission_changed` (through `record_change`) so the criteria are assessed again.
+
+Every change of power, interest, attitude or engagement adds a `StakeholderPosition` row, so
+movement can be drawn from any earlier date. `*_update` and `stakeholder_move` take the version
+the page showed and raise `ConflictError` if someone saved in between.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from missions.models import Actor, ActorKind, ChangeAction, Mission
+from missions.services import (
+    ConflictError,
+    actor_get_or_create,
+    plain,
+    record_change,
+    unique_key,
+)
+from stakeholders.models import (
+    CORE_ROLES,
+    EngagementActivity,
+    Stakeholder,
+    StakeholderPosition,
+)
+
+STAKEHOLDER_FIELDS = frozenset(
+    {
+        "helix",
+        "roles",
+        "power",
+        "interest",
+        "attitude",
+        "engagement_now",
+        "engagement_planned",
+        "engagement_plan",
+        "is_core_team",
+        "last_engaged",
+    }
+)
+TRACKED = ("power", "interest", "attitude", "engagement_now", "engagement_planned")
+ACTIVITY_FIELDS = frozenset(
+    {"date", "type", "level", "participants", "summary", "influence_on_decision"}
+)
+# Keys that would clash with the fixed addresses under …/stakeholders/.
+RESERVED_KEYS = frozenset({"add", "actors", "import", "export", "reviewed"})
+
+
+def _require_editable(actor: User, mission: Mission) -> None:
+    if mission.archived_at is not None:
+        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
+    if not actor.has_perm("missions.change_mission", mission):
+        raise PermissionDenied(
+            _("You can read this stakeholder map but not change it. Ask an editor.")
+        )
+
+
+def _touch(mission: Mission, actor: User | None) -> None:
+    Mission.objects.filter(pk=mission.pk).update(updated_at=timezone.now(), updated_by=actor)
+
+
+def stakeholder_key(mission: Mission, text: str) -> str:
+    key = unique_key(mission.stakeholders.all(), text, fallback="stakeholder")
+    if key in RESERVED_KEYS:
+        key = unique_key(mission.stakeholders.all(), f"{text}-stakeholder")
+    return key
+
+
+def _snapshot(stakeholder: Stakeholder, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: plain(getattr(stakeholder, name)) for name in fields}
+
+
+def record_position(
+    stakeholder: Stakeholder, user: User | None, at: datetime.datetime | None = None
+) -> StakeholderPosition:
+    return StakeholderPosition.objects.create(
+        stakeholder=stakeholder,
+        recorded_at=at or timezone.now(),
+        recorded_by=user,
+        power=stakeholder.power,
+        interest=stakeholder.interest,
+        attitude=stakeholder.attitude,
+        engagement_now=stakeholder.engagement_now,
+        engagement_planned=stakeholder.engagement_planned,
+    )
+
+
+def _core(roles: list[str], is_core_team: bool) -> bool:
+    return is_core_team or any(role in CORE_ROLES for role in roles or [])
+
+
+@transaction.atomic
+def stakeholder_create(
+    *,
+    actor: User,
+    mission: Mission,
+    roles: list[str],
+    power: int,
+    interest: int,
+    name: str = "",
+    outside_actor: Actor | None = None,
+    is_person: bool = False,
+    helix: str = "",
+    key: str | None = None,
+    **fields: Any,
+) -> Stakeholder:
+    """Add a stakeholder: `outside_actor` from the register; or `name`, which reuses the
+    register's actor of that name (ignoring case and spaces) or adds one (`helix` needed); or,
+    with `is_person`, a named person kept out of the register."""
+    unknown = set(fields) - STAKEHOLDER_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    _require_editable(actor, mission)
+    name = " ".join((name or "").split())
+    person_name = ""
+    if outside_actor is None and not is_person:
+        if not name:
+            raise ValidationError({"name": _("Give the name of the organisation or person.")})
+        outside_actor, _created = actor_get_or_create(
+            actor=actor,
+            organisation=mission.organisation,
+            name=name,
+            helix=helix,
+            kind=ActorKind.ORGANISATION,
+        )
+    elif is_person:
+        if not name:
+            raise ValidationError({"name": _("Give the person's name.")})
+        if not helix:
+            raise ValidationError(
+                {"helix": _("Say which sector %(name)s belongs to.") % {"name": name}}
+            )
+        person_name = name
+    if outside_actor is not None:
+        if outside_actor.organisation_id != mission.organisation_id:
+            raise ValidationError({"name": _("Choose an actor from this organisation's register.")})
+        existing = mission.stakeholders.filter(actor=outside_actor).first()
+        helix = helix or outside_actor.helix
+    else:
+        existing = mission.stakeholders.filter(person_name__iexact=person_name).first()
+    if existing is not None:
+        raise ValidationError(
+            {"name": _("%(name)s is already on this mission's map.") % {"name": existing.name}}
+        )
+    stakeholder = Stakeholder(
+        mission=mission,
+        key=key or stakeholder_key(mission, outside_actor.key if outside_actor else person_name),
+        actor=outside_actor,
+        person_name=person_name,
+        helix=helix,
+        roles=list(roles or []),
+        power=power,
+        interest=interest,
+        created_by=actor,
+        updated_by=actor,
+        **fields,
+    )
+    stakeholder.is_core_team = _core(stakeholder.roles, stakeholder.is_core_team)
+    stakeholder.full_clean()
+    stakeholder.save()
+    record_position(stakeholder, actor)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.CREATED,
+        object_type="stakeholder",
+        object_key=stakeholder.key,
+        changes={
+            name: [None, value]
+            for name, value in _snapshot(stakeholder, ["roles", *TRACKED]).items()
+        },
+    )
+    _touch(mission, actor)
+    return stakeholder
+
+
+def _locked(stakeholder: Stakeholder, expected_version: int) -> Stakeholder:
+    fresh = (
+        Stakeholder.objects.select_for_update(of=("self",))
+        .select_related("actor", "mission")
+        .get(pk=stakeholder.pk)
+    )
+    if fresh.version != expected_version:
+        raise ConflictError(
+            obj=fresh, expected_version=expected_version, current_version=fresh.version
+        )
+    return fresh
+
+
+@transaction.atomic
+def stakeholder_update(
+    *, actor: User, stakeholder: Stakeholder, expected_version: int, **fields: Any
+) -> Stakeholder:
+    """Change a stakeholder. A change of position, attitude or engagement adds a history row."""
+    unknown = set(fields) - STAKEHOLDER_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    mission = stakeholder.mission
+    _require_editable(actor, mission)
+    stakeholder = _locked(stakeholder, expected_version)
+    before = _snapshot(stakeholder, fields)
+    for name, value in fields.items():
+        setattr(stakeholder, name, value)
+    stakeholder.is_core_team = _core(stakeholder.roles, stakeholder.is_core_team)
+    stakeholder.updated_by = actor
+    stakeholder.full_clean()
+    changes = {
+        name: [before.get(name), value]
+        for name, value in _snapshot(stakeholder, fields).items()
+        if before.get(name) != value
+    }
+    if not changes:
+        return stakeholder
+    stakeholder.save()
+    if set(changes) & set(TRACKED):
+        record_position(stakeholder, actor)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type="stakeholder",
+        object_key=stakeholder.key,
+        changes=changes,
+    )
+    _touch(mission, actor)
+    return stakeholder
+
+
+def stakeholder_move(
+    *, actor: User, stakeholder: Stakeholder, expected_version: int, power: int, interest: int
+) -> Stakeholder:
+    """Move a stakeholder on the grid (drag, keyboard or form)."""
+    problems = {
+        name: _("Choose a whole number from 1 to 5.")
+        for name, value in (("power", power), ("interest", interest))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5
+    }
+    if problems:
+        raise ValidationError(problems)
+    return stakeholder_update(
+        actor=actor,
+        stakeholder=stakeholder,
+        expected_version=expected_version,
+        power=power,
+        interest=interest,
+    )
+
+
+@transaction.atomic
+def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
+    mission = stakeholder.mission
+    _require_editable(actor, mission)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.DELETED,
+        object_type="stakeholder",
+        object_key=stakeholder.key,
+        changes={"name": [stakeholder.name, None]},
+    )
+    stakeholder.delete()
+    _touch(mission, actor)
+
+
+@transaction.atomic
+def map_confirm(*, actor: User, mission: Mission) -> int:
+    """Someone reviewed the whole map and it is still right: every stakeholder gets a history
+    row dated now (the map counts as updated). Returns how many."""
+    _require_editable(actor, mission)
+    now = timezone.now()
+    stakeholders = list(mission.stakeholders.all())
+    StakeholderPosition.objects.bulk_create(
+        StakeholderPosition(
+            stakeholder=s,
+            recorded_at=now,
+            recorded_by=actor,
+            power=s.power,
+            interest=s.interest,
+            attitude=s.attitude,
+            engagement_now=s.engagement_now,
+            engagement_planned=s.engagement_planned,
+        )
+        for s in stakeholders
+    )
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type="stakeholder map",
+        changes={"reviewed": [None, now.date().isoformat()]},
+    )
+    _touch(mission, actor)
+    return len(stakeholders)
+
+
+# --- Engagement log ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: User,
+    mission: Mission,
+    stakeholders: Iterable[Stakeholder] = (),
+    key: str | None = None,
+    **fields: Any,
+) -> EngagementActivity:
+    """Log an engagement activity. The stakeholders who took part get `last_engaged` moved up
+    to its date."""
+    unknown = set(fields) - ACTIVITY_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    _require_editable(actor, mission)
+    stakeholders = list(stakeholders)
+    if any(s.mission_id != mission.pk for s in stakeholders):
+        raise ValidationError({"stakeholders": _("Choose stakeholders of this mission.")})
+    fields.setdefault("participants", {})
+    date = fields.get("date")
+    activity = EngagementActivity(
+        mission=mission,
+        key=key
+        or unique_key(
+            mission.engagement_activities.all(),
+            f"{date or ''}-{fields.get('type', '')}",
+            fallback="activity",
+        ),
+        created_by=actor,
+        updated_by=actor,
+        **fields,
+    )
+    activity.full_clean()
+    activity.save()
+    activity.stakeholders.set(stakeholders)
+    if date:
+        for stakeholder in stakeholders:
+            if stakeholder.last_engaged is None or stakeholder.last_engaged < date:
+                Stakeholder.objects.filter(pk=stakeholder.pk).update(last_engaged=date)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.CREATED,
+        object_type="engagement activity",
+        object_key=activity.key,
+        changes={
+            "date": [None, plain(activity.date)],
+            "type": [None, activity.type],
+            "level": [None, activity.level],
+        },
+    )
+    _touch(mission, actor)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, actor: User, activity: EngagementActivity) -> None:
+    mission = activity.mission
+    _require_editable(actor, mission)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.DELETED,
+        object_type="engagement activity",
+        object_key=activity.key,
+        changes={"summary": [activity.summary[:80], None]},
+    )
+    activity.delete()
+    _touch(mission, actor)
+
+
+def positions_equal(stakeholder: Stakeholder, values: Mapping[str, Any]) -> bool:
+    return all(getattr(stakeholder, name) == values.get(name) for name in TRACKED)

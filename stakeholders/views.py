@@ -1,0 +1,557 @@
+"""Stakeholder pages: the map (grid + table, filters, movement), a stakeholder's page (details,
+history, the plain-form way to move it), adding with actor suggestions, the engagement log, and
+CSV import/export. Moving works three ways with one endpoint: drag or keyboard (htmx, which gets
+the map partial back) and a plain form (which is redirected)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from missions import selectors as mission_selectors
+from missions.models import Actor, Helix, Mission
+from missions.services import ConflictError
+from stakeholders import csv_io, selectors, services
+from stakeholders.forms import (
+    ActivityForm,
+    CsvImportForm,
+    FilterForm,
+    MoveForm,
+    StakeholderAddForm,
+    StakeholderEditForm,
+)
+from stakeholders.grid import draw_grid
+from stakeholders.models import (
+    ENGAGEMENT_DESCRIPTIONS,
+    QUADRANT_ADVICE,
+    EngagementActivity,
+    EngagementLevel,
+    Quadrant,
+    Stakeholder,
+    at_least,
+)
+from stakeholders.selectors import MapFilters
+
+SUGGESTIONS = 8
+
+
+def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+    return mission_selectors.mission_detail(
+        user=request.user, organisation=org_slug, key=mission_key
+    )
+
+
+def _require_edit(request: HttpRequest, mission: Mission) -> None:
+    if not request.user.has_perm("missions.change_mission", mission):
+        raise PermissionDenied
+
+
+def _context(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
+    return {
+        "organisation": mission.organisation,
+        "mission": mission,
+        "section": "stakeholders",
+        "can_edit": request.user.has_perm("missions.change_mission", mission),
+        **extra,
+    }
+
+
+def _map_url(mission: Mission, query: str = "") -> str:
+    url = reverse("stakeholders:map", args=[mission.organisation.slug, mission.key])
+    return f"{url}?{query}" if query else url
+
+
+def _add_error(form: Form, error: ValidationError | ConflictError) -> None:
+    if isinstance(error, ConflictError):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- The map --------------------------------------------------------------------------------
+
+
+def map_context(
+    request: HttpRequest, mission: Mission, filters: MapFilters, **extra: Any
+) -> dict[str, Any]:
+    data = selectors.map_data(mission=mission, filters=filters)
+    query = request.GET.copy()
+    for name in ("version", "power", "interest"):
+        query.pop(name, None)
+    query_string = query.urlencode()
+    can_edit = request.user.has_perm("missions.change_mission", mission)
+    org, key = mission.organisation.slug, mission.key
+    items, arrows = [], []
+    move = reverse("stakeholders:move", args=[org, key, "__key__"])
+    for s in data.shown:
+        item = {
+            "number": s.number,
+            "key": s.key,
+            "name": s.name,
+            "helix": s.helix,
+            "power": s.power,
+            "interest": s.interest,
+            "attitude": s.attitude,
+            "quadrant": s.quadrant,
+            "version": s.version,
+        }
+        if can_edit:
+            url = move.replace("__key__", s.key)
+            item["move_url"] = f"{url}?{query_string}" if query_string else url
+        items.append(item)
+        earlier = data.earlier.get(s.pk)
+        if earlier is not None and (earlier.power, earlier.interest) != (s.power, s.interest):
+            arrows.append({"key": s.key, "points": [(earlier.power, earlier.interest)]})
+            s.moved_from = earlier
+    arrows_label = ""
+    if filters.since:
+        arrows_label = _("Moved since %(date)s") % {"date": filters.since.strftime("%d %B %Y")}
+    drawing = draw_grid(
+        items,
+        arrows=arrows,
+        interactive=can_edit,
+        id_prefix="map",
+        title=_("Power and interest grid of %(mission)s") % {"mission": mission.title},
+        arrows_label=arrows_label,
+    )
+    # One reverse() for every row's link, not one per row in the template.
+    detail = reverse("stakeholders:detail", args=[org, key, "__key__"])
+    for s in data.stakeholders:
+        s.named_on_chart = s.key in drawing.named
+        s.detail_url = detail.replace("__key__", s.key)
+    filter_form = FilterForm(request.GET or None)
+    filter_form.is_valid()
+    return _context(
+        request,
+        mission,
+        data=data,
+        filters=filters,
+        filter_form=filter_form,
+        svg=drawing.svg,
+        arrows=arrows,
+        query_string=query_string,
+        quadrants=[(q, label, QUADRANT_ADVICE[q]) for q, label in Quadrant.choices],
+        levels=[(v, label, ENGAGEMENT_DESCRIPTIONS[v]) for v, label in EngagementLevel.choices],
+        **extra,
+    )
+
+
+@vary_on_headers("HX-Request")
+def stakeholder_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    filters = MapFilters.from_query(request.GET)
+    template = "stakeholders/map.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#stakeholder-map"
+    return render(request, template, map_context(request, mission, filters))
+
+
+@vary_on_headers("HX-Request")
+def stakeholder_move(
+    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+) -> HttpResponse:
+    """Move to (power, interest): POST from a drag, the keyboard or the plain form."""
+    mission = _mission(request, org_slug, mission_key)
+    stakeholder = get_object_or_404(Stakeholder, mission=mission, key=stakeholder_key)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_edit(request, mission)
+    form = MoveForm(request.POST)
+    problem = ""
+    if form.is_valid():
+        try:
+            moved = services.stakeholder_move(
+                actor=request.user,
+                stakeholder=stakeholder,
+                expected_version=form.cleaned_data["version"],
+                power=form.cleaned_data["power"],
+                interest=form.cleaned_data["interest"],
+            )
+        except ConflictError as error:
+            problem = str(error)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            note = _("%(name)s moved to power %(power)s, interest %(interest)s (%(quadrant)s).") % {
+                "name": moved.name,
+                "power": moved.power,
+                "interest": moved.interest,
+                "quadrant": moved.get_quadrant_display(),
+            }
+            if request.htmx:
+                return render(
+                    request,
+                    "stakeholders/map.html#stakeholder-map",
+                    map_context(
+                        request,
+                        mission,
+                        MapFilters.from_query(request.GET),
+                        saved_note=note,
+                        focus_key=moved.key,
+                    ),
+                )
+            messages.success(request, note)
+            return redirect(_next(request, mission))
+    else:
+        problem = _("Choose a power and an interest from 1 to 5.")
+    if request.htmx:
+        return render(
+            request,
+            "stakeholders/map.html#stakeholder-map",
+            map_context(
+                request,
+                mission,
+                MapFilters.from_query(request.GET),
+                problem=problem,
+                focus_key=stakeholder.key,
+            ),
+            status=422,
+        )
+    messages.error(request, problem)
+    return redirect(_next(request, mission))
+
+
+def _next(request: HttpRequest, mission: Mission) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return _map_url(mission, request.GET.urlencode())
+
+
+def map_reviewed(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """POST: the team reviewed the whole map and it is still right."""
+    mission = _mission(request, org_slug, mission_key)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_edit(request, mission)
+    count = services.map_confirm(actor=request.user, mission=mission)
+    messages.success(
+        request, _("Map marked as reviewed today (%(count)s stakeholders).") % {"count": count}
+    )
+    return redirect(_map_url(mission))
+
+
+# --- Adding, with suggestions from the register ---------------------------------------------
+
+
+def actor_suggestions(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The register's actors whose names contain what was typed (htmx partial)."""
+    mission = _mission(request, org_slug, mission_key)
+    typed = " ".join(request.GET.get("name", "").split())[:200]
+    actors: list[Actor] = []
+    if len(typed) >= 2:
+        actors = list(
+            Actor.objects.filter(organisation=mission.organisation, name__icontains=typed).order_by(
+                "name"
+            )[:SUGGESTIONS]
+        )
+    on_map = set(
+        Stakeholder.objects.filter(mission=mission, actor__in=actors).values_list(
+            "actor_id", flat=True
+        )
+    )
+    exact = any(a.name.lower() == typed.lower() for a in actors)
+    return render(
+        request,
+        "stakeholders/add.html#actor-suggestions",
+        _context(request, mission, typed=typed, actors=actors, on_map=on_map, exact=exact),
+    )
+
+
+def stakeholder_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    _require_edit(request, mission)
+    form = StakeholderAddForm(
+        request.POST or None,
+        initial={
+            "power": 3,
+            "interest": 3,
+            "attitude": 0,
+            "engagement_now": "inform",
+            "engagement_planned": "consult",
+        },
+    )
+    form.fields["name"].widget.attrs.update(
+        {
+            "hx-get": reverse("stakeholders:actor_suggestions", args=[org_slug, mission_key]),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": "#actor-suggestions",
+            "hx-swap": "innerHTML",
+            "autocomplete": "off",
+            "aria-controls": "actor-suggestions",
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        outside = None
+        chosen = request.POST.get("actor", "")
+        if chosen and not form.cleaned_data["is_person"]:
+            outside = Actor.objects.filter(organisation=mission.organisation, key=chosen).first()
+        try:
+            stakeholder = services.stakeholder_create(
+                actor=request.user,
+                mission=mission,
+                name=form.cleaned_data["name"],
+                outside_actor=outside,
+                is_person=form.cleaned_data["is_person"],
+                helix=form.cleaned_data["helix"],
+                **form.stakeholder_fields(),
+            )
+        except ValidationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("%(name)s added to the map.") % {"name": stakeholder.name})
+            return redirect(_map_url(mission))
+    return render(
+        request,
+        "stakeholders/add.html",
+        _context(request, mission, form=form),
+        status=422 if form.errors else 200,
+    )
+
+
+# --- One stakeholder ------------------------------------------------------------------------
+
+
+def _detail_context(
+    request: HttpRequest, mission: Mission, stakeholder: Stakeholder, **extra: Any
+) -> dict[str, Any]:
+    positions = list(stakeholder.positions.all())
+    trail = []
+    for p in positions:
+        point = (p.power, p.interest)
+        if not trail or trail[-1] != point:
+            trail.append(point)
+    if trail and trail[-1] == (stakeholder.power, stakeholder.interest):
+        trail.pop()
+    item = {
+        "number": 1,
+        "key": stakeholder.key,
+        "name": stakeholder.name,
+        "helix": stakeholder.helix,
+        "power": stakeholder.power,
+        "interest": stakeholder.interest,
+        "attitude": stakeholder.attitude,
+    }
+    drawing = draw_grid(
+        [item],
+        arrows=[{"key": stakeholder.key, "points": trail}] if trail else [],
+        id_prefix="history",
+        title=_("Where %(name)s has stood over time") % {"name": stakeholder.name},
+        arrows_label=_("Earlier positions, oldest first"),
+    )
+    here = reverse(
+        "stakeholders:detail", args=[mission.organisation.slug, mission.key, stakeholder.key]
+    )
+    extra.setdefault(
+        "move_form",
+        MoveForm(
+            initial={
+                "power": stakeholder.power,
+                "interest": stakeholder.interest,
+                "version": stakeholder.version,
+            }
+        ),
+    )
+    extra.setdefault("edit_form", StakeholderEditForm(stakeholder=stakeholder))
+    return _context(
+        request,
+        mission,
+        stakeholder=stakeholder,
+        positions=list(reversed(positions)),
+        activities=list(stakeholder.activities.all()),
+        svg=drawing.svg,
+        here=here,
+        **extra,
+    )
+
+
+def stakeholder_detail(
+    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
+    return render(
+        request, "stakeholders/stakeholder.html", _detail_context(request, mission, stakeholder)
+    )
+
+
+def stakeholder_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_edit(request, mission)
+    form = StakeholderEditForm(request.POST, stakeholder=stakeholder)
+    if form.is_valid():
+        try:
+            services.stakeholder_update(
+                actor=request.user,
+                stakeholder=stakeholder,
+                expected_version=form.cleaned_data["version"],
+                **form.stakeholder_fields(),
+            )
+        except (ValidationError, ConflictError) as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": stakeholder.name})
+            return redirect(
+                "stakeholders:detail",
+                org_slug=org_slug,
+                mission_key=mission_key,
+                stakeholder_key=stakeholder_key,
+            )
+    stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
+    return render(
+        request,
+        "stakeholders/stakeholder.html",
+        _detail_context(request, mission, stakeholder, edit_form=form),
+        status=422,
+    )
+
+
+def stakeholder_delete(
+    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    stakeholder = get_object_or_404(
+        Stakeholder.objects.select_related("actor"), mission=mission, key=stakeholder_key
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_edit(request, mission)
+    services.stakeholder_delete(actor=request.user, stakeholder=stakeholder)
+    messages.success(request, _("%(name)s removed from the map.") % {"name": stakeholder.name})
+    return redirect(_map_url(mission))
+
+
+# --- Engagement log -------------------------------------------------------------------------
+
+
+def activities(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    everyone = list(selectors.stakeholder_queryset(mission))
+    form = ActivityForm(request.POST or None, stakeholders=everyone)
+    if request.method == "POST":
+        _require_edit(request, mission)
+        if form.is_valid():
+            chosen = set(form.cleaned_data["stakeholders"])
+            try:
+                activity = services.activity_create(
+                    actor=request.user,
+                    mission=mission,
+                    stakeholders=[s for s in everyone if s.key in chosen],
+                    date=form.cleaned_data["date"],
+                    type=form.cleaned_data["type"],
+                    level=form.cleaned_data["level"],
+                    participants=form.participants(),
+                    summary=form.cleaned_data["summary"],
+                    influence_on_decision=form.cleaned_data["influence_on_decision"],
+                )
+            except ValidationError as error:
+                _add_error(form, error)
+            else:
+                messages.success(
+                    request, _("Activity of %(date)s logged.") % {"date": activity.date}
+                )
+                return redirect(
+                    "stakeholders:activities", org_slug=org_slug, mission_key=mission_key
+                )
+    log = list(selectors.activity_list(mission=mission))
+    for activity in log:
+        activity.participant_rows = [
+            (label, activity.participants.get(value))
+            for value, label in Helix.choices
+            if activity.participants.get(value)
+        ]
+        activity.promised_feedback = at_least(activity.level, EngagementLevel.CONSULT)
+    return render(
+        request,
+        "stakeholders/activities.html",
+        _context(request, mission, form=form, log=log),
+        status=422 if form.errors else 200,
+    )
+
+
+def activity_delete(
+    request: HttpRequest, org_slug: str, mission_key: str, activity_id: int
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    activity = get_object_or_404(EngagementActivity, mission=mission, pk=activity_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _require_edit(request, mission)
+    services.activity_delete(actor=request.user, activity=activity)
+    messages.success(request, _("Activity deleted."))
+    return redirect("stakeholders:activities", org_slug=org_slug, mission_key=mission_key)
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def csv_export(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    response = HttpResponse(
+        csv_io.export_csv(selectors.stakeholder_queryset(mission)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{mission.key}-stakeholders.csv"'
+    return response
+
+
+def csv_import(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    _require_edit(request, mission)
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[csv_io.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > csv_io.max_bytes():
+                raise csv_io.CsvRejected(
+                    [
+                        csv_io.RowError(
+                            0,
+                            "",
+                            _("The file is %(size).0f KB; the limit is %(limit).0f KB.")
+                            % {"size": upload.size / 1024, "limit": csv_io.max_bytes() / 1024},
+                        )
+                    ]
+                )
+            summary = csv_io.import_csv(actor=request.user, mission=mission, raw=upload.read())
+        except csv_io.CsvRejected as rejected:
+            row_errors = rejected.errors
+            form.add_error(
+                "file",
+                _("Nothing was imported: %(count)s problems to fix (listed below).")
+                % {"count": len(row_errors)},
+            )
+        else:
+            messages.success(
+                request, _("Stakeholders imported: %(summary)s") % {"summary": summary}
+            )
+            return redirect(_map_url(mission))
+    return render(
+        request,
+        "stakeholders/import.html",
+        _context(request, mission, form=form, row_errors=row_errors),
+        status=422 if form.errors else 200,
+    )
+
+
+def query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v})

@@ -1,0 +1,221 @@
+"""`python -m bench.pdf_driver`: time PDF exports through the real Celery workers, as JSON.
+
+Run by bench/pdf.py in a process of its own, with the bench database and Redis in the
+environment and the `pdf` workers already running. Every figure is wall time from the export
+request (the service a view calls) to the stored file, so it includes the queue, the worker,
+WeasyPrint and the file write. Also times the same HTML in bare WeasyPrint (in-process, warm)
+and in a fresh headless Chromium process, the tool users otherwise reach for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+
+CHROMIUM = os.environ.get("LODESTAR_CHROMIUM", "/usr/bin/chromium")
+PACK_SIZE = 20
+ORGANISATION = "demo-unit"
+USER = "servant@demo.example"
+
+
+def ensure_missions(organisation) -> list[str]:
+    """20 missions: the demo ones plus copies under other keys (idempotent)."""
+    from missions import exchange
+    from missions.apps import DEMO_FIXTURE
+    from missions.models import Mission
+
+    keys = list(
+        Mission.objects.filter(organisation=organisation, archived_at__isnull=True)
+        .order_by("key")
+        .values_list("key", flat=True)
+    )
+    if len(keys) < PACK_SIZE:
+        document = exchange.read_file(DEMO_FIXTURE)
+        copies = []
+        for round_ in range(1, 4):
+            for mission in document["missions"]:
+                if mission.get("parent"):
+                    continue
+                copy = json.loads(json.dumps(mission))
+                copy["key"] = f"{mission['key']}-copy{round_}"[:80]
+                copy["title"] = f"{mission['title']} ({round_})"[:120]
+                copies.append(copy)
+        document["missions"] = copies
+        exchange.import_document(document=document, organisation=organisation)
+        keys = list(
+            Mission.objects.filter(organisation=organisation, archived_at__isnull=True)
+            .order_by("key")
+            .values_list("key", flat=True)
+        )
+    return keys[:PACK_SIZE]
+
+
+def export(
+    user, organisation, kind: str, keys: list[str], timeout: float = 600
+) -> tuple[float, object]:
+    from documents.models import DocumentStatus, GeneratedDocument
+    from documents.services import document_request
+
+    started = time.perf_counter()
+    document = document_request(actor=user, organisation=organisation, kind=kind, missions=keys)
+    while document.status not in (DocumentStatus.DONE, DocumentStatus.FAILED):
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"{kind} not ready after {timeout:.0f} s")
+        time.sleep(0.01)
+        document = GeneratedDocument.objects.get(pk=document.pk)
+    elapsed = time.perf_counter() - started
+    if document.status != DocumentStatus.DONE:
+        raise RuntimeError(f"{kind} failed: {document.error}")
+    return elapsed, document
+
+
+def html_for(document) -> str:
+    """The document's HTML; for a pack, one HTML of its own pages and every briefing (what
+    Chromium would print in one go), as the pack used to be rendered."""
+    from documents.models import BriefingPiece
+    from documents.pdf import render_html
+    from documents.services import PIECE_TEMPLATE, TEMPLATES, piece_render_context, render_context
+
+    if document.kind != "pack":
+        return render_html(TEMPLATES[document.kind], render_context(document))
+    pieces = [BriefingPiece.objects.get(pk=pk) for pk in document.context["pieces"]]
+    start, missions = 4, []
+    for summary, piece in zip(document.context["missions"], pieces, strict=True):
+        missions.append({**summary, "start_page": start})
+        start += piece.page_count or 1
+    front = render_html(
+        TEMPLATES["pack"],
+        {**render_context(document), "missions": missions, "briefings_page": 4, "stamp_pages": []},
+    )
+    bodies = []
+    for piece in pieces:
+        html = render_html(PIECE_TEMPLATE, piece_render_context(piece))
+        body = re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1)
+        bodies.append(f'<div class="pack-section">{body}</div>')
+    return front.replace("</body>", "".join(bodies) + "</body>")
+
+
+def edit_one(organisation, key: str) -> None:
+    """One mission of the pack edited as a user would (a save: its version goes up)."""
+    from missions.models import Mission
+
+    mission = Mission.objects.get(organisation=organisation, key=key)
+    mission.committed_budget = (mission.committed_budget or 0) + 1000
+    mission.save()
+
+
+def bare_weasyprint(html: str, runs: int = 3) -> float:
+    from documents.pdf import html_to_pdf
+
+    html_to_pdf(html)  # warm, as a worker is
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        html_to_pdf(html)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def chromium(html: str, runs: int = 3) -> float:
+    """A fresh `chromium --headless --print-to-pdf` process on the same HTML and files."""
+    from django.contrib.staticfiles import finders
+
+    folder = Path(tempfile.mkdtemp(prefix="lodestar-chromium-"))
+    try:
+        for name in ("documents/print.css", "fonts/source-sans-3/fonts.css"):
+            target = folder / "static" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(finders.find(name), target)
+        fonts = Path(finders.find("fonts/source-sans-3/fonts.css")).parent
+        for font in fonts.glob("*.ttf"):
+            shutil.copy(font, folder / "static" / "fonts" / "source-sans-3" / font.name)
+        page = folder / "document.html"
+        page.write_text(re.sub(r'href="/static/', 'href="static/', html), encoding="utf-8")
+        times = []
+        for _ in range(runs):
+            profile = tempfile.mkdtemp(prefix="lodestar-chromium-profile-")
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    CHROMIUM,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    f"--user-data-dir={profile}",
+                    "--no-pdf-header-footer",
+                    f"--print-to-pdf={folder / 'out.pdf'}",
+                    page.as_uri(),
+                ],
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+            times.append(time.perf_counter() - started)
+            shutil.rmtree(profile, ignore_errors=True)
+        return statistics.median(times)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.utils import translation
+
+    from accounts.models import Organisation, User
+    from documents.models import BriefingPiece, GeneratedDocument
+
+    translation.activate("en-gb")
+    organisation = Organisation.objects.get(slug=ORGANISATION)
+    user = User.objects.get(email=USER)
+    keys = ensure_missions(organisation)
+    # The bench database is throwaway: start from no stored documents, so first renders are real.
+    GeneratedDocument.objects.filter(organisation=organisation).delete()
+    BriefingPiece.objects.filter(organisation=organisation).delete()
+
+    # Warm every pdf worker process (imports, fonts, templates) on documents not measured.
+    for key in keys[-4:]:
+        export(user, organisation, "canvas", [key])
+        export(user, organisation, "briefing", [key])
+
+    figures: dict[str, float] = {}
+    figures["canvas_pdf_s"], canvas = export(user, organisation, "canvas", [keys[0]])
+    figures["canvas_pdf_cached_s"], _ = export(user, organisation, "canvas", [keys[0]])
+    figures["briefing_pdf_s"], _ = export(user, organisation, "briefing", [keys[1]])
+    # The pack: its 20 missions' pieces rendered in parallel by the two pdf processes, then
+    # assembled; again unchanged (nothing rendered, no context built); then with one mission
+    # edited (that mission's piece and the pack's own pages rendered, the rest reused).
+    figures["pack20_pdf_s"], pack = export(user, organisation, "pack", keys)
+    figures["pack20_cached_pdf_s"], _ = export(user, organisation, "pack", keys)
+    edit_one(organisation, keys[len(keys) // 2])
+    figures["pack20_one_changed_pdf_s"], changed = export(user, organisation, "pack", keys)
+
+    canvas_html, pack_html = html_for(canvas), html_for(pack)
+    bare = bare_weasyprint(canvas_html)
+    figures["canvas_pdf_vs_bare_weasyprint"] = figures["canvas_pdf_s"] / bare
+    figures["canvas_chromium_s"] = chromium(canvas_html)
+    figures["pack20_chromium_s"] = chromium(pack_html, runs=2)
+    figures["canvas_pdf_vs_chromium"] = figures["canvas_pdf_s"] / figures["canvas_chromium_s"]
+    figures["pack20_vs_chromium"] = figures["pack20_pdf_s"] / figures["pack20_chromium_s"]
+    figures["bare_weasyprint_canvas_s"] = bare
+    figures["pack20_pages"] = pack.page_count
+    figures["canvas_worker_render_s"] = canvas.render_seconds
+    figures["pack20_worker_render_s"] = pack.render_seconds
+    figures["pack20_one_changed_worker_render_s"] = changed.render_seconds
+    figures["pack20_bytes"] = pack.size_bytes
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

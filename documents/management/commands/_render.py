@@ -1,0 +1,68 @@
+"""Shared by export_canvas and export_briefing: render in this process, write a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from documents import selectors, services
+from documents.models import GeneratedDocument
+from documents.pdf import render_pdf
+
+
+def reader(organisation: Organisation, email: str | None) -> User:
+    """Whose view of the missions to print: the given member, or the first administrator."""
+    members = Membership.objects.filter(organisation=organisation).select_related("user")
+    if email:
+        membership = members.filter(user__email__iexact=email).first()
+        if membership is None:
+            raise CommandError(f"{email} is not a member of {organisation.slug}.")
+        return membership.user
+    membership = members.order_by("-role", "pk").filter(role__in=["admin", "lead"]).first()
+    membership = membership or members.first()
+    if membership is None:
+        raise CommandError(f"{organisation.slug} has no members to read its missions as.")
+    return membership.user
+
+
+def render_to_file(
+    *, slug: str, kind: str, keys: list[str], out: str, email: str | None, decision: str = ""
+) -> tuple[int, int]:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise CommandError(f"There is no organisation {slug!r}.")
+    user = reader(organisation, email)
+    if kind == "pack":
+        # Several missions: the pack's pages and one briefing piece per mission, assembled
+        # as a worker does (documents.assemble), nothing stored.
+        try:
+            pdf, pages = services.pack_pdf_now(actor=user, organisation=organisation, keys=keys)
+        except Exception as exc:  # Http404 for unknown keys, ValidationError for bad input
+            raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
+        Path(out).write_bytes(pdf)
+        return pages, len(pdf)
+    try:
+        context = services.build_context(
+            actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
+        )
+    except Exception as exc:  # Http404 for unknown keys, ValidationError for bad input
+        raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
+    document = GeneratedDocument(
+        organisation=organisation,
+        kind=kind,
+        context=context,
+        title=services._title(kind, context),
+        input_hash=services.input_hash(kind, context),
+        extras={
+            "prepared_on": selectors.today_text(timezone.localdate()),
+            "requested_by": user.get_full_name() or user.email,
+            "previous_date": "",
+            "changes": {} if kind == "pack" else [],
+        },
+    )
+    pdf, pages = render_pdf(services.TEMPLATES[kind], services.render_context(document))
+    Path(out).write_bytes(pdf)
+    return pages, len(pdf)

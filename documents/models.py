@@ -1,0 +1,244 @@
+"""Generated PDF documents: what was asked for, from which inputs, and where the file is.
+
+A `GeneratedDocument` is keyed by (organisation, kind, input hash): the hash covers the plain-data
+context the document is rendered from plus the print templates' version, so the same inputs
+always give the same row and its stored file, and a document is never rendered twice. The row
+keeps that context (`context`), so a worker renders from it without reading other apps' models,
+and the next briefing of the same mission can say what changed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from missions.models import Mission, ScopedQuerySet
+
+
+class DocumentKind(models.TextChoices):
+    CANVAS = "canvas", _("Mission canvas")
+    BRIEFING = "briefing", _("Ministerial briefing")
+    PACK = "pack", _("Briefing pack")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class GeneratedDocumentQuerySet(ScopedQuerySet):
+    pass
+
+
+def document_path(document: GeneratedDocument, filename: str) -> str:
+    return f"documents/{document.organisation_id}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """One PDF of a mission (canvas, briefing) or of several missions (pack), with its state
+    from queued to done or failed. Only the `pdf` Celery queue renders it."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text=_("The mission of a canvas or briefing; empty for a pack."),
+    )
+    mission_ids = models.JSONField(
+        _("missions"), default=list, blank=True, help_text=_("The missions of a pack, in order.")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    input_hash = models.CharField(_("input hash"), max_length=64)
+    context = models.JSONField(_("inputs"), default=dict, blank=True)
+    extras = models.JSONField(
+        _("rendering details"),
+        default=dict,
+        blank=True,
+        help_text=_("Printed but not part of the input hash: date prepared, changes."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to=document_path, blank=True, max_length=300)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_by = models.CharField(
+        _("claimed by"), max_length=200, blank=True, help_text=_("host:pid of the render.")
+    )
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = GeneratedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-queued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "input_hash"],
+                name="documents_generated_input_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="documents_generated_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DocumentStatus.values),
+                name="documents_generated_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.DONE) | ~Q(file=""),
+                name="documents_generated_done_has_file",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-queued_at"]),
+            models.Index(fields=["mission", "kind", "-queued_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (DocumentStatus.DONE, DocumentStatus.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        """Claimed for longer than any render may take: its worker is gone."""
+        from documents.services import stale_before
+
+        return (
+            self.status == DocumentStatus.RENDERING
+            and self.started_at is not None
+            and self.started_at < stale_before()
+        )
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed, or claimed by a worker that is gone: stale, or a process on this host that
+        no longer runs (a killed worker)."""
+        from documents.services import claim_is_abandoned
+
+        return (
+            self.status == DocumentStatus.FAILED
+            or self.is_stale
+            or (self.status == DocumentStatus.RENDERING and claim_is_abandoned(self))
+        )
+
+    def filename(self) -> str:
+        """The name offered on download: organisation, kind, subject and date."""
+        subject = self.context.get("mission", {}).get("key") or f"{len(self.mission_ids)}-missions"
+        day = (self.finished_at or self.queued_at).date().isoformat()
+        return f"{self.organisation.slug}-{self.kind}-{subject}-{day}.pdf"
+
+
+def piece_path(piece: BriefingPiece, filename: str) -> str:
+    return f"documents/{piece.organisation_id}/pieces/{filename}"
+
+
+class BriefingPiece(models.Model):
+    """One mission's briefing as it appears inside a briefing pack: a PDF of its own, keyed by
+    (organisation, input hash of its briefing context), so every pack that holds the mission
+    unchanged reuses it and a pack where one mission changed renders only that one.
+
+    `fingerprint` is the cheap key a pack request looks pieces up by: a hash of the database
+    rows the briefing is built from (documents.selectors.briefing_fingerprints), computed in a
+    few aggregate queries for all missions at once instead of building each context. Pieces
+    are never offered for download on their own: a pack assembles them (documents.assemble).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="briefing_pieces",
+    )
+    mission = models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="briefing_pieces",
+    )
+    input_hash = models.CharField(_("input hash"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
+    context = models.JSONField(_("inputs"), default=dict, blank=True)
+    extras = models.JSONField(_("rendering details"), default=dict, blank=True)
+    outline = models.JSONField(
+        _("outline"),
+        default=list,
+        blank=True,
+        help_text=_("The piece's bookmarks: [label, page index, children]."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to=piece_path, blank=True, max_length=300)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("briefing pack piece")
+        verbose_name_plural = _("briefing pack pieces")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "input_hash"], name="documents_piece_input_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DocumentStatus.values), name="documents_piece_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DocumentStatus.DONE) | ~Q(file=""),
+                name="documents_piece_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.context.get("mission", {}).get("title", f"piece {self.pk}")
+
+    @property
+    def is_stale(self) -> bool:
+        from documents.services import stale_before
+
+        return (
+            self.status == DocumentStatus.RENDERING
+            and self.started_at is not None
+            and self.started_at < stale_before()
+        )

@@ -1,0 +1,150 @@
+"""The one place that turns a Django template into a PDF (WeasyPrint).
+
+`render_pdf(template_name, context)` renders the template to HTML, then lays it out with
+WeasyPrint and returns `(pdf_bytes, page_count)`. It never touches the database: callers build
+plain-data contexts through selectors. Every URL the document refers to goes through
+`StaticOnlyFetcher`, which serves files found by the staticfiles finders under STATIC_URL and
+`data:` URLs, and refuses everything else (network, file://, media), so a text typed by a user
+can never make a worker fetch a URL or read a local file.
+
+The output is a tagged PDF (PDF/UA-1) with its title and language from the HTML `<title>` and
+`lang`, author "Lodestar", and the fonts shipped in static/fonts/ embedded as subsets.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Relative URLs in the HTML resolve against this origin; it is never contacted: the fetcher
+# maps its /static/ paths to files and refuses everything else.
+BASE_URL = "https://lodestar.invalid/"
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+# Raised when a template uses a URL we refuse; WeasyPrint logs it and renders without it.
+MAX_STATIC_BYTES = 5 * 1024 * 1024
+
+
+class RefusedURL(ValueError):
+    """The document referred to a URL that is not one of our static files."""
+
+
+def static_prefix() -> str:
+    """The URL path print templates put before a static file's name (STATIC_URL)."""
+    return settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"
+
+
+def static_file(url: str, *, base_url: str = BASE_URL) -> Path:
+    """The file a URL of ours names, or `RefusedURL`. Only `<base_url>/static/<path>`, with no
+    `..`, and only files the staticfiles finders (or the collected STATIC_ROOT) know."""
+    base = urlsplit(base_url)
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        raise RefusedURL(f"refused {url[:200]!r}: not one of our static files")
+    path = unquote(parts.path)
+    prefix = static_prefix()
+    if not path.startswith(prefix):
+        raise RefusedURL(f"refused {url[:200]!r}: not under {prefix}")
+    name = path.removeprefix(prefix)
+    normal = posixpath.normpath(name)
+    if not name or normal.startswith(("../", "/")) or normal == ".." or "\\" in name:
+        raise RefusedURL(f"refused {url[:200]!r}: not a static file name")
+    found = finders.find(normal)
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT) / normal
+    root = Path(settings.STATIC_ROOT).resolve()
+    if collected.is_file() and collected.resolve().is_relative_to(root):
+        return collected
+    raise RefusedURL(f"refused {url[:200]!r}: no such static file")
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves our static files and data: URLs; refuses every other URL."""
+
+        def __init__(self, base_url: str = BASE_URL) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+            self.base_url = base_url
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            try:
+                path = static_file(url, base_url=self.base_url)
+            except RefusedURL as exc:
+                logger.warning("pdf: %s", exc)
+                raise
+            if path.stat().st_size > MAX_STATIC_BYTES:
+                raise RefusedURL(f"refused {url[:200]!r}: larger than {MAX_STATIC_BYTES} bytes")
+            import mimetypes
+
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            if path.suffix == ".woff2":
+                content_type = "font/woff2"
+            return URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticOnlyFetcher
+
+
+def render_html(template_name: str, context: dict[str, Any]) -> str:
+    """The template rendered to HTML, with `static_prefix` and the protective marking added."""
+    return render_to_string(
+        template_name,
+        {
+            "static_prefix": static_prefix(),
+            "protective_marking": protective_marking(),
+            **context,
+        },
+    )
+
+
+def protective_marking() -> str:
+    """The marking printed at the top and foot of every page (setting, default OFFICIAL)."""
+    return str(getattr(settings, "LODESTAR_PROTECTIVE_MARKING", "OFFICIAL"))
+
+
+def html_to_pdf(html: str, *, base_url: str = BASE_URL) -> tuple[bytes, int]:
+    """HTML (already rendered) → `(pdf_bytes, page_count)`, fetching only our static files."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(base_url)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, base_url: str = BASE_URL
+) -> tuple[bytes, int]:
+    """Render a print template with a plain-data context to `(pdf_bytes, page_count)`."""
+    return html_to_pdf(render_html(template_name, context), base_url=base_url)
+
+
+def _bookmarks(tree: list[Any]) -> list[list[Any]]:
+    """WeasyPrint's bookmark tree as JSON-ready `[label, page index, children]` lists."""
+    return [[label, target[0], _bookmarks(children)] for label, target, children, _s in tree]
+
+
+def html_to_pdf_with_outline(
+    html: str, *, base_url: str = BASE_URL
+) -> tuple[bytes, int, list[list[Any]]]:
+    """Like `html_to_pdf`, plus the document's bookmarks (its h1-h6 headings), which a pack
+    keeps when it assembles pieces rendered separately."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(base_url)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    outline = _bookmarks(document.make_bookmark_tree())
+    return document.write_pdf(**PDF_OPTIONS), len(document.pages), outline

@@ -1,0 +1,457 @@
+"""Reads for documents: the plain-data contexts PDFs are rendered from, and the document lists.
+
+Contexts are JSON-ready dicts built here, in the request, through other apps' selectors
+(`missions.selectors.mission_detail`, `missions.exchange.export_mission`,
+`documents.criteria`); the renderer and the worker never read those apps' models.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from documents import criteria
+from documents.models import DocumentKind, GeneratedDocument
+from missions import selectors as mission_selectors
+from missions.exchange import export_mission
+from missions.models import Direction, Instrument, MandateSource, Mission, MissionStatus, Stage
+
+# The twelve canvas boxes (domain.md §1.2), in reading order, with the band each belongs to.
+CANVAS_BOXES: list[tuple[str, str, str]] = [
+    ("challenge", "strategic", "1"),
+    ("mission_statement", "strategic", "2"),
+    ("targets", "strategic", "3"),
+    ("rationale", "strategic", "4"),
+    ("system_baseline", "strategic", "5"),
+    ("stakeholders", "coordination", "6"),
+    ("governance", "coordination", "7"),
+    ("sectors_disciplines", "coordination", "8"),
+    ("portfolio", "implementation", "9"),
+    ("instruments_resources", "implementation", "10"),
+    ("risks_rewards", "implementation", "11"),
+    ("learning", "learning", "12"),
+]
+BOX_TEXT_MAX = 3000
+HEADLINE_MAX = 5
+
+
+def box_titles() -> dict[str, str]:
+    return {
+        "challenge": _("Challenge"),
+        "mission_statement": _("Mission statement"),
+        "targets": _("Targets and milestones"),
+        "rationale": _("Why a mission?"),
+        "system_baseline": _("System and barriers (baseline)"),
+        "stakeholders": _("Stakeholders and citizens"),
+        "governance": _("Governance and mandate"),
+        "sectors_disciplines": _("Sectors and disciplines"),
+        "portfolio": _("Portfolio of mission projects"),
+        "instruments_resources": _("Instruments and resources"),
+        "risks_rewards": _("Risks and rewards"),
+        "learning": _("Learning: theory of change, indicators, review cadence"),
+    }
+
+
+def _decimal(text: Any) -> Decimal | None:
+    if text in (None, ""):
+        return None
+    try:
+        return Decimal(str(text))
+    except InvalidOperation:
+        return None
+
+
+def number(value: Any) -> str:
+    """12500000 → "12,500,000"; 62.50 → "62.5"; missing → "—"."""
+    number_value = _decimal(value)
+    if number_value is None:
+        return "—"
+    text = format(number_value.normalize(), "f")
+    if "." in text:
+        whole, frac = text.split(".")
+        return f"{int(whole):,}.{frac}"
+    return f"{int(text):,}"
+
+
+def money(value: Any, currency: str) -> str:
+    text = number(value)
+    return text if text == "—" else f"{text} {currency}"
+
+
+def _progress(target: dict[str, Any], latest: dict[str, Any] | None) -> tuple[str, str]:
+    """On track / at risk / off track against a straight line from baseline to target
+    (±10 % band, domain.md §7.5), or "not assessed" without a measured value."""
+    baseline, goal = _decimal(target["baseline_value"]), _decimal(target["target_value"])
+    start, end = target["baseline_year"], target["target_year"]
+    if latest is None or None in (baseline, goal, start, end) or end <= start or goal == baseline:
+        return "not_assessed", _("Not assessed")
+    value = _decimal(latest["value"])
+    share = min(max((latest["year"] - start) / (end - start), 0), 1)
+    expected = baseline + (goal - baseline) * Decimal(str(share))
+    shortfall = (expected - value) / abs(goal - baseline)
+    if target["direction"] == Direction.DECREASE or goal < baseline:
+        shortfall = (value - expected) / abs(goal - baseline)
+    if shortfall <= Decimal("0.10"):
+        return "on_track", _("On track")
+    if shortfall <= Decimal("0.25"):
+        return "at_risk", _("At risk")
+    return "off_track", _("Off track")
+
+
+def _targets(exported: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for target in exported:
+        measured = [m for m in target["milestones"] if m["actual_value"] is not None]
+        latest = (
+            {"value": measured[-1]["actual_value"], "year": measured[-1]["year"]}
+            if measured
+            else None
+        )
+        status, status_label = _progress(target, latest)
+        binary = target["direction"] == Direction.BINARY
+        unit = target["unit"]
+        rows.append(
+            {
+                "title": target["title"],
+                "is_headline": target["is_headline"],
+                "baseline": _("n/a")
+                if binary
+                else (
+                    f"{number(target['baseline_value'])} {unit}".strip()
+                    + (f" ({target['baseline_year']})" if target["baseline_year"] else "")
+                ),
+                "target": target["success_condition"]
+                if binary
+                else f"{number(target['target_value'])} {unit}".strip(),
+                "year": target["target_year"] or "—",
+                "latest": (
+                    f"{number(latest['value'])} {unit} ({latest['year']})".strip()
+                    if latest
+                    else _("No data yet")
+                ),
+                "progress": status,
+                "progress_label": status_label,
+            }
+        )
+    return rows
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label) if value else ""
+    except ValueError:
+        return value
+
+
+def _canvas(mission: Mission, exported: dict[str, Any]) -> list[dict[str, Any]]:
+    """The twelve boxes: text from the canvas section (when the canvas app registers one),
+    plus what the mission's own fields already say about structured boxes."""
+    boxes = (exported.get("canvas") or {}).get("boxes") or {}
+    titles = box_titles()
+    facts: dict[str, list[str]] = {key: [] for key, _band, _n in CANVAS_BOXES}
+    facts["challenge"].append(mission.challenge.title)
+    for target in exported.get("targets", []):
+        if target["is_headline"]:
+            if target["direction"] == Direction.BINARY:
+                facts["targets"].append(f"{target['title']}: {target['success_condition']}")
+            else:
+                facts["targets"].append(
+                    _("%(title)s: %(baseline)s → %(target)s %(unit)s by %(year)s")
+                    % {
+                        "title": target["title"],
+                        "baseline": number(target["baseline_value"]),
+                        "target": number(target["target_value"]),
+                        "unit": target["unit"],
+                        "year": target["target_year"] or "?",
+                    }
+                )
+    if mission.owner:
+        facts["governance"].append(_("Owner: %(name)s") % {"name": mission.owner.name})
+    if mission.coordinator:
+        facts["governance"].append(_("Coordinator: %(name)s") % {"name": mission.coordinator.name})
+    if mission.mandate_source != MandateSource.NONE:
+        facts["governance"].append(
+            _("Mandate: %(source)s") % {"source": mission.get_mandate_source_display()}
+            + (f" ({mission.mandate_reference})" if mission.mandate_reference else "")
+        )
+    sectors: list[str] = []
+    for project in exported.get("projects", []):
+        facts["portfolio"].append(
+            f"{project['title']} ({_label(Stage, project['stage'])}, "
+            f"{_label(Instrument, project['instrument'])})"
+        )
+        sectors += project.get("sectors", []) + project.get("disciplines", [])
+    if sectors:
+        facts["sectors_disciplines"].append(", ".join(dict.fromkeys(sectors)))
+    if mission.committed_budget is not None or mission.estimated_need is not None:
+        facts["instruments_resources"].append(
+            _("Committed %(committed)s of an estimated need of %(need)s")
+            % {
+                "committed": money(mission.committed_budget, mission.currency),
+                "need": money(mission.estimated_need, mission.currency),
+            }
+        )
+    if mission.team_fte is not None:
+        facts["instruments_resources"].append(
+            _("Mission team: %(fte)s full-time equivalents") % {"fte": number(mission.team_fte)}
+        )
+    result = []
+    for key, band, position in CANVAS_BOXES:
+        box = boxes.get(key) or {}
+        text = mission.statement if key == "mission_statement" else (box.get("text") or "")
+        result.append(
+            {
+                "key": key,
+                "band": band,
+                "number": position,
+                "title": titles[key],
+                "text": text[:BOX_TEXT_MAX],
+                "facts": [] if key == "mission_statement" else facts[key],
+                "version": box.get("version"),
+                "updated_at": box.get("updated_at"),
+                "updated_by": box.get("updated_by"),
+            }
+        )
+    return result
+
+
+def _map_tree(user: User, mission: Mission) -> list[dict[str, Any]]:
+    tree = mission_selectors.mission_map(
+        user=user, organisation=mission.organisation, challenge_key=mission.challenge.key
+    )
+    for challenge in tree:
+        challenge["missions"] = [
+            m for m in challenge["missions"] if mission.key in (m["key"], m["parent"])
+        ]
+    return tree
+
+
+def mission_context(
+    *, user: User, organisation: Organisation | str, key: str, kind: str
+) -> dict[str, Any]:
+    """One mission as the plain data its canvas or briefing prints. 404 if the user may not
+    see it."""
+    mission = mission_selectors.mission_detail(user=user, organisation=organisation, key=key)
+    exported = export_mission(mission)
+    data: dict[str, Any] = {
+        "id": mission.pk,
+        "key": mission.key,
+        "title": mission.title,
+        "statement": mission.statement,
+        "challenge": mission.challenge.title,
+        "organisation": mission.organisation.name,
+        "status": mission.status,
+        "status_label": _label(MissionStatus, mission.status),
+        "version": mission.version,
+        "owner": mission.owner.name if mission.owner else "",
+        "coordinator": mission.coordinator.name if mission.coordinator else "",
+        "years": (
+            f"{mission.start_year or '?'}–{mission.deadline_year or '?'}"
+            if mission.start_year or mission.deadline_year
+            else ""
+        ),
+        "deadline_year": mission.deadline_year,
+        "geography": mission.geography,
+        "mandate": _label(MandateSource, mission.mandate_source),
+        "budget": {
+            "committed": money(mission.committed_budget, mission.currency),
+            "need": money(mission.estimated_need, mission.currency),
+            "share": (
+                round(mission.committed_budget / mission.estimated_need * 100)
+                if mission.committed_budget is not None and mission.estimated_need
+                else None
+            ),
+            "gap": (
+                money(mission.estimated_need - mission.committed_budget, mission.currency)
+                if mission.committed_budget is not None
+                and mission.estimated_need is not None
+                and mission.estimated_need > mission.committed_budget
+                else ""
+            ),
+            "team_fte": number(mission.team_fte) if mission.team_fte is not None else "",
+        },
+        "targets": _targets(exported.get("targets", [])),
+        "project_count": len(exported.get("projects", [])),
+    }
+    if kind == DocumentKind.CANVAS:
+        data["boxes"] = _canvas(mission, exported)
+        data["map_tree"] = _map_tree(user, mission)
+    else:
+        data.update(criteria.criteria_for(mission))
+        data["open_warning_total"] = sum(data["open_warnings"].values())
+    headline = [t for t in data["targets"] if t["is_headline"]]
+    data["headline_targets"] = headline[:HEADLINE_MAX]
+    return data
+
+
+def pack_missions(
+    *, user: User, organisation: Organisation, keys: list[str]
+) -> list[dict[str, Any]]:
+    """Briefing contexts of the chosen missions, in the order given (unknown keys: 404)."""
+    return [
+        mission_context(user=user, organisation=organisation, key=key, kind=DocumentKind.BRIEFING)
+        for key in keys
+    ]
+
+
+def pack_mission_ids(*, user: User, organisation: Organisation, keys: list[str]) -> list[int]:
+    """The ids of the chosen missions the user may see, in the order given (unknown keys: 404),
+    in one query: a pack request looks its pieces up by these before building any context."""
+    found = dict(
+        Mission.objects.visible_to(user)
+        .filter(organisation=organisation, key__in=keys)
+        .values_list("key", "pk")
+    )
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise Http404(_("There is no mission %(key)s here.") % {"key": missing[0]})
+    return [found[key] for key in keys]
+
+
+def _rows_by_mission(rows: Any, key: str = "mission_id") -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
+def _evaluation_rows(mission_ids: list[int]) -> dict[int, list[Any]]:
+    """What the criteria section reads of the evaluation app, per mission: the assessment
+    state (last completed run), every current warning row, the verdicts (append-only, so
+    count and newest id) with their reviewers' names, and count/newest id of every other
+    evaluation table that points at a mission. Raises if the app is not the shape expected."""
+    from django.apps import apps
+    from django.db.models import Count, Max
+
+    from evaluation.criteria import thresholds
+    from evaluation.models import AssessmentState, CriterionVerdict, Finding
+
+    result: dict[int, list[Any]] = {pk: [] for pk in mission_ids}
+    for label, rows in (
+        ("state", AssessmentState.objects.filter(mission_id__in=mission_ids).values()),
+        ("findings", Finding.objects.filter(mission_id__in=mission_ids).order_by("pk").values()),
+        (
+            "reviewers",
+            CriterionVerdict.objects.filter(mission_id__in=mission_ids)
+            .order_by("pk")
+            .values("mission_id", "reviewer_id", "reviewer__full_name", "reviewer__email"),
+        ),
+    ):
+        for mission_id, grouped in _rows_by_mission(rows).items():
+            result[mission_id].append([label, grouped])
+    for model in apps.get_app_config("evaluation").get_models():
+        if "mission" not in {f.name for f in model._meta.get_fields()}:
+            continue
+        counts = (
+            model.objects.filter(mission_id__in=mission_ids)
+            .order_by()
+            .values("mission_id")
+            .annotate(n=Count("pk"), top=Max("pk"))
+        )
+        for row in counts:
+            result[row["mission_id"]].append([model._meta.label, row["n"], row["top"]])
+    settings_rows = thresholds.current()
+    return {pk: [*rows, settings_rows] for pk, rows in result.items()}
+
+
+def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
+    """A hash per mission of every database row its briefing is built from, in a constant
+    number of queries for any number of missions (no context is built): the mission row with
+    its challenge, owner and coordinator names, its targets and milestones, its projects
+    (the briefing prints their number), and the criteria engine's rows. Raw row values are
+    hashed, not just `updated_at`, so a queryset `.update()` that skips auto_now is seen too.
+
+    Empty when the criteria engine is not the shape expected: the caller then builds the
+    contexts, which is slower but never stale."""
+    import hashlib
+    import json
+
+    from missions.models import Milestone, MissionProject, Target
+
+    try:
+        evaluation = _evaluation_rows(mission_ids)
+    except Exception as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("documents: no briefing fingerprints: %s", exc)
+        return {}
+    missions = {
+        row["id"]: row
+        for row in Mission.objects.filter(pk__in=mission_ids).values(
+            *[f.attname for f in Mission._meta.concrete_fields],
+            "challenge__title",
+            "owner__name",
+            "coordinator__name",
+            "organisation__name",
+        )
+    }
+    targets = _rows_by_mission(
+        Target.objects.filter(mission_id__in=mission_ids).order_by("pk").values()
+    )
+    milestones = _rows_by_mission(
+        Milestone.objects.filter(target__mission_id__in=mission_ids)
+        .order_by("pk")
+        .values("target__mission_id", *[f.attname for f in Milestone._meta.concrete_fields]),
+        key="target__mission_id",
+    )
+    projects = _rows_by_mission(
+        MissionProject.objects.filter(mission_id__in=mission_ids)
+        .order_by("pk")
+        .values("mission_id", "id", "version", "updated_at")
+    )
+    result = {}
+    for pk in mission_ids:
+        payload = [
+            missions.get(pk),
+            targets.get(pk, []),
+            milestones.get(pk, []),
+            projects.get(pk, []),
+            evaluation.get(pk, []),
+        ]
+        text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+        result[pk] = hashlib.sha256(text.encode()).hexdigest()
+    return result
+
+
+def document_list(*, user: User, organisation: Organisation) -> QuerySet[GeneratedDocument]:
+    """The organisation's documents, newest first, for the "Your documents" page."""
+    return (
+        GeneratedDocument.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("requested_by", "mission")
+        .defer("context", "extras")
+    )
+
+
+def document_for(*, user: User, organisation: Organisation, document_id: int) -> GeneratedDocument:
+    """One document of the organisation, for a member; 404 for anyone else."""
+    return get_object_or_404(
+        GeneratedDocument.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("organisation", "requested_by"),
+        pk=document_id,
+    )
+
+
+def previous_briefing(*, mission_id: int, before_hash: str) -> GeneratedDocument | None:
+    """The latest finished briefing of the mission made from different inputs."""
+    return (
+        GeneratedDocument.objects.filter(
+            mission_id=mission_id, kind=DocumentKind.BRIEFING, status="done"
+        )
+        .exclude(input_hash=before_hash)
+        .order_by("-queued_at", "-pk")
+        .first()
+    )
+
+
+def today_text(day: datetime.date) -> str:
+    return formats.date_format(day, "j F Y")

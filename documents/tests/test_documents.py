@@ -1,0 +1,170 @@
+"""Every kind of document, rendered for the demo missions and checked as a reader sees it:
+page size and count, text, fonts, tagging, escaping, long canvas boxes, and page 1 against a
+reviewed reference image."""
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from canvas.services import canvas_box_save
+from documents import services
+from documents.models import DocumentKind, DocumentStatus
+from documents.tests import pdftools
+from missions.models import Mission
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE = Path(__file__).parent / "reference"
+A3_LANDSCAPE = "1190.55 x 841.89 pts (A3)"
+A4_PORTRAIT = "595.276 x 841.89 pts (A4)"
+# Mean absolute difference per channel (0-255) allowed against the reviewed image: enough for
+# font hinting and the date; a moved box or a lost section is far above it.
+TOLERANCE = 6.0
+DEMO_KEYS = [
+    "es-agri-2021",
+    "eu-cancer",
+    "eu-cities",
+    "eu-soil",
+    "nl-care-right-place",
+    "nl-healthy-life-years",
+    "nl-lifestyle-environment",
+    "se-healthy-streets",
+    "se-school-food",
+]
+
+
+def make(user, organisation, kind, keys, render_now, **kwargs):
+    document = services.document_request(
+        actor=user, organisation=organisation, kind=kind, missions=keys, **kwargs
+    )
+    document = render_now(document)
+    assert document.status == DocumentStatus.DONE, document.error
+    return document, document.file.read()
+
+
+def assert_like_reference(pdf: bytes, name: str) -> None:
+    png = pdftools.page_png(pdf, 1, dpi=50)
+    reference = REFERENCE / f"{name}.png"
+    if not reference.exists():  # first run: look at it, then commit it
+        reference.write_bytes(png.read_bytes())
+        pytest.fail(f"wrote {reference}: review it and run again")
+    got = Image.open(png).convert("RGB")
+    want = Image.open(reference).convert("RGB")
+    assert got.size == want.size
+    difference = sum(ImageStat.Stat(ImageChops.difference(got, want)).mean) / 3
+    assert difference < TOLERANCE, f"page 1 of {name} differs from the reference by {difference}"
+
+
+@pytest.mark.parametrize("key", DEMO_KEYS)
+def test_canvas_of_every_demo_mission(demo_missions, member, render_now, key):
+    document, pdf = make(member("viewer"), demo_missions, DocumentKind.CANVAS, [key], render_now)
+    info = pdftools.info(pdf)
+    assert info["Page size"] == A3_LANDSCAPE
+    assert info["Pages"] == "2"  # the grid on page 1, the mission map on page 2
+    assert info["Tagged"] == "yes"
+    assert info["Title"] == document.title
+    mission = Mission.objects.get(organisation=demo_missions, key=key)
+    text = " ".join(pdftools.text(pdf, 1, 1).split())
+    assert " ".join(mission.statement.split())[:60] in text
+    assert "OFFICIAL" in text and "Page 1 of 2" in text
+    for target in mission.targets.filter(is_headline=True):
+        assert target.title[:30] in text
+    assert "Mission map" in pdftools.text(pdf, 2, 2)
+    assert document.page_count == 2 and document.size_bytes == len(pdf)
+
+
+@pytest.mark.parametrize("key", DEMO_KEYS)
+def test_briefing_of_every_demo_mission(demo_missions, member, render_now, key):
+    _document, pdf = make(
+        member("editor"),
+        demo_missions,
+        DocumentKind.BRIEFING,
+        [key],
+        render_now,
+        decision="Agree the next phase.",
+    )
+    info = pdftools.info(pdf)
+    assert info["Page size"] == A4_PORTRAIT
+    assert int(info["Pages"]) <= 2
+    text = " ".join(pdftools.text(pdf).split())
+    mission = Mission.objects.get(organisation=demo_missions, key=key)
+    assert " ".join(mission.statement.split())[:60] in text
+    assert "Agree the next phase." in text
+    for target in mission.targets.filter(is_headline=True):
+        assert target.title[:30] in text
+    for code in ("C1", "C2", "C3", "C4", "C5"):
+        assert code in text
+    assert "Criteria based on Mazzucato (2018) / Horizon Europe" in text
+
+
+def test_pack_of_all_demo_missions(demo_missions, member, render_now):
+    _document, pdf = make(member("viewer"), demo_missions, DocumentKind.PACK, DEMO_KEYS, render_now)
+    info = pdftools.info(pdf)
+    assert info["Page size"] == A4_PORTRAIT
+    pages = int(info["Pages"])
+    assert 3 + len(DEMO_KEYS) <= pages <= 3 + 2 * len(DEMO_KEYS)
+    contents = pdftools.text(pdf, 2, 2, layout=True)
+    assert "Contents" in contents
+    # Each mission's page number in the contents is where its briefing really starts.
+    for key in ("eu-soil", "se-school-food"):
+        title = Mission.objects.get(organisation=demo_missions, key=key).title
+        line = next(line for line in contents.splitlines() if title[:25] in line)
+        page = int(line.rstrip().rsplit(".", 1)[-1].split()[-1])
+        assert title[:25] in " ".join(pdftools.text(pdf, page, page).split())
+    assert "Summary of the missions" in pdftools.text(pdf, 3, 3)
+
+
+def test_a_full_canvas_box_continues_on_a_later_page(demo_missions, member, render_now):
+    editor = member("editor")
+    mission = Mission.objects.get(organisation=demo_missions, key="eu-cities")
+    words = "Cities share what works in open demonstrators and learn from each other. "
+    text = (words * 60)[:2970].rsplit(" ", 1)[0] + " the very last words"
+    for box in ("challenge", "rationale", "portfolio", "learning", "risks_rewards"):
+        canvas_box_save(
+            actor=editor, mission=mission, box_key=box, text=text[:3000], expected_version=0
+        )
+    _document, pdf = make(editor, demo_missions, DocumentKind.CANVAS, ["eu-cities"], render_now)
+    pages = int(pdftools.info(pdf)["Pages"])
+    # Page-count regression: the grid stays on page 1, continuations follow, then the map.
+    assert 3 <= pages <= 4, pages
+    first = " ".join(pdftools.text(pdf, 1, 1).split())
+    assert "Continued on page 2" in first
+    for title in ("Challenge", "Why a mission?", "Learning", "Risks and rewards"):
+        assert title in first
+    rest = " ".join(pdftools.text(pdf, 2).split())
+    assert rest.count("the very last words") == 5  # nothing was cut
+    assert "Mission map" in pdftools.text(pdf, pages, pages)
+
+
+def test_user_text_is_printed_as_text(demo_missions, member, render_now):
+    Mission.objects.filter(key="eu-soil").update(title="<script>alert('x')</script> & co")
+    _document, pdf = make(
+        member("editor"), demo_missions, DocumentKind.BRIEFING, ["eu-soil"], render_now
+    )
+    assert "<script>alert('x')</script> & co" in pdftools.text(pdf)
+
+
+def test_protective_marking_comes_from_settings(demo_missions, member, render_now, settings):
+    settings.LODESTAR_PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+    _document, pdf = make(
+        member("editor"), demo_missions, DocumentKind.BRIEFING, ["eu-soil"], render_now
+    )
+    assert "OFFICIAL-SENSITIVE" in pdftools.text(pdf, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "keys"),
+    [
+        (DocumentKind.CANVAS, ["eu-cities"]),
+        (DocumentKind.BRIEFING, ["nl-healthy-life-years"]),
+        (DocumentKind.PACK, ["eu-cities", "nl-healthy-life-years", "se-school-food"]),
+    ],
+)
+def test_page_one_matches_the_reviewed_reference(
+    demo_missions, member, render_now, kind, keys, monkeypatch
+):
+    monkeypatch.setattr(services.selectors, "today_text", lambda day: "29 November 2026")
+    user = member("editor", full_name="Sam Servant")
+    _document, pdf = make(user, demo_missions, kind, keys, render_now, decision="")
+    assert_like_reference(pdf, f"{kind}-page1")

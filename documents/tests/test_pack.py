@@ -1,0 +1,283 @@
+"""Briefing packs assembled from cached per-mission pieces: reuse across packs, only what
+changed rendered again, contents page numbers and outline right for the whole pack, page
+count the sum of the parts, and a pack whose worker was killed mid-piece retryable."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from documents import services
+from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
+from documents.tests import pdftools
+from missions.models import Mission
+
+pytestmark = pytest.mark.django_db
+
+KEYS = ["eu-soil", "eu-cancer", "se-school-food", "nl-healthy-life-years"]
+
+
+def pack(user, organisation, keys, render_now):
+    document = services.document_request(
+        actor=user, organisation=organisation, kind=DocumentKind.PACK, missions=keys
+    )
+    document = render_now(document)
+    assert document.status == DocumentStatus.DONE, document.error
+    return document, document.file.read()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The missions whose piece was rendered, in the order rendered."""
+    rendered = []
+    original = services.piece_render_context
+
+    def counting(piece):
+        rendered.append(piece.context["mission"]["key"])
+        return original(piece)
+
+    monkeypatch.setattr(services, "piece_render_context", counting)
+    return rendered
+
+
+def test_pieces_are_reused_across_packs(demo_missions, member, render_now, renders):
+    editor = member("editor")
+    first, _pdf = pack(editor, demo_missions, KEYS[:3], render_now)
+    assert sorted(renders) == sorted(KEYS[:3])
+    renders.clear()
+    # Another pack, other order, one more mission: only the new mission is rendered.
+    second, pdf = pack(editor, demo_missions, [KEYS[3], *reversed(KEYS[:3])], render_now)
+    assert second.pk != first.pk
+    assert renders == [KEYS[3]]
+    assert BriefingPiece.objects.count() == 4
+    # The same pack again is the stored document, found without building any context.
+    renders.clear()
+    again = services.document_request(
+        actor=editor,
+        organisation=demo_missions,
+        kind=DocumentKind.PACK,
+        missions=[KEYS[3], *reversed(KEYS[:3])],
+    )
+    assert again.pk == second.pk and renders == []
+    assert "Contents" in pdftools.text(pdf, 2, 2)
+
+
+def test_the_cached_path_builds_no_context(demo_missions, member, render_now, monkeypatch):
+    editor = member("editor")
+    pack(editor, demo_missions, KEYS, render_now)
+
+    def no_context(**kwargs):
+        raise AssertionError("a context was built for an unchanged mission")
+
+    monkeypatch.setattr(services.selectors, "mission_context", no_context)
+    again = services.document_request(
+        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    assert again.status == DocumentStatus.DONE
+
+
+def test_only_the_changed_mission_is_rendered_again(demo_missions, member, render_now, renders):
+    editor = member("editor")
+    first, _pdf = pack(editor, demo_missions, KEYS, render_now)
+    renders.clear()
+    # A queryset update skips auto_now: the fingerprint hashes the row, so it still sees it.
+    Mission.objects.filter(organisation=demo_missions, key="eu-cancer").update(
+        committed_budget=123456789
+    )
+    second, pdf = pack(editor, demo_missions, KEYS, render_now)
+    assert second.pk != first.pk
+    assert renders == ["eu-cancer"]
+    text = " ".join(pdftools.text(pdf).split())
+    assert "123,456,789 EUR" in text
+    assert BriefingPiece.objects.filter(mission__key="eu-cancer").count() == 2
+
+
+def _contents_pages(pdf: bytes) -> dict[str, int]:
+    """Contents line → the page number it gives, as pdftotext reads the contents page."""
+    pages = {}
+    for line in pdftools.text(pdf, 2, 2, layout=True).splitlines():
+        found = re.match(r"\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", line)
+        if found:
+            pages[found.group(1)] = int(found.group(2))
+    return pages
+
+
+def test_contents_page_numbers_and_page_count_are_right_for_the_whole_pack(
+    demo_missions, member, render_now
+):
+    from documents.tests.test_documents import DEMO_KEYS
+
+    document, pdf = pack(member("viewer"), demo_missions, DEMO_KEYS, render_now)
+    pieces = [BriefingPiece.objects.get(pk=pk) for pk in document.context["pieces"]]
+    total = int(pdftools.info(pdf)["Pages"])
+    front = total - sum(p.page_count for p in pieces)
+    assert front == 3  # cover, contents, summary
+    assert total == document.page_count == front + sum(p.page_count for p in pieces)
+    contents = _contents_pages(pdf)
+    assert contents["Summary of the missions"] == 3
+    assert contents["Briefings"] == front + 1
+    start = front + 1
+    for number, piece in enumerate(pieces, 1):
+        title = piece.context["mission"]["title"]
+        line = next(k for k in contents if k.startswith(f"{number}. {title[:20]}"))
+        assert contents[line] == start
+        page_text = " ".join(pdftools.text(pdf, start, start).split())
+        assert title[:15] in page_text and "ministerial briefing" in page_text.lower()
+        # The stamped page number agrees with the contents.
+        assert f"Page {start} of {total}" in page_text
+        start += piece.page_count
+    for page in range(1, total + 1):
+        text = pdftools.text(pdf, page, page)
+        assert text.count(f"Page {page} of {total}") == (0 if page == 1 else 1), page
+
+
+def test_outline_has_one_entry_per_mission_and_metadata(demo_missions, member, render_now):
+    document, pdf = pack(member("viewer"), demo_missions, KEYS, render_now)
+    reader = PdfReader(__import__("io").BytesIO(pdf))
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    missions = [Mission.objects.get(organisation=demo_missions, key=k).title for k in KEYS]
+    assert titles == ["Briefing pack", "Contents", "Summary of the missions", *missions]
+    pieces = [BriefingPiece.objects.get(pk=pk) for pk in document.context["pieces"]]
+    start = len(reader.pages) - sum(p.page_count for p in pieces)
+    for item, piece in zip(top[3:], pieces, strict=True):
+        assert reader.get_destination_page_number(item) == start
+        start += piece.page_count
+    info = pdftools.info(pdf)
+    assert info["Title"] == document.title
+    assert info["Tagged"] == "yes"
+    assert str(reader.trailer["/Root"]["/Lang"]).startswith("en")
+    fonts = pdftools.fonts(pdf)
+    assert fonts and all(embedded for _name, embedded in fonts)
+    # The contents links go to the briefings' pages.
+    contents = reader.pages[1]
+    targets = []
+    for annotation in contents.get("/Annots") or []:
+        action = annotation.get_object().get("/A")
+        if action is not None and action.get("/S") == "/GoTo":
+            targets.append(reader.get_page_number(action["/D"][0].get_object()))
+    # (WeasyPrint makes several annotations per link: one per box of the line.)
+    linked = [t + 1 for t in dict.fromkeys(targets)]
+    assert linked == sorted(set(_contents_pages(pdf).values()) - {3})
+
+
+def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
+    demo_missions, member, render_now, monkeypatch, renders, django_capture_on_commit_callbacks
+):
+    editor = member("editor")
+    document = services.document_request(
+        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    original = services.html_to_pdf_with_outline
+    school = Mission.objects.get(organisation=demo_missions, key="se-school-food")
+
+    def broken(html, **kwargs):
+        if f'id="mission-{school.pk}"' in html and "pack-piece" in html:
+            raise RuntimeError("out of paper")
+        return original(html, **kwargs)
+
+    monkeypatch.setattr(services, "html_to_pdf_with_outline", broken)
+    failed = render_now(document)
+    assert failed.status == DocumentStatus.FAILED and "out of paper" in failed.error
+    assert not failed.file and failed.can_retry
+    done_before = set(
+        BriefingPiece.objects.filter(status=DocumentStatus.DONE).values_list("pk", flat=True)
+    )
+    assert len(done_before) == len(KEYS) - 1
+    monkeypatch.setattr(services, "html_to_pdf_with_outline", original)
+    renders.clear()
+    with django_capture_on_commit_callbacks():
+        services.document_retry(actor=editor, document=failed)
+    done = render_now(failed)
+    assert done.status == DocumentStatus.DONE and done.attempts == 2
+    assert renders == ["se-school-food"]
+
+
+def test_missing_pieces_go_to_the_pdf_queue_for_other_workers(
+    demo_missions, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.render_piece_task, "apply_async", lambda args, **options: sent.append(args[0])
+    )
+    document = services.document_request(
+        actor=member("editor"), organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_render(document_id=document.pk)
+    assert sorted(sent) == sorted(document.context["pieces"])
+    # Each was rendered once (here, as no worker ran): the queued tasks will find them done.
+    assert all(services.piece_render(piece_id=pk) == "skipped" for pk in sent)
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
+    demo_missions, member, pdf_worker, monkeypatch
+):
+    import signal
+    import time
+
+    from documents.tasks import render_document_task
+    from documents.tests.test_documents import DEMO_KEYS
+
+    queue = f"pdf-crash-test-{os.getpid()}-{time.time_ns()}"
+    monkeypatch.setattr(
+        services,
+        "_enqueue",
+        lambda document: services.transaction.on_commit(
+            lambda: render_document_task.apply_async((document.pk,), queue=queue)
+        ),
+    )
+    editor = member("editor")
+    doomed = pdf_worker("doomed", queue)
+    document = services.document_request(
+        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=DEMO_KEYS
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait for a piece in the middle of its render
+        if (
+            BriefingPiece.objects.filter(
+                status=DocumentStatus.RENDERING, mission__key__in=DEMO_KEYS
+            ).exists()
+            and BriefingPiece.objects.filter(status=DocumentStatus.DONE).exists()
+        ):
+            break
+        time.sleep(0.02)
+    else:
+        pytest.fail("no piece started rendering")
+    os.killpg(doomed.pid, signal.SIGKILL)  # the worker and its pool process, mid-piece
+    doomed.wait(timeout=10)
+    time.sleep(0.5)
+
+    crashed = GeneratedDocument.objects.get(pk=document.pk)
+    assert crashed.status == DocumentStatus.RENDERING and not crashed.file
+    assert crashed.can_retry  # its worker is gone: the page offers a retry at once
+    left = BriefingPiece.objects.exclude(status=DocumentStatus.DONE)
+    assert left.exists() and not any(p.file for p in left)
+    retried = services.document_retry(actor=editor, document=crashed)
+    assert retried.status == DocumentStatus.QUEUED
+    pdf_worker("fresh", queue)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        finished = GeneratedDocument.objects.get(pk=document.pk)
+        if finished.status in (DocumentStatus.DONE, DocumentStatus.FAILED):
+            break
+        time.sleep(0.2)
+    assert finished.status == DocumentStatus.DONE, finished.error
+    pieces = BriefingPiece.objects.filter(pk__in=finished.context["pieces"])
+    assert all(p.status == DocumentStatus.DONE for p in pieces)
+    assert finished.page_count == 3 + sum(p.page_count for p in pieces)
+    data = finished.file.read()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    assert int(pdftools.info(data)["Pages"]) == finished.page_count
+    # The pieces killed mid-render (one per pool process at most) were taken over and
+    # rendered once more; those already done were not rendered again.
+    assert max(p.attempts for p in pieces) == 2
+    assert sum(p.attempts for p in pieces) <= len(DEMO_KEYS) + 2
+    folder = Path(finished.file.path).parent
+    assert not [n for n in os.listdir(folder) if n.startswith(".partial-")]

@@ -1,0 +1,145 @@
+"""Document pages: ask for a canvas, briefing or pack PDF; follow its progress; download it.
+
+Exporting is reading, so every member of the organisation may ask for and download documents;
+anyone else gets 404. The state of a document is a partial (`#document-status`) that polls
+itself every two seconds with htmx until the document is ready or has failed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.selectors import organisation_for
+from documents import selectors, services
+from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
+
+STATUS_TEMPLATE = "documents/document.html#document-status"
+
+
+def _status(request: HttpRequest, document: GeneratedDocument, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        STATUS_TEMPLATE,
+        {"organisation": document.organisation, "document": document},
+        status=status,
+    )
+
+
+def _requested(
+    request: HttpRequest, org_slug: str, kind: str, keys: list[str], back: str
+) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        document = services.document_request(
+            actor=request.user,
+            organisation=organisation,
+            kind=kind,
+            missions=keys,
+            decision=request.POST.get("decision", ""),
+        )
+    except ValidationError as error:
+        if request.htmx:
+            return render(
+                request,
+                "documents/document.html#request-error",
+                {"errors": error.messages},
+                status=422,
+            )
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    if request.htmx:
+        return _status(request, document)
+    return redirect("documents:detail", org_slug=org_slug, document_id=document.pk)
+
+
+def request_canvas(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    back = reverse("missions:overview", args=[org_slug, mission_key])
+    return _requested(request, org_slug, DocumentKind.CANVAS, [mission_key], back)
+
+
+def request_briefing(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    back = reverse("missions:overview", args=[org_slug, mission_key])
+    return _requested(request, org_slug, DocumentKind.BRIEFING, [mission_key], back)
+
+
+def request_pack(request: HttpRequest, org_slug: str) -> HttpResponse:
+    keys = request.POST.getlist("missions") if request.method == "POST" else []
+    back = reverse("missions:list", args=[org_slug])
+    return _requested(request, org_slug, DocumentKind.PACK, keys, back)
+
+
+@vary_on_headers("HX-Request")
+def document_detail(request: HttpRequest, org_slug: str, document_id: int) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    document = selectors.document_for(
+        user=request.user, organisation=organisation, document_id=document_id
+    )
+    if request.htmx and not request.htmx.boosted:
+        return _status(request, document)
+    return render(
+        request,
+        "documents/document.html",
+        {"organisation": organisation, "document": document},
+    )
+
+
+def document_retry(request: HttpRequest, org_slug: str, document_id: int) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    document = selectors.document_for(
+        user=request.user, organisation=organisation, document_id=document_id
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    document = services.document_retry(actor=request.user, document=document)
+    if request.htmx:
+        return _status(request, document)
+    return redirect("documents:detail", org_slug=org_slug, document_id=document.pk)
+
+
+def document_download(request: HttpRequest, org_slug: str, document_id: int) -> FileResponse:
+    """The PDF itself, for members only: files are never served from a public /media/ URL."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    document = selectors.document_for(
+        user=request.user, organisation=organisation, document_id=document_id
+    )
+    if document.status != DocumentStatus.DONE or not document.file:
+        raise Http404(_("This document is not ready."))
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This document's file is missing; ask for it again.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename(), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@vary_on_headers("HX-Request")
+def document_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    documents = selectors.document_list(user=request.user, organisation=organisation)
+    mission_key = request.GET.get("mission", "")[:80]
+    if mission_key:
+        documents = documents.filter(mission__key=mission_key)
+    template = "documents/list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#document-table"
+    return render(
+        request,
+        template,
+        {
+            "organisation": organisation,
+            "documents": documents[:50],
+            "mission_key": mission_key,
+        },
+    )

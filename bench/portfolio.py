@@ -1,0 +1,86 @@
+"""The portfolio dashboard under load, at 1,000 and 10,000 missions, against the floor.
+
+`seed_bench --missions N` builds organisations bench-1000 and bench-10000 in the bench database
+(once; later runs reuse them). A lead of both signs in through the real form. Each load is
+BENCH_CONNECTIONS clients for BENCH_SECONDS on loopback against the 2 gunicorn workers of
+bench/context.py, after a warm-up, in this order: floor (/robots.txt), 10k, 1k.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+from bench.context import BASE_DIR, PYTHON, BenchError, Context, demo_password, say, sign_in
+from bench.load import Target, measure
+from bench.web import FLOOR_MARKER, check_first
+
+Figures = Iterator[tuple[str, float]]
+
+LEAD = "portfolio-lead@bench.example"
+SIZES = (1_000, 10_000)
+# Only the dashboard's results table has this class: an error or sign-in page lacks it.
+MARKER = 'class="govuk-table lodestar-portfolio-table"'
+
+
+def _path(size: int) -> str:
+    return f"/organisations/bench-{size}/portfolio/"
+
+
+def _queries(ctx: Context, session: str, path: str) -> int:
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.queries", path, MARKER],
+        env={**ctx.env, "BENCH_SESSIONID": session},
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(done.stderr)
+    if done.returncode != 0:
+        raise BenchError(f"bench.queries {path} failed (exit status {done.returncode})")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["status"] != 200 or not result["marker_found"]:
+        raise BenchError(f"counted the wrong page for {path}: status {result['status']}")
+    return result["queries"]
+
+
+def dashboard(ctx: Context) -> Figures:
+    """Portfolio dashboard p50/p95 at 10k missions, the floor, queries, and 1k→10k growth."""
+    for size in SIZES:
+        say(f"seeding bench-{size} (seed_bench --missions {size}) …")
+        ctx.manage("seed_bench", "--missions", str(size))
+    session = sign_in(ctx.port, LEAD, demo_password())
+    headers = {"Cookie": f"sessionid={session}"}
+    counts = {size: _queries(ctx, session, _path(size)) for size in SIZES}
+    if counts[1_000] != counts[10_000]:
+        raise BenchError(f"the dashboard's queries grow with the missions: {counts}")
+    options = {
+        "seconds": ctx.seconds,
+        "warmup_seconds": ctx.warmup_seconds,
+        "connections": ctx.connections,
+    }
+    floor = Target(port=ctx.port, path="/robots.txt", marker=FLOOR_MARKER, headers={})
+    targets = {
+        size: Target(port=ctx.port, path=_path(size), marker=MARKER, headers=headers)
+        for size in SIZES
+    }
+    check_first(floor)
+    for target in targets.values():
+        check_first(target)
+    floor_result = measure(floor, **options)
+    # Each gunicorn worker computes a size's totals once (then caches them): a warm-up long
+    # enough for that on a busy machine, so the measured part is the steady state.
+    slow_start = {**options, "warmup_seconds": max(ctx.warmup_seconds, 6)}
+    large = measure(targets[10_000], **slow_start)
+    small = measure(targets[1_000], **slow_start)
+    yield "dashboard_p50_ms", large.p50_ms
+    yield "dashboard_p95_ms", large.p95_ms
+    yield "floor_p95_ms", floor_result.p95_ms
+    yield "dashboard_vs_floor_p95", large.p95_ms / floor_result.p95_ms
+    yield "dashboard_requests_per_s", large.requests_per_s
+    yield "dashboard_queries", counts[10_000]
+    yield "dashboard_1k_p95_ms", small.p95_ms
+    yield "dashboard_growth_1k_to_10k", large.p95_ms / small.p95_ms

@@ -1,0 +1,556 @@
+"""Portfolio pages for leads and administrators: the dashboard (with CSV/XLSX export), named
+portfolios, facets, compare, overlap, review decisions and their log.
+
+Another organisation's pages answer 404 (its existence is not revealed); members of the
+organisation who are not leads or administrators get 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.models import Organisation
+from accounts.selectors import organisation_for
+from evaluation.selectors import criteria_summary, warnings_for
+from missions.models import Mission
+from portfolios import charts, exports, selectors, services
+from portfolios.forms import DecisionForm, FacetForm, InitiativeForm, PortfolioForm
+from portfolios.models import Initiative, Portfolio
+
+
+def _organisation(
+    request: HttpRequest, org_slug: str, permission: str = "portfolios.view_portfolio"
+) -> Organisation:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    if not request.user.has_perm(permission, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def _service_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _portfolio_param(request: HttpRequest, organisation: Organisation) -> Portfolio | None:
+    slug = request.GET.get("portfolio", "")
+    if not slug:
+        return None
+    return selectors.portfolio_for(user=request.user, organisation=organisation, slug=slug)
+
+
+def _base(request: HttpRequest, organisation: Organisation, section: str, **extra: Any) -> dict:
+    return {"organisation": organisation, "section": section, **extra}
+
+
+def _pack_url(organisation: Organisation) -> str:
+    """The briefing-pack PDF request (documents app), if that app serves it yet."""
+    try:
+        return reverse("documents:pack", args=[organisation.slug])
+    except NoReverseMatch:
+        return ""
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+@vary_on_headers("HX-Request")
+def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """One row per mission, filtered, sorted and paged by keyset; ?format=csv|xlsx exports
+    every matching row (not just this page)."""
+    organisation = _organisation(request, org_slug)
+    portfolio = _portfolio_param(request, organisation)
+    filters = selectors.parse_filters(
+        request.GET, user=request.user, organisation=organisation, portfolio=portfolio
+    )
+    export = request.GET.get("format", "")
+    if export in {"csv", "xlsx"}:
+        return _dashboard_export(request, organisation, filters, export)
+    version = selectors.stamp(organisation)
+    page = selectors.dashboard_page(user=request.user, organisation=organisation, filters=filters)
+    totals = selectors.totals(
+        user=request.user, organisation=organisation, filters=filters, version=version
+    )
+    template = "portfolios/dashboard.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    query = filters.query()
+    columns = _columns(filters)
+    return render(
+        request,
+        template,
+        _base(
+            request,
+            organisation,
+            "dashboard",
+            filters=filters,
+            page=page,
+            rows=selectors.row_views(page.rows, organisation),
+            totals=totals,
+            columns=columns,
+            options=selectors.filter_options(
+                user=request.user, organisation=organisation, version=version
+            ),
+            portfolios=selectors.portfolios_of(user=request.user, organisation=organisation),
+            query=urlencode(query),
+            next_url=_page_url(query, "after", page.next_cursor),
+            previous_url=_page_url(query, "before", page.previous_cursor),
+            first_url="?" + urlencode(query) if page.has_previous else "",
+            chart=charts.criteria_chart(totals.heatmap_rows, totals.missions),
+            pack_url=_pack_url(organisation) if filters.portfolio else "",
+            pack_keys=(
+                list(filters.portfolio.missions.values_list("key", flat=True)[:50])
+                if filters.portfolio
+                else []
+            ),
+        ),
+    )
+
+
+def _page_url(query: dict[str, str], name: str, cursor: int | None) -> str:
+    return "?" + urlencode({**query, name: cursor}) if cursor else ""
+
+
+def _columns(filters: selectors.Filters) -> list[dict[str, Any]]:
+    """Header cells: label, sort link (toggling direction) and aria-sort."""
+    labels = {
+        "title": _("Mission"),
+        "status": _("Status"),
+        "owner": _("Owner"),
+        "warnings": _("Open warnings"),
+        "progress": _("Headline targets"),
+        "budget": _("Committed of need"),
+        "decision": _("Last decision"),
+    }
+    columns = []
+    for name in selectors.SORTS:
+        label = labels.get(name) or name.upper()
+        current = filters.sort_field == name
+        descending = current and filters.descending
+        next_sort = name if (not current or descending) else f"-{name}"
+        columns.append(
+            {
+                "name": name,
+                "label": label,
+                "is_criterion": name in selectors.CRITERION_CODES,
+                "title": str(selectors.CRITERIA[name].name) if name in selectors.CRITERIA else "",
+                "url": "?"
+                + urlencode(filters.query(sort="" if next_sort == "title" else next_sort)),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return columns
+
+
+def _dashboard_export(
+    request: HttpRequest, organisation: Organisation, filters: selectors.Filters, kind: str
+) -> HttpResponse:
+    rows = (
+        exports.dashboard_values(row)
+        for row in selectors.dashboard_rows(
+            user=request.user, organisation=organisation, filters=filters
+        )
+    )
+    name = f"{organisation.slug}-{filters.portfolio.slug if filters.portfolio else 'portfolio'}"
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(exports.dashboard_header(), rows), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    response = HttpResponse(
+        exports.xlsx_bytes(_("Portfolio"), exports.dashboard_header(), rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- Named portfolios --------------------------------------------------------------------------
+
+
+def portfolio_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organisation's named portfolios; POST creates one (with the missions ticked on the
+    dashboard, if any were sent along)."""
+    organisation = _organisation(request, org_slug)
+    form = PortfolioForm(request.POST or None)
+    if request.method == "POST":
+        _organisation(request, org_slug, "portfolios.change_portfolio")
+        if form.is_valid():
+            keys = request.POST.getlist("mission")
+            missions = Mission.objects.visible_to(request.user).filter(
+                organisation=organisation, key__in=keys
+            )
+            try:
+                portfolio = services.portfolio_create(
+                    actor=request.user,
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    missions=missions,
+                )
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Portfolio “%(name)s” created.") % {"name": portfolio.name}
+                )
+                return redirect(
+                    reverse("portfolios:dashboard", args=[org_slug])
+                    + "?portfolio="
+                    + portfolio.slug
+                )
+    portfolios = selectors.portfolios_of(user=request.user, organisation=organisation)
+    from django.db.models import Count
+
+    return render(
+        request,
+        "portfolios/portfolios.html",
+        _base(
+            request,
+            organisation,
+            "portfolios",
+            form=form,
+            portfolios=portfolios.annotate(mission_count=Count("missions")),
+        ),
+        status=422 if form.errors else 200,
+    )
+
+
+def portfolio_edit(request: HttpRequest, org_slug: str, portfolio_slug: str) -> HttpResponse:
+    """Rename a portfolio, take missions out of it, or delete it."""
+    organisation = _organisation(request, org_slug)
+    portfolio = selectors.portfolio_for(
+        user=request.user, organisation=organisation, slug=portfolio_slug
+    )
+    form = PortfolioForm(
+        request.POST or None, initial={"name": portfolio.name, "description": portfolio.description}
+    )
+    members = list(portfolio.missions.order_by("title").only("key", "title"))
+    if request.method == "POST":
+        _organisation(request, org_slug, "portfolios.change_portfolio")
+        if request.POST.get("delete") == "1":
+            services.portfolio_delete(actor=request.user, portfolio=portfolio)
+            messages.success(
+                request,
+                _("Portfolio “%(name)s” deleted. Its missions are unchanged.")
+                % {"name": portfolio.name},
+            )
+            return redirect("portfolios:portfolios", org_slug=org_slug)
+        if form.is_valid():
+            keep = set(request.POST.getlist("keep"))
+            try:
+                services.portfolio_update(
+                    actor=request.user,
+                    portfolio=portfolio,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    missions=[m for m in members if m.key in keep],
+                )
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("Portfolio saved."))
+                return redirect(
+                    reverse("portfolios:dashboard", args=[org_slug])
+                    + "?portfolio="
+                    + portfolio.slug
+                )
+    return render(
+        request,
+        "portfolios/portfolio_edit.html",
+        _base(request, organisation, "portfolios", form=form, portfolio=portfolio, members=members),
+        status=422 if form.errors else 200,
+    )
+
+
+def portfolio_add(request: HttpRequest, org_slug: str, portfolio_slug: str) -> HttpResponse:
+    """POST: add the missions ticked on the dashboard to this portfolio."""
+    if request.method != "POST":
+        organisation_for(user=request.user, slug=org_slug)
+        return HttpResponseNotAllowed(["POST"])
+    organisation = _organisation(request, org_slug, "portfolios.change_portfolio")
+    portfolio = selectors.portfolio_for(
+        user=request.user, organisation=organisation, slug=portfolio_slug
+    )
+    keys = request.POST.getlist("mission") + request.POST.get("mission_keys", "").split()
+    missions = Mission.objects.visible_to(request.user).filter(
+        organisation=organisation, key__in=keys
+    )
+    added = services.portfolio_missions_add(
+        actor=request.user, portfolio=portfolio, missions=missions
+    )
+    messages.success(
+        request,
+        _("%(n)s missions added to “%(name)s”.") % {"n": added, "name": portfolio.name},
+    )
+    return redirect(
+        reverse("portfolios:dashboard", args=[org_slug]) + "?portfolio=" + portfolio.slug
+    )
+
+
+# --- Facets ------------------------------------------------------------------------------------
+
+
+def facets(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The portfolio's facet mix by count and budget, the scatter, the balance prompts, and the
+    initiatives with their facets."""
+    organisation = _organisation(request, org_slug)
+    portfolio = _portfolio_param(request, organisation)
+    mix = selectors.facet_mix(user=request.user, organisation=organisation, portfolio=portfolio)
+    page = selectors.initiative_list(
+        user=request.user,
+        organisation=organisation,
+        portfolio=portfolio,
+        page=request.GET.get("page", 1),
+    )
+    cells = [
+        {"d": d, "c": c, "count": n, "budget": b}
+        for (d, c), (n, b) in sorted(mix.cells.items(), key=lambda item: (-item[0][0], item[0][1]))
+    ]
+    query = {"portfolio": portfolio.slug} if portfolio else {}
+    return render(
+        request,
+        "portfolios/facets.html",
+        _base(
+            request,
+            organisation,
+            "facets",
+            portfolio=portfolio,
+            portfolios=selectors.portfolios_of(user=request.user, organisation=organisation),
+            mix=mix,
+            cells=cells,
+            scatter=charts.facet_scatter(mix.cells),
+            page=page,
+            query=urlencode(query),
+            standalone=(
+                selectors.standalone_initiatives(user=request.user, organisation=organisation)
+                if portfolio is None
+                else []
+            ),
+        ),
+    )
+
+
+def _facet_initial(initiative: Initiative | None) -> dict[str, Any]:
+    if initiative is None:
+        return {}
+    return {
+        "directionality": initiative.directionality,
+        "certainty": initiative.certainty,
+        "facet_override": initiative.facet_override,
+        "override_reason": initiative.override_reason,
+        "title": initiative.title,
+        "budget": initiative.budget,
+    }
+
+
+def facet_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, project_key: str
+) -> HttpResponse:
+    """The two facet questions for one mission project."""
+    organisation = _organisation(request, org_slug)
+    project = selectors.project_for(
+        user=request.user,
+        organisation=organisation,
+        mission_key=mission_key,
+        project_key=project_key,
+    )
+    initiative = Initiative.objects.filter(project=project).first()
+    form = FacetForm(request.POST or None, initial=_facet_initial(initiative))
+    if request.method == "POST":
+        _organisation(request, org_slug, "portfolios.classify_initiative")
+        if form.is_valid():
+            try:
+                saved = services.initiative_classify(
+                    actor=request.user,
+                    organisation=organisation,
+                    project=project,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is %(facet)s.")
+                    % {"title": project.title, "facet": selectors.facet_label(saved.facet).lower()},
+                )
+                return redirect("portfolios:facets", org_slug=org_slug)
+    return render(
+        request,
+        "portfolios/facet_edit.html",
+        _base(request, organisation, "facets", form=form, project=project, initiative=initiative),
+        status=422 if form.errors else 200,
+    )
+
+
+def initiative_edit(
+    request: HttpRequest, org_slug: str, initiative_id: int | None = None
+) -> HttpResponse:
+    """Add (or change) an innovation activity the unit tracks outside any mission."""
+    organisation = _organisation(request, org_slug)
+    initiative = None
+    if initiative_id is not None:
+        initiative = get_object_or_404(
+            Initiative.objects.visible_to(request.user),
+            organisation=organisation,
+            project__isnull=True,
+            pk=initiative_id,
+        )
+    form = InitiativeForm(request.POST or None, initial=_facet_initial(initiative))
+    if request.method == "POST":
+        _organisation(request, org_slug, "portfolios.classify_initiative")
+        if form.is_valid():
+            try:
+                services.initiative_classify(
+                    actor=request.user,
+                    organisation=organisation,
+                    initiative=initiative,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(request, _("Initiative saved."))
+                return redirect("portfolios:facets", org_slug=org_slug)
+    return render(
+        request,
+        "portfolios/initiative_edit.html",
+        _base(request, organisation, "facets", form=form, initiative=initiative),
+        status=422 if form.errors else 200,
+    )
+
+
+# --- Compare and overlap -----------------------------------------------------------------------
+
+
+def compare(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Two to four missions side by side (?mission=KEY, repeated)."""
+    organisation = _organisation(request, org_slug)
+    keys = [k for k in request.GET.getlist("mission") if k]
+    compared = selectors.compare(user=request.user, organisation=organisation, keys=keys)
+    problem = ""
+    if len(compared) < 2:
+        problem = _("Choose at least two missions to compare: tick them on the dashboard.")
+    elif len(dict.fromkeys(keys)) > selectors.MAX_COMPARE:
+        problem = _("You can compare up to four missions at a time; these are the first four.")
+    return render(
+        request,
+        "portfolios/compare.html",
+        _base(
+            request,
+            organisation,
+            "compare",
+            compared=compared,
+            problem=problem,
+            criteria=list(selectors.CRITERIA.items()),
+            pack_url=_pack_url(organisation),
+        ),
+    )
+
+
+def overlap(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Actors involved in several missions, and where."""
+    organisation = _organisation(request, org_slug)
+    portfolio = _portfolio_param(request, organisation)
+    return render(
+        request,
+        "portfolios/overlap.html",
+        _base(
+            request,
+            organisation,
+            "overlap",
+            portfolio=portfolio,
+            portfolios=selectors.portfolios_of(user=request.user, organisation=organisation),
+            overlaps=selectors.overlap(
+                user=request.user, organisation=organisation, portfolio=portfolio
+            ),
+        ),
+    )
+
+
+# --- Decisions ---------------------------------------------------------------------------------
+
+
+def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """Record a decision on a mission against a snapshot of it as it is now."""
+    organisation = _organisation(request, org_slug)
+    mission = selectors.mission_for_decision(
+        user=request.user, organisation=organisation, key=mission_key
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("portfolios.decide_mission", mission):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                record = services.decision_record(
+                    actor=request.user, mission=mission, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(decision)s: “%(title)s”. Recorded against snapshot “%(snapshot)s”.")
+                    % {
+                        "decision": record.past_label,
+                        "title": mission.title,
+                        "snapshot": record.snapshot.name,
+                    },
+                )
+                return redirect("portfolios:decide", org_slug=org_slug, mission_key=mission_key)
+    return render(
+        request,
+        "portfolios/decide.html",
+        _base(
+            request,
+            organisation,
+            "decisions",
+            mission=mission,
+            form=form,
+            criteria=criteria_summary(mission),
+            warnings=warnings_for(mission),
+            history=selectors.decisions(
+                user=request.user, organisation=organisation, mission=mission
+            )[:20],
+        ),
+        status=422 if form.errors else 200,
+    )
+
+
+def decision_log(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Every decision in the organisation, newest first; ?format=csv downloads all of them."""
+    organisation = _organisation(request, org_slug)
+    log = selectors.decisions(user=request.user, organisation=organisation)
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(
+                exports.decision_header(),
+                (exports.decision_values(d) for d in log.iterator(chunk_size=500)),
+            ),
+            content_type="text/csv",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{organisation.slug}-decisions.csv"'
+        )
+        return response
+    return render(
+        request,
+        "portfolios/decisions.html",
+        _base(request, organisation, "decisions", decisions=log[:200], total=log.count()),
+    )

@@ -6,7 +6,8 @@
     BENCH_SECONDS=3 python -m bench.run # a quick smoke run
 
 Settings (environment): BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (8),
-BENCH_LOAD_TOOL (wrk if installed, else python), BENCH_FRESH_DB=1 (drop and recreate the
+BENCH_LOAD_TOOL (wrk if installed, else python), BENCH_AUTOSAVE_SECONDS (30),
+BENCH_AUTOSAVE_EDITORS (20), BENCH_AUTOSAVE_PAUSE_MS (1500), BENCH_FRESH_DB=1 (drop and recreate the
 bench database first). DATABASE_URL / REDIS_URL choose the servers as for `make run`, but the
 database used is always `lodestar_bench` on that server, never the developer's own.
 
@@ -25,7 +26,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 
-from bench import missions, web
+from bench import assessment, autosave, missions, pdf, portfolio, stakeholders, web
 from bench.context import BenchError, Context, say
 
 Benchmark = Callable[[Context], Iterator[tuple[str, float]]]
@@ -34,8 +35,14 @@ Benchmark = Callable[[Context], Iterator[tuple[str, float]]]
 BENCHMARKS: list[Benchmark] = [
     web.home_queries,
     missions.mission_page,
+    stakeholders.stakeholder_map,
     missions.import_missions,
+    assessment.assess_queries,
+    assessment.reassess_all,
     web.home_latency,
+    portfolio.dashboard,
+    autosave.autosave,
+    pdf.canvas_pdf,
 ]
 
 

@@ -292,3 +292,7 @@ LOGGING = {
 # --- Lodestar -------------------------------------------------------------------------------
 LODESTAR_SERVICE_NAME = _("Lodestar")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "lodestar-demo-2026")
+# Printed in the header and footer of every PDF (a government security classification).
+LODESTAR_PROTECTIVE_MARKING = env_str("LODESTAR_PROTECTIVE_MARKING", "OFFICIAL")
+# The largest exchange file an import reads.
+LODESTAR_IMPORT_MAX_BYTES = env_int("LODESTAR_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

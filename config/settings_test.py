@@ -35,3 +35,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Only the worker-crash test sets this: it holds an assessment run while it is marked running,
+# so the test can kill the worker mid-run (evaluation.services._test_pause).
+EVALUATION_TEST_PAUSE_SECONDS = float(os.environ.get("LODESTAR_TEST_ASSESSMENT_PAUSE") or 0)

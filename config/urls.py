@@ -11,5 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("missions.urls")),
+    path("", include("documents.urls")),
+    path("", include("canvas.urls")),
     path("", include("evaluation.urls")),
+    path("", include("stakeholders.urls")),
+    path("", include("portfolios.urls")),
 ]

@@ -972,3 +972,51 @@ class MissionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_type}"
+
+
+# --- Snapshots -------------------------------------------------------------------------------
+
+
+class MissionSnapshotQuerySet(ScopedQuerySet):
+    organisation_path = "mission__organisation"
+
+
+class MissionSnapshot(models.Model):
+    """A named, immutable copy of a whole mission as the exchange format exports it (core
+    fields plus every registered section: targets, projects, canvas, ...), e.g. "Cabinet
+    submission v3". Taken through `missions.snapshots.snapshot_take`; never changed after."""
+
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
+    document = models.JSONField(_("document"))
+
+    objects = MissionSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mission snapshot")
+        verbose_name_plural = _("mission snapshots")
+        ordering = ["-taken_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "name"], name="missions_snapshot_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Snapshots are immutable; take a new one instead.")
+        super().save(*args, **kwargs)

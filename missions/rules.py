@@ -11,7 +11,7 @@ from typing import Any
 
 import rules
 
-from accounts.predicates import is_editor, is_lead, is_member
+from accounts.predicates import is_editor, is_lead, is_member, is_reviewer
 
 
 @rules.predicate
@@ -48,3 +48,6 @@ rules.add_perm("missions.delete_mission", is_editor & is_draft)
 
 # An import can set any status, bypassing the workflow, so it is a lead's decision.
 rules.add_perm("missions.import_missions", is_lead)
+
+# Snapshots copy the mission as it is; reviewers take them too (what they reviewed).
+rules.add_perm("missions.take_snapshot", is_editor | is_reviewer)

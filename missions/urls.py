@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions import views
+from missions import snapshot_views, views
 
 app_name = "missions"
 
@@ -36,4 +36,6 @@ urlpatterns = [
     ),
     path(MISSION + "map/", views.mission_map, name="map"),
     path(MISSION + "history/", views.mission_history, name="history"),
+    path(MISSION + "snapshots/", snapshot_views.snapshot_list, name="snapshots"),
+    path(MISSION + "snapshots/compare/", snapshot_views.snapshot_compare, name="snapshot_compare"),
 ]

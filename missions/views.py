@@ -292,7 +292,7 @@ def mission_group_edit(
             else:
                 mission = _mission(request, org_slug, mission_key)
                 if request.htmx:
-                    return render(
+                    response = render(
                         request,
                         "missions/overview.html#group",
                         {
@@ -302,6 +302,9 @@ def mission_group_edit(
                             "saved": True,
                         },
                     )
+                    # Panels that summarise the mission (the criteria header) refresh on this.
+                    response["HX-Trigger"] = "missionChanged"
+                    return response
                 messages.success(request, _("Saved: %(part)s.") % {"part": label})
                 return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
         status = 422
@@ -578,11 +581,14 @@ def _after_part_saved(
         singular = "target" if section == "targets" else "project"
         objects = mission.targets.all() if section == "targets" else mission.projects.all()
         obj = next(o for o in objects if o.key == key)
-        return render(
+        response = render(
             request,
             f"missions/{section}.html#{singular}-card",
             {**_mission_context(request, mission, section), singular: obj, "saved_note": note},
         )
+        # Panels that summarise the mission (the criteria header) refresh on this.
+        response["HX-Trigger"] = "missionChanged"
+        return response
     messages.success(request, note)
     url = reverse(f"missions:{section}", args=[org_slug, mission_key])
     return redirect(f"{url}#{'target' if section == 'targets' else 'project'}-{key}")

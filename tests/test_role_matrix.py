@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from evaluation.models import Finding
+from canvas.models import CanvasComment
+from documents.models import GeneratedDocument
+from evaluation.models import Finding, ReadinessCheck
 from missions.models import Milestone, Mission
 from missions.tests.factories import (
     MilestoneFactory,
@@ -13,6 +15,8 @@ from missions.tests.factories import (
     MissionProjectFactory,
     TargetFactory,
 )
+from portfolios.models import Initiative, Portfolio
+from stakeholders.models import EngagementActivity, Stakeholder
 from tests.urls_scoped import organisation_scoped_urls
 
 
@@ -23,17 +27,56 @@ def _first_organisation_objects(organisation):
     target = TargetFactory(mission=mission, key="secret-target")
     milestone = MilestoneFactory(target=target, year=2030)
     MissionProjectFactory(mission=mission, key="secret-project")
+    Portfolio.objects.create(organisation=organisation, slug="secret-portfolio", name="Secret")
+    Initiative.objects.create(
+        organisation=organisation,
+        title="Secret foresight lab",
+        directionality=-2,
+        certainty=-2,
+        facet_auto="anticipatory",
+    )
     now = timezone.now()
     Finding.objects.create(
         mission=mission, code="MANDATE_MISSING", severity="high", first_seen=now, last_seen=now
     )
+    ReadinessCheck.objects.create(organisation=organisation, answers={}, advice="programme")
+    stakeholder = Stakeholder.objects.create(
+        mission=mission,
+        key="secret-stakeholder",
+        person_name="A. Secret",
+        helix="civil_society",
+        roles=["critic"],
+        power=2,
+        interest=4,
+    )
+    activity = EngagementActivity.objects.create(
+        mission=mission,
+        key="secret-activity",
+        date=now.date(),
+        type="workshop",
+        level="consult",
+        summary="A secret workshop.",
+    )
+    activity.stakeholders.add(stakeholder)
+    CanvasComment.objects.create(mission=mission, box_key="challenge", text="A secret comment.")
     return milestone
+
+
+def _activity_id(organisation):
+    activity = EngagementActivity.objects.filter(mission__organisation=organisation).first()
+    return activity.pk if activity else 0
+
+
+def _comment_id(organisation):
+    comment = CanvasComment.objects.filter(mission__organisation=organisation).first()
+    return comment.pk if comment else 0
 
 
 def _kwargs_for(params, organisation):
     """Real identifiers from the first organisation for each URL parameter."""
     membership = Membership.objects.filter(organisation=organisation).first()
     milestone = Milestone.objects.filter(target__mission__organisation=organisation).first()
+    document = GeneratedDocument.objects.filter(organisation=organisation).first()
     values = {
         "org_slug": organisation.slug,
         "membership_id": membership.pk,
@@ -43,8 +86,16 @@ def _kwargs_for(params, organisation):
         "milestone_id": milestone.pk if milestone else 0,
         "group": "basics",
         "transition": "propose",
+        "document_id": document.pk if document else 0,
+        "box_key": "challenge",
         "criterion": "c1",
         "finding_id": Finding.objects.filter(mission__organisation=organisation).first().pk,
+        "portfolio_slug": "secret-portfolio",
+        "initiative_id": Initiative.objects.filter(organisation=organisation).first().pk,
+        "check_id": ReadinessCheck.objects.filter(organisation=organisation).first().pk,
+        "stakeholder_key": "secret-stakeholder",
+        "activity_id": _activity_id(organisation),
+        "comment_id": _comment_id(organisation),
     }
     missing = [p for p in params if p not in values]
     assert not missing, (
@@ -84,6 +135,11 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     mission = Mission.objects.get(key="secret-mission")
     assert (mission.status, mission.title, mission.archived_at) == ("draft", mission.title, None)
     assert mission.targets.count() == 1
+    stakeholder = Stakeholder.objects.get(key="secret-stakeholder")
+    assert (stakeholder.power, stakeholder.interest, stakeholder.version) == (2, 4, 1)
+    assert EngagementActivity.objects.filter(mission=mission).count() == 1
+    comment = CanvasComment.objects.get(mission=mission)
+    assert (comment.text, comment.resolved_at) == ("A secret comment.", None)
 
 
 @pytest.mark.django_db

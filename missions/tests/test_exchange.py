@@ -201,10 +201,10 @@ def test_size_limit_is_a_setting(organisation, settings):
 
 
 def test_unknown_sections_are_ignored_with_a_warning(organisation, demo_document):
-    demo_document["missions"][0]["canvas"] = {"boxes": []}
+    demo_document["missions"][0]["whiteboard"] = {"boxes": []}
     summary = exchange.import_document(document=demo_document, organisation=organisation)
     assert [str(w) for w in summary.warnings] == [
-        "missions[0].canvas: is not known to this version of Lodestar and was ignored."
+        "missions[0].whiteboard: is not known to this version of Lodestar and was ignored."
     ]
 
 

@@ -234,6 +234,30 @@ def _map_tree(user: User, mission: Mission) -> list[dict[str, Any]]:
     return tree
 
 
+def _grid_items(exported: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stakeholders as the power/interest grid draws them, numbered by name as on the map
+    page, from the mission's exchange export (its "stakeholders" section)."""
+    section = exported.get("stakeholders") or {}
+    people = section.get("stakeholders") or []
+
+    def name(item: dict[str, Any]) -> str:
+        return item.get("person_name") or item.get("actor_name") or item["key"]
+
+    return [
+        {
+            "number": number,
+            "key": item["key"],
+            "name": name(item),
+            "helix": item.get("helix", ""),
+            "power": item["power"],
+            "interest": item["interest"],
+            "attitude": item.get("attitude", 0),
+            "quadrant": item.get("quadrant", ""),
+        }
+        for number, item in enumerate(sorted(people, key=lambda i: name(i).lower()), start=1)
+    ]
+
+
 def mission_context(
     *, user: User, organisation: Organisation | str, key: str, kind: str
 ) -> dict[str, Any]:
@@ -284,6 +308,7 @@ def mission_context(
     if kind == DocumentKind.CANVAS:
         data["boxes"] = _canvas(mission, exported)
         data["map_tree"] = _map_tree(user, mission)
+        data["stakeholders"] = _grid_items(exported)
     else:
         data.update(criteria.criteria_for(mission))
         data["open_warning_total"] = sum(data["open_warnings"].values())

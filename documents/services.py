@@ -40,7 +40,7 @@ from documents.pdf import (
 
 # Bump when a print template or its CSS changes what a document looks like: every document
 # is then rendered afresh the next time it is asked for.
-TEMPLATE_VERSION = "2026-11-29.1"
+TEMPLATE_VERSION = "2026-11-29.2"  # bump when a print template changes what is printed
 TEMPLATES = {
     DocumentKind.CANVAS: "documents/print/canvas.html",
     DocumentKind.BRIEFING: "documents/print/briefing.html",
@@ -549,6 +549,11 @@ def render_context(document: GeneratedDocument) -> dict[str, Any]:
         mission = document.context["mission"]
         context["boxes"], context["continued"] = canvas_layout(mission["boxes"])
         context["map_svg"] = mission_map_svg(mission["map_tree"])
+        if mission.get("stakeholders"):
+            from stakeholders.grid import draw_grid
+
+            # The same drawing as the stakeholder map page, without its interactive parts.
+            context["grid_svg"] = draw_grid(mission["stakeholders"], id_prefix="pdf-grid").svg
     if document.kind == DocumentKind.BRIEFING:
         context["mission"] = {
             **document.context["mission"],

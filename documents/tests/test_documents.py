@@ -168,3 +168,20 @@ def test_page_one_matches_the_reviewed_reference(
     user = member("editor", full_name="Sam Servant")
     _document, pdf = make(user, demo_missions, kind, keys, render_now, decision="")
     assert_like_reference(pdf, f"{kind}-page1")
+
+
+def test_the_canvas_shows_the_stakeholder_grid_beside_the_map(demo_missions, member, render_now):
+    _document, with_map = make(
+        member("viewer"), demo_missions, DocumentKind.CANVAS, ["eu-cities"], render_now
+    )
+    _document, without = make(
+        member("viewer"), demo_missions, DocumentKind.CANVAS, ["es-agri-2021"], render_now
+    )
+
+    page_two = " ".join(pdftools.text(with_map, 2, 2).split())
+    assert pdftools.info(with_map)["Pages"] == "2"  # map and grid share page 2
+    assert "Mission map" in page_two
+    assert "Stakeholders: power and interest" in page_two
+    assert "NetZeroCities consortium" in page_two  # in the numbered key beside the grid
+    assert "Keep satisfied" in page_two and "Key players" in page_two
+    assert "Stakeholders: power and interest" not in pdftools.text(without)

@@ -49,3 +49,38 @@ def register_header_panel(template_name: str, context: Callable[[Any], dict[str,
 
 def header_panels() -> list[HeaderPanel]:
     return list(_header_panels)
+
+
+# --- Panels on each target ------------------------------------------------------------------
+# Higher apps show something on every target card of the targets page (the evaluation app
+# shows the target's indicator as a sparkline with its latest values) the same way: a template
+# and a function that builds its context from the target.
+
+TargetPanel = tuple[str, Callable[[Any], dict[str, Any]]]
+_target_panels: list[TargetPanel] = []
+
+
+def register_target_panel(template_name: str, context: Callable[[Any], dict[str, Any]]) -> None:
+    if all(existing != template_name for existing, _context in _target_panels):
+        _target_panels.append((template_name, context))
+
+
+def target_panels() -> list[TargetPanel]:
+    return list(_target_panels)
+
+
+# --- Summaries in canvas boxes ---------------------------------------------------------------
+# A structured canvas box (stakeholders, learning) shows a live summary of data another app owns:
+# that app registers a template and a context builder for the box key.
+
+_box_summaries: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {}
+
+
+def register_box_summary(
+    box_key: str, template_name: str, context: Callable[[Any], dict[str, Any]]
+) -> None:
+    _box_summaries[box_key] = (template_name, context)
+
+
+def box_summary(box_key: str) -> tuple[str, Callable[[Any], dict[str, Any]]] | None:
+    return _box_summaries.get(box_key)

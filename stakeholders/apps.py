@@ -13,3 +13,11 @@ class StakeholdersConfig(AppConfig):
 
         exchange.register()
         snapshots.register()
+
+        from missions import hooks
+        from stakeholders.canvas_summary import summary_context
+
+        # The canvas's "Stakeholders and citizens" box summarises the map.
+        hooks.register_box_summary(
+            "stakeholders", "stakeholders/_canvas_summary.html", summary_context
+        )

@@ -50,7 +50,7 @@ def test_structured_boxes_summarise_targets_and_projects_with_links(client, miss
     assert "Healthy life years – 67 years by 2040" in html
     assert "Neighbourhood health labs" in html
     assert reverse("missions:targets", args=["health", mission.key]) in html
-    assert "comes with the stakeholder map" in html
+    assert "No stakeholders on the map yet." in html  # the stakeholders app's box summary
     assert "come with the evaluation" in html
 
 

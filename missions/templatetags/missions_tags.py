@@ -69,3 +69,46 @@ def mission_header_panels(context, mission):
             for template, build in hooks.header_panels()
         )
     )
+
+
+@register.simple_tag(takes_context=True)
+def target_panels(context, target):
+    """What other apps registered for each target card (e.g. the indicator's sparkline)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from missions import hooks
+
+    request = context.get("request")
+    extra = {
+        "organisation": context.get("organisation"),
+        "mission": context.get("mission"),
+        "can_edit": context.get("can_edit"),
+    }
+    return mark_safe(  # noqa: S308 - each panel is a template rendered with autoescaping
+        "".join(
+            render_to_string(template, {**extra, **build(target)}, request=request)
+            for template, build in hooks.target_panels()
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def canvas_box_summary(context, mission, box_key):
+    """The live summary another app registered for a structured canvas box, or "" if none."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from missions import hooks
+
+    registered = hooks.box_summary(box_key)
+    if registered is None:
+        return ""
+    template, build = registered
+    return mark_safe(  # noqa: S308 - a template rendered with autoescaping
+        render_to_string(
+            template,
+            {**build(mission), "mission": mission, "can_edit": context.get("can_edit")},
+            request=context.get("request"),
+        )
+    )

@@ -194,3 +194,35 @@ def test_map_page_queries_do_not_grow_with_stakeholders(client, editor, add, mis
     for n in range(1, 25):
         add(f"Acme {n}", helix="industry", power=1 + n % 5, interest=1 + n % 3)
     assert count() == few
+
+
+def test_the_canvas_stakeholders_box_summarises_the_map(client, mission, member):
+    from missions.models import Actor
+    from stakeholders.models import Stakeholder
+
+    actor = Actor.objects.create(
+        organisation=mission.organisation, key="vws", name="Ministry of Health", helix="government"
+    )
+    Stakeholder.objects.create(
+        mission=mission,
+        key="vws",
+        actor=actor,
+        helix="government",
+        roles=["owner"],
+        power=5,
+        interest=5,
+        attitude=2,
+        engagement_now="involve",
+        engagement_planned="empower",
+        is_core_team=True,
+    )
+    client.force_login(member("viewer"))
+
+    page = client.get(
+        f"/organisations/{mission.organisation.slug}/missions/{mission.key}/canvas/"
+    ).content.decode()
+
+    assert "1 stakeholder on the map:" in page
+    assert "Key players: 1" in page
+    assert "No one yet from: Industry, Academia and research, Civil society" in page
+    assert "See the stakeholder map" in page

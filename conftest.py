@@ -51,7 +51,9 @@ def redis_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker, redis_server: str) -> Iterator[str]:
+def celery_worker_process(
+    django_db_setup: None, django_db_blocker, redis_server: str
+) -> Iterator[str]:
     """A real Celery worker process on the test database and the tests' Redis."""
     from django.db import connection
 
@@ -97,12 +99,47 @@ def celery_worker(django_db_setup: None, django_db_blocker, redis_server: str) -
     else:
         worker.kill()
         pytest.fail("the Celery worker did not answer a ping within 30 s")
+    app.control.purge()  # nothing left over from an earlier, interrupted run
     yield hostname
     worker.terminate()
     try:
         worker.wait(timeout=15)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+QUEUES = ("default", "pdf")
+
+
+def _worker_is_idle() -> bool:
+    from kombu.exceptions import ChannelError
+
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        for name in QUEUES:
+            try:
+                declared = connection.default_channel.queue_declare(queue=name, passive=True)
+            except ChannelError:  # Redis drops an empty queue's key: nothing is waiting there
+                continue
+            if declared.message_count:
+                return False
+    inspect = app.control.inspect(timeout=0.5)
+    for busy in (inspect.active(), inspect.reserved(), inspect.scheduled()):
+        if busy and any(busy.values()):
+            return False
+    return True
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process: str) -> Iterator[str]:
+    """The real worker, for one test. Afterwards it waits until the worker has finished what the
+    test queued: the database is flushed after each test, and a worker still writing to it then
+    would deadlock the flush (seen in CI) or leak rows into the next test."""
+    yield celery_worker_process
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _worker_is_idle():
+        time.sleep(0.25)
 
 
 @pytest.fixture

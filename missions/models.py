@@ -522,7 +522,11 @@ class Mission(Audited, Versioned):
                 name="missions_mission_not_own_parent",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            # The portfolio dashboard's default order (title, then id), paged by keyset.
+            models.Index(fields=["organisation", "title", "id"], name="missions_org_title_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

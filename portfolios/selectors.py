@@ -5,6 +5,19 @@ the same number of queries for 50 missions or 10,000.
 The dashboard pages through missions by keyset (the sort value and id of the row before), so
 page 200 costs what page 1 costs; totals and counts above the table are computed once per
 change of the organisation's data and cached (see `PortfolioStamp`), for at most a minute.
+
+Performance notes (10,000 missions): sorting by title, status or owner picks the page's ids
+on the missions table (index missions_org_title_id_idx for the default order). Sorting on a
+column computed from other tables (a criterion, warnings, headline targets, budget share, last
+decision) does not compute that value for every mission on every request: the totals query,
+which reads every matching mission anyway (one grouped query, `_totals_sql`), also records
+each such column's order, cached with the totals, and pages are cut from it. That order is
+used only while the matching missions' count, newest id and last change are unchanged (one
+cheap query), and the data version bumps on every mission change and decision; like the
+totals, it can trail assessment runs that finish in the background by up to a minute (a row
+then sits where its previous value put it, but always shows its current value). The 50 rows
+of a page are annotated in one query (`_PAGE_SUMMARY`) and rendered to HTML in Python
+(`_row_html`).
 """
 
 from __future__ import annotations
@@ -468,71 +481,151 @@ class RowView:
     decision_text: str
     decision_date: str
     reviewed_text: str
+    cells: list[tuple[str, str, str]]  # each criterion as (code, status key, short words)
+    html: str  # the whole <tr>, escaped (see `_row_html`)
 
-    @property
-    def cells(self) -> list[tuple[str, str, str]]:
-        """Each criterion as (code, status key, short words)."""
-        return [
-            (code.upper(), status.key, str(SHORT_STATUS[status.key]))
-            for code, _name, status in self.row.criteria
-        ]
+
+def _row_html(v: RowView, words: dict[str, str]) -> str:
+    """A dashboard row as HTML. Built with str.format and html.escape (what Django's `escape`
+    does) rather than in the template or with format_html: 50 rows of some 40 values each were
+    most of the page's rendering time, and every lazy translation resolved per row costs too."""
+    from html import escape
+
+    m = v.row.mission
+    title = escape(m.title)
+    heat = "".join(
+        f'<td class="govuk-table__cell lodestar-heat lodestar-heat--{escape(key)}">'
+        f'<span class="govuk-visually-hidden">{escape(code)}: </span>{escape(short)}</td>'
+        for code, key, short in v.cells
+    )
+    warnings = (
+        "".join(
+            f'<strong class="govuk-tag {escape(css)}">{escape(text)}</strong> '
+            for css, text in v.warning_tags
+        )
+        if v.warning_tags
+        else words["none_open"]
+    )
+    decision = escape(v.decision_text or words["none_yet"])
+    if v.decision_date:
+        decision += f'<br><span class="govuk-body-s">{escape(v.decision_date)}</span>'
+    if v.reviewed_text:
+        decision += f'<br><span class="govuk-body-s">{escape(v.reviewed_text)}</span>'
+    owner = (m.owner.name if m.owner_id else "") or "—"
+    challenge = m.challenge.title if m.challenge_id else ""
+    return (
+        '\n      <tr class="govuk-table__row">\n'
+        '        <td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small">'
+        '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input"'
+        f' type="checkbox" name="mission" value="{escape(m.key)}" id="pick-{m.pk}"'
+        f' form="compare-form"><label class="govuk-label govuk-checkboxes__label"'
+        f' for="pick-{m.pk}"><span class="govuk-visually-hidden">{words["compare"]} {title}'
+        "</span></label></div></div></td>\n"
+        f'        <td class="govuk-table__cell"><a class="govuk-link" href="{escape(v.url)}">'
+        f'{title}</a><br><span class="govuk-body-s">{escape(challenge)}</span></td>\n'
+        f'        <td class="govuk-table__cell"><strong class="govuk-tag'
+        f' {escape(v.status_class)}">{escape(v.status_label)}</strong></td>\n'
+        f'        <td class="govuk-table__cell">{escape(owner)}</td>\n'
+        f"        {heat}\n"
+        f'        <td class="govuk-table__cell">{warnings}</td>\n'
+        f'        <td class="govuk-table__cell">{words["no_data"]}<br>'
+        f'<span class="govuk-body-s">{escape(v.headline_text)}</span></td>\n'
+        f'        <td class="govuk-table__cell">{escape(v.budget_text)}<br>'
+        f'<span class="govuk-body-s">{escape(v.share_text)}</span></td>\n'
+        f'        <td class="govuk-table__cell">{decision}<br><a class="govuk-link govuk-body-s"'
+        f' href="{escape(v.decide_url)}">{words["decide"]}'
+        f'<span class="govuk-visually-hidden"> {title}</span></a></td>\n'
+        "      </tr>\n      "
+    )
 
 
 def row_views(rows: list[Row], organisation: Organisation) -> list[RowView]:
+    from html import escape
+
     from django.urls import reverse
     from django.utils import formats, timezone
+    from django.utils.safestring import mark_safe
     from django.utils.translation import gettext, ngettext
 
     from missions.templatetags.missions_tags import STATUS_COLOURS, money
 
     base = reverse("missions:overview", args=[organisation.slug, "KEY"])
     decide = reverse("portfolios:decide", args=[organisation.slug, "KEY"])
-    labels = dict(MissionStatus.choices)
+    # Translated once per page, not once per row or cell.
+    labels = {value: str(label) for value, label in MissionStatus.choices}
+    short = {key: str(words) for key, words in SHORT_STATUS.items()}
+    words = {
+        name: escape(gettext(text))
+        for name, text in (
+            ("compare", "Compare"),
+            ("none_open", "None open"),
+            ("no_data", "No data yet"),
+            ("none_yet", "None yet"),
+            ("decide", "Decide"),
+        )
+    }
+    words["none_yet"] = gettext("None yet")  # escaped where it is used
+    need_words = gettext("need not estimated")
+    share_words = gettext("%(share)s%% of %(need)s")
+    reviewed_words = gettext("Criteria reviewed %(when)s")
+    severities = (
+        ("high", "govuk-tag--red", "%(n)s high", "%(n)s high"),
+        ("warn", "govuk-tag--orange", "%(n)s warning", "%(n)s warnings"),
+        ("info", "govuk-tag--blue", "%(n)s note", "%(n)s notes"),
+    )
+
+    days: dict[Any, str] = {}
+    counted: dict[tuple[str, int], str] = {}
 
     def day(value: Any) -> str:
-        return formats.date_format(timezone.localtime(value), "j F Y") if value else ""
+        if not value:
+            return ""
+        date = timezone.localtime(value).date()
+        if date not in days:  # most rows share a few dates; formatting one costs translations
+            days[date] = formats.date_format(date, "j F Y")
+        return days[date]
+
+    def count(singular: str, plural: str, n: int) -> str:
+        if (singular, n) not in counted:
+            counted[singular, n] = ngettext(singular, plural, n) % {"n": n}
+        return counted[singular, n]
 
     views = []
     for row in rows:
         m = row.mission
         tags = []
-        for severity, css, singular, plural in (
-            ("high", "govuk-tag--red", "%(n)s high", "%(n)s high"),
-            ("warn", "govuk-tag--orange", "%(n)s warning", "%(n)s warnings"),
-            ("info", "govuk-tag--blue", "%(n)s note", "%(n)s notes"),
-        ):
+        for severity, css, singular, plural in severities:
             n = row.warnings[severity]
             if n:
-                tags.append((css, ngettext(singular, plural, n) % {"n": n}))
+                tags.append((css, count(singular, plural, n)))
         share = row.budget_share
-        views.append(
-            RowView(
-                row=row,
-                url=base.replace("KEY", m.key),
-                decide_url=decide.replace("KEY", m.key),
-                status_label=str(labels.get(m.status, m.status)),
-                status_class=STATUS_COLOURS.get(m.status, "govuk-tag--grey"),
-                warning_tags=tags,
-                headline_text=ngettext(
-                    "%(n)s headline target", "%(n)s headline targets", m.headline_targets
-                )
-                % {"n": m.headline_targets},
-                budget_text=money(m.committed_budget, m.currency),
-                share_text=(
-                    gettext("%(share)s%% of %(need)s")
-                    % {"share": share, "need": money(m.estimated_need, m.currency)}
-                    if share is not None
-                    else gettext("need not estimated")
-                ),
-                decision_text=row.decision_label,
-                decision_date=day(m.decision_at),
-                reviewed_text=(
-                    gettext("Criteria reviewed %(when)s") % {"when": day(m.reviewed_at)}
-                    if m.reviewed_at
-                    else ""
-                ),
-            )
+        view = RowView(
+            row=row,
+            url=base.replace("KEY", m.key),
+            decide_url=decide.replace("KEY", m.key),
+            status_label=labels.get(m.status, m.status),
+            status_class=STATUS_COLOURS.get(m.status, "govuk-tag--grey"),
+            warning_tags=tags,
+            headline_text=count(
+                "%(n)s headline target", "%(n)s headline targets", m.headline_targets
+            ),
+            budget_text=money(m.committed_budget, m.currency),
+            share_text=(
+                share_words % {"share": share, "need": money(m.estimated_need, m.currency)}
+                if share is not None
+                else need_words
+            ),
+            decision_text=row.decision_label,
+            decision_date=day(m.decision_at),
+            reviewed_text=(reviewed_words % {"when": day(m.reviewed_at)} if m.reviewed_at else ""),
+            cells=[
+                (code.upper(), status.key, short[status.key])
+                for code, _name, status in row.criteria
+            ],
+            html="",
         )
+        view.html = mark_safe(_row_html(view, words))  # noqa: S308 - every value escaped above
+        views.append(view)
     return views
 
 
@@ -562,33 +655,196 @@ class DashboardPage:
         return self.rows[0].mission.pk if self.rows and self.has_previous else None
 
 
+# One column per page row with everything `_annotate_rows` computes, as JSON: for the 50 ids of a
+# page this is one cheap query (the ORM's seventeen correlated subqueries cost more to compile
+# than to run). Same definitions as `_score`, `_rating`, `_open_findings`, `headline_targets`,
+# `_latest_decision` and `reviewed_at` above.
+_PAGE_SUMMARY = """(SELECT json_build_object(
+    'scores', (SELECT json_object_agg(r.criterion, r.auto_score)
+        FROM evaluation_assessmentstate s
+        JOIN evaluation_criterionresult r ON r.run_id = s.last_run_id
+        WHERE s.mission_id = missions_mission.id),
+    'ratings', (SELECT json_object_agg(v.criterion, v.rating) FROM (
+        SELECT DISTINCT ON (criterion) criterion, rating FROM evaluation_criterionverdict
+        WHERE mission_id = missions_mission.id ORDER BY criterion, at DESC, id DESC) v),
+    'reviewed_at', (SELECT max(at) FROM evaluation_criterionverdict
+        WHERE mission_id = missions_mission.id),
+    'open', (SELECT json_object_agg(f.severity, f.n) FROM (
+        SELECT severity, count(*) AS n FROM evaluation_finding
+        WHERE mission_id = missions_mission.id AND status = %s GROUP BY severity) f),
+    'headline', (SELECT count(*) FROM missions_target
+        WHERE mission_id = missions_mission.id AND is_headline),
+    'decision', (SELECT json_build_array(d.decision, d.decided_at)
+        FROM portfolios_reviewdecision d WHERE d.mission_id = missions_mission.id
+        ORDER BY d.decided_at DESC, d.id DESC LIMIT 1)
+)::text)"""
+
+
+# What a dashboard row shows of the mission itself (`Row`, `row_views`, `_row_html`).
+_PAGE_FIELDS = [
+    "organisation_id",
+    "key",
+    "title",
+    "status",
+    "committed_budget",
+    "estimated_need",
+    "currency",
+    "challenge__title",
+    "owner__name",
+]
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _page_missions(ids: list[int]) -> dict[int, Mission]:
+    """The page's missions with the same attributes as `_annotate_rows` gives, in one query."""
+    import json
+
+    from django.db.models import TextField
+    from django.db.models.expressions import RawSQL
+
+    missions = (
+        Mission.objects.filter(pk__in=ids)
+        .select_related("challenge", "owner")
+        .only(*_PAGE_FIELDS)
+        .order_by()  # the caller puts them in the page's order
+        # Fixed SQL; the one value is a parameter.
+        .annotate(_summary=RawSQL(_PAGE_SUMMARY, [FindingStatus.OPEN], output_field=TextField()))  # noqa: S611
+    )
+    by_id = {}
+    for mission in missions:
+        summary = json.loads(mission._summary)
+        scores, ratings = summary["scores"] or {}, summary["ratings"] or {}
+        for code in CRITERION_CODES:
+            setattr(mission, f"{code}_score", scores.get(code))
+            setattr(mission, f"{code}_rating", ratings.get(code))
+        open_counts = summary["open"] or {}
+        for severity in SEVERITIES:
+            setattr(mission, f"open_{severity}", open_counts.get(severity, 0))
+        mission.headline_targets = summary["headline"]
+        decision = summary["decision"] or [None, None]
+        mission.decision_kind, mission.decision_at = decision[0], _when(decision[1])
+        mission.reviewed_at = _when(summary["reviewed_at"])
+        by_id[mission.pk] = mission
+    return by_id
+
+
+# Sorting on these columns needs a value computed from other tables for every matching mission.
+# Rather than compute it on every request, the totals query (which reads every matching mission
+# anyway, once per data version and filter state) also records each such column's order; pages
+# are then cut from that order. Like the totals, it may trail assessments that finish in the
+# background by up to TOTALS_SECONDS; the rows themselves always show current values.
+COMPUTED_SORTS = [*CRITERION_CODES, "warnings", "progress", "budget", "decision"]
+
+
+def _order_key(organisation: Organisation, version: int, filters: Filters, field: str) -> str:
+    return f"portfolios:order:{organisation.pk}:{version}:{filters.cache_key()}:{field}"
+
+
+def _fingerprint(*, user: User, organisation: Organisation, filters: Filters) -> str:
+    """How many missions match, the newest id and the last change among them (one query on the
+    missions table): a cached order is used only while this is unchanged, so missions added,
+    removed or edited without a data-version bump still show up at once."""
+    from django.db.models import Count, Max
+
+    found = (
+        _filtered(user=user, organisation=organisation, filters=filters)
+        .order_by()
+        .aggregate(n=Count("pk"), top=Max("pk"), changed=Max("updated_at"))
+    )
+    return f"{found['n']}:{found['top']}:{found['changed']}"
+
+
+def _cached_order(
+    *, user: User, organisation: Organisation, filters: Filters, version: int | None
+) -> list[int] | None:
+    """The ids of every matching mission, ascending by (sort value, id), for the sorts in
+    COMPUTED_SORTS (None for the others)."""
+    from array import array
+
+    if filters.sort_field not in COMPUTED_SORTS:
+        return None
+    version = stamp(organisation) if version is None else version
+    fingerprint = _fingerprint(user=user, organisation=organisation, filters=filters)
+    cached = cache.get(_order_key(organisation, version, filters, filters.sort_field))
+    if cached is None or cached[0] != fingerprint:
+        # Computing the totals stores every computed column's order too.
+        _refresh_totals(
+            user=user,
+            organisation=organisation,
+            filters=filters,
+            version=version,
+            fingerprint=fingerprint,
+        )
+        cached = cache.get(_order_key(organisation, version, filters, filters.sort_field))
+    if cached is None:  # a cache that keeps nothing
+        return None
+    return array("q", cached[1]).tolist()
+
+
+def _page_from_order(
+    order: list[int], filters: Filters, per_page: int
+) -> tuple[list[int], int | None, bool]:
+    """(up to per_page + 1 ids in fetch order, cursor, backwards), as the SQL keyset picks
+    them, from a cached ascending order."""
+    if filters.descending:
+        order = order[::-1]
+    cursor = filters.after or filters.before
+    backwards = filters.before is not None and filters.after is None
+    position = None
+    if cursor is not None:
+        try:
+            position = order.index(cursor)
+        except ValueError:
+            cursor, backwards = None, False  # the row left the selection: start again
+    if position is None:
+        ids = order[: per_page + 1]
+    elif backwards:
+        ids = order[max(0, position - per_page - 1) : position][::-1]
+    else:
+        ids = order[position + 1 : position + per_page + 2]
+    return ids, cursor, backwards
+
+
 def dashboard_page(
-    *, user: User, organisation: Organisation, filters: Filters, per_page: int = PAGE_SIZE
+    *,
+    user: User,
+    organisation: Organisation,
+    filters: Filters,
+    per_page: int = PAGE_SIZE,
+    version: int | None = None,
 ) -> DashboardPage:
     """One page of rows, by keyset: `after`/`before` is the id of the row next to the page, and
     the page starts right after that row's (sort value, id). The page's ids are chosen on the
-    missions table alone, then only those rows are annotated: three queries at most."""
-    missions = sorted_missions(user=user, organisation=organisation, filters=filters)
-    descending = filters.descending
-    cursor = filters.after or filters.before
-    backwards = filters.before is not None and filters.after is None
-    if cursor is not None:
-        found = missions.filter(pk=cursor).values_list("_sort", flat=True)[:1]
-        if not found:
-            cursor, backwards = None, False  # the row left the selection: start again
-        else:
-            value = found[0]
-            if descending == backwards:  # values ascend in the direction we fetch
-                missions = missions.filter(Q(_sort__gt=value) | Q(_sort=value, pk__gt=cursor))
+    missions table alone (title, status, owner), or cut from the order cached with the totals
+    (columns computed from other tables), then only those rows are annotated."""
+    order = _cached_order(user=user, organisation=organisation, filters=filters, version=version)
+    if order is not None:
+        ids, cursor, backwards = _page_from_order(order, filters, per_page)
+    else:
+        missions = sorted_missions(user=user, organisation=organisation, filters=filters)
+        descending = filters.descending
+        cursor = filters.after or filters.before
+        backwards = filters.before is not None and filters.after is None
+        if cursor is not None:
+            found = missions.filter(pk=cursor).values_list("_sort", flat=True)[:1]
+            if not found:
+                cursor, backwards = None, False  # the row left the selection: start again
             else:
-                missions = missions.filter(Q(_sort__lt=value) | Q(_sort=value, pk__lt=cursor))
-    order = ["_sort", "pk"] if descending == backwards else ["-_sort", "-pk"]
-    ids = list(missions.order_by(*order).values_list("pk", flat=True)[: per_page + 1])
+                value = found[0]
+                if descending == backwards:  # values ascend in the direction we fetch
+                    missions = missions.filter(Q(_sort__gt=value) | Q(_sort=value, pk__gt=cursor))
+                else:
+                    missions = missions.filter(Q(_sort__lt=value) | Q(_sort=value, pk__lt=cursor))
+        order_by = ["_sort", "pk"] if descending == backwards else ["-_sort", "-pk"]
+        ids = list(missions.order_by(*order_by).values_list("pk", flat=True)[: per_page + 1])
     more = len(ids) > per_page
     ids = ids[:per_page]
     if backwards:
         ids.reverse()
-    by_id = {m.pk: m for m in _annotate_rows(Mission.objects.filter(pk__in=ids))} if ids else {}
+    by_id = _page_missions(ids) if ids else {}
     t = threshold_settings.current()
     rows = [_row(by_id[pk], t) for pk in ids if pk in by_id]
     if backwards:
@@ -660,33 +916,126 @@ def totals(
     cached = cache.get(key)
     if cached is not None:
         return cached
-    result = _compute_totals(user=user, organisation=organisation, filters=filters)
-    cache.set(key, result, TOTALS_SECONDS)
+    return _refresh_totals(user=user, organisation=organisation, filters=filters, version=version)
+
+
+def _refresh_totals(
+    *,
+    user: User,
+    organisation: Organisation,
+    filters: Filters,
+    version: int,
+    fingerprint: str | None = None,
+) -> Totals:
+    """Compute the totals and the computed columns' orders, and cache both (the orders with the
+    fingerprint of the missions they were computed from)."""
+    from array import array
+
+    if fingerprint is None:
+        fingerprint = _fingerprint(user=user, organisation=organisation, filters=filters)
+    result, orders = _compute_totals(user=user, organisation=organisation, filters=filters)
+    cache.set_many(
+        {
+            _order_key(organisation, version, filters, name): (
+                fingerprint,
+                array("q", ids).tobytes(),
+            )
+            for name, ids in orders.items()
+        },
+        TOTALS_SECONDS,
+    )
+    cache.set(
+        f"portfolios:totals:{organisation.pk}:{version}:{filters.cache_key()}",
+        result,
+        TOTALS_SECONDS,
+    )
     return result
 
 
-def _compute_totals(*, user: User, organisation: Organisation, filters: Filters) -> Totals:
+def _totals_sql(scope_sql: str) -> str:
+    """Every matching mission with what the totals and the computed sorts read, in one query:
+    each related table is read once, grouped by mission, and joined (rather than seventeen
+    correlated subqueries per mission, which cost seconds at 10,000 missions). The same
+    definitions as `_score`, `_rating`, `_open_findings`, `headline_targets`, `_latest_decision`
+    and the budget sort above."""
+    pivot_scores = ", ".join(
+        f"max(r.auto_score) FILTER (WHERE r.criterion = '{code}') AS {code}"
+        for code in CRITERION_CODES
+    )
+    pivot_ratings = ", ".join(
+        f"max(v.rating) FILTER (WHERE v.criterion = '{code}') AS {code}" for code in CRITERION_CODES
+    )
+    scores = ", ".join(f"sc.{code}" for code in CRITERION_CODES)
+    ratings = ", ".join(f"ra.{code}" for code in CRITERION_CODES)
+    in_scope = "IN (SELECT id FROM scope)"
+    return f"""
+WITH scope(id) AS ({scope_sql}),
+scores AS (
+    SELECT s.mission_id, {pivot_scores}
+    FROM evaluation_assessmentstate s
+    JOIN evaluation_criterionresult r ON r.run_id = s.last_run_id
+    WHERE s.mission_id {in_scope} GROUP BY s.mission_id
+), ratings AS (
+    SELECT v.mission_id, {pivot_ratings} FROM (
+        SELECT DISTINCT ON (mission_id, criterion) mission_id, criterion, rating
+        FROM evaluation_criterionverdict WHERE mission_id {in_scope}
+        ORDER BY mission_id, criterion, at DESC, id DESC
+    ) v GROUP BY v.mission_id
+), findings AS (
+    SELECT mission_id,
+           count(*) FILTER (WHERE severity = 'high') AS high,
+           count(*) FILTER (WHERE severity = 'warn') AS warn,
+           count(*) FILTER (WHERE severity = 'info') AS info
+    FROM evaluation_finding WHERE status = %s AND mission_id {in_scope} GROUP BY mission_id
+), targets AS (
+    SELECT mission_id, count(*) AS n FROM missions_target
+    WHERE is_headline AND mission_id {in_scope} GROUP BY mission_id
+), decisions AS (
+    SELECT DISTINCT ON (mission_id) mission_id, decided_at FROM portfolios_reviewdecision
+    WHERE mission_id {in_scope} ORDER BY mission_id, decided_at DESC, id DESC
+)
+SELECT m.id, m.status, m.committed_budget, m.estimated_need, m.currency,
+       coalesce(f.high, 0), coalesce(f.warn, 0), coalesce(f.info, 0),
+       coalesce(t.n, 0),
+       coalesce(m.committed_budget::numeric(20, 6) / nullif(m.estimated_need, 0), -1),
+       d.decided_at,
+       {scores}, {ratings}
+FROM missions_mission m
+JOIN scope ON scope.id = m.id
+LEFT JOIN scores sc ON sc.mission_id = m.id
+LEFT JOIN ratings ra ON ra.mission_id = m.id
+LEFT JOIN findings f ON f.mission_id = m.id
+LEFT JOIN targets t ON t.mission_id = m.id
+LEFT JOIN decisions d ON d.mission_id = m.id
+"""  # noqa: S608 - the only values put in are the fixed criterion codes and Django's SQL
+
+
+def _compute_totals(
+    *, user: User, organisation: Organisation, filters: Filters
+) -> tuple[Totals, dict[str, list[int]]]:
+    """The totals, and for each column in COMPUTED_SORTS the matching ids ascending by (sort
+    value, id), as `_sort_expression` orders them: one query over every matching mission."""
     from django.utils import timezone
 
-    missions = filtered_missions(user=user, organisation=organisation, filters=filters)
-    ranks = {f"{code}_rank": _status_rank(code) for code in CRITERION_CODES}
-    rows = missions.annotate(**ranks).values_list(
-        "status",
-        "committed_budget",
-        "estimated_need",
-        "currency",
-        "open_high",
-        "open_warn",
-        "open_info",
-        *ranks,
-    )
+    scope = _filtered(user=user, organisation=organisation, filters=filters)
+    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_totals_sql(scope_sql), [*scope_params, FindingStatus.OPEN])
+        rows = cursor.fetchall()
+    t = threshold_settings.current()
+    width = len(CRITERION_CODES)
+    keyed: dict[str, list[tuple[Any, int]]] = {name: [] for name in COMPUTED_SORTS}
     result = Totals(computed_at=timezone.now())
     status_counts: Counter[str] = Counter()
     committed: dict[str, Decimal] = defaultdict(Decimal)
     need: dict[str, Decimal] = defaultdict(Decimal)
     heatmap: dict[str, Counter[str]] = {code: Counter() for code in CRITERION_CODES}
     warned: Counter[str] = Counter()
-    for status, budget, estimated, currency, high, warn, info, *criterion_ranks in rows:
+    for row in rows:
+        pk, status, budget, estimated, currency, high, warn, info, targets, ratio, decided = row[
+            :11
+        ]
+        scores, ratings = row[11 : 11 + width], row[11 + width :]
         result.missions += 1
         status_counts[status] += 1
         if budget is not None:
@@ -696,8 +1045,14 @@ def _compute_totals(*, user: User, organisation: Organisation, filters: Filters)
         for severity, count in zip(SEVERITIES, (high, warn, info), strict=True):
             if count:
                 warned[severity] += 1
-        for code, rank in zip(CRITERION_CODES, criterion_ranks, strict=True):
-            heatmap[code][STATUS_KEYS[rank]] += 1
+        for code, score, rating in zip(CRITERION_CODES, scores, ratings, strict=True):
+            key = displayed_status(score, rating, t).key
+            heatmap[code][key] += 1
+            keyed[code].append((STATUS_RANK[key], pk))
+        keyed["warnings"].append((high * 1_000_000 + warn * 1_000 + info, pk))
+        keyed["progress"].append((targets, pk))
+        keyed["budget"].append((ratio, pk))
+        keyed["decision"].append((decided or EPOCH, pk))
     labels = dict(MissionStatus.choices)
     result.by_status = [
         (s, str(labels[s]), status_counts[s]) for s in WORKFLOW_ORDER if status_counts[s]
@@ -706,7 +1061,8 @@ def _compute_totals(*, user: User, organisation: Organisation, filters: Filters)
     result.need = sorted(need.items())
     result.heatmap = {code: dict(counts) for code, counts in heatmap.items()}
     result.with_warnings = dict(warned)
-    return result
+    orders = {name: [pk for _value, pk in sorted(pairs)] for name, pairs in keyed.items()}
+    return result, orders
 
 
 def owner_choices(*, user: User, organisation: Organisation) -> list[tuple[str, str]]:

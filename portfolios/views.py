@@ -80,7 +80,9 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
     if export in {"csv", "xlsx"}:
         return _dashboard_export(request, organisation, filters, export)
     version = selectors.stamp(organisation)
-    page = selectors.dashboard_page(user=request.user, organisation=organisation, filters=filters)
+    page = selectors.dashboard_page(
+        user=request.user, organisation=organisation, filters=filters, version=version
+    )
     totals = selectors.totals(
         user=request.user, organisation=organisation, filters=filters, version=version
     )

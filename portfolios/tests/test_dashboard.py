@@ -233,3 +233,36 @@ def test_the_number_of_queries_does_not_grow_with_the_missions(
         client.get(url(organisation, sort="-c1"))
     assert len(cached) == len(small)
     assert len(cached) <= 10
+
+
+@pytest.mark.parametrize("sort", ["title", "-warnings", "decision"])
+def test_a_page_costs_the_same_queries_for_3_or_63_missions(client, lead, organisation, sort):
+    """Pinned for the default order (an index scan of the page only) and for the columns
+    computed from other tables (pages cut from the order cached with the totals)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(lead)
+    _make(organisation, 3, 0)
+    client.get(url(organisation, sort=sort))  # fills the session, the totals and the order
+    with CaptureQueriesContext(connection) as small:
+        assert len(titles(client.get(url(organisation, sort=sort)))) == 3
+    _make(organisation, 60, 100)
+    client.get(url(organisation, sort=sort))  # the totals are computed again after the change
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url(organisation, sort=sort))
+    assert len(titles(response)) == 50
+    assert len(large) == len(small) <= 10
+
+
+def test_rows_in_a_cached_order_show_current_values(client, lead, organisation, scene):
+    """Sorting on a computed column reuses the order cached with the totals; a row still
+    shows what is true now (here a decision recorded since: the data version changes too)."""
+    from portfolios import services
+
+    client.force_login(lead)
+    assert titles(client.get(url(organisation, sort="-decision")))[0] != "Clean rivers"
+    services.decision_record(actor=lead, mission=scene["rivers"], decision="approve")
+    body = client.get(url(organisation, sort="-decision"))
+    assert titles(body)[0] == "Clean rivers"
+    assert "Approved" in body.content.decode()

@@ -84,3 +84,20 @@ def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(live_server, page
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.url.endswith("#main-content")
+
+
+def test_wide_tables_scroll_in_place_instead_of_widening_the_page(
+    live_server, page: Page, member, sign_in
+):
+    admin = member("admin", full_name="Ada Admin")
+    for n in range(3):
+        member("editor", full_name=f"Editor with a rather long name number {n}")
+    sign_in(admin)
+    page.set_viewport_size({"width": 400, "height": 800})
+
+    page.goto(f"{live_server.url}/organisations/health/members/")
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the page is {width}px wide on a 400px screen"
+    region = page.get_by_role("region", name="Members")
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside

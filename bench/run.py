@@ -26,7 +26,16 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 
-from bench import assessment, autosave, missions, pdf, portfolio, stakeholders, web
+from bench import (
+    assessment,
+    autosave,
+    indicators,
+    missions,
+    pdf,
+    portfolio,
+    stakeholders,
+    web,
+)
 from bench.context import BenchError, Context, say
 
 Benchmark = Callable[[Context], Iterator[tuple[str, float]]]
@@ -36,6 +45,8 @@ BENCHMARKS: list[Benchmark] = [
     web.home_queries,
     missions.mission_page,
     stakeholders.stakeholder_map,
+    indicators.indicator_page,
+    indicators.measurements_import,
     missions.import_missions,
     assessment.assess_queries,
     assessment.reassess_all,

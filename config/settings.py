@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.reassess_missions_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Flag indicators whose next value is overdue for their frequency (shown to their owners).
+    "mark-overdue-indicators-nightly": {
+        "task": "evaluation.tasks.mark_overdue_indicators_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -8,6 +8,10 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from evaluation import selectors, services
+        from evaluation.indicators import exchange as indicator_exchange
+        from evaluation.indicators import selectors as indicator_selectors
+        from evaluation.indicators import snapshots as indicator_snapshots
+        from evaluation.reviews import exchange as review_exchange
         from missions import hooks
 
         # Every committed change to a mission queues a (debounced, coalesced) assessment.
@@ -15,3 +19,12 @@ class EvaluationConfig(AppConfig):
         # The five criteria, compact, at the top of every mission page.
         # It polls while an assessment is under way and refreshes after any inline save.
         hooks.register_header_panel("evaluation/_criteria_summary.html", selectors.header_summary)
+        # Indicators and measurements travel in the exchange format (so in snapshots and in the
+        # assessment input, whose `indicators` the C2 and evaluation rules read).
+        indicator_exchange.register()
+        indicator_snapshots.register()
+        review_exchange.register()
+        # Each headline target's indicator, as a sparkline on the targets page.
+        hooks.register_target_panel(
+            "evaluation/indicators/_target_panel.html", indicator_selectors.target_panel
+        )

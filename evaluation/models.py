@@ -434,3 +434,21 @@ class GoNoGoAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.decision}"
+
+
+# Indicators and measurements live in their own module; imported here so Django finds them.
+from evaluation.indicators.models import (  # noqa: E402, F401
+    Frequency,
+    Indicator,
+    IndicatorVersion,
+    Level,
+    Measurement,
+    Quality,
+    Timing,
+)
+from evaluation.reviews.models import (  # noqa: E402, F401
+    Independence,
+    ProjectAction,
+    Review,
+    ReviewType,
+)

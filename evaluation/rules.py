@@ -19,3 +19,8 @@ rules.add_perm("evaluation.record_verdict", is_reviewer & ~is_archived)
 # exists, or on the mission); the go/no-go review is reviewers' judgement, like verdicts.
 rules.add_perm("evaluation.take_readiness_check", is_editor & ~is_archived)
 rules.add_perm("evaluation.record_gonogo", is_reviewer & ~is_archived)
+# Indicators and their measurements: members read; editors and above write.
+rules.add_perm("evaluation.view_indicators", is_member)
+rules.add_perm("evaluation.change_indicators", is_editor & ~is_archived)
+# Reviews are recorded by the mission team or reviewers, and never changed afterwards.
+rules.add_perm("evaluation.record_review", (is_editor | is_reviewer) & ~is_archived)

@@ -179,9 +179,9 @@ FIX_PLACES: dict[str, tuple[str, dict[str, str]]] = {
     "targets": ("missions:targets", {}),
     "projects": ("missions:projects", {}),
     "stakeholders": ("canvas:canvas", {}),
-    "indicators": ("canvas:canvas", {}),
+    "indicators": ("evaluation:indicators", {}),
     "learning": ("canvas:canvas", {}),
-    "reviews": ("canvas:canvas", {}),
+    "reviews": ("evaluation:reviews", {}),
     "risks_rewards": ("canvas:canvas", {}),
 }
 

@@ -34,3 +34,12 @@ def reassess_missions_task() -> int:
     """Nightly: ask for an assessment of every mission that is not archived. Missions whose
     input has not changed are skipped cheaply by the run itself."""
     return services.assessment_request_all(reason="nightly")
+
+
+@shared_task(base=DjangoTask, acks_late=True, ignore_result=True)
+def mark_overdue_indicators_task() -> int:
+    """Nightly: flag indicators whose next value is overdue for their frequency (and clear the
+    flag on those that caught up). Safe to run twice."""
+    from evaluation.indicators import overdue
+
+    return overdue.mark_overdue()

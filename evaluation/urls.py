@@ -3,11 +3,15 @@
 from django.urls import path
 
 from evaluation import views
+from evaluation.indicators import views as indicator_views
+from evaluation.reviews import views as review_views
 
 app_name = "evaluation"
 
 ORG = "organisations/<slug:org_slug>/"
 MISSION = "organisations/<slug:org_slug>/missions/<slug:mission_key>/criteria/"
+INDICATORS = "organisations/<slug:org_slug>/missions/<slug:mission_key>/indicators/"
+INDICATOR = f"{INDICATORS}<slug:indicator_key>/"
 
 urlpatterns = [
     path(MISSION, views.criteria, name="criteria"),
@@ -25,4 +29,19 @@ urlpatterns = [
     ),
     path(f"{MISSION}<str:criterion>/verdict/", views.verdict, name="verdict"),
     path(f"{MISSION}warnings/<int:finding_id>/decide/", views.decide, name="decide"),
+    path(INDICATORS, indicator_views.indicators, name="indicators"),
+    path(
+        "organisations/<slug:org_slug>/missions/<slug:mission_key>/reviews/",
+        review_views.reviews,
+        name="reviews",
+    ),
+    path(INDICATOR, indicator_views.indicator, name="indicator"),
+    path(f"{INDICATOR}edit/", indicator_views.indicator_edit, name="indicator_edit"),
+    path(f"{INDICATOR}import/", indicator_views.measurements_import, name="measurements_import"),
+    path(f"{INDICATOR}export/", indicator_views.measurements_export, name="measurements_export"),
+    path(
+        f"{INDICATOR}values/<int:measurement_id>/correct/",
+        indicator_views.measurement_correct,
+        name="measurement_correct",
+    ),
 ]

@@ -7,7 +7,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from canvas.models import CanvasComment
 from documents.models import GeneratedDocument
-from evaluation.models import Finding, ReadinessCheck
+from evaluation.indicators import services as indicator_services
+from evaluation.models import Finding, Measurement, ReadinessCheck
 from missions.models import Milestone, Mission
 from missions.tests.factories import (
     MilestoneFactory,
@@ -59,7 +60,18 @@ def _first_organisation_objects(organisation):
     )
     activity.stakeholders.add(stakeholder)
     CanvasComment.objects.create(mission=mission, box_key="challenge", text="A secret comment.")
+    indicator = indicator_services.indicator_create(
+        actor=None, mission=mission, key="secret-indicator", name="Secret", level="impact"
+    )
+    indicator_services.measurement_add(
+        actor=None, indicator=indicator, period_end=now.date().replace(month=1, day=1), value=1
+    )
     return milestone
+
+
+def _measurement_id(organisation):
+    measurement = Measurement.objects.filter(indicator__mission__organisation=organisation).first()
+    return measurement.pk if measurement else 0
 
 
 def _activity_id(organisation):
@@ -96,6 +108,8 @@ def _kwargs_for(params, organisation):
         "stakeholder_key": "secret-stakeholder",
         "activity_id": _activity_id(organisation),
         "comment_id": _comment_id(organisation),
+        "indicator_key": "secret-indicator",
+        "measurement_id": _measurement_id(organisation),
     }
     missing = [p for p in params if p not in values]
     assert not missing, (
@@ -140,6 +154,9 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert EngagementActivity.objects.filter(mission=mission).count() == 1
     comment = CanvasComment.objects.get(mission=mission)
     assert (comment.text, comment.resolved_at) == ("A secret comment.", None)
+    assert [
+        (m.value, m.is_current) for m in Measurement.objects.filter(indicator__mission=mission)
+    ] == [(1, True)]
 
 
 @pytest.mark.django_db

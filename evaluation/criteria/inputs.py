@@ -11,6 +11,17 @@
       "indicators": None,
     }
 
+`indicators`, once the evaluation app registers its exchange section, is that section (a list,
+see evaluation/indicators/exchange.py). Each headline target whose indicator has values over at
+least a year then gets `trend_annual_rate`: the change per year from its first to its latest
+value (read by c1_trend and OVER_STRETCH).
+
+`reviews`, once the reviews section is registered, is `{"reviews": [...section...],
+"recent_review": bool, "past_midpoint": bool}`: whether the latest review is at most
+EVALUATION_REVIEW_MAX_MONTHS (12) months old, and whether today is past the middle of the
+mission's horizon (start year to deadline year). Like `map_stale`, each flips once with the
+date, so the input's hash changes exactly when EVAL_NO_REVIEW should be re-checked.
+
 `stakeholders`, once the stakeholders app registers its exchange section, is that section
 (see stakeholders/exchange.py) plus `map_stale`: whether the map's last update is more than
 `stale_map_months` ago. That one flag is the only thing that depends on today's date; it flips
@@ -25,6 +36,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -46,7 +58,7 @@ ACTIVE_STATUSES = [
 LIVE_STATUSES = [MissionStatus.PROPOSED, *ACTIVE_STATUSES]
 
 # Sections later issues add; `None` means "this data does not exist yet".
-PLACEHOLDERS = ("stakeholders", "canvas", "indicators")
+PLACEHOLDERS = ("stakeholders", "canvas", "indicators", "reviews")
 
 
 def _referenced_actor_keys(mission_data: dict[str, Any]) -> set[str]:
@@ -86,6 +98,50 @@ def _organisation_counts(mission: Mission) -> dict[str, int | None]:
     return {"owner_active_missions": owner_active, "policy_domain_missions": domain}
 
 
+def _add_trends(targets: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> None:
+    from evaluation.indicators.progress import year_fraction
+
+    by_target = {i.get("target"): i for i in indicators if i.get("target")}
+    for target in targets:
+        indicator = by_target.get(target.get("key"))
+        if indicator is None or target.get("trend_annual_rate") is not None:
+            continue
+        current: dict[str, str] = {}
+        for m in indicator.get("measurements") or []:
+            current[m["period_end"]] = m["value"]  # later records correct earlier ones
+        if len(current) < 2:
+            continue
+        periods = sorted(current)
+        first, last = (datetime.date.fromisoformat(p) for p in (periods[0], periods[-1]))
+        years = year_fraction(last) - year_fraction(first)
+        if years < 1:
+            continue
+        rate = (Decimal(current[periods[-1]]) - Decimal(current[periods[0]])) / years
+        target["trend_annual_rate"] = exchange.number_text(rate.quantize(Decimal("0.000001")))
+
+
+def _review_flags(
+    mission_data: dict[str, Any], reviews: list[dict[str, Any]], today: datetime.date
+) -> dict[str, Any]:
+    from django.conf import settings
+
+    months = int(getattr(settings, "EVALUATION_REVIEW_MAX_MONTHS", 12))
+    latest = max((r["date"] for r in reviews), default=None)
+    start, deadline = mission_data.get("start_year"), mission_data.get("deadline_year")
+    past_midpoint = False
+    if start and deadline and deadline > start:
+        middle = (
+            datetime.date(start, 1, 1)
+            + (datetime.date(deadline, 12, 31) - datetime.date(start, 1, 1)) / 2
+        )
+        past_midpoint = today > middle
+    return {
+        "reviews": reviews,
+        "recent_review": latest is not None and not map_is_stale(latest, today, months),
+        "past_midpoint": past_midpoint,
+    }
+
+
 def build_input(mission: Mission) -> dict[str, Any]:
     """The mission as the rules see it (see the module docstring for the shape)."""
     mission_data = exchange.export_mission(mission)
@@ -120,6 +176,10 @@ def build_input(mission: Mission) -> dict[str, Any]:
     for name in PLACEHOLDERS:
         if name in mission_data:
             data[name] = mission_data.pop(name)
+    if isinstance(data["indicators"], list):
+        _add_trends(mission_data.get("targets") or [], data["indicators"])
+    if isinstance(data["reviews"], list):
+        data["reviews"] = _review_flags(mission_data, data["reviews"], timezone.localdate())
     stakeholders = data["stakeholders"]
     if isinstance(stakeholders, dict):
         summary = stakeholders.get("summary") or {}

@@ -267,7 +267,21 @@ def single_path(ctx: Context) -> Result:
     fix="reviews",
 )
 def no_pruning(ctx: Context) -> Result:
-    return not_assessed("reviews")
+    data = ctx.data.get("reviews")
+    if data is None:
+        return not_assessed("reviews")
+    reviews = data.get("reviews") or []
+    if len(reviews) < 2:
+        return not_applicable(reason="fewer_than_two_reviews", reviews=len(reviews))
+    pruned = sorted(
+        {
+            d.get("project")
+            for r in reviews
+            for d in r.get("decisions") or []
+            if d.get("action") in {"stop", "rescope"}
+        }
+    )
+    return check_when(bool(pruned), reviews=len(reviews), stopped_or_rescoped=pruned)
 
 
 @warning(
@@ -672,7 +686,18 @@ def no_baseline(ctx: Context) -> Result:
     fix="learning",
 )
 def no_review(ctx: Context) -> Result:
-    return not_assessed("reviews")
+    data = ctx.data.get("reviews")
+    if data is None:
+        return not_assessed("reviews")
+    recent = bool(data.get("recent_review"))
+    external_missing = bool(data.get("past_midpoint")) and not any(
+        r.get("independence") == "external" for r in data.get("reviews") or []
+    )
+    return check_when(
+        recent and not external_missing,
+        recent_review=recent,
+        past_midpoint_without_external_review=external_missing,
+    )
 
 
 @warning(

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+
+from evaluation.criteria.inputs import _add_trends, _review_flags
 
 DEMO = Path(settings.BASE_DIR) / "missions" / "fixtures" / "demo_missions.json"
 
@@ -169,10 +172,15 @@ def demo_input(key: str) -> dict[str, Any]:
     stakeholders = found.pop("stakeholders", None)
     if stakeholders is not None:
         stakeholders = {**stakeholders, "map_stale": False}
+    indicators = found.pop("indicators", None)
+    if indicators is not None:
+        _add_trends(found.get("targets") or [], indicators)
     return assessment_input(
         found,
         challenge=challenges[found["challenge"]],
         actors=actors,
         organisation={"owner_active_missions": 1, "policy_domain_missions": 1},
         stakeholders=stakeholders,
+        indicators=indicators,
+        reviews=_review_flags(found, found.pop("reviews", None) or [], datetime.date(2026, 1, 1)),
     )

@@ -19,9 +19,21 @@ def test_eu_cities_passes_c2():
     evaluation = evaluate(demo_input("eu-cities"), DEFAULTS)
     c2 = evaluation.criterion("c2")
     assert c2.auto_score == 100 and auto_band(c2.auto_score, DEFAULTS) == "meets"
-    # The indicator check waits for the indicator model: not counted, not passed.
-    assert {s.code: str(s.status) for s in c2.signals}["c2_indicators"] == "not_assessed"
+    # The fixture gives its headline target an indicator with a data source and frequency.
+    assert {s.code: str(s.status) for s in c2.signals}["c2_indicators"] == "passed"
+    assert evaluation.warning("WASH_OUTPUT_ONLY") is None  # it has an impact indicator
     assert evaluation.warning("WASH_ACTIVITY_STATEMENT") is None
+
+
+def test_demo_missions_carry_indicator_series():
+    soil = demo_input("eu-soil")["indicators"]
+    labs = next(i for i in soil if i["key"] == "living-labs")
+    assert [(m["period_end"], m["value"]) for m in labs["measurements"]] == [
+        ("2021-12-31", "0"),
+        ("2024-12-31", "25"),
+    ]
+    years = demo_input("nl-healthy-life-years")["indicators"]
+    assert {i["target"] for i in years} == {"health-gap", "healthy-life-years"}
 
 
 def test_rebadged_mission_with_nine_of_ten_pre_existing_projects_is_high():

@@ -38,7 +38,8 @@ def test_input_carries_the_export_resolved_actors_and_organisation_counts(
     # The stakeholders app registers its exchange section: an empty map is data, not "unknown".
     assert data["stakeholders"]["stakeholders"] == [] and data["stakeholders"]["engagement"] == []
     assert data["stakeholders"]["map_stale"] is False
-    assert data["indicators"] is None
+    # The evaluation app registers the "indicators" section: no indicators is data, too.
+    assert data["indicators"] == []
 
 
 def test_the_hash_changes_with_the_data_and_only_then(mission):

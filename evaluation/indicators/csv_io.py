@@ -1,0 +1,248 @@
+"""CSV import of an indicator's measurements: all or nothing, with row-level errors.
+
+Columns: period_end (YYYY-MM-DD), value, source_ref, quality (official, estimate, provisional;
+empty means official). A row for a period that already has a different value records a
+correction (the old value stays in the history); a row equal to the stored one changes nothing.
+Every row is checked first, each problem reported with its row number (the header is row 1),
+column and what is wrong; nothing is written unless there are none. The file size and the number
+of rows are capped (settings `EVALUATION_MEASUREMENTS_CSV_MAX_BYTES`, default 1 MB, and
+`EVALUATION_MEASUREMENTS_CSV_MAX_ROWS`, default 20,000).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from evaluation.indicators import overdue, services
+from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement, Quality
+from missions import hooks
+from missions.exchange import number_text
+
+COLUMNS = ["period_end", "value", "source_ref", "quality"]
+REQUIRED = ("period_end", "value")
+DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_ROWS = 20_000
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "EVALUATION_MEASUREMENTS_CSV_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "EVALUATION_MEASUREMENTS_CSV_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column or "—",
+            "message": self.message,
+        }
+
+
+class CsvRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class CsvSummary:
+    added: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return _("%(added)s added, %(corrected)s corrected, %(unchanged)s unchanged.") % {
+            "added": self.added,
+            "corrected": self.corrected,
+            "unchanged": self.unchanged,
+        }
+
+
+def too_big(size: int) -> CsvRejected:
+    return CsvRejected(
+        [
+            RowError(
+                0,
+                "",
+                _("The file is %(size).0f KB; the limit is %(limit).0f KB.")
+                % {"size": size / 1024, "limit": max_bytes() / 1024},
+            )
+        ]
+    )
+
+
+Row = tuple[datetime.date, Decimal, str, str]
+
+
+def parse(raw: bytes) -> list[Row]:
+    """The rows of the file, or CsvRejected with every problem."""
+    if len(raw) > max_bytes():
+        raise too_big(len(raw))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip() for name in reader.fieldnames or []]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise CsvRejected(
+            [RowError(1, name, _("This column is missing from the header.")) for name in missing]
+        )
+    reader.fieldnames = header
+    errors: list[RowError] = []
+    rows: list[Row] = []
+    seen: dict[datetime.date, int] = {}
+    latest = timezone.localdate() + datetime.timedelta(days=366)
+    for number, record in enumerate(reader, start=2):
+        if number - 1 > max_rows():
+            errors.append(
+                RowError(number, "", _("Too many rows; the limit is %(n)s.") % {"n": max_rows()})
+            )
+            break
+        cells = {name: (record.get(name) or "").strip() for name in COLUMNS}
+        if not any(cells.values()):
+            continue
+        period = value = None
+        try:
+            period = datetime.date.fromisoformat(cells["period_end"])
+            if period.year < 1900 or period > latest:
+                errors.append(
+                    RowError(
+                        number,
+                        "period_end",
+                        _("Give a period end from 1900 up to a year from today."),
+                    )
+                )
+                period = None
+        except ValueError:
+            errors.append(
+                RowError(
+                    number,
+                    "period_end",
+                    _("“%(value)s” is not a date like 2024-12-31.")
+                    % {"value": cells["period_end"]},
+                )
+            )
+        try:
+            value = Decimal(cells["value"].replace(",", ""))
+            services.check_value(value)
+        except (InvalidOperation, ValueError):
+            errors.append(
+                RowError(
+                    number, "value", _("“%(value)s” is not a number.") % {"value": cells["value"]}
+                )
+            )
+            value = None
+        except Exception:
+            errors.append(RowError(number, "value", _("The number is too large.")))
+            value = None
+        quality = cells["quality"] or Quality.OFFICIAL
+        if quality not in Quality.values:
+            errors.append(
+                RowError(
+                    number,
+                    "quality",
+                    _("“%(value)s” is not one of: %(choices)s.")
+                    % {"value": quality, "choices": ", ".join(Quality.values)},
+                )
+            )
+        if len(cells["source_ref"]) > 200:
+            errors.append(RowError(number, "source_ref", _("Keep it under 200 characters.")))
+        if period is not None:
+            if period in seen:
+                errors.append(
+                    RowError(
+                        number,
+                        "period_end",
+                        _("The same period is already on row %(row)s.") % {"row": seen[period]},
+                    )
+                )
+            seen[period] = number
+        if period is not None and value is not None:
+            rows.append((period, value, cells["source_ref"], quality))
+    if errors:
+        raise CsvRejected(errors)
+    return rows
+
+
+def import_csv(*, actor: User, indicator: Indicator, raw: bytes) -> CsvSummary:
+    """Check the whole file, then write it in one transaction (or nothing): new periods and
+    corrections are written in bulk, so a large file takes a handful of queries."""
+    services.require_editable(actor, indicator.mission)
+    rows = parse(raw)
+    summary = CsvSummary()
+    with transaction.atomic():
+        version = IndicatorVersion.objects.get(indicator=indicator, number=indicator.version_number)
+        stored = {
+            m.period_end: m
+            for m in Measurement.objects.select_for_update().filter(
+                indicator=indicator, is_current=True
+            )
+        }
+        superseded: list[int] = []
+        new: list[Measurement] = []
+        for period, value, source_ref, quality in rows:
+            old = stored.get(period)
+            if old is not None and (old.value, old.source_ref, old.quality) == (
+                value, source_ref, quality,
+            ):  # fmt: skip
+                summary.unchanged += 1
+                continue
+            if old is None:
+                summary.added += 1
+            else:
+                superseded.append(old.pk)
+                summary.corrected += 1
+            new.append(
+                Measurement(
+                    indicator=indicator,
+                    version=version,
+                    period_end=period,
+                    value=value,
+                    source_ref=source_ref,
+                    quality=quality,
+                    entered_by=actor,
+                    supersedes=old,
+                )
+            )
+        if superseded:
+            Measurement.objects.filter(pk__in=superseded).update(is_current=False)
+        Measurement.objects.bulk_create(new, batch_size=1000)
+        if new:
+            if indicator.overdue_since is not None:
+                overdue.refresh(indicator)
+            hooks.mission_changed(indicator.mission_id)
+    return summary
+
+
+def export_csv(indicator: Indicator) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for m in Measurement.objects.filter(indicator=indicator, is_current=True).order_by(
+        "period_end"
+    ):
+        source = m.source_ref
+        if source[:1] in {"=", "+", "-", "@"}:
+            source = "'" + source
+        writer.writerow([m.period_end.isoformat(), number_text(m.value), source, m.quality])
+    return out.getvalue()

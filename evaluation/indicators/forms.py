@@ -1,0 +1,107 @@
+"""Forms for the indicator pages. They check types and shapes; the services check the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from evaluation.indicators.models import Frequency, Indicator, Level, Quality, Timing
+from missions.forms import ListField
+from missions.models import Direction, Mission, Target
+
+NUMBER = forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"})
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    target = forms.ModelChoiceField(
+        label=_("Headline target it measures"),
+        queryset=Target.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    direction = forms.ChoiceField(
+        label=_("Better is"), choices=Direction.choices, initial=Direction.INCREASE
+    )
+    definition = forms.CharField(
+        label=_("Definition"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Changing the definition, unit or data source starts a new version."),
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    data_source = forms.CharField(label=_("Data source"), max_length=200, required=False)
+    frequency = forms.ChoiceField(
+        label=_("How often new data comes"), choices=Frequency.choices, initial=Frequency.ANNUAL
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
+    )
+    timing = forms.ChoiceField(
+        label=_("Leading or lagging"), choices=Timing.choices, initial=Timing.LAGGING
+    )
+    disaggregations = ListField(
+        label=_("Disaggregations"),
+        help_text=_("Separate with commas, for example: socioeconomic group, region."),
+    )
+
+    def __init__(
+        self, *args: Any, mission: Mission, indicator: Indicator | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        taken = Indicator.objects.filter(target__isnull=False)
+        if indicator is not None:
+            taken = taken.exclude(pk=indicator.pk)
+        self.fields["target"].queryset = Target.objects.filter(
+            mission=mission, is_headline=True
+        ).exclude(pk__in=taken.values("target_id"))
+        self.fields["owner"].queryset = User.objects.filter(
+            memberships__organisation_id=mission.organisation_id
+        ).order_by("email")
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.email
+
+
+class MeasurementForm(forms.Form):
+    period_end = forms.DateField(
+        label=_("Period ending"),
+        help_text=_("For example, 2024-12-31 for the year 2024."),
+        widget=forms.DateInput(attrs={"class": "govuk-input--width-10", "type": "date"}),
+    )
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4, widget=NUMBER)
+    source_ref = forms.CharField(
+        label=_("Source reference"),
+        max_length=200,
+        required=False,
+        help_text=_("A table, publication or web address the value comes from."),
+    )
+    quality = forms.ChoiceField(
+        label=_("Quality"), choices=Quality.choices, initial=Quality.OFFICIAL
+    )
+
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if correcting:
+            del self.fields["period_end"]
+        else:
+            self.fields["period_end"].initial = timezone.localdate().replace(month=12, day=31)
+
+
+class MeasurementCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: period_end (like 2024-12-31), value, source_ref, quality (official, "
+            "estimate or provisional). Download the current values for an example."
+        ),
+    )

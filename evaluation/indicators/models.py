@@ -1,0 +1,221 @@
+"""Indicators with versioned definitions and their measurements (domain §5.2, §7.5).
+
+- `Indicator`: what is measured for a mission, optionally the measure of one headline target
+  (at most one indicator per target). Its definition, unit and data source are versioned.
+- `IndicatorVersion`: one definition of an indicator. Changing the definition, unit or data
+  source adds a version; the old ones stay, and so do the measurements recorded under them.
+- `Measurement`: one value for one period. A correction is a new measurement that supersedes
+  the old one, which stays in the history (`is_current=False`). Nothing here is ever deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Direction, Mission, ScopedQuerySet, Target, validate_text_list
+
+
+class Level(models.TextChoices):
+    IMPACT = "impact", _("Impact")
+    OUTCOME = "outcome", _("Outcome")
+    OUTPUT = "output", _("Output")
+    INPUT = "input", _("Input")
+    PROCESS = "process", _("Process")
+    CAPABILITY = "capability", _("Capability")
+    MARKET_SHAPING = "market_shaping", _("Market shaping")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", _("Annual")
+    BIENNIAL = "biennial", _("Every two years")
+    ADHOC = "adhoc", _("Ad hoc")
+
+
+class Timing(models.TextChoices):
+    LEADING = "leading", _("Leading")
+    LAGGING = "lagging", _("Lagging")
+
+
+class Quality(models.TextChoices):
+    OFFICIAL = "official", _("Official")
+    ESTIMATE = "estimate", _("Estimate")
+    PROVISIONAL = "provisional", _("Provisional")
+
+
+class IndicatorQuerySet(ScopedQuerySet):
+    organisation_path = "mission__organisation"
+
+
+class Indicator(models.Model):
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    key = models.SlugField(_("key"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    target = models.OneToOneField(
+        Target,
+        verbose_name=_("headline target"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicator",
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    # The current definition (a copy of the latest version, for reading without a join).
+    definition = models.TextField(_("definition"), blank=True, validators=[MaxLengthValidator(500)])
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    version_number = models.PositiveIntegerField(_("definition version"), default=1)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    timing = models.CharField(
+        _("leading or lagging"), max_length=10, choices=Timing.choices, default=Timing.LAGGING
+    )
+    disaggregations = models.JSONField(
+        _("disaggregations"), default=list, blank=True, validators=[validate_text_list]
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set by the nightly overdue job (evaluation/indicators/overdue.py): the day a value for the
+    # next period was first found missing; None while the data is up to date.
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mission", "key"], name="evaluation_indicator_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=Level.values), name="evaluation_indicator_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values),
+                name="evaluation_indicator_frequency_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorVersion(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    definition = models.TextField(_("definition"), blank=True, validators=[MaxLengthValidator(500)])
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("from"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("indicator definition")
+        verbose_name_plural = _("indicator definitions")
+        ordering = ["indicator", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "number"], name="evaluation_indicator_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} v{self.number}"
+
+
+class MeasurementQuerySet(ScopedQuerySet):
+    organisation_path = "indicator__mission__organisation"
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    version = models.ForeignKey(
+        IndicatorVersion,
+        verbose_name=_("definition version"),
+        on_delete=models.PROTECT,
+        related_name="measurements",
+    )
+    period_end = models.DateField(_("period ending"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
+    quality = models.CharField(
+        _("quality"), max_length=12, choices=Quality.choices, default=Quality.OFFICIAL
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    is_current = models.BooleanField(_("current"), default=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["indicator", "period_end", "entered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_end"],
+                condition=Q(is_current=True),
+                name="evaluation_measurement_one_current_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(quality__in=Quality.values),
+                name="evaluation_measurement_quality_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["indicator", "is_current", "period_end"],
+                name="evaluation_measurement_series",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_end}: {self.value}"

@@ -1,0 +1,259 @@
+"""Indicator pages of a mission: the list (with the form to add one), an indicator's page (its
+chart and data table, history of values and definitions, and the form to add a value), editing,
+correcting a value, and CSV import/export. The mission is found first through
+`missions.selectors.mission_detail`, scoped to the user's organisations, so another
+organisation's mission answers 404 whatever the method."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from evaluation.indicators import csv_io, selectors, services
+from evaluation.indicators.forms import IndicatorForm, MeasurementCsvForm, MeasurementForm
+from evaluation.indicators.models import Indicator, Measurement
+from missions.models import Mission
+from missions.selectors import mission_detail
+
+
+def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+    mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    if not request.user.has_perm("evaluation.view_indicators", mission):
+        raise Http404
+    return mission
+
+
+def _require_edit(request: HttpRequest, mission: Mission) -> None:
+    if not request.user.has_perm("evaluation.change_indicators", mission):
+        raise PermissionDenied(_("You can read these indicators but not change them."))
+
+
+def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
+    return {
+        "mission": mission,
+        "organisation": mission.organisation,
+        "section": "indicators",
+        "can_edit": request.user.has_perm("evaluation.change_indicators", mission),
+        **extra,
+    }
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _indicator_url(indicator: Indicator) -> str:
+    return reverse(
+        "evaluation:indicator",
+        kwargs={
+            "org_slug": indicator.mission.organisation.slug,
+            "mission_key": indicator.mission.key,
+            "indicator_key": indicator.key,
+        },
+    )
+
+
+def indicators(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    form = IndicatorForm(mission=mission)
+    if request.method == "POST":
+        _require_edit(request, mission)
+        form = IndicatorForm(request.POST, mission=mission)
+        if form.is_valid():
+            try:
+                indicator = services.indicator_create(
+                    actor=request.user, mission=mission, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Indicator “%(name)s” added.") % {"name": indicator.name}
+                )
+                indicator.mission = mission
+                return redirect(_indicator_url(indicator))
+    rows = []
+    for indicator in selectors.indicator_list(mission):
+        rows.append(indicator)
+    return render(
+        request,
+        "evaluation/indicators/list.html",
+        _base(request, mission, indicators=rows, form=form),
+        status=422 if form.errors else 200,
+    )
+
+
+def _page(
+    request: HttpRequest,
+    mission: Mission,
+    indicator: Indicator,
+    *,
+    measurement_form: MeasurementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = selectors.indicator_page(indicator)
+    return render(
+        request,
+        "evaluation/indicators/indicator.html",
+        _base(
+            request,
+            mission,
+            indicator=indicator,
+            page=page,
+            measurement_form=measurement_form or MeasurementForm(),
+        ),
+        status=status,
+    )
+
+
+def indicator(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+) -> HttpResponse:
+    """The indicator's page; POST adds a value."""
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    item.mission = mission
+    if request.method != "POST":
+        return _page(request, mission, item)
+    _require_edit(request, mission)
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measurement_add(actor=request.user, indicator=item, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Value added."))
+            return redirect(_indicator_url(item) + "#values")
+    return _page(request, mission, item, measurement_form=form, status=422)
+
+
+def indicator_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    item.mission = mission
+    _require_edit(request, mission)
+    initial = {
+        name: getattr(item, name)
+        for name in (
+            "name", "level", "target", "direction", "definition", "unit", "data_source",
+            "frequency", "owner", "timing", "disaggregations",
+        )
+    }  # fmt: skip
+    form = IndicatorForm(request.POST or None, mission=mission, indicator=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.indicator_update(
+                actor=request.user, indicator=item, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if updated.version_number != item.version_number:
+                messages.success(
+                    request,
+                    _("Indicator saved. The definition is now version %(n)s.")
+                    % {"n": updated.version_number},
+                )
+            else:
+                messages.success(request, _("Indicator saved."))
+            return redirect(_indicator_url(item))
+    return render(
+        request,
+        "evaluation/indicators/edit.html",
+        _base(request, mission, indicator=item, form=form),
+        status=422 if form.errors else 200,
+    )
+
+
+def measurement_correct(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str, measurement_id: int
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    item.mission = mission
+    try:
+        measurement = Measurement.objects.get(pk=measurement_id, indicator=item, is_current=True)
+    except Measurement.DoesNotExist:
+        raise Http404 from None
+    _require_edit(request, mission)
+    form = MeasurementForm(
+        request.POST or None,
+        correcting=True,
+        initial={
+            "value": measurement.value,
+            "source_ref": measurement.source_ref,
+            "quality": measurement.quality,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_correct(
+                actor=request.user, measurement=measurement, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Value corrected. The old value stays in the history."))
+            return redirect(_indicator_url(item) + "#values")
+    return render(
+        request,
+        "evaluation/indicators/correct.html",
+        _base(request, mission, indicator=item, measurement=measurement, form=form),
+        status=422 if form.errors else 200,
+    )
+
+
+def measurements_import(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    item.mission = mission
+    _require_edit(request, mission)
+    form = MeasurementCsvForm(request.POST or None, request.FILES or None)
+    row_errors: list[csv_io.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > csv_io.max_bytes():
+                raise csv_io.too_big(upload.size)
+            summary = csv_io.import_csv(actor=request.user, indicator=item, raw=upload.read())
+        except csv_io.CsvRejected as rejected:
+            row_errors = rejected.errors
+            form.add_error(
+                "file",
+                _("Nothing was imported: %(count)s problems to fix (listed below).")
+                % {"count": len(row_errors)},
+            )
+        else:
+            messages.success(request, _("Values imported: %(summary)s") % {"summary": summary})
+            return redirect(_indicator_url(item) + "#values")
+    return render(
+        request,
+        "evaluation/indicators/import.html",
+        _base(request, mission, indicator=item, form=form, row_errors=row_errors),
+        status=422 if form.errors else 200,
+    )
+
+
+def measurements_export(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    response = HttpResponse(csv_io.export_csv(item), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{mission.key}-{item.key}.csv"'
+    return response

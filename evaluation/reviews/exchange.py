@@ -1,0 +1,112 @@
+"""The "reviews" section of the exchange format (and so of snapshots and of the assessment
+input, read by EVAL_NO_REVIEW and LOCKIN_NO_PRUNING):
+
+    "reviews": [{"date", "type", "independence", "findings",
+                 "decisions": [{"project", "action", "reason"}],
+                 "target_changes": [{"target", "change", "reason"}], "recorded_at"}]
+
+Oldest first. Importing adds the reviews the mission does not have yet (matched by date, type
+and time recorded) and never changes or deletes one: reviews are history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from evaluation.reviews.models import Independence, ProjectAction, Review, ReviewType
+from missions import exchange
+from missions.exchange import ExchangeError, F, SectionContext, read_list, read_object
+from missions.models import Mission
+
+SECTION = "reviews"
+REVIEW_SPECS = [
+    F("date", "date", required=True),
+    F("type", "str", required=True, choices=ReviewType),
+    F("independence", "str", required=True, choices=Independence),
+    F("findings", "str", max_length=4000, default=""),
+    F("recorded_at", "datetime"),
+]
+DECISION_SPECS = [
+    F("project", "key", required=True),
+    F("action", "str", required=True, choices=ProjectAction),
+    F("reason", "str", max_length=500, default=""),
+]
+CHANGE_SPECS = [
+    F("target", "key", required=True),
+    F("change", "str", required=True, max_length=500),
+    F("reason", "str", required=True, max_length=500),
+]
+
+
+def export_reviews(mission: Mission) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": r.date.isoformat(),
+            "type": r.type,
+            "independence": r.independence,
+            "findings": r.findings,
+            "decisions": list(r.decisions),
+            "target_changes": list(r.target_changes),
+            "recorded_at": r.created_at.isoformat(),
+        }
+        for r in Review.objects.filter(mission=mission).order_by("date", "created_at", "pk")
+    ]
+
+
+def validate_reviews(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
+    errors: list[ExchangeError] = []
+    for index, item in enumerate(read_list(data, path, errors)):
+        item_path = f"{path}[{index}]"
+        if read_object(item, item_path, REVIEW_SPECS, errors) is None:
+            continue
+        for d_index, d_item in enumerate(
+            read_list(item.get("decisions"), f"{item_path}.decisions", errors)
+        ):
+            read_object(d_item, f"{item_path}.decisions[{d_index}]", DECISION_SPECS, errors)
+        for c_index, c_item in enumerate(
+            read_list(item.get("target_changes"), f"{item_path}.target_changes", errors)
+        ):
+            c_path = f"{item_path}.target_changes[{c_index}]"
+            change = read_object(c_item, c_path, CHANGE_SPECS, errors)
+            if change and change.get("target") and change["target"] not in context.target_keys:
+                errors.append(
+                    ExchangeError(
+                        f"{c_path}.target",
+                        _("refers to target %(key)r, which this mission does not have.")
+                        % {"key": change["target"]},
+                    )
+                )
+    return errors
+
+
+def load_reviews(mission: Mission, data: list[dict[str, Any]], context: SectionContext) -> None:
+    stored = {(r.date, r.type, r.created_at) for r in Review.objects.filter(mission=mission)}
+    for item in data:
+        values = read_object(item, "", REVIEW_SPECS, [])
+        assert values is not None  # validated before loading  # noqa: S101
+        if (values["date"], values["type"], values["recorded_at"]) in stored:
+            continue
+        review = Review(
+            mission=mission,
+            date=values["date"],
+            type=values["type"],
+            independence=values["independence"],
+            findings=values["findings"],
+            decisions=[read_object(d, "", DECISION_SPECS, []) for d in item.get("decisions") or []],
+            target_changes=[
+                read_object(c, "", CHANGE_SPECS, []) for c in item.get("target_changes") or []
+            ],
+            created_by=context.user,
+        )
+        if values["recorded_at"] is not None:
+            review.created_at = values["recorded_at"]
+        review.save()
+        context.summary.count("created", "reviews")
+
+
+def register() -> None:
+    exchange.register_section(
+        exchange.Section(SECTION, export_reviews, validate_reviews, load_reviews), order=410
+    )

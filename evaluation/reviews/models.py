@@ -1,0 +1,80 @@
+"""Reviews of a mission (domain §7.5): formative, mid-term, ex-post or ex-ante; internal or
+external; findings; a decision per project (continue, scale, rescope, stop, new) and target
+changes with their reasons. Reviews are history: recorded once, never changed or deleted."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Mission, ScopedQuerySet
+
+
+class ReviewType(models.TextChoices):
+    EX_ANTE = "ex_ante", _("Ex-ante")
+    FORMATIVE = "formative", _("Formative")
+    MID_TERM = "mid_term", _("Mid-term")
+    EX_POST = "ex_post", _("Ex-post")
+
+
+class Independence(models.TextChoices):
+    INTERNAL = "internal", _("Internal")
+    EXTERNAL = "external", _("External")
+
+
+class ProjectAction(models.TextChoices):
+    CONTINUE = "continue", _("Continue")
+    SCALE = "scale", _("Scale up")
+    RESCOPE = "rescope", _("Rescope")
+    STOP = "stop", _("Stop")
+    NEW = "new", _("New")
+
+
+class ReviewQuerySet(ScopedQuerySet):
+    organisation_path = "mission__organisation"
+
+
+class Review(models.Model):
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    date = models.DateField(_("date"))
+    type = models.CharField(_("type"), max_length=10, choices=ReviewType.choices)
+    independence = models.CharField(_("independence"), max_length=10, choices=Independence.choices)
+    findings = models.TextField(_("findings"), blank=True, validators=[MaxLengthValidator(4000)])
+    # [{"project": project key, "action": ProjectAction, "reason": str}]
+    decisions = models.JSONField(_("decisions per project"), default=list, blank=True)
+    # [{"target": target key, "change": str, "reason": str}]
+    target_changes = models.JSONField(_("target changes"), default=list, blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=ReviewType.values), name="evaluation_review_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(independence__in=Independence.values),
+                name="evaluation_review_independence_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.date}"

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission
+from missions.models import Mission, PartOfMission
 
 
 class CriterionCode(models.TextChoices):
@@ -173,7 +173,7 @@ class FindingQuerySet(models.QuerySet):
         return self.exclude(status=FindingStatus.RESOLVED)
 
 
-class Finding(models.Model):
+class Finding(PartOfMission, models.Model):
     """A failure-mode warning on a mission, one row per (mission, code) across runs. A run that
     no longer raises it marks it resolved; a later run that raises it again reopens it."""
 
@@ -224,10 +224,6 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.severity}, {self.status})"
 
-    @property
-    def organisation(self):
-        return self.mission.organisation
-
 
 class FindingDecision(models.Model):
     """The audit trail of decisions about a warning: who, when, what and why."""
@@ -255,7 +251,7 @@ class FindingDecision(models.Model):
         return f"{self.finding_id} {self.status}"
 
 
-class CriterionVerdict(models.Model):
+class CriterionVerdict(PartOfMission, models.Model):
     """A reviewer's judgement of one criterion: a rating from 1 (not at all) to 5 (fully) and
     why. Verdicts are kept; the latest per criterion counts."""
 
@@ -292,10 +288,6 @@ class CriterionVerdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.rating}"
-
-    @property
-    def organisation(self):
-        return self.mission.organisation
 
 
 # --- Before the canvas: the readiness check and the EU-style go/no-go review ------------------
@@ -375,7 +367,7 @@ class GoNoGoDecision(models.TextChoices):
     UNSURE = "unsure", _("Unsure")
 
 
-class GoNoGoReview(models.Model):
+class GoNoGoReview(PartOfMission, models.Model):
     """One reviewer's EU-style go/no-go review of a mission: six items, each go / no go /
     unsure with a rationale. Reviews are kept; the latest is the current one."""
 
@@ -399,10 +391,6 @@ class GoNoGoReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mission_id} go/no-go #{self.pk}"
-
-    @property
-    def organisation(self):
-        return self.mission.organisation
 
 
 class GoNoGoAnswer(models.Model):

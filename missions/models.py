@@ -67,6 +67,15 @@ def _choice_ok(field: str, choices: type[models.TextChoices], *, blank: bool = F
     return Q(**{f"{field}__in": values})
 
 
+class PartOfMission:
+    """For models with a `mission` foreign key: they belong to the mission's organisation, which
+    is what permission predicates (`accounts.predicates`) read as `obj.organisation`."""
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.mission.organisation
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows the path from its model to the owning organisation."""
 
@@ -579,7 +588,7 @@ class TargetQuerySet(ScopedQuerySet):
     organisation_path = "mission__organisation"
 
 
-class Target(Audited, Versioned):
+class Target(PartOfMission, Audited, Versioned):
     """A measurable end state of a mission: from a baseline (value, year) to a target (value,
     year), or a yes/no condition. Headline targets define whether the mission succeeded."""
 
@@ -644,10 +653,6 @@ class Target(Audited, Versioned):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.mission.organisation
 
     def clean(self) -> None:
         problems = validation.target_problems(
@@ -760,7 +765,7 @@ class MissionProjectQuerySet(ScopedQuerySet):
     organisation_path = "mission__organisation"
 
 
-class MissionProject(Audited, Versioned):
+class MissionProject(PartOfMission, Audited, Versioned):
     """One project in a mission's portfolio: who leads it, with which partners, in which sectors,
     with which instrument and money, and (through contributions) which targets it serves."""
 
@@ -866,10 +871,6 @@ class MissionProject(Audited, Versioned):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.mission.organisation
 
     def clean(self) -> None:
         problems = validation.project_problems(

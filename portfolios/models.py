@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from missions.models import Mission, MissionProject, MissionSnapshot, ScopedQuerySet
+from missions.models import Mission, MissionProject, MissionSnapshot, PartOfMission, ScopedQuerySet
 from portfolios.facets import ChangeType, Facet
 
 
@@ -175,7 +175,7 @@ class ReviewDecisionQuerySet(ScopedQuerySet):
     organisation_path = "mission__organisation"
 
 
-class ReviewDecision(models.Model):
+class ReviewDecision(PartOfMission, models.Model):
     """A lead's decision on a mission, against the snapshot taken when it was made, so anyone
     can see exactly what was approved (or stopped) and what changed since."""
 
@@ -220,10 +220,6 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.mission_id}"
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.mission.organisation
 
     @property
     def past_label(self) -> str:

@@ -22,7 +22,7 @@ from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Actor, Audited, Helix, Mission, ScopedQuerySet, Versioned
+from missions.models import Actor, Audited, Helix, Mission, PartOfMission, ScopedQuerySet, Versioned
 
 # --- Vocabularies -----------------------------------------------------------------------------
 
@@ -168,7 +168,7 @@ class StakeholderQuerySet(ScopedQuerySet):
     organisation_path = "mission__organisation"
 
 
-class Stakeholder(Audited, Versioned):
+class Stakeholder(PartOfMission, Audited, Versioned):
     """An actor's place in one mission: roles, position on the grid, attitude and engagement."""
 
     mission = models.ForeignKey(
@@ -299,10 +299,6 @@ class Stakeholder(Audited, Versioned):
         return self.actor.name if self.actor_id else self.person_name
 
     @property
-    def organisation(self) -> Any:
-        return self.mission.organisation
-
-    @property
     def quadrant(self) -> str:
         return quadrant_of(self.power, self.interest)
 
@@ -409,7 +405,7 @@ class EngagementActivityQuerySet(ScopedQuerySet):
     organisation_path = "mission__organisation"
 
 
-class EngagementActivity(Audited):
+class EngagementActivity(PartOfMission, Audited):
     """One engagement event: what was done, at which level, with whom, and what it changed."""
 
     mission = models.ForeignKey(
@@ -476,10 +472,6 @@ class EngagementActivity(Audited):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.get_type_display()}"
-
-    @property
-    def organisation(self) -> Any:
-        return self.mission.organisation
 
     @property
     def participant_total(self) -> int:

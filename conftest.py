@@ -100,7 +100,9 @@ def celery_worker_process(
         worker.kill()
         pytest.fail("the Celery worker did not answer a ping within 30 s")
     app.control.purge()  # nothing left over from an earlier, interrupted run
+    _running_worker.append(hostname)
     yield hostname
+    _running_worker.clear()
     worker.terminate()
     try:
         worker.wait(timeout=15)
@@ -109,9 +111,11 @@ def celery_worker_process(
 
 
 QUEUES = ("default", "pdf")
+_running_worker: list[str] = []  # the session worker's hostname, once it has been started
 
 
 def _worker_is_idle() -> bool:
+    from celery.utils.nodenames import host_format
     from kombu.exceptions import ChannelError
 
     from config.celery import app
@@ -124,9 +128,11 @@ def _worker_is_idle() -> bool:
                 continue
             if declared.message_count:
                 return False
-    inspect = app.control.inspect(timeout=0.5)
+    # One worker answers: limit=1 returns on its reply instead of waiting out the timeout.
+    hostname = host_format(_running_worker[0])
+    inspect = app.control.inspect(destination=[hostname], limit=1, timeout=2)
     for busy in (inspect.active(), inspect.reserved(), inspect.scheduled()):
-        if busy and any(busy.values()):
+        if busy is None or any(busy.values()):  # no answer: it may be busy, ask again
             return False
     return True
 
@@ -137,9 +143,26 @@ def celery_worker(celery_worker_process: str) -> Iterator[str]:
     test queued: the database is flushed after each test, and a worker still writing to it then
     would deadlock the flush (seen in CI) or leak rows into the next test."""
     yield celery_worker_process
+    _wait_until_worker_is_idle()
+
+
+def _wait_until_worker_is_idle() -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _worker_is_idle():
         time.sleep(0.25)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_worker_before_flush(request) -> Iterator[None]:
+    """A browser test queues work (an assessment after a stakeholder move) for the session's worker
+    even when it does not ask for the worker itself. Its database is flushed afterwards, so wait
+    for the worker to finish first: a TRUNCATE racing the worker's transaction deadlocked in CI."""
+    transactional = {"live_server", "transactional_db"} & set(request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")  # set up first, so flushed after this waits
+    yield
+    if transactional and _running_worker:
+        _wait_until_worker_is_idle()
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ FIX_SECTIONS: dict[str, Promise] = {
     "stakeholders": _("Stakeholders"),
     "indicators": _("Indicators"),
     "learning": _("Learning and evaluation"),
+    "theory_of_change": _("Theory of change"),
     "reviews": _("Reviews"),
     "risks_rewards": _("Risks and rewards"),
 }
@@ -130,6 +131,10 @@ EVIDENCE_LABELS: dict[str, Promise] = {
     "policy_domain_missions": _("Missions in this policy area"),
     "not_checked": _("Not checked yet"),
     "reason": _("Note"),
+    "steps": _("Steps"),
+    "indicator_levels": _("Indicator levels"),
+    "links": _("Links"),
+    "indicators": _("Indicators"),
 }
 HIDDEN_EVIDENCE = {
     "needs",
@@ -182,6 +187,7 @@ FIX_PLACES: dict[str, tuple[str, dict[str, str]]] = {
     "indicators": ("evaluation:indicators", {}),
     "learning": ("canvas:canvas", {}),
     "reviews": ("evaluation:reviews", {}),
+    "theory_of_change": ("evaluation:toc", {}),
     "risks_rewards": ("canvas:canvas", {}),
 }
 

@@ -22,6 +22,9 @@ EVALUATION_REVIEW_MAX_MONTHS (12) months old, and whether today is past the midd
 mission's horizon (start year to deadline year). Like `map_stale`, each flips once with the
 date, so the input's hash changes exactly when EVAL_NO_REVIEW should be re-checked.
 
+`theory_of_change`, once the evaluation app registers its section, is that section (see
+evaluation/toc/exchange.py): {"steps": [...], "links": [...]}.
+
 `stakeholders`, once the stakeholders app registers its exchange section, is that section
 (see stakeholders/exchange.py) plus `map_stale`: whether the map's last update is more than
 `stale_map_months` ago. That one flag is the only thing that depends on today's date; it flips
@@ -58,7 +61,7 @@ ACTIVE_STATUSES = [
 LIVE_STATUSES = [MissionStatus.PROPOSED, *ACTIVE_STATUSES]
 
 # Sections later issues add; `None` means "this data does not exist yet".
-PLACEHOLDERS = ("stakeholders", "canvas", "indicators", "reviews")
+PLACEHOLDERS = ("stakeholders", "canvas", "indicators", "reviews", "theory_of_change")
 
 
 def _referenced_actor_keys(mission_data: dict[str, Any]) -> set[str]:

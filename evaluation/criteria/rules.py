@@ -376,6 +376,12 @@ class Context:
         return (found.get("actor_name") or key) if found else key
 
     @cached_property
+    def theory_of_change(self) -> dict[str, Any] | None:
+        """The "theory_of_change" section: {"steps", "links"} (None: not recorded)."""
+        data = self.data.get("theory_of_change")
+        return data if isinstance(data, dict) else None
+
+    @cached_property
     def stakeholder_map(self) -> dict[str, Any] | None:
         """The "stakeholders" section (None: the stakeholder data does not exist)."""
         data = self.data.get("stakeholders")

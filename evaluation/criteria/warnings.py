@@ -648,11 +648,101 @@ def no_sharing(ctx: Context) -> Result:
     explanation=_(
         "Without a theory of change, nobody can say why the projects should move the targets."
     ),
-    hint=_("Draw how projects lead to outcomes and to each headline target."),
-    fix="learning",
+    hint=_(
+        "On the theory of change page, add the mission's activities, outputs, outcomes and "
+        "impact, and link them."
+    ),
+    fix="theory_of_change",
 )
 def no_toc(ctx: Context) -> Result:
-    return not_assessed("theory_of_change")
+    toc = ctx.theory_of_change
+    if toc is None:
+        return not_assessed("theory_of_change")
+    steps, links = toc.get("steps") or [], toc.get("links") or []
+    # Steps with no link between them say what exists, not how change comes about.
+    return check_when(bool(steps) and bool(links), steps=len(steps), links=len(links))
+
+
+@warning(
+    "EVAL_TOC_TARGET_NO_OUTCOME",
+    severity=Severity.WARN,
+    label=_("Headline target without an outcome leading to it"),
+    explanation=_(
+        "A headline target that no outcome in the theory of change leads to has no stated "
+        "path from the projects' outputs to it."
+    ),
+    hint=_(
+        "Link each headline target to an outcome step, or to an impact step that an outcome "
+        "leads to."
+    ),
+    fix="theory_of_change",
+)
+def toc_target_no_outcome(ctx: Context) -> Result:
+    toc = ctx.theory_of_change
+    if toc is None:
+        return not_assessed("theory_of_change")
+    if not toc.get("steps"):
+        return not_applicable(reason="no_theory_of_change")
+    if not ctx.headline_targets:
+        return not_applicable(reason="no_headline_target")
+    steps = {s["key"]: s for s in toc["steps"]}
+    upstream: dict[str, set[str]] = {}
+    for link in toc.get("links") or []:
+        upstream.setdefault(link["to"], set()).add(link["from"])
+
+    def has_outcome_upstream(key: str) -> bool:
+        seen, todo = set(), list(upstream.get(key, ()))
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if steps.get(current, {}).get("kind") == "outcome":
+                return True
+            todo.extend(upstream.get(current, ()))
+        return False
+
+    missing = []
+    for target in ctx.headline_targets:
+        linked = [s for s in toc["steps"] if s.get("target") == target["key"]]
+        reached = any(
+            s["kind"] == "outcome" or (s["kind"] == "impact" and has_outcome_upstream(s["key"]))
+            for s in linked
+        )
+        if not reached:
+            missing.append(target.get("title") or target["key"])
+    return check_when(not missing, targets=missing)
+
+
+# Indicator levels that show change for people, not deliverables (domain §5.2).
+CHANGE_LEVELS = {"outcome", "impact"}
+
+
+@warning(
+    "EVAL_TOC_OUTPUT_ONLY",
+    severity=Severity.WARN,
+    label=_("Theory of change measured by outputs only"),
+    explanation=_(
+        "When every indicator in the theory of change counts deliverables, nobody will see "
+        "whether the outcomes and impact happen."
+    ),
+    hint=_("Attach an outcome or impact indicator to an outcome or impact step."),
+    fix="theory_of_change",
+)
+def toc_output_only(ctx: Context) -> Result:
+    toc = ctx.theory_of_change
+    if toc is None:
+        return not_assessed("theory_of_change")
+    if ctx.data.get("indicators") is None:
+        return not_assessed("indicators")
+    used = {key for s in toc.get("steps") or [] for key in s.get("indicators") or []}
+    if not used:
+        return not_applicable(reason="no_indicator_in_theory_of_change")
+    levels = {i["key"]: i.get("level") for i in ctx.data["indicators"] if "key" in i}
+    found = sorted({levels.get(key) or "" for key in used} - {""})
+    return check_when(
+        bool(CHANGE_LEVELS & set(found)), indicator_levels=found, indicators=sorted(used)
+    )
 
 
 @warning(

@@ -25,6 +25,8 @@ def test_the_full_table_of_domain_warnings_is_registered():
         "OVER_PERSON_BOARDS", "MANDATE_MISSING", "MANDATE_SINGLE_SPONSOR", "LEGIT_NO_CITIZENS",
         "LEGIT_NO_FEEDBACK", "SILO_SINGLE_DOMAIN", "SILO_NO_COORD_BODY", "SILO_SINGLE_FUND",
         "RISK_NO_SHARING", "EVAL_NO_TOC", "EVAL_NO_BASELINE", "EVAL_NO_REVIEW", "TOPDOWN_ONLY",
+        # Theory-of-change checks beyond the domain table (evaluation/tests/test_toc_rules.py).
+        "EVAL_TOC_TARGET_NO_OUTCOME", "EVAL_TOC_OUTPUT_ONLY",
     }  # fmt: skip
     assert codes == expected
 

@@ -12,6 +12,9 @@ class EvaluationConfig(AppConfig):
         from evaluation.indicators import selectors as indicator_selectors
         from evaluation.indicators import snapshots as indicator_snapshots
         from evaluation.reviews import exchange as review_exchange
+        from evaluation.toc import exchange as toc_exchange
+        from evaluation.toc import rules as toc_rules  # noqa: F401 - registers permissions
+        from evaluation.toc import snapshots as toc_snapshots
         from missions import hooks
 
         # Every committed change to a mission queues a (debounced, coalesced) assessment.
@@ -24,6 +27,13 @@ class EvaluationConfig(AppConfig):
         indicator_exchange.register()
         indicator_snapshots.register()
         review_exchange.register()
+        # The theory of change, after projects and indicators (its steps point at them).
+        toc_exchange.register()
+        toc_snapshots.register()
+        # Owners of overdue indicators see them at the top of every mission page.
+        hooks.register_header_panel(
+            "evaluation/indicators/_overdue_panel.html", indicator_selectors.overdue_header
+        )
         # Each headline target's indicator, as a sparkline on the targets page.
         hooks.register_target_panel(
             "evaluation/indicators/_target_panel.html", indicator_selectors.target_panel

@@ -440,3 +440,9 @@ from evaluation.reviews.models import (  # noqa: E402, F401
     Review,
     ReviewType,
 )
+from evaluation.toc.models import (  # noqa: E402, F401
+    EvidenceStrength,
+    NodeKind,
+    ToCLink,
+    ToCNode,
+)

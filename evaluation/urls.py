@@ -3,8 +3,11 @@
 from django.urls import path
 
 from evaluation import views
+from evaluation.indicators import api as indicator_api
+from evaluation.indicators import steward_views
 from evaluation.indicators import views as indicator_views
 from evaluation.reviews import views as review_views
+from evaluation.toc import views as toc_views
 
 app_name = "evaluation"
 
@@ -12,6 +15,7 @@ ORG = "organisations/<slug:org_slug>/"
 MISSION = "organisations/<slug:org_slug>/missions/<slug:mission_key>/criteria/"
 INDICATORS = "organisations/<slug:org_slug>/missions/<slug:mission_key>/indicators/"
 INDICATOR = f"{INDICATORS}<slug:indicator_key>/"
+TOC = "organisations/<slug:org_slug>/missions/<slug:mission_key>/theory-of-change/"
 
 urlpatterns = [
     path(MISSION, views.criteria, name="criteria"),
@@ -44,4 +48,42 @@ urlpatterns = [
         indicator_views.measurement_correct,
         name="measurement_correct",
     ),
+    # Indicator stewards: the mission team invites and revokes on the indicator's page; the
+    # steward's own pages and push tokens live outside the organisation's addresses.
+    path(f"{INDICATOR}stewards/", steward_views.steward_invite, name="steward_invite"),
+    path(
+        f"{INDICATOR}stewards/<int:steward_id>/revoke/",
+        steward_views.steward_revoke,
+        name="steward_revoke",
+    ),
+    path("stewarding/", steward_views.stewarding, name="stewarding"),
+    path("stewarding/tokens/", steward_views.push_tokens, name="push_tokens"),
+    path(
+        "stewarding/tokens/<int:token_id>/revoke/",
+        steward_views.push_token_revoke,
+        name="push_token_revoke",
+    ),
+    path(
+        "stewarding/<int:indicator_id>/",
+        steward_views.steward_indicator,
+        name="steward_indicator",
+    ),
+    path(
+        "stewarding/<int:indicator_id>/import/",
+        steward_views.steward_import,
+        name="steward_import",
+    ),
+    path(
+        "stewarding/<int:indicator_id>/values/<int:measurement_id>/correct/",
+        steward_views.steward_correct,
+        name="steward_correct",
+    ),
+    path("api/v1/measurements/", indicator_api.push_measurements, name="api_measurements"),
+    path(TOC, toc_views.toc, name="toc"),
+    path(f"{TOC}steps/add/", toc_views.step_add, name="toc_step_add"),
+    path(f"{TOC}steps/<slug:step_key>/", toc_views.step_edit, name="toc_step_edit"),
+    path(f"{TOC}steps/<slug:step_key>/delete/", toc_views.step_delete, name="toc_step_delete"),
+    path(f"{TOC}links/add/", toc_views.link_add, name="toc_link_add"),
+    path(f"{TOC}links/<int:link_id>/", toc_views.link_edit, name="toc_link_edit"),
+    path(f"{TOC}links/<int:link_id>/delete/", toc_views.link_delete, name="toc_link_delete"),
 ]

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from evaluation.indicators import overdue, services
-from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement, Quality
+from evaluation.indicators.models import (
+    Indicator,
+    IndicatorPushToken,
+    IndicatorVersion,
+    Measurement,
+    Quality,
+)
 from missions import hooks
 from missions.exchange import number_text
 
@@ -92,6 +98,21 @@ def too_big(size: int) -> CsvRejected:
 Row = tuple[datetime.date, Decimal, str, str]
 
 
+def nul_character(text: str) -> RowError:
+    """The first line with a NUL character: PostgreSQL cannot store one (it was a 500), and a
+    text file has none, so the file is probably not CSV (a spreadsheet's own format, UTF-16)."""
+    line = text.count("\n", 0, text.index("\x00")) + 1
+    return RowError(
+        line,
+        "",
+        _(
+            "Line %(line)s has a NUL character, which a CSV file never has. Save the file "
+            "from your spreadsheet as “CSV UTF-8” and try again."
+        )
+        % {"line": line},
+    )
+
+
 def parse(raw: bytes) -> list[Row]:
     """The rows of the file, or CsvRejected with every problem."""
     if len(raw) > max_bytes():
@@ -100,7 +121,28 @@ def parse(raw: bytes) -> list[Row]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
-    reader = csv.DictReader(io.StringIO(text))
+    if "\x00" in text:
+        raise CsvRejected([nul_character(text)])
+    # newline="": the csv module splits lines itself, so a file with old Mac line ends (\r) or
+    # a line break inside a quoted cell reads as the spreadsheet meant it.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader)
+    except csv.Error as error:  # a line it cannot read: a giant cell, say (a 500 before)
+        line = reader.line_num + 1  # the lines read before the one that failed
+        raise CsvRejected(
+            [
+                RowError(
+                    line,
+                    "",
+                    _("Line %(line)s cannot be read as CSV: %(problem)s.")
+                    % {"line": line, "problem": error},
+                )
+            ]
+        ) from None
+
+
+def _rows(reader: csv.DictReader) -> list[Row]:
     header = [(name or "").strip() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
@@ -111,7 +153,6 @@ def parse(raw: bytes) -> list[Row]:
     errors: list[RowError] = []
     rows: list[Row] = []
     seen: dict[datetime.date, int] = {}
-    latest = timezone.localdate() + datetime.timedelta(days=366)
     for number, record in enumerate(reader, start=2):
         if number - 1 > max_rows():
             errors.append(
@@ -121,74 +162,96 @@ def parse(raw: bytes) -> list[Row]:
         cells = {name: (record.get(name) or "").strip() for name in COLUMNS}
         if not any(cells.values()):
             continue
-        period = value = None
-        try:
-            period = datetime.date.fromisoformat(cells["period_end"])
-            if period.year < 1900 or period > latest:
-                errors.append(
-                    RowError(
-                        number,
-                        "period_end",
-                        _("Give a period end from 1900 up to a year from today."),
-                    )
-                )
-                period = None
-        except ValueError:
-            errors.append(
-                RowError(
-                    number,
-                    "period_end",
-                    _("“%(value)s” is not a date like 2024-12-31.")
-                    % {"value": cells["period_end"]},
-                )
-            )
-        try:
-            value = Decimal(cells["value"].replace(",", ""))
-            services.check_value(value)
-        except (InvalidOperation, ValueError):
-            errors.append(
-                RowError(
-                    number, "value", _("“%(value)s” is not a number.") % {"value": cells["value"]}
-                )
-            )
-            value = None
-        except Exception:
-            errors.append(RowError(number, "value", _("The number is too large.")))
-            value = None
-        quality = cells["quality"] or Quality.OFFICIAL
-        if quality not in Quality.values:
-            errors.append(
-                RowError(
-                    number,
-                    "quality",
-                    _("“%(value)s” is not one of: %(choices)s.")
-                    % {"value": quality, "choices": ", ".join(Quality.values)},
-                )
-            )
-        if len(cells["source_ref"]) > 200:
-            errors.append(RowError(number, "source_ref", _("Keep it under 200 characters.")))
-        if period is not None:
-            if period in seen:
-                errors.append(
-                    RowError(
-                        number,
-                        "period_end",
-                        _("The same period is already on row %(row)s.") % {"row": seen[period]},
-                    )
-                )
-            seen[period] = number
-        if period is not None and value is not None:
-            rows.append((period, value, cells["source_ref"], quality))
+        row, problems = check_row(number, cells, seen)
+        errors.extend(problems)
+        if row is not None:
+            rows.append(row)
     if errors:
         raise CsvRejected(errors)
     return rows
 
 
+def check_row(
+    number: int, cells: dict[str, str], seen: dict[datetime.date, int]
+) -> tuple[Row | None, list[RowError]]:
+    """Check one row's cells (text, as in the CSV); `seen` maps the periods of the earlier rows
+    for the same indicator to their row numbers. The push API checks its rows here too."""
+    errors: list[RowError] = []
+    latest = timezone.localdate() + datetime.timedelta(days=366)
+    period = value = None
+    try:
+        period = datetime.date.fromisoformat(cells["period_end"])
+        if period.year < 1900 or period > latest:
+            errors.append(
+                RowError(
+                    number,
+                    "period_end",
+                    _("Give a period end from 1900 up to a year from today."),
+                )
+            )
+            period = None
+    except ValueError:
+        errors.append(
+            RowError(
+                number,
+                "period_end",
+                _("“%(value)s” is not a date like 2024-12-31.") % {"value": cells["period_end"]},
+            )
+        )
+    try:
+        value = Decimal(cells["value"].replace(",", ""))
+        services.check_value(value)
+    except (InvalidOperation, ValueError):
+        errors.append(
+            RowError(number, "value", _("“%(value)s” is not a number.") % {"value": cells["value"]})
+        )
+        value = None
+    except Exception:
+        errors.append(RowError(number, "value", _("The number is too large.")))
+        value = None
+    quality = cells["quality"] or Quality.OFFICIAL
+    if quality not in Quality.values:
+        errors.append(
+            RowError(
+                number,
+                "quality",
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": quality, "choices": ", ".join(Quality.values)},
+            )
+        )
+    if len(cells["source_ref"]) > 200:
+        errors.append(RowError(number, "source_ref", _("Keep it under 200 characters.")))
+    if period is not None:
+        if period in seen:
+            errors.append(
+                RowError(
+                    number,
+                    "period_end",
+                    _("The same period is already on row %(row)s.") % {"row": seen[period]},
+                )
+            )
+        seen[period] = number
+    if errors or period is None or value is None:
+        return None, errors
+    return (period, value, cells["source_ref"], quality), errors
+
+
 def import_csv(*, actor: User, indicator: Indicator, raw: bytes) -> CsvSummary:
-    """Check the whole file, then write it in one transaction (or nothing): new periods and
-    corrections are written in bulk, so a large file takes a handful of queries."""
+    """Check the whole file, then write it in one transaction (or nothing)."""
     services.require_editable(actor, indicator.mission)
-    rows = parse(raw)
+    return write_rows(actor=actor, indicator=indicator, rows=parse(raw))
+
+
+def write_rows(
+    *,
+    actor: User | None,
+    indicator: Indicator,
+    rows: list[Row],
+    via: IndicatorPushToken | None = None,
+) -> CsvSummary:
+    """Write checked rows of one indicator in one transaction: new periods and corrections in
+    bulk, so a large file takes a handful of queries. The caller has checked permission (an
+    editor, a steward, or a push token); `via` is the push token, if any."""
     summary = CsvSummary()
     with transaction.atomic():
         version = IndicatorVersion.objects.get(indicator=indicator, number=indicator.version_number)
@@ -221,6 +284,7 @@ def import_csv(*, actor: User, indicator: Indicator, raw: bytes) -> CsvSummary:
                     source_ref=source_ref,
                     quality=quality,
                     entered_by=actor,
+                    entered_via=via,
                     supersedes=old,
                 )
             )

@@ -105,3 +105,24 @@ class MeasurementCsvForm(forms.Form):
             "estimate or provisional). Download the current values for an example."
         ),
     )
+
+
+class StewardInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_(
+            "Someone outside your organisation, such as a statistics office, who will add values "
+            "to this indicator only. Someone without an account gets an e-mail with a link to "
+            "choose a password."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+
+
+class PushTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Say which system will use it, for example: StatLine nightly export."),
+    )

@@ -192,6 +192,15 @@ class Measurement(models.Model):
         related_name="superseded_by",
     )
     is_current = models.BooleanField(_("current"), default=True)
+    # Set when the value came through the push API (evaluation/indicators/api.py): which token.
+    entered_via = models.ForeignKey(
+        "IndicatorPushToken",
+        verbose_name=_("pushed with"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = MeasurementQuerySet.as_manager()
 
@@ -219,3 +228,83 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_end}: {self.value}"
+
+
+class IndicatorSteward(models.Model):
+    """A person outside the mission's organisation (a statistics office, say) who may add values
+    to this one indicator and read nothing else of the mission (evaluation/indicators/stewards.py).
+    Revoking keeps the row, so the history says who could write when."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="stewards"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("steward"),
+        on_delete=models.CASCADE,
+        related_name="stewardships",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("indicator steward")
+        verbose_name_plural = _("indicator stewards")
+        ordering = ["indicator", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="evaluation_steward_one_active_per_indicator",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} stewards {self.indicator_id}"
+
+    @property
+    def organisation(self):  # the mission's organisation, which predicates read
+        return self.indicator.mission.organisation
+
+
+class IndicatorPushToken(models.Model):
+    """A steward's secret for the push API. Only its sha256 is stored; the full token is shown
+    once, when it is made. It writes as its steward, to the indicators they steward at the time
+    of each push, so revoking a stewardship also stops the token writing there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("steward"),
+        on_delete=models.CASCADE,
+        related_name="indicator_push_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("first characters"), max_length=12)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push token")
+        verbose_name_plural = _("push tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

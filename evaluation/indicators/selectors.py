@@ -149,9 +149,9 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     series = series_for(indicator, current)
     # The history table: the latest records (corrections included), newest period first.
     history = list(
-        records.select_related("entered_by").order_by("-period_end", "-entered_at", "-pk")[
-            :HISTORY_LIMIT
-        ]
+        records.select_related("entered_by", "entered_via").order_by(
+            "-period_end", "-entered_at", "-pk"
+        )[:HISTORY_LIMIT]
     )
     for record in history:
         record.version = by_pk[record.version_id]  # no query per row
@@ -208,3 +208,15 @@ def fmt(value: Decimal | None) -> str:
         return "—"
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def overdue_header(mission: Mission) -> dict[str, Any]:
+    """The mission's overdue indicators, for the panel at the top of its pages (one query); the
+    panel shows each person only the ones they own."""
+    return {
+        "overdue_indicators": list(
+            Indicator.objects.filter(mission=mission, overdue_since__isnull=False)
+            .only("pk", "key", "name", "owner_id", "overdue_since", "mission_id")
+            .order_by("overdue_since", "name")
+        )
+    }

@@ -15,8 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from evaluation.indicators import csv_io, selectors, services
-from evaluation.indicators.forms import IndicatorForm, MeasurementCsvForm, MeasurementForm
+from evaluation.indicators import csv_io, selectors, services, stewards
+from evaluation.indicators.forms import (
+    IndicatorForm,
+    MeasurementCsvForm,
+    MeasurementForm,
+    StewardInviteForm,
+)
 from evaluation.indicators.models import Indicator, Measurement
 from missions.models import Mission
 from missions.selectors import mission_detail
@@ -99,6 +104,7 @@ def _page(
     indicator: Indicator,
     *,
     measurement_form: MeasurementForm | None = None,
+    steward_form: StewardInviteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     page = selectors.indicator_page(indicator)
@@ -111,6 +117,8 @@ def _page(
             indicator=indicator,
             page=page,
             measurement_form=measurement_form or MeasurementForm(),
+            stewards=stewards.stewards_of(indicator),
+            steward_form=steward_form or StewardInviteForm(),
         ),
         status=status,
     )

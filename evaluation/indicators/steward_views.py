@@ -1,0 +1,254 @@
+"""Pages for indicator stewards (people outside the mission's organisation who add values to one
+indicator), and the mission team's invite and revoke actions on an indicator's page.
+
+A steward's pages live under /stewarding/ and start from `stewards.indicators_stewarded_by`:
+they show the indicator, its history of values and the forms to add, correct and import values,
+and never a mission page (which would answer 404 to them anyway)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from evaluation.indicators import csv_io, selectors, stewards
+from evaluation.indicators.forms import (
+    MeasurementCsvForm,
+    MeasurementForm,
+    PushTokenForm,
+    StewardInviteForm,
+)
+from evaluation.indicators.models import (
+    Indicator,
+    IndicatorPushToken,
+    IndicatorSteward,
+    Measurement,
+)
+from evaluation.indicators.views import _apply_errors, _indicator_url, _mission, _page
+
+
+def _entry_url(indicator: Indicator) -> str:
+    return reverse("evaluation:steward_indicator", args=[indicator.pk])
+
+
+# --- The steward's pages --------------------------------------------------------------------
+
+
+def stewarding(request: HttpRequest) -> HttpResponse:
+    """Your indicators: the ones the signed-in user stewards, and nothing else."""
+    return render(
+        request,
+        "evaluation/indicators/stewarding.html",
+        {"indicators": stewards.stewarded_list(request.user)},
+    )
+
+
+def _entry(
+    request: HttpRequest,
+    indicator: Indicator,
+    *,
+    form: MeasurementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "evaluation/indicators/steward_indicator.html",
+        {
+            "indicator": indicator,
+            "page": selectors.indicator_page(indicator),
+            "measurement_form": form or MeasurementForm(),
+            "steward": True,
+            "can_edit": True,
+        },
+        status=status,
+    )
+
+
+def steward_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """The indicator's definition and history of values; POST adds a value."""
+    indicator = stewards.stewarded_indicator(request.user, indicator_id)
+    if request.method != "POST":
+        return _entry(request, indicator)
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        try:
+            stewards.steward_measurement_add(
+                actor=request.user, indicator=indicator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Value added."))
+            return redirect(_entry_url(indicator) + "#values")
+    return _entry(request, indicator, form=form, status=422)
+
+
+def steward_correct(request: HttpRequest, indicator_id: int, measurement_id: int) -> HttpResponse:
+    indicator = stewards.stewarded_indicator(request.user, indicator_id)
+    try:
+        measurement = Measurement.objects.get(
+            pk=measurement_id, indicator=indicator, is_current=True
+        )
+    except Measurement.DoesNotExist:
+        raise Http404 from None
+    form = MeasurementForm(
+        request.POST or None,
+        correcting=True,
+        initial={
+            "value": measurement.value,
+            "source_ref": measurement.source_ref,
+            "quality": measurement.quality,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stewards.steward_measurement_correct(
+                actor=request.user, measurement=measurement, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Value corrected. The old value stays in the history."))
+            return redirect(_entry_url(indicator) + "#values")
+    return render(
+        request,
+        "evaluation/indicators/steward_correct.html",
+        {"indicator": indicator, "measurement": measurement, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+def steward_import(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = stewards.stewarded_indicator(request.user, indicator_id)
+    form = MeasurementCsvForm(request.POST or None, request.FILES or None)
+    row_errors: list[csv_io.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > csv_io.max_bytes():
+                raise csv_io.too_big(upload.size)
+            summary = stewards.steward_import_csv(
+                actor=request.user, indicator=indicator, raw=upload.read()
+            )
+        except csv_io.CsvRejected as rejected:
+            row_errors = rejected.errors
+            form.add_error(
+                "file",
+                _("Nothing was imported: %(count)s problems to fix (listed below).")
+                % {"count": len(row_errors)},
+            )
+        else:
+            messages.success(request, _("Values imported: %(summary)s") % {"summary": summary})
+            return redirect(_entry_url(indicator) + "#values")
+    return render(
+        request,
+        "evaluation/indicators/steward_import.html",
+        {"indicator": indicator, "form": form, "row_errors": row_errors},
+        status=422 if form.errors else 200,
+    )
+
+
+def push_tokens(request: HttpRequest) -> HttpResponse:
+    """The steward's tokens for the push API; POST makes one and shows its secret once."""
+    if not stewards.indicators_stewarded_by(request.user).exists():
+        raise Http404
+    form = PushTokenForm(request.POST or None)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, secret = stewards.push_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            form = PushTokenForm()
+    response = render(
+        request,
+        "evaluation/indicators/push_tokens.html",
+        {
+            "form": form,
+            "tokens": stewards.push_tokens_of(request.user),
+            "created": created,
+            "secret": secret,
+            "endpoint": request.build_absolute_uri(reverse("evaluation:api_measurements")),
+            "indicators": stewards.stewarded_list(request.user),
+        },
+        status=422 if form.errors else 200,
+    )
+    # The secret is in this page only: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def push_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = IndicatorPushToken.objects.get(pk=token_id, user=request.user)
+    except IndicatorPushToken.DoesNotExist:
+        raise Http404 from None
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    stewards.push_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("evaluation:push_tokens")
+
+
+# --- The mission team's side: invite and revoke on the indicator's page ---------------------
+
+
+def steward_invite(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    item.mission = mission
+    if request.method != "POST":
+        return redirect(_indicator_url(item) + "#stewards")
+    if not request.user.has_perm("evaluation.change_indicators", mission):
+        raise PermissionDenied(_("You can read these indicators but not change them."))
+    form = StewardInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            steward = stewards.steward_invite(
+                actor=request.user,
+                indicator=item,
+                invite_url_base=request.build_absolute_uri("/")[:-1],
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(person)s can now add values to this indicator.")
+                % {"person": steward.user.email},
+            )
+            return redirect(_indicator_url(item) + "#stewards")
+    return _page(request, mission, item, steward_form=form, status=422)
+
+
+def steward_revoke(
+    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str, steward_id: int
+) -> HttpResponse:
+    mission = _mission(request, org_slug, mission_key)
+    item = selectors.indicator_get(mission, indicator_key)
+    item.mission = mission
+    try:
+        steward = IndicatorSteward.objects.select_related("user").get(
+            pk=steward_id, indicator=item, revoked_at__isnull=True
+        )
+    except IndicatorSteward.DoesNotExist:
+        raise Http404 from None
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    steward.indicator = item
+    stewards.steward_revoke(actor=request.user, steward=steward)
+    messages.success(
+        request,
+        _("%(person)s can no longer add values to this indicator.")
+        % {"person": steward.user.email},
+    )
+    return redirect(_indicator_url(item) + "#stewards")

@@ -196,3 +196,23 @@ def member(organisation) -> Callable:
 def outsider(other_organisation, member):
     """An administrator of another organisation: the most powerful stranger there is."""
     return member("admin", org=other_organisation)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch) -> None:
+    """`client.force_login(user)` skips the sign-in page, so it also skips the code page that
+    leads and administrators (and anyone with an authenticator) must pass. Tests that use it mean
+    "signed in", so the session is also marked verified with a real, confirmed authenticator
+    (accounts/tests/two_factor.py). Two-factor itself stays on: tests of it sign in through the
+    pages."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None) -> None:
+        from accounts.tests.two_factor import mark_verified
+
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)

@@ -40,3 +40,28 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        help_text=_("The 6-digit code the app shows now, for example 123456."),
+        max_length=12,
+        error_messages={"required": _("Enter the 6-digit code from your authenticator app.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError(
+                _("Enter the code as 6 digits, for example 123456."), code="format"
+            )
+        return code

@@ -112,3 +112,21 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
             % {"organisation": membership.organisation.name}
         )
     membership.delete()
+
+
+@transaction.atomic
+def membership_sync_from_sso(
+    *, user: User, organisation: Organisation, role: str | None
+) -> Membership:
+    """Give a person who signed in through single sign-on the membership their provider asks
+    for. A role the provider sends is authoritative; without one, a new membership gets the
+    default role and an existing one is left as Lodestar's administrators set it."""
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={"role": role or settings.OIDC_DEFAULT_ROLE},
+    )
+    if not created and role and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+    return membership

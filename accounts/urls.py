@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import oidc, views
 
 app_name = "accounts"
 
@@ -14,6 +14,17 @@ def _public(view):
 urlpatterns = [
     path("sign-in/", _public(views.LoginView.as_view()), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/sso/", oidc.sso_start, name="oidc_start"),
+    path("sign-in/sso/callback/", oidc.sso_callback, name="oidc_callback"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/code/", views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "account/two-factor/<int:device_id>/remove/",
+        views.two_factor_remove,
+        name="two_factor_remove",
+    ),
     path(
         "password/reset/",
         _public(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import services
-from accounts.forms import EmailLoginForm, MemberAddForm, MemberRoleForm
+from accounts import oidc, services, two_factor
+from accounts.forms import EmailLoginForm, MemberAddForm, MemberRoleForm, TwoFactorCodeForm
 from accounts.models import ROLE_DESCRIPTIONS, Role
 from accounts.selectors import members_of, memberships_for_request, organisation_for
 
@@ -21,6 +24,34 @@ class LoginView(auth_views.LoginView):
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_sso_context()}
+
+
+def _sso_context() -> dict:
+    return {"sso_enabled": oidc.enabled(), "sso_name": oidc.provider_name()}
+
+
+@login_not_required
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this instead of its bare 403 page: the sign-in page again, saying why the
+    password was refused and when to try again (429 Too Many Requests)."""
+    message = _(
+        "This account is locked for %(minutes)s minutes after too many wrong passwords. "
+        "Wait, then try again."
+    ) % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": EmailLoginForm(request, initial={"username": request.POST.get("username")}),
+            "locked_out": message,
+            "next": request.POST.get("next", ""),
+            **_sso_context(),
+        },
+        status=429,
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -158,3 +189,115 @@ def member_remove(request: HttpRequest, org_slug: str, membership_id: int) -> Ht
 def robots(request: HttpRequest) -> HttpResponse:
     """Keep crawlers out; also the benchmarks' trivial page (the floor)."""
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+# --- Your account: password and two-factor authentication ------------------------------------
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "devices": two_factor.confirmed_devices(user),
+            "two_factor_required": two_factor.required_for(request),
+        },
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your new password is saved."))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Show a new authenticator's secret (QR code and text) and confirm it with a code from it."""
+    if two_factor.has_device(request.user) and not request.user.is_verified():
+        # Someone with only the password must not add their own authenticator to get past the
+        # code page: adding one needs a code from an existing one first.
+        return redirect("accounts:two_factor_verify")
+    device = two_factor.pending_device(request)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.confirm_device(request, device, form.cleaned_data["code"]):
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_next_url(request, reverse("accounts:account")))
+        form.add_error("code", _code_refused())
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": two_factor.qr_svg(device),
+            "secret": two_factor.secret_text(device),
+            "required": two_factor.required_for(request),
+            "verified": request.user.is_verified(),
+            # The navigation would only lead back here until the code is confirmed.
+            "two_factor_pending": not request.user.is_verified(),
+            "next": _next_url(request, ""),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """Ask for a code from the authenticator app after the password, once per sign-in."""
+    if not two_factor.has_device(request.user):
+        return redirect("accounts:two_factor_setup")
+    if request.user.is_verified():
+        return redirect(_next_url(request, reverse("home")))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.verify_session(request, form.cleaned_data["code"]):
+            return redirect(_next_url(request, reverse("home")))
+        form.add_error("code", _code_refused())
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request, ""), "two_factor_pending": True},
+        status=422 if form.errors else 200,
+    )
+
+
+def _code_refused() -> str:
+    return _(
+        "That code did not work. Codes change every 30 seconds: wait for a new one and enter "
+        "it. If it still fails, check the time on your phone is set automatically."
+    )
+
+
+def two_factor_remove(request: HttpRequest, device_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        two_factor.remove_device(user=request.user, device_id=device_id)
+    except two_factor.LastDeviceError:
+        messages.error(
+            request,
+            _(
+                "Leads and administrators must keep two-factor authentication on. Set up "
+                "another authenticator app before removing this one."
+            ),
+        )
+    except two_factor.TOTPDevice.DoesNotExist:
+        raise Http404 from None
+    else:
+        messages.success(request, _("The authenticator app is removed."))
+    return redirect("accounts:account")

@@ -13,7 +13,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, demo_password, say, sign_in
+from bench.context import (
+    BASE_DIR,
+    BENCH_TOTP_KEY,
+    PYTHON,
+    BenchError,
+    Context,
+    demo_password,
+    say,
+    sign_in,
+)
 from bench.load import Target, measure
 from bench.web import FLOOR_MARKER, check_first
 
@@ -52,7 +61,7 @@ def dashboard(ctx: Context) -> Figures:
     for size in SIZES:
         say(f"seeding bench-{size} (seed_bench --missions {size}) …")
         ctx.manage("seed_bench", "--missions", str(size))
-    session = sign_in(ctx.port, LEAD, demo_password())
+    session = sign_in(ctx.port, LEAD, demo_password(), totp_key=BENCH_TOTP_KEY)
     headers = {"Cookie": f"sessionid={session}"}
     counts = {size: _queries(ctx, session, _path(size)) for size in SIZES}
     if counts[1_000] != counts[10_000]:

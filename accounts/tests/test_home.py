@@ -71,10 +71,12 @@ def test_the_home_page_query_count_does_not_grow_with_organisations(
     user = member("viewer")
     client.force_login(user)
     client.get(reverse("home"))
-    with django_assert_num_queries(3):  # session, user, memberships with organisations
+    # Session, user, memberships with organisations, and whether the person has an authenticator
+    # app (two-factor: anyone who has one must have passed it).
+    with django_assert_num_queries(4):
         client.get(reverse("home"))
     for _ in range(5):
         MembershipFactory(user=user, organisation=OrganisationFactory())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         page = client.get(reverse("home")).content.decode()
     assert page.count("Your role:") == 6

@@ -6,13 +6,13 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.tests.factories import PASSWORD
 from canvas.models import CanvasBox
 from canvas.services import canvas_box_save
 from missions import snapshots
 from missions.models import Mission
 from missions.tests.factories import MissionFactory, MissionProjectFactory, TargetFactory
 from tests.a11y import assert_accessible
+from tests.e2e.conftest import sign_in_through_the_pages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,12 +32,7 @@ def canvas_url(live_server, mission):
 
 
 def sign_in_page(page: Page, live_server, user) -> Page:
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r".*/$"))
-    return page
+    return sign_in_through_the_pages(page, live_server.url, user)
 
 
 def test_autosave_shows_saved_and_the_text_survives_a_reload(

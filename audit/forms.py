@@ -1,0 +1,47 @@
+"""The audit trail's filters: who, what kind, and a date range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    who = forms.ChoiceField(label=_("Who"), required=False)
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Enter the start date as a real date, for example 2026-03-31.")
+        },
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=DateInput(format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the end date as a real date, for example 2026-03-31.")},
+    )
+
+    def __init__(
+        self, data: Any, *, people: list[tuple[str, str]], kinds: list[tuple[str, str]]
+    ) -> None:
+        super().__init__(data)
+        self.fields["who"].choices = [("", _("Anyone")), *people]
+        self.fields["kind"].choices = [("", _("Anything")), *kinds]
+        self.fields["who"].error_messages["invalid_choice"] = _("Choose a person from the list.")
+        self.fields["kind"].error_messages["invalid_choice"] = _("Choose a kind from the list.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end date must be on or after the start date."))
+        return cleaned

@@ -1,0 +1,62 @@
+"""Writes to the audit trail that are not model saves (those django-auditlog records itself):
+sign-ins and downloads. Entries are never changed or deleted by the application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.encoding import smart_str
+
+from accounts.models import Membership, User
+from audit.models import AuditEntry, AuditEvent
+
+
+def record_sign_in(*, user: User) -> list[AuditEntry]:
+    """One entry per organisation of the user: each organisation's trail is its own."""
+    content_type = ContentType.objects.get_for_model(User)
+    organisation_ids = Membership.objects.filter(user=user).values_list(
+        "organisation_id", flat=True
+    )
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            content_type=content_type,
+            object_pk=str(user.pk),
+            object_id=user.pk,
+            object_repr=smart_str(user),
+            action=AuditEntry.Action.ACCESS,
+            event=AuditEvent.SIGN_IN,
+            actor=user,
+            actor_email=user.email,
+            organisation_id=organisation_id,
+        )
+        for organisation_id in organisation_ids
+    )
+
+
+def record_download(
+    *,
+    actor: User,
+    obj: models.Model,
+    organisation_id: int,
+    mission_id: int | None,
+    filename: str,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """A file leaving Lodestar: a PDF, a CSV, a JSON export (the audit trail's own included).
+    `obj` is what was exported from (the document, the mission or the organisation)."""
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        object_id=obj.pk,
+        object_repr=smart_str(obj),
+        action=AuditEntry.Action.ACCESS,
+        event=AuditEvent.DOWNLOAD,
+        actor=actor,
+        actor_email=actor.email,
+        organisation_id=organisation_id,
+        mission_id=mission_id,
+        changes={},
+        additional_data={"file": filename, **(details or {})},
+    )

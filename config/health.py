@@ -1,14 +1,20 @@
-"""/healthz: is the database, Redis and at least one Celery worker up?"""
+"""/healthz: is the database, Redis and at least one Celery worker up?
+
+`HealthzMiddleware` answers it before the session and authentication middleware: with the database
+down, a probe that sends a session cookie (a person checking from their browser) would otherwise
+get the 500 page from the session lookup instead of the 503 that names the database.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config.celery import app as celery_app
@@ -72,3 +78,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if down:
         logger.warning("health check failed", extra={"down": ",".join(down)})
     return JsonResponse(body, status=503 if down else 200)
+
+
+class HealthzMiddleware:
+    """Serve GET /healthz first, whatever the middleware after it would need."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import socket
 import tempfile
@@ -23,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -55,6 +56,8 @@ FINGERPRINT_VERSION = "1"
 PIECE_POLL_SECONDS = 0.05
 PACK_MAX_MISSIONS = 50
 DECISION_MAX_LENGTH = 600
+
+logger = logging.getLogger(__name__)
 
 
 def stale_before() -> Any:
@@ -241,17 +244,40 @@ def document_request(
     if kind == DocumentKind.BRIEFING:
         extras.update(_since_previous(context["mission"], digest))
     mission_id = context["mission"]["id"] if "mission" in context else None
-    document = GeneratedDocument.objects.create(
-        organisation=organisation,
-        kind=kind,
+    return _create_or_join(
+        actor,
+        organisation,
+        kind,
+        digest,
         mission_id=mission_id,
         mission_ids=[m["id"] for m in context.get("missions", [])],
         title=_title(kind, context),
-        input_hash=digest,
         context=context,
         extras=extras,
-        requested_by=actor,
     )
+
+
+def _create_or_join(
+    actor: User, organisation: Organisation, kind: str, digest: str, **fields: Any
+) -> GeneratedDocument:
+    """A new queued document, or the one someone asked for a moment ago from the same inputs.
+    Two people exporting the same mission at once both find no document, both insert, and
+    the unique (organisation, kind, input_hash) refuses the second: it joins the first
+    (found by the load benchmark, where it answered 500)."""
+    try:
+        with transaction.atomic():
+            document = GeneratedDocument.objects.create(
+                organisation=organisation,
+                kind=kind,
+                input_hash=digest,
+                requested_by=actor,
+                **fields,
+            )
+    except IntegrityError:
+        existing = _existing(organisation, kind, digest)
+        if existing is None:
+            raise
+        return _reuse(actor, existing)
     _enqueue(document)
     return document
 
@@ -374,28 +400,42 @@ def _pack_request(*, actor: User, organisation: Organisation, keys: list[str]) -
     existing = _existing(organisation, DocumentKind.PACK, digest)
     if existing is not None:
         return _reuse(actor, existing)
-    document = GeneratedDocument.objects.create(
-        organisation=organisation,
-        kind=DocumentKind.PACK,
+    return _create_or_join(
+        actor,
+        organisation,
+        DocumentKind.PACK,
+        digest,
         mission_ids=[m["id"] for m in context["missions"]],
         title=_title(DocumentKind.PACK, context),
-        input_hash=digest,
         context=context,
         extras={
             "prepared_on": selectors.today_text(timezone.localdate()),
             "requested_by": actor.get_full_name() or actor.email,
         },
-        requested_by=actor,
     )
-    _enqueue(document)
-    return document
 
 
 def _enqueue(document: GeneratedDocument) -> None:
     from documents.tasks import render_document_task
 
     document_id = document.pk
-    transaction.on_commit(lambda: render_document_task.delay(document_id))
+
+    def send() -> None:
+        try:
+            render_document_task.delay(document_id)
+        except Exception:
+            # The broker (Redis) is down. Left "queued", the row would wait forever for a
+            # message that was never sent, and every identical request would join it: mark it
+            # failed instead, so the page says so and Retry (or the same request) queues it anew.
+            logger.exception("Could not queue document %s", document_id)
+            document_mark_failed(
+                document_id=document_id,
+                reason=_("The PDF could not be queued (the background service is unavailable).")
+                + " "
+                + _("Try again in a minute."),
+            )
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ How background assessment stays correct under bursts, crashes and reruns:
    from the page) marks the mission pending and creates a *queued* run — unless one is already
    queued, in which case the change simply joins it (a partial unique index allows one queued
    run per mission). Only a newly queued run enqueues the Celery task, after commit and after a
-   short delay, so ten quick saves make one run.
+   short delay, so ten quick saves make one run. A run still queued EVALUATION_RESEND_AFTER
+   seconds later lost its message (a Redis restart): the next request sends it again.
 2. `assessment_run` (the task's service) takes a per-mission PostgreSQL advisory lock: one run
    per mission at a time, and a lock that dies with its worker's connection. Under the lock it
    marks runs left "running" by a dead worker as failed, claims the queued run by conditional
@@ -20,6 +21,7 @@ How background assessment stays correct under bursts, crashes and reruns:
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
 from collections.abc import Iterator
 from enum import StrEnum
@@ -75,6 +77,11 @@ def assessment_delay_seconds() -> int:
     return int(getattr(settings, "EVALUATION_ASSESSMENT_DELAY", 3))
 
 
+def resend_after_seconds() -> int:
+    """How long a queued run may wait before the next request sends its task again."""
+    return int(getattr(settings, "EVALUATION_RESEND_AFTER", 120))
+
+
 def busy_retry_seconds() -> int:
     return int(getattr(settings, "EVALUATION_BUSY_RETRY", 5))
 
@@ -98,6 +105,8 @@ def assessment_request(
     )
     queued = AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).first()
     if queued is not None:
+        if enqueue and _due_for_resend(queued, now):
+            _send(mission_id, run_id=None)
         return queued  # coalesced: that run will read the data as it is when it starts
     try:
         with transaction.atomic():
@@ -109,12 +118,44 @@ def assessment_request(
         return AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).first()
     if not enqueue:
         return run
+    _send(mission_id, run_id=run.pk)
+    return run
+
+
+def _due_for_resend(queued: AssessmentRun, now: Any) -> bool:
+    """A run still queued long after it should have started lost its message (Redis restarted
+    empty, or the worker holding it lost its connection). Sending the task again is safe (runs
+    are claimed, not repeated); the conditional UPDATE lets one request of a burst do it, and
+    moves "queued" on so the next resend is another interval away."""
+    cutoff = now - datetime.timedelta(seconds=resend_after_seconds())
+    if queued.created_at >= cutoff:
+        return False
+    return bool(
+        AssessmentRun.objects.filter(
+            pk=queued.pk, status=RunStatus.QUEUED, created_at__lt=cutoff
+        ).update(created_at=now)
+    )
+
+
+def _send(mission_id: int, *, run_id: int | None) -> None:
+    """Send the task once the transaction commits. `run_id`: the run this request created."""
     from evaluation.tasks import assess_mission_task
 
-    assess_mission_task.apply_async_on_commit(
-        args=(mission_id,), countdown=assessment_delay_seconds()
-    )
-    return run
+    def send() -> None:
+        try:
+            assess_mission_task.apply_async(
+                args=(mission_id,), countdown=assessment_delay_seconds()
+            )
+        except Exception:
+            # The broker (Redis) is down. A queued run whose message was never sent would make
+            # every later change join it and wait for nothing: drop it, so the next change
+            # queues (and sends) a new one. The mission stays pending for the nightly job.
+            # Not raised: this runs after the caller's commit, and its save stands.
+            logger.exception("Could not queue an assessment of mission %s", mission_id)
+            if run_id is not None:
+                AssessmentRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).delete()
+
+    transaction.on_commit(send)
 
 
 def on_mission_changed(mission_id: int) -> None:

@@ -730,6 +730,29 @@ class _Plan:
     summary: ImportSummary
 
 
+def _nul_characters(value: Any, path: str) -> list[ExchangeError]:
+    """Every text (or object key) in the document with a NUL character. PostgreSQL cannot store
+    one, in text or in JSON, so the import stopped with a 500 at the first; every section of
+    every app is checked here at once, whoever reads it later."""
+    found: list[ExchangeError] = []
+    if isinstance(value, str):
+        if "\x00" in value:
+            found.append(
+                ExchangeError(path or "document", _("contains a NUL character (\\u0000)."))
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            shown = key.replace("\x00", "\\u0000")
+            item_path = f"{path}.{shown}" if path else shown
+            if "\x00" in key:
+                found.append(ExchangeError(item_path, _("contains a NUL character (\\u0000).")))
+            found.extend(_nul_characters(item, item_path))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_nul_characters(item, f"{path}[{index}]"))
+    return found
+
+
 def _check(
     document: Any, organisation: Organisation, user: User | None
 ) -> tuple[_Plan, list[ExchangeError]]:
@@ -752,6 +775,7 @@ def _check(
             )
         ]
     _warn_unknown(document, "", TOP_LEVEL, summary)
+    errors.extend(_nul_characters(document, ""))
     for name in ("exported_at", "organisation"):
         if document.get(name) is not None and not isinstance(document[name], str):
             errors.append(_type_error(name, _("text"), document[name]))
@@ -823,8 +847,12 @@ def _check(
         m.key: m for m in Mission.objects.filter(organisation=organisation).select_related("parent")
     }
     raw_missions = read_list(document.get("missions"), "missions", errors)
+    # Only text keys: a list or object as a key is reported by read_object below, and cannot
+    # be a dict key here (a TypeError, so a 500, before).
     document_parents = {
-        item.get("key"): item.get("parent") for item in raw_missions if isinstance(item, dict)
+        item["key"]: item.get("parent")
+        for item in raw_missions
+        if isinstance(item, dict) and isinstance(item.get("key"), str)
     }
     section_names = [s.name for s in sections()]
     for index, item in enumerate(raw_missions):

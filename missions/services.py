@@ -573,7 +573,20 @@ def mission_delete_draft(*, actor: User, mission: Mission) -> None:
     )
     if mission.children.exists():
         raise ValidationError(_("This mission has sub-missions. Delete or move them first."))
-    mission.delete()
+    # Indicator values protect their definition versions and the values they correct, so a
+    # plain cascade stops at the first value recorded (a 500 before). They are part of the
+    # draft, so they go first, their corrections unlinked.
+    from evaluation.indicators.models import Measurement  # evaluation imports missions
+
+    values = Measurement.objects.filter(indicator__mission=mission)
+    values.update(supersedes=None)
+    values.delete()
+    try:
+        mission.delete()
+    except models.ProtectedError:
+        raise ValidationError(
+            _("This draft has records that must be kept. Archive it instead; it can be restored.")
+        ) from None
 
 
 # --- Targets and milestones ------------------------------------------------------------------

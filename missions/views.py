@@ -363,7 +363,12 @@ def mission_delete(request: HttpRequest, org_slug: str, mission_key: str) -> Htt
     mission = _mission(request, org_slug, mission_key)
     _require(request, "missions.delete_mission", mission)
     if request.method == "POST":
-        services.mission_delete_draft(actor=request.user, mission=mission)
+        try:
+            services.mission_delete_draft(actor=request.user, mission=mission)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
         messages.success(request, _("The draft “%(title)s” was deleted.") % {"title": mission})
         return redirect("missions:list", org_slug=org_slug)
     return render(request, "missions/delete.html", _mission_context(request, mission, "overview"))

@@ -144,6 +144,21 @@ def _integer(value: str, low: int, high: int) -> tuple[int | None, str | None]:
     return number, None
 
 
+def nul_character(text: str) -> RowError:
+    """The first line with a NUL character: PostgreSQL cannot store one (it was a 500), and a
+    text file has none, so the file is probably not CSV (a spreadsheet's own format, UTF-16)."""
+    line = text.count("\n", 0, text.index("\x00")) + 1
+    return RowError(
+        line,
+        "",
+        _(
+            "Line %(line)s has a NUL character, which a CSV file never has. Save the file "
+            "from your spreadsheet as “CSV UTF-8” and try again."
+        )
+        % {"line": line},
+    )
+
+
 def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     """Parse and check the file; `[(row number, values)]` or `CsvRejected` with every problem."""
     if len(raw) > max_bytes():
@@ -161,8 +176,10 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
+    if "\x00" in text:
+        raise CsvRejected([nul_character(text)])
     try:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as error:
         raise CsvRejected([RowError(1, "", str(error))]) from None

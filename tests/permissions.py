@@ -1,0 +1,188 @@
+"""Who may do what, URL by URL: the declared table the permission matrix (test_role_matrix.py)
+checks every route of the app against.
+
+One line per URL name: `"app:name": {"GET": <who>, "POST": <who>}`, where <who> is one of the
+sets below. A new URL without a line here fails the matrix; so does a line for a URL that no
+longer exists. Other methods (PUT, PATCH, DELETE) are checked too when an entry names them.
+
+How each role is answered when it is *not* in the set (the project's convention, see the views):
+anonymous visitors are sent to sign in, members of another organisation (and stewards, outside
+their indicator) get 404 on any URL that names an organisation or one of its objects (any URL
+with parameters), and members whose role is too low get 403.
+
+An entry may say `"refused": 404` when even knowing the object is a right (a steward's pages):
+signed-in people without it get 404 instead of 403.
+
+`Reads(...)`: the view ignores the method and only reads, so a POST is answered like a GET; the
+matrix still checks that it writes nothing. `No(...)`: the method is not accepted; those roles
+get 405 (anyone else gets the usual refusal first).
+"""
+
+from __future__ import annotations
+
+VIEWER, EDITOR, REVIEWER, LEAD, ADMIN = "viewer", "editor", "reviewer", "lead", "admin"
+ANONYMOUS, OUTSIDER, STEWARD = "anonymous", "outsider", "steward"
+MEMBER_ROLES = (VIEWER, EDITOR, REVIEWER, LEAD, ADMIN)
+ALL_ROLES = (ANONYMOUS, OUTSIDER, VIEWER, EDITOR, REVIEWER, LEAD, ADMIN, STEWARD)
+
+VIEWER_UP = frozenset(MEMBER_ROLES)  # every member of the organisation
+EDITOR_UP = frozenset({EDITOR, LEAD, ADMIN})
+REVIEWER_UP = frozenset({REVIEWER, LEAD, ADMIN})
+EDITOR_OR_REVIEWER = EDITOR_UP | REVIEWER_UP  # the mission team and its reviewers
+LEAD_UP = frozenset({LEAD, ADMIN})
+ADMIN_ONLY = frozenset({ADMIN})
+SIGNED_IN = VIEWER_UP | {OUTSIDER, STEWARD}  # anyone signed in, whatever their organisation
+ANYONE = SIGNED_IN | {ANONYMOUS}
+
+
+class Reads(frozenset):
+    """These roles get an answer, but the view only reads whatever the method."""
+
+
+class No(frozenset):
+    """The method is not accepted: these roles get 405 Method Not Allowed."""
+
+
+READ = Reads(VIEWER_UP)
+GET_405 = No(VIEWER_UP)  # POST-only organisation URLs: a member's GET gets 405
+
+# URL names the matrix does not request, with the reason.
+EXCLUDED = {
+    "healthz": "public by design; waits up to 1 s for a Celery worker and answers 503 without "
+    "one; tests/test_healthz.py covers it",
+    "accounts:oidc_start": "single sign-on is off unless OIDC is configured (404 for everyone); "
+    "accounts/tests/test_security_sso.py covers it on",
+    "accounts:oidc_callback": "as accounts:oidc_start",
+    "evaluation:api_measurements": "the push API signs in with a steward's token, not a "
+    "session; evaluation/tests/test_push_api.py covers who may push what",
+}
+EXCLUDED_PREFIXES = {
+    "admin/": "Django's admin site: gated by is_staff, not by organisation roles",
+}
+
+STEWARD_ONLY = frozenset({STEWARD})
+
+TABLE: dict[str, dict[str, frozenset | int]] = {
+    # --- site and accounts ---------------------------------------------------------------
+    "home": {"GET": SIGNED_IN, "POST": Reads(SIGNED_IN)},
+    "robots": {"GET": ANYONE, "POST": Reads(ANYONE)},
+    "accounts:login": {"GET": ANYONE, "POST": ANYONE},
+    "accounts:logout": {"GET": No(SIGNED_IN), "POST": SIGNED_IN},
+    "accounts:password_reset": {"GET": ANYONE, "POST": ANYONE},
+    "accounts:password_reset_done": {"GET": ANYONE, "POST": No(ANYONE)},
+    "accounts:password_reset_confirm": {"GET": ANYONE, "POST": ANYONE},
+    "accounts:password_reset_complete": {"GET": ANYONE, "POST": No(ANYONE)},
+    "accounts:account": {"GET": SIGNED_IN, "POST": Reads(SIGNED_IN)},
+    "accounts:password_change": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts:two_factor_setup": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "accounts:two_factor_verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    # Tried with a device that is not the visitor's: nobody may remove it.
+    "accounts:two_factor_remove": {"GET": No(SIGNED_IN), "POST": frozenset(), "refused": 404},
+    "accounts:organisation": {"GET": VIEWER_UP, "POST": READ},
+    "accounts:members": {"GET": VIEWER_UP, "POST": ADMIN_ONLY},
+    "accounts:member_role": {"GET": GET_405, "POST": ADMIN_ONLY},
+    "accounts:member_remove": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    # --- missions --------------------------------------------------------------------------
+    "missions:list": {"GET": VIEWER_UP, "POST": READ},
+    "missions:start": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "missions:export": {"GET": VIEWER_UP, "POST": READ},
+    "missions:import": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "missions:actors": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "missions:overview": {"GET": VIEWER_UP, "POST": READ},
+    "missions:edit_group": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "missions:transition": {"GET": GET_405, "POST": EDITOR_UP},  # tried with "propose"
+    "missions:archive": {"GET": GET_405, "POST": LEAD_UP},
+    "missions:delete": {"GET": EDITOR_UP, "POST": EDITOR_UP},  # a draft
+    "missions:mission_export": {"GET": VIEWER_UP, "POST": READ},
+    "missions:targets": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "missions:target_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "missions:target_delete": {"GET": GET_405, "POST": EDITOR_UP},
+    "missions:milestone_add": {"GET": GET_405, "POST": EDITOR_UP},
+    "missions:milestone_delete": {"GET": GET_405, "POST": EDITOR_UP},
+    "missions:projects": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "missions:project_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "missions:project_delete": {"GET": GET_405, "POST": EDITOR_UP},
+    "missions:map": {"GET": VIEWER_UP, "POST": READ},
+    "missions:history": {"GET": VIEWER_UP, "POST": READ},
+    "missions:snapshots": {"GET": VIEWER_UP, "POST": EDITOR_OR_REVIEWER},
+    "missions:snapshot_compare": {"GET": VIEWER_UP, "POST": READ},
+    # --- documents -------------------------------------------------------------------------
+    "documents:list": {"GET": VIEWER_UP, "POST": READ},
+    "documents:canvas": {"GET": GET_405, "POST": VIEWER_UP},
+    "documents:briefing": {"GET": GET_405, "POST": VIEWER_UP},
+    "documents:pack": {"GET": GET_405, "POST": VIEWER_UP},
+    "documents:detail": {"GET": VIEWER_UP, "POST": READ},
+    "documents:retry": {"GET": GET_405, "POST": VIEWER_UP},
+    "documents:download": {"GET": VIEWER_UP, "POST": READ},
+    # --- canvas ----------------------------------------------------------------------------
+    "canvas:canvas": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:box": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "canvas:box_history": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:box_comments": {"GET": VIEWER_UP, "POST": EDITOR_OR_REVIEWER},
+    "canvas:comment_resolve": {"GET": VIEWER_UP, "POST": EDITOR_OR_REVIEWER},
+    # --- evaluation: criteria, readiness, indicators, reviews ------------------------------
+    "evaluation:criteria": {"GET": VIEWER_UP, "POST": READ},
+    "evaluation:criteria_status": {"GET": VIEWER_UP, "POST": READ},
+    "evaluation:assess": {"GET": GET_405, "POST": EDITOR_OR_REVIEWER},
+    "evaluation:criteria_summary": {"GET": VIEWER_UP, "POST": READ},
+    "evaluation:gonogo": {"GET": GET_405, "POST": REVIEWER_UP},
+    "evaluation:mission_readiness": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "evaluation:readiness": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:readiness_result": {"GET": VIEWER_UP, "POST": READ},
+    "evaluation:readiness_start_mission": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:verdict": {"GET": GET_405, "POST": REVIEWER_UP},
+    "evaluation:decide": {"GET": GET_405, "POST": EDITOR_OR_REVIEWER},
+    "evaluation:indicators": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "evaluation:reviews": {"GET": VIEWER_UP, "POST": EDITOR_OR_REVIEWER},
+    "evaluation:indicator": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "evaluation:indicator_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:measurements_import": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:measurements_export": {"GET": VIEWER_UP, "POST": READ},
+    "evaluation:measurement_correct": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:steward_invite": {"GET": VIEWER_UP, "POST": EDITOR_UP},  # GET: back to the page
+    "evaluation:steward_revoke": {"GET": GET_405, "POST": EDITOR_UP},
+    # --- a steward's own pages: outside the organisation's addresses ----------------------
+    "evaluation:stewarding": {"GET": SIGNED_IN, "POST": Reads(SIGNED_IN)},  # their own list
+    "evaluation:push_tokens": {"GET": STEWARD_ONLY, "POST": STEWARD_ONLY, "refused": 404},
+    "evaluation:push_token_revoke": {"GET": No(STEWARD_ONLY), "POST": STEWARD_ONLY, "refused": 404},
+    "evaluation:steward_indicator": {"GET": STEWARD_ONLY, "POST": STEWARD_ONLY, "refused": 404},
+    "evaluation:steward_import": {"GET": STEWARD_ONLY, "POST": STEWARD_ONLY, "refused": 404},
+    "evaluation:steward_correct": {"GET": STEWARD_ONLY, "POST": STEWARD_ONLY, "refused": 404},
+    # --- theory of change --------------------------------------------------------------------
+    "evaluation:toc": {"GET": VIEWER_UP, "POST": No(VIEWER_UP)},
+    "evaluation:toc_step_add": {"GET": GET_405, "POST": EDITOR_UP},
+    "evaluation:toc_step_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:toc_step_delete": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:toc_link_add": {"GET": GET_405, "POST": EDITOR_UP},
+    "evaluation:toc_link_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "evaluation:toc_link_delete": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    # --- audit trail ---------------------------------------------------------------------------
+    "audit:mission": {"GET": REVIEWER_UP, "POST": Reads(REVIEWER_UP)},
+    "audit:organisation": {"GET": ADMIN_ONLY, "POST": Reads(ADMIN_ONLY)},
+    # --- stakeholders ----------------------------------------------------------------------
+    "stakeholders:map": {"GET": VIEWER_UP, "POST": READ},
+    "stakeholders:add": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "stakeholders:actor_suggestions": {"GET": VIEWER_UP, "POST": READ},
+    "stakeholders:export": {"GET": VIEWER_UP, "POST": READ},
+    "stakeholders:import": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "stakeholders:reviewed": {"GET": GET_405, "POST": EDITOR_UP},
+    "stakeholders:detail": {"GET": VIEWER_UP, "POST": READ},
+    "stakeholders:edit": {"GET": GET_405, "POST": EDITOR_UP},
+    "stakeholders:move": {"GET": GET_405, "POST": EDITOR_UP},
+    "stakeholders:delete": {"GET": GET_405, "POST": EDITOR_UP},
+    "stakeholders:activities": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "stakeholders:activity_delete": {"GET": GET_405, "POST": EDITOR_UP},
+    # --- portfolios: leads and administrators only -----------------------------------------
+    "portfolios:dashboard": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
+    "portfolios:portfolios": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "portfolios:portfolio_edit": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "portfolios:portfolio_add": {"GET": GET_405, "POST": LEAD_UP},
+    "portfolios:facets": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
+    "portfolios:facet_edit": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "portfolios:initiative_add": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "portfolios:initiative_edit": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "portfolios:compare": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
+    "portfolios:overlap": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
+    "portfolios:decisions": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
+    "portfolios:decide": {"GET": LEAD_UP, "POST": LEAD_UP},
+}

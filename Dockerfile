@@ -23,11 +23,12 @@ RUN groupadd --system --gid 1000 lodestar \
     && useradd --system --uid 1000 --gid lodestar --create-home --home-dir /home/lodestar \
         --shell /usr/sbin/nologin lodestar
 
-# The main dependencies only (not the `embedded` or `dev` extras). pyproject.toml installs no
-# packages of its own (`packages = []`), so it is all `pip install` needs: this layer is
-# rebuilt only when the dependencies change, not on every code change.
-COPY pyproject.toml /tmp/lodestar/pyproject.toml
-RUN pip install --no-cache-dir /tmp/lodestar && rm -rf /tmp/lodestar
+# The main dependencies only (not the `embedded` or `dev` extras), exactly as locked, with
+# their hashes checked. This layer is rebuilt only when the lock changes, not on every code
+# change.
+COPY requirements-deploy.lock /tmp/lodestar/requirements-deploy.lock
+RUN pip install --no-cache-dir --require-hashes -r /tmp/lodestar/requirements-deploy.lock \
+    && rm -rf /tmp/lodestar
 
 WORKDIR /app
 # The code stays owned by root: the app user can read it but not change it.

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint fmt bench manage clean-data help
+.PHONY: install run test lint fmt bench manage clean-data help lock
 
 help:
 	@echo "make run      serve Lodestar on http://127.0.0.1:$(PORT)/ with demo data (Ctrl-C stops it)"
@@ -18,10 +18,21 @@ help:
 $(BIN)/python:
 	@PY=$$(scripts/find-python) && echo "lodestar: creating $(VENV) with $$PY" && "$$PY" -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# requirements.lock pins every package, with hashes, for Python 3.12 on Linux x86_64 (and
+# requirements-deploy.lock the main dependencies only, for the Dockerfile); `make lock`
+# regenerates both after a change to pyproject.toml's dependencies.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[embedded,dev]"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+lock: | $(BIN)/python
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip compile pyproject.toml --extra embedded --extra dev --generate-hashes \
+		--python-version 3.12 --python-platform x86_64-manylinux_2_28 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.12 \
+		--python-platform x86_64-manylinux_2_28 --quiet -o requirements-deploy.lock
 
 install: $(STAMP)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "missions",
     "canvas",
@@ -86,10 +90,16 @@ INSTALLED_APPS = [
     "evaluation",
     "portfolios",
     "documents",
+    "backups",
+    "auditlog",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz answers before sessions and sign-in, so it still says what is down when the
+    # database is (config/health.py).
+    "config.health.HealthzMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,10 +107,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The signed-in user becomes the actor of every audit entry the request writes.
+    "auditlog.middleware.AuditlogMiddleware",
+    # Every file a signed-in user downloads is an audit event.
+    "audit.middleware.DownloadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Leads and administrators, and anyone who has set up an authenticator app, pass a code first.
+    "accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,6 +206,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out e-mail address and IP address never reach the password check.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -203,6 +224,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+
+# Failed sign-ins (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one e-mail address
+# from one IP address, that pair is locked out for AXES_COOLOFF_MINUTES. Failures live in the
+# database, so every web process sees them.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp, TOTP authenticator apps). The issuer is the name the
+# app shows next to the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Lodestar")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set.
+# Endpoints come from the provider's discovery document (OIDC_OP_DISCOVERY: the issuer URL) or
+# are given one by one. README "Accounts and sign-in" describes the organisation and role mapping.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_OP_DISCOVERY = env_str("OIDC_OP_DISCOVERY")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_ORGANISATION_CLAIM = env_str("OIDC_ORGANISATION_CLAIM", "organisation")
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "lodestar_role")
+# "health.example.gov=health,transport.example.gov=transport": e-mail domain → organisation slug.
+OIDC_EMAIL_DOMAIN_ORGANISATIONS = dict(
+    item.split("=", 1) for item in env_list("OIDC_EMAIL_DOMAIN_ORGANISATIONS") if "=" in item
+)
+OIDC_DEFAULT_ROLE = env_str("OIDC_DEFAULT_ROLE", "viewer")
+if OIDC_DEFAULT_ROLE not in {"viewer", "editor", "reviewer", "lead", "admin"}:
+    raise ImproperlyConfigured(
+        f"OIDC_DEFAULT_ROLE={OIDC_DEFAULT_ROLE!r}: use viewer, editor, reviewer, lead or admin."
+    )
+OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+if OIDC_RP_CLIENT_ID:
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set but OIDC_RP_CLIENT_SECRET is not.")
+    if not OIDC_OP_DISCOVERY and not (
+        OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT
+    ):
+        raise ImproperlyConfigured(
+            "Single sign-on needs OIDC_OP_DISCOVERY (the provider's issuer URL) or "
+            "OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT."
+        )
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.LodestarOIDCBackend")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -303,3 +382,17 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "lodestar-demo-2026")
 LODESTAR_PROTECTIVE_MARKING = env_str("LODESTAR_PROTECTIVE_MARKING", "OFFICIAL")
 # The largest exchange file an import reads.
 LODESTAR_IMPORT_MAX_BYTES = env_int("LODESTAR_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# A mission's assessment still queued after this many seconds lost its Celery message (Redis
+# restarted empty): the next change sends it again (evaluation/services.py).
+EVALUATION_RESEND_AFTER = env_int("EVALUATION_RESEND_AFTER", 120)
+
+# --- Audit trail (django-auditlog; models registered in audit/registry.py) -------------------
+# Our own entry model carries the organisation and mission, so pages filter on indexed columns.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# django-auditlog's migrations would still create its own (unused) log table, whose foreign key
+# to users then blocks test-database flushes; its only model is swapped out, so skip them.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_MASK_CALLABLE = "audit.registry.mask"
+# Data minimisation: who and when is enough; we do not keep visitors' IP addresses.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True

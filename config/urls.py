@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("stakeholders.urls")),
     path("", include("portfolios.urls")),
+    path("", include("audit.urls")),
 ]

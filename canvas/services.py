@@ -7,9 +7,12 @@ text, who wrote it and when), so nobody's words are ever overwritten without the
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 
+from auditlog import get_logentry_model
+from auditlog.diff import model_instance_diff
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -242,11 +245,26 @@ def canvas_comment_resolve(
     mission may. Resolving a resolved comment (or reopening an open one) changes nothing, so
     two people clicking at once both succeed."""
     _check_comment_permission(actor, comment.mission)
+    before = copy.copy(comment)
     if resolved:
-        CanvasComment.objects.filter(pk=comment.pk, resolved_at__isnull=True).update(
+        changed = CanvasComment.objects.filter(pk=comment.pk, resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=actor
         )
     else:
-        CanvasComment.objects.filter(pk=comment.pk).update(resolved_at=None, resolved_by=None)
+        changed = CanvasComment.objects.filter(pk=comment.pk, resolved_at__isnull=False).update(
+            resolved_at=None, resolved_by=None
+        )
     comment.refresh_from_db(fields=["resolved_at", "resolved_by"])
+    if changed:
+        # A conditional UPDATE (so two clicks at once both succeed) sends no save signal: the
+        # audit trail is told directly, with the before and after of what changed.
+        get_logentry_model().objects.log_create(
+            comment,
+            action=get_logentry_model().Action.UPDATE,
+            changes=model_instance_diff(before, comment, fields_to_check=_RESOLUTION_FIELDS),
+        )
     return comment
+
+
+# django-auditlog names a foreign key by its column attribute here.
+_RESOLUTION_FIELDS = ("resolved_at", "resolved_by_id")

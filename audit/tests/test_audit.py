@@ -434,3 +434,34 @@ def test_the_organisation_page_costs_the_same_queries_for_few_and_many_entries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(org_audit_url(organisation)).content.decode()
     assert all(mission.title in page for mission in missions)
+
+
+def test_resolving_and_reopening_a_comment_through_the_page_is_recorded(client, member):
+    """Resolving is a conditional UPDATE (two clicks at once both succeed), not a save: it is
+    still on the mission's trail, with who did it and the before and after."""
+    from canvas.models import CanvasComment
+
+    editor = member("editor")
+    mission = MissionFactory(organisation=editor.memberships.get().organisation)
+    comment = CanvasComment.objects.create(
+        mission=mission, box_key="learning", text="Review yearly?", author=editor
+    )
+    client.force_login(editor)
+    resolve = reverse(
+        "canvas:comment_resolve",
+        args=[mission.organisation.slug, mission.key, "learning", comment.pk],
+    )
+
+    client.post(resolve, {"resolved": "1"})
+    client.post(resolve, {"resolved": "1"})  # already resolved: nothing changes, nothing logged
+    client.post(resolve, {"resolved": "0"})
+
+    updates = list(
+        entries_of(CanvasComment, action=AuditEntry.Action.UPDATE).order_by("timestamp", "pk")
+    )
+    assert [entry.actor for entry in updates] == [editor, editor]
+    assert all(entry.mission_id == mission.pk for entry in updates)
+    resolved, reopened = updates
+    assert resolved.changes["resolved_at"][0] == "None"
+    assert resolved.changes["resolved_by"] == ["None", str(editor.pk)]
+    assert reopened.changes["resolved_by"] == [str(editor.pk), "None"]

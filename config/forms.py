@@ -26,7 +26,9 @@ class GovukBoundField(BoundField):
         widget = widget or self.field.widget
         for widget_class, css in _INPUT_CLASSES:
             if isinstance(widget, widget_class):
-                classes = [attrs.get("class", ""), css]
+                # The widget's own classes (a width such as govuk-input--width-10) are kept:
+                # the attrs built here replace the widget's when Django merges the two.
+                classes = [css, widget.attrs.get("class", ""), attrs.get("class", "")]
                 if self.errors and css in {"govuk-input", "govuk-textarea", "govuk-select"}:
                     classes.append(f"{css}--error")
                 attrs["class"] = " ".join(c for c in classes if c)

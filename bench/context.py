@@ -297,7 +297,7 @@ def sign_in(port: int, email: str, password: str, totp_key: str | None = None) -
         raise BenchError(
             f"signing in as {email} failed: POST /sign-in/ answered {answer.status}{hint}"
         )
-    if urlsplit(answer.location).path == TWO_FACTOR_PATH:
+    if totp_key is not None:  # the code page comes next, on whatever page is asked for first
         session = _enter_code(port, email, session, csrf_cookie, totp_key)
     say(f"signed in as {email}")
     return session
@@ -318,9 +318,7 @@ def totp_code(hex_key: str, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def _enter_code(port: int, email: str, session: str, csrf_cookie: str, totp_key: str | None) -> str:
-    if totp_key is None:
-        raise BenchError(f"{email} is asked for a two-factor code and the bench has no key")
+def _enter_code(port: int, email: str, session: str, csrf_cookie: str, totp_key: str) -> str:
     cookies = f"csrftoken={csrf_cookie}; sessionid={session}"
     page = httpclient.request(port, "GET", TWO_FACTOR_PATH, headers={"Cookie": cookies})
     token = httpclient.form_value(page.text, "csrfmiddlewaretoken")
@@ -331,6 +329,6 @@ def _enter_code(port: int, email: str, session: str, csrf_cookie: str, totp_key:
         form={"csrfmiddlewaretoken": token, "code": totp_code(totp_key)},
         headers={"Cookie": cookies, "Origin": f"http://{HOST}:{port}"},
     )
-    if answer.status != 302:
+    if answer.status != 302 or urlsplit(answer.location).path.startswith("/account/"):
         raise BenchError(f"{email}'s two-factor code was refused ({answer.status})")
     return answer.cookies.get("sessionid", session)

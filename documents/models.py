@@ -133,9 +133,12 @@ class GeneratedDocument(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Claimed for longer than any render may take: its worker is gone."""
+        """Claimed for longer than any render may take (its worker is gone), or queued for that
+        long (its message was lost, e.g. in a Redis restart that came back empty)."""
         from documents.services import stale_before
 
+        if self.status == DocumentStatus.QUEUED:
+            return self.queued_at < stale_before()
         return (
             self.status == DocumentStatus.RENDERING
             and self.started_at is not None

@@ -442,8 +442,12 @@ def _enqueue(document: GeneratedDocument) -> None:
 def document_retry(*, actor: User, document: GeneratedDocument) -> GeneratedDocument:
     """Queue a failed (or abandoned) document again: the same row, rendered afresh."""
     _check_member(actor, document.organisation)
-    retryable = Q(status=DocumentStatus.FAILED) | Q(
-        status=DocumentStatus.RENDERING, started_at__lt=stale_before()
+    # A render that never started after so long lost its message: sending another is safe, as
+    # the first worker to claim the row renders it and any other message finds it claimed.
+    retryable = (
+        Q(status=DocumentStatus.FAILED)
+        | Q(status=DocumentStatus.RENDERING, started_at__lt=stale_before())
+        | Q(status=DocumentStatus.QUEUED, queued_at__lt=stale_before())
     )
     if document.status == DocumentStatus.RENDERING and claim_is_abandoned(document):
         # Its worker was killed on this host: conditional on that same claim.

@@ -6,6 +6,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from documents import services
@@ -200,3 +201,31 @@ def test_the_export_commands_write_pdfs(demo_missions, member, tmp_path):
     assert soil.statement.split()[0] in text and "Mission statement" in text
     pages = int(pdftools.info(pack.read_bytes())["Pages"])
     assert pages >= 5 and f"Page {pages} of {pages}" in text
+
+
+def test_a_document_queued_too_long_lost_its_message_and_can_be_retried(
+    client, demo_missions, member, django_capture_on_commit_callbacks
+):
+    """Redis restarted empty: the message is gone and no worker will ever start the document.
+    After as long as any render may take, the page says so and offers Retry, which queues it
+    again; asking for the same document again does the same."""
+    editor = member("editor")
+    document = request(editor, demo_missions, DocumentKind.CANVAS, ["eu-cities"])
+    assert not document.can_retry  # just queued: a worker may pick it up any moment
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        queued_at=timezone.now() - timedelta(hours=1)
+    )
+    document.refresh_from_db()
+    assert document.is_stale and document.can_retry
+    client.force_login(editor)
+    page = client.get(
+        reverse("documents:detail", args=[document.organisation.slug, document.pk])
+    ).content.decode()
+    assert "No worker started this document" in page
+    assert "Retry" in page
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        again = request(editor, demo_missions, DocumentKind.CANVAS, ["eu-cities"])
+    assert again.pk == document.pk
+    assert again.status == DocumentStatus.QUEUED and not again.is_stale
+    assert len(callbacks) == 1  # sent to the workers once more

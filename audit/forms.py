@@ -7,9 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from config.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -18,7 +16,7 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(
         label=_("From"),
         required=False,
-        widget=DateInput(format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={
             "invalid": _("Enter the start date as a real date, for example 2026-03-31.")
         },
@@ -26,7 +24,7 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("To"),
         required=False,
-        widget=DateInput(format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": _("Enter the end date as a real date, for example 2026-03-31.")},
     )
 

@@ -20,7 +20,40 @@ _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
 ]
 
 
+# The value formats the HTML standard requires of these input types, whatever the language:
+# a date input given "29/09/2021" shows an empty field and submits nothing, erasing the date.
+HTML_INPUT_FORMATS = {
+    "date": "%Y-%m-%d",
+    "datetime-local": "%Y-%m-%dT%H:%M",
+    "time": "%H:%M",
+    "month": "%Y-%m",
+}
+
+
+def html_input_type(widget: forms.Widget) -> str | None:
+    """The `type` the widget renders (its attrs may override the class's `input_type`)."""
+    return widget.attrs.get("type") or getattr(widget, "input_type", None)
+
+
+class DateInput(forms.DateInput):
+    """The one date widget: the browser's date picker, its value always in ISO form."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=HTML_INPUT_FORMATS["date"])
+
+
 class GovukBoundField(BoundField):
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
+        super().__init__(form, field, name)
+        # Enforced here, for every form the renderer draws, so that no widget declared as
+        # `forms.DateInput(attrs={"type": "date"})` can render a localised value again. The
+        # widget is the form instance's own deep copy, so this changes no other form.
+        html_format = HTML_INPUT_FORMATS.get(html_input_type(field.widget) or "")
+        if html_format is not None and hasattr(field.widget, "format"):
+            field.widget.format = html_format
+
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from config.forms import DateInput
 from missions.models import (
     Actor,
     GrandChallenge,
@@ -138,7 +139,7 @@ class MissionGovernanceForm(VersionedForm, forms.ModelForm):
             "owner",
             "coordinator",
         ]
-        widgets = {"mandate_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"mandate_date": DateInput()}
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -242,8 +243,8 @@ class ProjectForm(VersionedForm, forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "budget": NUMBER,
             "public_funding": NUMBER,
         }

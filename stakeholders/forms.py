@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DateInput
 from missions.models import Helix
 from stakeholders.models import (
     ATTITUDE_CHOICES,
@@ -73,7 +74,7 @@ class StakeholderFieldsForm(_Position):
         label=_("Last engaged"),
         required=False,
         help_text=_("For example, 2025-03-31."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def stakeholder_fields(self) -> dict[str, Any]:
@@ -152,12 +153,12 @@ class FilterForm(forms.Form):
     since = forms.DateField(
         label=_("Show movement since"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 
 class ActivityForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     type = forms.ChoiceField(label=_("Type of activity"), choices=ActivityType.choices)
     level = forms.ChoiceField(label=_("Engagement level"), choices=EngagementLevel.choices)
     summary = forms.CharField(

@@ -57,7 +57,6 @@ QUADRANT_CORNERS = {
 # A diverging blue–red scale that stays distinguishable with common colour-vision deficiencies.
 ATTITUDE_FILLS = {-2: "#b2182b", -1: "#ef8a62", 0: "#f7f7f7", 1: "#67a9cf", 2: "#2166ac"}
 ATTITUDE_INK = {-2: "#ffffff", -1: "#0b0c0c", 0: "#0b0c0c", 1: "#0b0c0c", 2: "#ffffff"}
-ATTITUDE_SIGNS = {-2: "−−", -1: "−", 0: "0", 1: "+", 2: "++"}
 HELIX_SHAPES = {
     Helix.GOVERNMENT: "circle",
     Helix.INDUSTRY: "square",
@@ -160,6 +159,35 @@ def _text(
         f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="{_fmt(size)}" font-family="{FONT}" '
         f'text-anchor="{anchor}"{extra}>{escape(text)}</text>'
     )
+
+
+def _attitude_sign(cx: float, cy: float, size: float, attitude: int) -> str:
+    """The attitude's sign (−−, −, 0, +, ++) drawn as strokes centred on (cx, cy), `size` tall
+    as a glyph would be. Drawn, not written: a marker's visible text must be exactly what its
+    accessible name begins with (its number and name), and the name already says the attitude."""
+    half = size * 0.4
+    width = _fmt(max(1.6, size * 0.16))
+    ink = ATTITUDE_INK[attitude]
+
+    def bars(x: float, w: float, plus: bool) -> str:
+        path = f"M{_fmt(x - w)} {_fmt(cy)}H{_fmt(x + w)}"
+        if plus:
+            path += f"M{_fmt(x)} {_fmt(cy - w)}V{_fmt(cy + w)}"
+        return path
+
+    if attitude == 0:
+        return (
+            f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="{_fmt(half * 0.8)}" fill="none" '
+            f'stroke="{ink}" stroke-width="{width}"/>'
+        )
+    if abs(attitude) == 1:
+        path = bars(cx, half, attitude > 0)
+    else:
+        small = half * 0.62
+        path = bars(cx - small * 1.2, small, attitude > 0) + bars(
+            cx + small * 1.2, small, attitude > 0
+        )
+    return f'<path d="{path}" stroke="{ink}" stroke-width="{width}" fill="none"/>'
 
 
 def describe(item: Mapping[str, Any]) -> str:
@@ -420,33 +448,23 @@ def draw_grid(
             )
         )
         sign_y = slot.cy + slot.size * (0.28 if item.get("helix") == Helix.ACADEMIA else 0.18)
-        parts.append(
-            _text(
-                slot.cx,
-                sign_y,
-                ATTITUDE_SIGNS[attitude],
-                slot.size * 0.5,
-                anchor="middle",
-                font_weight="bold",
-                fill=ATTITUDE_INK[attitude],
-            )
-        )
+        font = slot.size * 0.5
+        parts.append(_attitude_sign(slot.cx, sign_y - font * 0.35, font, attitude))
+        # Number and name in one <text>, a space between: read as one phrase ("4 Eurocities"),
+        # the words the accessible name starts with, as WCAG's "label in name" asks.
         nb = slot.number_box
-        parts.append(
-            _text(
-                nb.x + 1,
-                slot.cy + slot.number_font * 0.36,
-                str(item.get("number", "")),
-                slot.number_font,
-                font_weight="bold",
-                fill="#0b0c0c",
-            )
+        label = (
+            f'<tspan x="{_fmt(nb.x + 1)}" y="{_fmt(slot.cy + slot.number_font * 0.36)}" '
+            f'font-size="{_fmt(slot.number_font)}" font-weight="bold">'
+            f"{escape(str(item.get('number', '')))}</tspan>"
         )
         if key in names:
             x, y, text = names[key]
-            parts.append(
-                _text(x + 1, y, text, NAME_FONT, fill="#0b0c0c", class_="stakeholder-marker__name")
+            label += (
+                f' <tspan class="stakeholder-marker__name" x="{_fmt(x + 1)}" y="{_fmt(y)}" '
+                f'font-size="{_fmt(NAME_FONT)}">{escape(text)}</tspan>'
             )
+        parts.append(f'<text font-family="{FONT}" fill="#0b0c0c">{label}</text>')
         parts.append("</g>")
     parts.append("</g>")
 
@@ -486,15 +504,7 @@ def draw_grid(
             (
                 '<g transform="translate({x} {y}) translate(0 -4)">'
                 + shape("circle", 0, 0, 16, ATTITUDE_FILLS[value])
-                + _text(
-                    0,
-                    16 * 0.18,
-                    ATTITUDE_SIGNS[value],
-                    8,
-                    anchor="middle",
-                    font_weight="bold",
-                    fill=ATTITUDE_INK[value],
-                )
+                + _attitude_sign(0, 0, 8, value)
                 + "</g>",
                 str(ATTITUDES[value]),
             )

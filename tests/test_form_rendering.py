@@ -1,6 +1,12 @@
 """Forms render as GOV.UK Frontend markup through Django's own form renderer (config/forms.py)."""
 
+import datetime
+
+import pytest
 from django import forms
+from django.utils import timezone, translation
+
+from config.forms import DateInput
 
 
 class _WidthForm(forms.Form):
@@ -13,3 +19,54 @@ def test_a_field_keeps_its_width_and_gets_the_govuk_class_and_error_state():
     assert 'class="govuk-input govuk-input--width-10 govuk-input--error"' in page
     assert 'class="govuk-textarea"' in page
     assert "govuk-error-message" in page
+
+
+class _DatesForm(forms.Form):
+    # Declared the way the first wave declared them: a plain DateInput given type="date".
+    declared_by_hand = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    shared_widget = forms.DateField(widget=DateInput())
+    meeting = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "fr", "nl", "sv", "es"])
+def test_date_inputs_carry_the_iso_value_a_browser_accepts_in_every_language(language):
+    """A date input given "29/09/2021" shows an empty field and submits nothing: the date the
+    person saw on the overview would be erased by saving the form unchanged."""
+    initial = {
+        "declared_by_hand": datetime.date(2021, 9, 29),
+        "shared_widget": datetime.date(2026, 12, 4),
+        "meeting": timezone.make_aware(datetime.datetime(2026, 3, 1, 9, 30)),  # noqa: DTZ001
+        "starts": datetime.time(14, 5),
+    }
+    with translation.override(language):
+        page = str(_DatesForm(initial=initial))
+    assert 'type="date" name="declared_by_hand" value="2021-09-29"' in page
+    assert 'type="date" name="shared_widget" value="2026-12-04"' in page
+    assert 'type="datetime-local" name="meeting" value="2026-03-01T09:30"' in page
+    assert 'type="time" name="starts" value="14:05"' in page
+
+
+def test_a_date_the_browser_submits_reads_back_as_the_same_date():
+    with translation.override("en-gb"):
+        form = _DatesForm(
+            data={
+                "declared_by_hand": "2021-09-29",
+                "shared_widget": "2026-12-04",
+                "meeting": "2026-03-01T09:30",
+                "starts": "14:05",
+            }
+        )
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["declared_by_hand"] == datetime.date(2021, 9, 29)
+
+
+def test_dates_shown_as_text_stay_in_the_readers_format():
+    """Only the inputs use ISO; a date printed on a page is still localised."""
+    from django.template import Context, Template
+
+    with translation.override("en-gb"):
+        text = Template("{{ day|date:'SHORT_DATE_FORMAT' }}").render(
+            Context({"day": datetime.date(2021, 9, 29)})
+        )
+    assert text == "29/09/2021"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.forms import DateInput
 from evaluation.indicators.models import Frequency, Indicator, Level, Quality, Timing
 from missions.forms import ListField
 from missions.models import Direction, Mission, Target
@@ -76,7 +77,7 @@ class MeasurementForm(forms.Form):
     period_end = forms.DateField(
         label=_("Period ending"),
         help_text=_("For example, 2024-12-31 for the year 2024."),
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10", "type": "date"}),
+        widget=DateInput(attrs={"class": "govuk-input--width-10"}),
     )
     value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4, widget=NUMBER)
     source_ref = forms.CharField(

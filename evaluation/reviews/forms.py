@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DateInput
 from evaluation.reviews.models import Independence, ProjectAction, ReviewType
 from missions.models import Mission
 
@@ -15,7 +16,7 @@ from missions.models import Mission
 class ReviewForm(forms.Form):
     date = forms.DateField(
         label=_("Date of the review"),
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10", "type": "date"}),
+        widget=DateInput(attrs={"class": "govuk-input--width-10"}),
     )
     type = forms.ChoiceField(label=_("Type"), choices=ReviewType.choices)
     independence = forms.ChoiceField(label=_("Who reviewed"), choices=Independence.choices)

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from stakeholders.grid import HELIX_SHAPES, draw_grid
+from stakeholders.grid import HELIX_SHAPES, _attitude_sign, draw_grid
 
 HELICES = ["government", "industry", "academia", "civil_society", "environment"]
 
@@ -55,6 +55,11 @@ def test_the_svg_is_well_formed_and_escapes_every_text():
     ET.fromstring(drawing.svg)  # noqa: S314 - our own output, parsed to check it is XML
 
 
+def _sign_shape(markup: str) -> str:
+    """The drawing of a sign, wherever it is placed: its element and path commands."""
+    return re.sub(r"[-\d.]+", "#", markup)
+
+
 def test_quadrants_legend_shapes_and_attitude_signs():
     items = [item(n, attitude=a, helix=h) for n, (a, h) in enumerate(
         zip([-2, -1, 0, 1, 2], HELICES, strict=True), start=1)]  # fmt: skip
@@ -66,9 +71,17 @@ def test_quadrants_legend_shapes_and_attitude_signs():
         assert text in svg
     assert "<circle" in svg and "<rect" in svg and "<polygon" in svg
     assert set(HELIX_SHAPES.values()) == {"circle", "square", "triangle", "diamond", "hexagon"}
-    # Attitude is never colour alone: each marker carries its sign.
-    for sign in ("−−", "−", "0", "+", "++"):
-        assert f">{sign}</text>" in svg
+    # Attitude is never colour alone: each marker carries its sign, drawn in strokes (five
+    # different drawings), and no sign is text that would break the marker's "label in name".
+    signs = {attitude: _attitude_sign(0, 0, 10, attitude) for attitude in (-2, -1, 0, 1, 2)}
+    assert len(set(signs.values())) == 5
+    for markup in signs.values():
+        assert "<text" not in markup
+    shapes = {_sign_shape(markup) for markup in signs.values()}
+    markers = re.findall(r'<g class="stakeholder-marker".*?</g>', svg)
+    drawn = [re.findall(r'<(?:path|circle)[^>]*fill="none"[^>]*/>', m) for m in markers]
+    assert [len(found) for found in drawn] == [1] * 5
+    assert {_sign_shape(found[0]) for found in drawn} == shapes
 
 
 def test_interactive_markers_are_focusable_buttons_with_names_and_static_ones_are_not():

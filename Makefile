@@ -51,7 +51,9 @@ test: install
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet . || (echo "lodestar: code is not formatted; run make fmt" >&2; exit 1)
 	@DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "lodestar: a model change has no migration; run make manage ARGS=makemigrations" >&2; exit 1)
+	@rm -rf .data/html-pages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@scripts/check-html
 
 bench: install
 	@$(BIN)/python -m bench.run $(BENCH)

@@ -81,6 +81,8 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     _require_admin(actor, membership.organisation)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
+    if role == membership.role:
+        return membership  # the same role again: nothing written
     if (
         membership.role == Role.ADMIN
         and role != Role.ADMIN

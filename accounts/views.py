@@ -128,6 +128,7 @@ def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> Http
         raise PermissionDenied
     form = MemberRoleForm(request.POST)
     error = None
+    unchanged = form.is_valid() and form.cleaned_data["role"] == membership.role
     if form.is_valid():
         try:
             services.membership_change_role(
@@ -147,11 +148,14 @@ def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> Http
                 "membership": membership,
                 "row_error": error,
                 "row_saved": error is None,
+                "row_unchanged": unchanged,
             },
             status=422 if error else 200,
         )
     if error:
         messages.error(request, error)
+    elif unchanged:
+        messages.info(request, _("Nothing was changed."))
     else:
         messages.success(
             request,

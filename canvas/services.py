@@ -118,6 +118,9 @@ def canvas_box_save(
     if box.is_statement:
         return _save_statement(actor, mission, text, expected_version)
 
+    if not text and not CanvasBox.objects.filter(mission=mission, box_key=box.key).exists():
+        # An empty box saved empty: nothing to keep, so no row (its version stays 0).
+        return SavedBox(box.key, "", 0, None, None, False)
     row, _created = CanvasBox.objects.get_or_create(mission=mission, box_key=box.key)
     row = (
         CanvasBox.objects.select_for_update(of=("self",))

@@ -186,7 +186,10 @@ def box(request: HttpRequest, org_slug: str, mission_key: str, box_key: str) -> 
             "canvas/canvas.html#save-result",
             {**_context(request, mission), "saved": saved, "view": {"key": definition.key}},
         )
-    messages.success(request, _("Saved: %(box)s.") % {"box": definition.title})
+    if saved.changed:
+        messages.success(request, _("Saved: %(box)s.") % {"box": definition.title})
+    else:
+        messages.info(request, _("Nothing was changed: %(box)s.") % {"box": definition.title})
     return redirect(_canvas_url(mission, definition.key))
 
 

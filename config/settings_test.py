@@ -42,3 +42,6 @@ EVALUATION_TEST_PAUSE_SECONDS = float(os.environ.get("LODESTAR_TEST_ASSESSMENT_P
 
 # The tests' Celery worker outlives each flush of the test database (see config/celery.py).
 CELERY_WORKER_FORGETS_CONTENT_TYPES = True
+
+# Every whole page the browser tests are shown is kept for the HTML checker (scripts/check-html).
+MIDDLEWARE = [*MIDDLEWARE, "tests.html_capture.CaptureHtmlMiddleware"]  # noqa: F405

@@ -256,7 +256,8 @@ class ProjectForm(VersionedForm, forms.ModelForm):
         self.fields["targets"].queryset = Target.objects.filter(mission=mission).order_by(
             "position", "key"
         )
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk:
+            # Also when bound: `changed_data` compares what came back with what was shown.
             contributions = list(self.instance.contributions.all())
             self.initial["targets"] = [c.target_id for c in contributions]
             self.initial["rationale"] = next((c.rationale for c in contributions), "")

@@ -156,6 +156,22 @@ def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {name: plain(getattr(obj, name)) for name in fields}
 
 
+def field_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """The object's current values of `names`, as Python values, to compare after a change."""
+    return {name: getattr(obj, name) for name in names}
+
+
+def field_changes(before: Mapping[str, Any], obj: models.Model) -> dict[str, list[Any]]:
+    """The fields whose value on `obj` differs from `before` (see `field_values`), each as
+    [old, new] in plain form for the history. Compared as values, not as text: a budget of 5
+    is the same as 5.00, so saving a form unchanged changes nothing."""
+    return {
+        name: [plain(old), plain(getattr(obj, name))]
+        for name, old in before.items()
+        if old != getattr(obj, name)
+    }
+
+
 def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {
         name: [before.get(name), value]
@@ -420,10 +436,15 @@ def mission_update(
         coordinator=fields.get("coordinator"),
         parent=fields.get("parent"),
     )
-    before = _snapshot(mission, fields)
+    before = field_values(mission, fields)
     _apply(mission, fields)
-    mission.updated_by = actor
     mission.full_clean()
+    changes = field_changes(before, mission)
+    if not changes:
+        # Saved unchanged: no new version, no history, no assessment (the caller sees the
+        # version it sent back).
+        return mission
+    mission.updated_by = actor
     if "deadline_year" in fields and mission.deadline_year:
         late = mission.targets.filter(target_year__gt=mission.deadline_year).order_by("target_year")
         if late:
@@ -441,16 +462,14 @@ def mission_update(
                 }
             )
     mission.save()
-    changes = _diff(before, _snapshot(mission, fields))
-    if changes:
-        record_change(
-            mission=mission,
-            user=actor,
-            action=ChangeAction.UPDATED,
-            object_type="mission",
-            object_key=mission.key,
-            changes=changes,
-        )
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type="mission",
+        object_key=mission.key,
+        changes=changes,
+    )
     return mission
 
 
@@ -637,22 +656,23 @@ def target_update(*, actor: User, target: Target, expected_version: int, **field
     mission = target.mission
     target = _locked(target, expected_version)
     target.mission = mission
-    before = _snapshot(target, fields)
+    before = field_values(target, fields)
     _apply(target, fields)
-    target.updated_by = actor
     target.full_clean()
+    changes = field_changes(before, target)
+    if not changes:
+        return target
+    target.updated_by = actor
     target.save()
-    changes = _diff(before, _snapshot(target, fields))
-    if changes:
-        record_change(
-            mission=mission,
-            user=actor,
-            action=ChangeAction.UPDATED,
-            object_type="target",
-            object_key=target.key,
-            changes=changes,
-        )
-        _touch(mission, actor)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type="target",
+        object_key=target.key,
+        changes=changes,
+    )
+    _touch(mission, actor)
     return target
 
 
@@ -724,22 +744,23 @@ def milestone_update(
     old_key = f"{target.key}@{milestone.year}"
     milestone = _locked(milestone, expected_version)
     milestone.target = target
-    before = _snapshot(milestone, fields)
+    before = field_values(milestone, fields)
     _apply(milestone, fields)
-    milestone.updated_by = actor
     milestone.full_clean()
+    changes = field_changes(before, milestone)
+    if not changes:
+        return milestone
+    milestone.updated_by = actor
     milestone.save()
-    changes = _diff(before, _snapshot(milestone, fields))
-    if changes:
-        record_change(
-            mission=target.mission,
-            user=actor,
-            action=ChangeAction.UPDATED,
-            object_type="milestone",
-            object_key=old_key,
-            changes=changes,
-        )
-        _touch(target.mission, actor)
+    record_change(
+        mission=target.mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type="milestone",
+        object_key=old_key,
+        changes=changes,
+    )
+    _touch(target.mission, actor)
     return milestone
 
 
@@ -833,28 +854,29 @@ def project_update(
     _check_actors(mission, fields.get("lead"), partners)
     project = _locked(project, expected_version)
     project.mission = mission
-    before = _snapshot(project, fields)
+    before = field_values(project, fields)
     old_partners = sorted(project.partners.values_list("key", flat=True))
     _apply(project, fields)
-    project.updated_by = actor
     project.full_clean()
+    changes = field_changes(before, project)
+    new_partners = sorted(p.key for p in partners) if partners is not None else old_partners
+    if new_partners != old_partners:
+        changes["partners"] = [old_partners, new_partners]
+    if not changes:
+        return project
+    project.updated_by = actor
     project.save()
-    changes = _diff(before, _snapshot(project, fields))
     if partners is not None:
         project.partners.set(partners)
-        new_partners = sorted(p.key for p in partners)
-        if new_partners != old_partners:
-            changes["partners"] = [old_partners, new_partners]
-    if changes:
-        record_change(
-            mission=mission,
-            user=actor,
-            action=ChangeAction.UPDATED,
-            object_type="project",
-            object_key=project.key,
-            changes=changes,
-        )
-        _touch(mission, actor)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type="project",
+        object_key=project.key,
+        changes=changes,
+    )
+    _touch(mission, actor)
     return project
 
 
@@ -878,9 +900,9 @@ def project_delete(*, actor: User, project: MissionProject) -> None:
 @transaction.atomic
 def project_contributions_set(
     *, actor: User, project: MissionProject, contributions: Mapping[Target, str]
-) -> list[ProjectContribution]:
+) -> bool:
     """Say which targets the project contributes to, each with a rationale; replaces the
-    project's previous contributions."""
+    project's previous contributions. Returns whether anything changed."""
     mission = project.mission
     _require_editable(actor, mission)
     errors = []
@@ -900,9 +922,12 @@ def project_contributions_set(
             )
     if errors:
         raise ValidationError({"contributions": errors})
-    before = {c.target.key: c.rationale for c in project.contributions.select_related("target")}
+    existing = list(project.contributions.select_related("target"))
+    before = {c.target.key: c.rationale for c in existing}
+    if before == {target.key: rationale.strip() for target, rationale in contributions.items()}:
+        return False  # the same contributions again: keep the rows as they are
     project.contributions.all().delete()
-    created = ProjectContribution.objects.bulk_create(
+    ProjectContribution.objects.bulk_create(
         ProjectContribution(project=project, target=target, rationale=rationale.strip())
         for target, rationale in contributions.items()
     )
@@ -922,4 +947,4 @@ def project_contributions_set(
             changes=changes,
         )
         _touch(mission, actor)
-    return created
+    return True

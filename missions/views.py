@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.selectors import organisation_for
@@ -280,16 +281,18 @@ def mission_group_edit(
     if request.method == "POST":
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            expected = _version(form, mission)
             try:
-                services.mission_update(
+                updated = services.mission_update(
                     actor=request.user,
                     mission=Mission.objects.get(pk=mission.pk),
-                    expected_version=_version(form, mission),
+                    expected_version=expected,
                     **fields,
                 )
             except (ValidationError, ConflictError) as error:
                 _add_service_error(form, error)
             else:
+                changed = updated.version != expected
                 mission = _mission(request, org_slug, mission_key)
                 if request.htmx:
                     response = render(
@@ -300,12 +303,17 @@ def mission_group_edit(
                             "group": group,
                             "label": label,
                             "saved": True,
+                            "changed": changed,
                         },
                     )
-                    # Panels that summarise the mission (the criteria header) refresh on this.
-                    response["HX-Trigger"] = "missionChanged"
+                    if changed:
+                        # Panels that summarise the mission (the criteria header) refresh on this.
+                        response["HX-Trigger"] = "missionChanged"
                     return response
-                messages.success(request, _("Saved: %(part)s.") % {"part": label})
+                if changed:
+                    messages.success(request, _("Saved: %(part)s.") % {"part": label})
+                else:
+                    messages.info(request, _("Nothing changed: %(part)s.") % {"part": label})
                 return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
         status = 422
     if request.htmx:
@@ -374,6 +382,10 @@ def mission_delete(request: HttpRequest, org_slug: str, mission_key: str) -> Htt
     return render(request, "missions/delete.html", _mission_context(request, mission, "overview"))
 
 
+# Said when a form comes back exactly as it was shown: nothing was written.
+NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
+
+
 # --- Targets and milestones ------------------------------------------------------------------
 
 
@@ -420,18 +432,21 @@ def target_edit(
     if request.method == "POST":
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            expected = _version(form, target)
             try:
-                services.target_update(
+                updated = services.target_update(
                     actor=request.user,
                     target=Target.objects.get(pk=target.pk),
-                    expected_version=_version(form, target),
+                    expected_version=expected,
                     **fields,
                 )
             except (ValidationError, ConflictError) as error:
                 _add_service_error(form, error)
             else:
+                changed = updated.version != expected
+                note = _("Target saved.") if changed else NOTHING_CHANGED
                 return _after_part_saved(
-                    request, org_slug, mission_key, "targets", target.key, _("Target saved.")
+                    request, org_slug, mission_key, "targets", target.key, note, changed=changed
                 )
         status = 422
     return _render_part(request, mission, "targets", "target", target, form, status)
@@ -495,8 +510,16 @@ def _project_fields(form: ProjectForm) -> dict[str, Any]:
 
 
 def _contributions(form: ProjectForm) -> dict[Target, str]:
+    """Each chosen target with its rationale. The form has one rationale box; when it comes back
+    as it was shown, a target keeps the rationale it already had (a project may explain each
+    target differently), so saving the form unchanged rewrites nobody's words."""
     rationale = form.cleaned_data.get("rationale", "")
-    return dict.fromkeys(form.cleaned_data.get("targets", []), rationale)
+    kept: dict[int, str] = {}
+    if form.instance.pk and "rationale" not in form.changed_data:
+        kept = {c.target_id: c.rationale for c in form.instance.contributions.all()}
+    return {
+        target: kept.get(target.pk, rationale) for target in form.cleaned_data.get("targets", [])
+    }
 
 
 @vary_on_headers("HX-Request")
@@ -542,21 +565,24 @@ def project_edit(
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            expected = _version(form, project)
             try:
                 updated = services.project_update(
                     actor=request.user,
                     project=MissionProject.objects.get(pk=project.pk),
-                    expected_version=_version(form, project),
+                    expected_version=expected,
                     **_project_fields(form),
                 )
-                services.project_contributions_set(
+                contributions_changed = services.project_contributions_set(
                     actor=request.user, project=updated, contributions=_contributions(form)
                 )
             except (ValidationError, ConflictError) as error:
                 _add_service_error(form, error)
             else:
+                changed = updated.version != expected or contributions_changed
+                note = _("Project saved.") if changed else NOTHING_CHANGED
                 return _after_part_saved(
-                    request, org_slug, mission_key, "projects", project.key, _("Project saved.")
+                    request, org_slug, mission_key, "projects", project.key, note, changed=changed
                 )
         status = 422
     return _render_part(request, mission, "projects", "project", project, form, status)
@@ -578,9 +604,17 @@ def project_delete(
 
 
 def _after_part_saved(
-    request: HttpRequest, org_slug: str, mission_key: str, section: str, key: str, note: str
+    request: HttpRequest,
+    org_slug: str,
+    mission_key: str,
+    section: str,
+    key: str,
+    note: str,
+    *,
+    changed: bool = True,
 ) -> HttpResponse:
-    """After saving a target or project: htmx gets the fresh card, a plain form a redirect."""
+    """After saving a target or project: htmx gets the fresh card, a plain form a redirect.
+    A save that changed nothing says so, and does not ask the summary panels to refresh."""
     if request.htmx:
         mission = _mission(request, org_slug, mission_key)
         singular = "target" if section == "targets" else "project"
@@ -591,10 +625,11 @@ def _after_part_saved(
             f"missions/{section}.html#{singular}-card",
             {**_mission_context(request, mission, section), singular: obj, "saved_note": note},
         )
-        # Panels that summarise the mission (the criteria header) refresh on this.
-        response["HX-Trigger"] = "missionChanged"
+        if changed:
+            # Panels that summarise the mission (the criteria header) refresh on this.
+            response["HX-Trigger"] = "missionChanged"
         return response
-    messages.success(request, note)
+    (messages.success if changed else messages.info)(request, note)
     url = reverse(f"missions:{section}", args=[org_slug, mission_key])
     return redirect(f"{url}#{'target' if section == 'targets' else 'project'}-{key}")
 

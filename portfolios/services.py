@@ -132,10 +132,18 @@ def portfolio_update(
         raise ValidationError(
             {"name": _("There is already a portfolio called “%(name)s”.") % {"name": name}}
         )
+    chosen = _missions_of(portfolio.organisation, missions) if missions is not None else None
+    unchanged = (
+        portfolio.name == name
+        and portfolio.description == description.strip()
+        and (chosen is None or set(chosen) == set(portfolio.missions.all()))
+    )
+    if unchanged:
+        return portfolio  # saved unchanged: nothing written, cached dashboards stay valid
     portfolio.name, portfolio.description = name, description.strip()
     portfolio.save(update_fields=["name", "description", "updated_at"])
-    if missions is not None:
-        portfolio.missions.set(_missions_of(portfolio.organisation, missions))
+    if chosen is not None:
+        portfolio.missions.set(chosen)
     stamp_bump(organisation_id=portfolio.organisation_id)
     return portfolio
 
@@ -211,6 +219,15 @@ def initiative_classify(
         )
     elif initiative is None:
         initiative = Initiative(organisation=organisation)
+    answers = (
+        "title",
+        "budget",
+        "directionality",
+        "certainty",
+        "facet_override",
+        "override_reason",
+    )
+    before = {name: getattr(initiative, name) for name in answers}
     if initiative.project_id is None:
         initiative.title = " ".join(title.split())[:150] or initiative.title
         initiative.budget = budget
@@ -220,6 +237,8 @@ def initiative_classify(
     initiative.change_type = derive_change_type(directionality, certainty)
     initiative.facet_override = "" if facet_override == initiative.facet_auto else facet_override
     initiative.override_reason = override_reason.strip() if initiative.facet_override else ""
+    if initiative.pk and before == {name: getattr(initiative, name) for name in answers}:
+        return initiative  # answered again unchanged: nothing written
     initiative.updated_by = actor
     initiative.save()
     stamp_bump(organisation_id=organisation.pk)

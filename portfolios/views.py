@@ -254,6 +254,7 @@ def portfolio_edit(request: HttpRequest, org_slug: str, portfolio_slug: str) -> 
             return redirect("portfolios:portfolios", org_slug=org_slug)
         if form.is_valid():
             keep = set(request.POST.getlist("keep"))
+            last_saved = portfolio.updated_at
             try:
                 services.portfolio_update(
                     actor=request.user,
@@ -265,7 +266,10 @@ def portfolio_edit(request: HttpRequest, org_slug: str, portfolio_slug: str) -> 
             except ValidationError as error:
                 _service_errors(form, error)
             else:
-                messages.success(request, _("Portfolio saved."))
+                if portfolio.updated_at == last_saved:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _("Portfolio saved."))
                 return redirect(
                     reverse("portfolios:dashboard", args=[org_slug])
                     + "?portfolio="
@@ -376,6 +380,7 @@ def facet_edit(
     if request.method == "POST":
         _organisation(request, org_slug, "portfolios.classify_initiative")
         if form.is_valid():
+            answered = Initiative.objects.filter(project=project).first()
             try:
                 saved = services.initiative_classify(
                     actor=request.user,
@@ -386,6 +391,9 @@ def facet_edit(
             except ValidationError as error:
                 _service_errors(form, error)
             else:
+                if answered is not None and saved.updated_at == answered.updated_at:
+                    messages.info(request, _("Nothing was changed."))
+                    return redirect("portfolios:facets", org_slug=org_slug)
                 messages.success(
                     request,
                     _("“%(title)s” is %(facet)s.")
@@ -417,8 +425,9 @@ def initiative_edit(
     if request.method == "POST":
         _organisation(request, org_slug, "portfolios.classify_initiative")
         if form.is_valid():
+            last_saved = initiative.updated_at if initiative else None
             try:
-                services.initiative_classify(
+                saved = services.initiative_classify(
                     actor=request.user,
                     organisation=organisation,
                     initiative=initiative,
@@ -427,7 +436,10 @@ def initiative_edit(
             except ValidationError as error:
                 _service_errors(form, error)
             else:
-                messages.success(request, _("Initiative saved."))
+                if saved.updated_at == last_saved:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _("Initiative saved."))
                 return redirect("portfolios:facets", org_slug=org_slug)
     return render(
         request,

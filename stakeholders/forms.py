@@ -38,6 +38,11 @@ class _Position(forms.Form):
 class MoveForm(_Position):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown beside the edit form, which has power and interest too: ids of its own.
+        kwargs.setdefault("auto_id", "move-%s")
+        super().__init__(*args, **kwargs)
+
 
 class StakeholderFieldsForm(_Position):
     helix = forms.ChoiceField(

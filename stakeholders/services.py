@@ -208,6 +208,8 @@ def stakeholder_update(
     mission = stakeholder.mission
     _require_editable(actor, mission)
     stakeholder = _locked(stakeholder, expected_version)
+    if "roles" in fields and set(fields["roles"]) == set(stakeholder.roles):
+        fields["roles"] = stakeholder.roles  # the same roles in another order: no change
     before = _snapshot(stakeholder, fields)
     for name, value in fields.items():
         setattr(stakeholder, name, value)

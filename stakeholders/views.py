@@ -399,7 +399,7 @@ def stakeholder_edit(
     form = StakeholderEditForm(request.POST, stakeholder=stakeholder)
     if form.is_valid():
         try:
-            services.stakeholder_update(
+            updated = services.stakeholder_update(
                 actor=request.user,
                 stakeholder=stakeholder,
                 expected_version=form.cleaned_data["version"],
@@ -408,7 +408,10 @@ def stakeholder_edit(
         except (ValidationError, ConflictError) as error:
             _add_error(form, error)
         else:
-            messages.success(request, _("%(name)s saved.") % {"name": stakeholder.name})
+            if updated.version == form.cleaned_data["version"]:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("%(name)s saved.") % {"name": stakeholder.name})
             return redirect(
                 "stakeholders:detail",
                 org_slug=org_slug,

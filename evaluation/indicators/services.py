@@ -30,7 +30,7 @@ from evaluation.indicators.models import (
 )
 from missions import hooks
 from missions.models import Mission, Target
-from missions.services import unique_key
+from missions.services import field_changes, field_values, unique_key
 
 VERSIONED_FIELDS = ("definition", "unit", "data_source")
 INDICATOR_FIELDS = {
@@ -128,9 +128,12 @@ def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any)
     redefined = any(
         name in fields and fields[name] != getattr(indicator, name) for name in VERSIONED_FIELDS
     )
+    before = field_values(indicator, fields)
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator.full_clean(exclude=["mission", "owner", "target"])
+    if not field_changes(before, indicator):
+        return indicator  # saved unchanged: no new definition, no assessment
     if redefined:
         indicator.version_number += 1
         IndicatorVersion.objects.create(
@@ -204,10 +207,18 @@ def measurement_correct(
         raise ValidationError(_("This value has already been corrected; correct the latest."))
     value = Decimal(str(value))
     _validate_measurement(old.period_end, value, quality)
+    current_version = _current_version(indicator)
+    if (value, source_ref, quality, current_version.pk) == (
+        old.value,
+        old.source_ref,
+        old.quality,
+        old.version_id,
+    ):
+        return old  # "corrected" to what it already says: nothing to record
     Measurement.objects.filter(pk=old.pk).update(is_current=False)
     new = Measurement.objects.create(
         indicator=indicator,
-        version=_current_version(indicator),
+        version=current_version,
         period_end=old.period_end,
         value=value,
         source_ref=source_ref,

@@ -105,13 +105,16 @@ def steward_correct(request: HttpRequest, indicator_id: int, measurement_id: int
     )
     if request.method == "POST" and form.is_valid():
         try:
-            stewards.steward_measurement_correct(
+            recorded = stewards.steward_measurement_correct(
                 actor=request.user, measurement=measurement, **form.cleaned_data
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Value corrected. The old value stays in the history."))
+            if recorded.pk == measurement.pk:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Value corrected. The old value stays in the history."))
             return redirect(_entry_url(indicator) + "#values")
     return render(
         request,

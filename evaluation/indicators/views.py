@@ -175,8 +175,10 @@ def indicator_edit(
                     _("Indicator saved. The definition is now version %(n)s.")
                     % {"n": updated.version_number},
                 )
-            else:
+            elif form.has_changed():
                 messages.success(request, _("Indicator saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
             return redirect(_indicator_url(item))
     return render(
         request,
@@ -208,13 +210,16 @@ def measurement_correct(
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.measurement_correct(
+            recorded = services.measurement_correct(
                 actor=request.user, measurement=measurement, **form.cleaned_data
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Value corrected. The old value stays in the history."))
+            if recorded.pk == measurement.pk:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Value corrected. The old value stays in the history."))
             return redirect(_indicator_url(item) + "#values")
     return render(
         request,

@@ -215,24 +215,25 @@ def node_update(
             )
     for name, value in fields.items():
         setattr(node, name, value.strip() if isinstance(value, str) else value)
-    node.updated_by = actor
     node.full_clean(exclude=["mission", "project", "target"])
-    node.save()
-    if indicators is not None:
-        node.indicators.set(indicators)
     changes = _diff(
         before, _node_snapshot(node, indicators if indicators is not None else old_indicators)
     )
-    if changes:
-        record_change(
-            mission=mission,
-            user=actor,
-            action=ChangeAction.UPDATED,
-            object_type=NODE_TYPE,
-            object_key=node.key,
-            changes=changes,
-        )
-        _touch(mission, actor)
+    if not changes:
+        return node  # saved unchanged: no new version, no history
+    node.updated_by = actor
+    node.save()
+    if indicators is not None:
+        node.indicators.set(indicators)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type=NODE_TYPE,
+        object_key=node.key,
+        changes=changes,
+    )
+    _touch(mission, actor)
     return node
 
 
@@ -343,19 +344,20 @@ def link_update(*, actor: User, link: ToCLink, expected_version: int, **fields: 
     for name, value in fields.items():
         setattr(link, name, value)
     _check_link_fields(link.assumption, link.evidence)
+    changes = _diff(before, _snapshot(link, ["assumption", "evidence"]))
+    if not changes:
+        return link  # saved unchanged: no new version, no history
     link.updated_by = actor
     link.save()
-    changes = _diff(before, _snapshot(link, ["assumption", "evidence"]))
-    if changes:
-        record_change(
-            mission=mission,
-            user=actor,
-            action=ChangeAction.UPDATED,
-            object_type=LINK_TYPE,
-            object_key=_link_key(link),
-            changes=changes,
-        )
-        _touch(mission, actor)
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type=LINK_TYPE,
+        object_key=_link_key(link),
+        changes=changes,
+    )
+    _touch(mission, actor)
     return link
 
 

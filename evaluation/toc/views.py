@@ -130,19 +130,20 @@ def step_edit(request: HttpRequest, org_slug: str, mission_key: str, step_key: s
     if request.method == "POST":
         form = StepForm(request.POST, mission=mission)
         if form.is_valid():
+            expected = form.cleaned_data.get("version") or step.version
             try:
                 step = services.node_update(
-                    actor=request.user,
-                    node=step,
-                    expected_version=form.cleaned_data.get("version") or step.version,
-                    **form.values(),
+                    actor=request.user, node=step, expected_version=expected, **form.values()
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
             except ConflictError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("Step “%(title)s” saved.") % {"title": step.title})
+                if step.version == expected:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _("Step “%(title)s” saved.") % {"title": step.title})
                 return redirect(_toc_url(mission, "steps"))
     else:
         form = StepForm(
@@ -203,7 +204,10 @@ def link_edit(request: HttpRequest, org_slug: str, mission_key: str, link_id: in
             except ConflictError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("Link saved."))
+                if link.version == form.cleaned_data["version"]:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _("Link saved."))
                 return redirect(_toc_url(mission, "links"))
     else:
         form = LinkEditForm(

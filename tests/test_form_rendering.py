@@ -70,3 +70,14 @@ def test_dates_shown_as_text_stay_in_the_readers_format():
             Context({"day": datetime.date(2021, 9, 29)})
         )
     assert text == "29/09/2021"
+
+
+def test_a_hidden_field_drawn_as_a_field_group_has_no_label_pointing_at_it():
+    """A <label for> must name a visible control (the HTML checker's rule)."""
+
+    class _Form(forms.Form):
+        actor = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    html = _Form()["actor"].as_field_group()
+    assert "<label" not in html
+    assert 'type="hidden" name="actor"' in html

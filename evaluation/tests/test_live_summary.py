@@ -92,9 +92,14 @@ def test_the_group_edit_success_tells_the_page_too(client, mission, editor, enqu
     form = client.get(url, HTTP_HX_REQUEST="true").context["form"]
     data = {name: ("" if value is None else value) for name, value in form.initial.items()}
     data["version"] = mission.version
+    unchanged = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert unchanged.status_code == 200, unchanged.text[:2000]
+    assert "Nothing was changed." in unchanged.text and "HX-Trigger" not in unchanged
+    data["team_fte"] = "3"
     response = client.post(url, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 200, response.text[:2000]
     assert response["HX-Trigger"] == "missionChanged"
+    mission.refresh_from_db()
     failed = client.post(
         url, {"version": mission.version, "team_fte": "lots"}, HTTP_HX_REQUEST="true"
     )

@@ -172,6 +172,33 @@ def field_changes(before: Mapping[str, Any], obj: models.Model) -> dict[str, lis
     }
 
 
+def save_changes(
+    part: models.Model,
+    changes: Mapping[str, Any],
+    *,
+    actor: User,
+    mission: Mission,
+    object_type: str,
+    object_key: str,
+    touch: bool = True,
+) -> None:
+    """Save a part that `changes` says has changed, and say so: who changed it, an entry in the
+    mission's history (which tells the criteria engine), and the mission's "last changed" (not
+    needed when the part is the mission itself). Callers return early when nothing changed."""
+    part.updated_by = actor  # type: ignore[attr-defined]
+    part.save()
+    record_change(
+        mission=mission,
+        user=actor,
+        action=ChangeAction.UPDATED,
+        object_type=object_type,
+        object_key=object_key,
+        changes=changes,
+    )
+    if touch:
+        _touch(mission, actor)
+
+
 def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {
         name: [before.get(name), value]
@@ -444,7 +471,6 @@ def mission_update(
         # Saved unchanged: no new version, no history, no assessment (the caller sees the
         # version it sent back).
         return mission
-    mission.updated_by = actor
     if "deadline_year" in fields and mission.deadline_year:
         late = mission.targets.filter(target_year__gt=mission.deadline_year).order_by("target_year")
         if late:
@@ -461,14 +487,14 @@ def mission_update(
                     ]
                 }
             )
-    mission.save()
-    record_change(
+    save_changes(
+        mission,
+        changes,
+        actor=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
         object_type="mission",
         object_key=mission.key,
-        changes=changes,
+        touch=False,
     )
     return mission
 
@@ -662,17 +688,9 @@ def target_update(*, actor: User, target: Target, expected_version: int, **field
     changes = field_changes(before, target)
     if not changes:
         return target
-    target.updated_by = actor
-    target.save()
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
-        object_type="target",
-        object_key=target.key,
-        changes=changes,
+    save_changes(
+        target, changes, actor=actor, mission=mission, object_type="target", object_key=target.key
     )
-    _touch(mission, actor)
     return target
 
 
@@ -750,17 +768,14 @@ def milestone_update(
     changes = field_changes(before, milestone)
     if not changes:
         return milestone
-    milestone.updated_by = actor
-    milestone.save()
-    record_change(
+    save_changes(
+        milestone,
+        changes,
+        actor=actor,
         mission=target.mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
         object_type="milestone",
         object_key=old_key,
-        changes=changes,
     )
-    _touch(target.mission, actor)
     return milestone
 
 
@@ -864,19 +879,16 @@ def project_update(
         changes["partners"] = [old_partners, new_partners]
     if not changes:
         return project
-    project.updated_by = actor
-    project.save()
-    if partners is not None:
-        project.partners.set(partners)
-    record_change(
+    save_changes(
+        project,
+        changes,
+        actor=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
         object_type="project",
         object_key=project.key,
-        changes=changes,
     )
-    _touch(mission, actor)
+    if partners is not None:
+        project.partners.set(partners)
     return project
 
 

@@ -380,7 +380,7 @@ def facet_edit(
     if request.method == "POST":
         _organisation(request, org_slug, "portfolios.classify_initiative")
         if form.is_valid():
-            answered = Initiative.objects.filter(project=project).first()
+            last_saved = initiative.updated_at if initiative else None
             try:
                 saved = services.initiative_classify(
                     actor=request.user,
@@ -391,7 +391,7 @@ def facet_edit(
             except ValidationError as error:
                 _service_errors(form, error)
             else:
-                if answered is not None and saved.updated_at == answered.updated_at:
+                if saved.updated_at == last_saved:
                     messages.info(request, _("Nothing was changed."))
                     return redirect("portfolios:facets", org_slug=org_slug)
                 messages.success(

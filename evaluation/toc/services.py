@@ -27,7 +27,15 @@ from evaluation.toc.models import (
     ToCNode,
 )
 from missions.models import ChangeAction, Mission, MissionProject, Target
-from missions.services import _diff, _locked, _snapshot, _touch, record_change, unique_key
+from missions.services import (
+    _diff,
+    _locked,
+    _snapshot,
+    _touch,
+    record_change,
+    save_changes,
+    unique_key,
+)
 
 NODE_FIELDS = frozenset({"kind", "title", "description", "project", "target"})
 LINK_FIELDS = frozenset({"assumption", "evidence"})
@@ -221,19 +229,11 @@ def node_update(
     )
     if not changes:
         return node  # saved unchanged: no new version, no history
-    node.updated_by = actor
-    node.save()
+    save_changes(
+        node, changes, actor=actor, mission=mission, object_type=NODE_TYPE, object_key=node.key
+    )
     if indicators is not None:
         node.indicators.set(indicators)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
-        object_type=NODE_TYPE,
-        object_key=node.key,
-        changes=changes,
-    )
-    _touch(mission, actor)
     return node
 
 
@@ -347,17 +347,14 @@ def link_update(*, actor: User, link: ToCLink, expected_version: int, **fields: 
     changes = _diff(before, _snapshot(link, ["assumption", "evidence"]))
     if not changes:
         return link  # saved unchanged: no new version, no history
-    link.updated_by = actor
-    link.save()
-    record_change(
+    save_changes(
+        link,
+        changes,
+        actor=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
         object_type=LINK_TYPE,
         object_key=_link_key(link),
-        changes=changes,
     )
-    _touch(mission, actor)
     return link
 
 

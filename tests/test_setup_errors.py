@@ -167,3 +167,29 @@ def _free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_manage_py_works_on_the_embedded_default_with_nothing_set():
+    """The README's `.venv/bin/python manage.py …` on a fresh clone: no DATABASE_URL, DEBUG or
+    SECRET_KEY, so the embedded development servers, as `make run` uses them."""
+    result = run(
+        [sys.executable, "manage.py", "check"],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL="",
+        REDIS_URL="",
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "System check identified no issues" in result.stdout
+
+
+def test_manage_py_with_debug_off_is_still_production():
+    result = run(
+        [sys.executable, "manage.py", "check"],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL="",
+        DEBUG="0",
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr

@@ -48,6 +48,7 @@ fmt: install
 	$(BIN)/ruff format .
 
 test: install
+	@scripts/system-packages
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet . || (echo "lodestar: code is not formatted; run make fmt" >&2; exit 1)
 	@DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "lodestar: a model change has no migration; run make manage ARGS=makemigrations" >&2; exit 1)

@@ -193,3 +193,21 @@ def test_manage_py_with_debug_off_is_still_production():
 
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_system_packages_that_cannot_be_installed_are_named_in_one_line(tmp_path):
+    """`make test` on a machine where the tests' Debian packages are missing and this user
+    cannot install them: one line naming them, before pytest, instead of a browser traceback."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    for name, body in {"id": "echo 1000", "dpkg": "exit 1"}.items():
+        tool = fake_bin / name
+        tool.write_text(f"#!/bin/sh\n{body}\n")
+        tool.chmod(0o755)
+    result = run(["/bin/bash", "scripts/system-packages"], PATH=str(fake_bin))
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "chromium" in lines[0] and "poppler-utils" in lines[0]
+    assert "default-jre-headless" in lines[0]

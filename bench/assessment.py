@@ -14,7 +14,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, env_int, say, stop_group
+from bench.context import (
+    BASE_DIR,
+    PYTHON,
+    BenchError,
+    Context,
+    env_int,
+    say,
+    start_worker,
+    stop_group,
+)
 
 Figures = Iterator[tuple[str, float]]
 
@@ -52,34 +61,7 @@ def reassess_all(ctx: Context) -> Figures:
     count = env_int("BENCH_ASSESS_MISSIONS", 1000, minimum=1)
     queue = f"bench-assess-{os.getpid()}"
     say(f"starting a Celery worker (concurrency {concurrency}) on queue {queue} …")
-    worker = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "-P",
-            "prefork",
-            "-c",
-            str(concurrency),
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{queue}@%h",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=ctx.env,
-        cwd=BASE_DIR,
-        stdin=subprocess.DEVNULL,
-        stdout=sys.stderr,
-        start_new_session=True,  # so stopping it stops its pool, and nothing else
-    )
+    worker = start_worker(ctx, queue, concurrency=concurrency, options=("--without-heartbeat",))
     try:
         say(f"assessing {count} generated missions …")
         result = _run(ctx, "reassess", str(count), queue)

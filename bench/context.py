@@ -164,6 +164,8 @@ class Context:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DEBUG": "0",  # as in production: DEBUG also logs every query in memory
             "SECRET_KEY": SECRET_KEY,
+            # The bench talks plain HTTP to gunicorn on localhost, with no TLS proxy in front.
+            "HTTPS": "0",
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "PYTHONUNBUFFERED": "1",
             # As in production: hashed static files collected once, served by WhiteNoise.
@@ -247,6 +249,26 @@ class Context:
     def session_cookie(self) -> str:
         """The sessionid of the demo servant, signed in through the real form at /sign-in/."""
         return sign_in(self.port, DEMO_USER, demo_password())
+
+
+def start_worker(
+    ctx: Context, queue: str, *, concurrency: int = 1, name: str = "", options: tuple = ()
+) -> subprocess.Popen:
+    """A Celery worker on the bench database and Redis, consuming `queue` only, in a process
+    group of its own (so `stop_group` stops its pool too, and nothing else)."""
+    return subprocess.Popen(
+        [
+            PYTHON, "-m", "celery", "-A", "config", "worker",
+            "-Q", queue, "-P", "prefork", "-c", str(concurrency),
+            "--without-gossip", "--without-mingle", *options,
+            "-n", f"{name or queue}@%h", "--loglevel", "WARNING",
+        ],
+        env=ctx.env,
+        cwd=BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        stdout=sys.stderr,
+        start_new_session=True,
+    )  # fmt: skip
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -12,41 +12,15 @@ import sys
 import time
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, say, stop_group
+from bench.context import BASE_DIR, PYTHON, BenchError, Context, say, start_worker, stop_group
 
 Figures = Iterator[tuple[str, float]]
 PDF_CONCURRENCY = 2
 
 
 def _worker(ctx: Context, queue: str, concurrency: int, name: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "-P",
-            "prefork",
-            "-c",
-            str(concurrency),
-            "--max-tasks-per-child",
-            "200",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{name}@%h",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=ctx.env,
-        cwd=BASE_DIR,
-        stdin=subprocess.DEVNULL,
-        stdout=sys.stderr,
-        start_new_session=True,
+    return start_worker(
+        ctx, queue, concurrency=concurrency, name=name, options=("--max-tasks-per-child", "200")
     )
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from bench import (
     assessment,
     autosave,
+    healthz,
     indicators,
     loadtest,
     missions,
@@ -53,6 +54,7 @@ BENCHMARKS: list[Benchmark] = [
     assessment.assess_queries,
     assessment.reassess_all,
     web.home_latency,
+    healthz.healthz,
     portfolio.dashboard,
     autosave.autosave,
     pdf.canvas_pdf,

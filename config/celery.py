@@ -1,9 +1,16 @@
 """The Celery application. Tasks live in each app's tasks.py and take ids, never objects."""
 
+import contextlib
 import logging
 import os
+from typing import TYPE_CHECKING
 
+import redis
 from celery import Celery, signals
+from celery.bootsteps import StartStopStep
+
+if TYPE_CHECKING:
+    from celery.worker.consumer import Consumer
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -65,3 +72,75 @@ def _forget_stale_content_types(**_kwargs) -> None:
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
+
+
+# --- Worker heartbeat, read by /healthz (config/health.py) -------------------------------------
+# Each worker's name sits in one sorted set, scored with the time of its latest heartbeat. A
+# sorted set rather than a key per worker: /healthz reads it with one ZRANGE whatever else Redis
+# holds (results, queues), where SCAN or KEYS would walk every key. The time is Redis's own
+# clock (TIME, in the script), so workers and web servers on different hosts never disagree.
+HEARTBEAT_KEY = "lodestar:worker-heartbeats"
+HEARTBEAT_EVERY = 10.0  # seconds between a worker's heartbeats
+HEARTBEAT_FRESH = 30  # a worker whose latest heartbeat is older counts as down
+# A worker gone for longer is forgotten; until then /healthz can say when it was last seen.
+HEARTBEAT_KEEP = 300
+
+_BEAT_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+
+
+class WorkerHeartbeat(StartStopStep):
+    """Write this worker's heartbeat to Redis every HEARTBEAT_EVERY seconds while it consumes.
+
+    A step of the consumer, after the one that starts consuming tasks: the consumer starts its
+    steps again whenever it reconnects to the broker, so the first heartbeat after a Redis
+    restart (which empties Redis) comes at once. The beats run on the consumer's event loop, so
+    they stop when that loop no longer turns, as control.ping (which they replace) did.
+    """
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def __init__(self, parent: "Consumer", **kwargs: object) -> None:
+        super().__init__(parent, **kwargs)
+        self.timer_entry = None
+        self.beat = None
+
+    def start(self, consumer: "Consumer") -> None:
+        from config.health import redis_client
+
+        self.beat = redis_client().register_script(_BEAT_SCRIPT)
+        self.send(consumer.hostname)
+        self.timer_entry = consumer.timer.call_repeatedly(
+            HEARTBEAT_EVERY, self.send, (consumer.hostname,)
+        )
+
+    def send(self, hostname: str) -> None:
+        try:
+            self.beat(keys=[HEARTBEAT_KEY], args=[hostname, HEARTBEAT_KEEP])
+        except redis.RedisError as exc:
+            # The broker is Redis too, so the consumer notices and reconnects; nothing to do.
+            logger.warning("worker heartbeat not written: %s", exc)
+
+    def stop(self, consumer: "Consumer") -> None:
+        if self.timer_entry is not None:
+            consumer.timer.cancel(self.timer_entry)
+            self.timer_entry = None
+        if self.beat is not None:
+            self.beat = None
+            # A worker that stops cleanly leaves /healthz at once; a killed one after
+            # HEARTBEAT_FRESH seconds.
+            from config.health import redis_client
+
+            with contextlib.suppress(redis.RedisError):
+                redis_client().zrem(HEARTBEAT_KEY, consumer.hostname)
+
+    shutdown = stop
+
+
+app.steps["consumer"].add(WorkerHeartbeat)

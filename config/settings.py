@@ -323,7 +323,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-HTTPS = env_bool("HTTPS", False)  # set behind a TLS-terminating proxy
+# A production process sits behind a TLS-terminating proxy (docs/deployment.md), so it is secure
+# by default: forgetting a variable must not quietly drop HSTS, the HTTPS redirect and Secure
+# cookies. Development (DEBUG) and the test suite (LODESTAR_ALLOW_EMBEDDED, set by
+# config/settings_test.py) serve plain HTTP on localhost, where all of that would lock the
+# browser out, so there it stays off unless HTTPS=1 asks for it.
+PRODUCTION = not DEBUG and not ALLOW_EMBEDDED
+HTTPS = env_bool("HTTPS", PRODUCTION)
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -333,6 +339,41 @@ if HTTPS:
     # Government domains are HTTPS-only throughout; opt out only for a shared parent domain.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _warn_at_start(message: str) -> None:
+    """A warning while the settings load. Django applies LOGGING only after this module has
+    run, so the line goes out through the same JSON formatter directly (logging's last-resort
+    handler would print bare text), on stderr like every other line."""
+    import logging
+
+    from config.logging import JsonFormatter
+
+    logger = logging.getLogger("config.settings")
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logger.addHandler(handler)
+    logger.propagate = False  # a handler someone configured earlier would print it twice
+    try:
+        logger.warning(message)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+
+
+if PRODUCTION and not HTTPS:
+    # Only an explicit HTTPS=0 gets here. A log line at every start, not a system check: the
+    # deployment checks already name what is missing (security.W004, W008, W012, W016), and
+    # gunicorn and the Celery workers never run checks, so their logs would not show it.
+    _warn_at_start(
+        "HTTPS=0: production is serving without HSTS, the HTTPS redirect and Secure cookies. "
+        "Sign-ins and sessions can be read and stolen on the network. Remove HTTPS=0 once a "
+        "TLS-terminating proxy that sets X-Forwarded-Proto is in front (docs/deployment.md).",
+    )
+
+# Django's admin (/admin/): staff who have passed two-factor only (config/urls.py). 0 removes it:
+# every /admin/ URL answers 404.
+LODESTAR_ADMIN = env_bool("LODESTAR_ADMIN", True)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -385,6 +426,12 @@ LODESTAR_IMPORT_MAX_BYTES = env_int("LODESTAR_IMPORT_MAX_BYTES", 10 * 1024 * 102
 # A mission's assessment still queued after this many seconds lost its Celery message (Redis
 # restarted empty): the next change sends it again (evaluation/services.py).
 EVALUATION_RESEND_AFTER = env_int("EVALUATION_RESEND_AFTER", 120)
+# /healthz (config/health.py) tells a caller presenting this token (Authorization: Bearer …),
+# or calling from the machine itself, why a check failed; others only see what is up or down.
+# Empty: no token opens the detail.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
+# Calls to /healthz per second from one client address before it answers 429; 0: no limit.
+HEALTHZ_RATE_LIMIT = env_int("HEALTHZ_RATE_LIMIT", 10)
 
 # --- Audit trail (django-auditlog; models registered in audit/registry.py) -------------------
 # Our own entry model carries the organisation and mission, so pages filter on indexed columns.

@@ -48,8 +48,8 @@ GET_405 = No(VIEWER_UP)  # POST-only organisation URLs: a member's GET gets 405
 
 # URL names the matrix does not request, with the reason.
 EXCLUDED = {
-    "healthz": "public by design; waits up to 1 s for a Celery worker and answers 503 without "
-    "one; tests/test_healthz.py covers it",
+    "healthz": "public by design and rate-limited, answered before sign-in; "
+    "tests/test_healthz.py covers who sees what",
     "accounts:oidc_start": "single sign-on is off unless OIDC is configured (404 for everyone); "
     "accounts/tests/test_security_sso.py covers it on",
     "accounts:oidc_callback": "as accounts:oidc_start",
@@ -57,7 +57,8 @@ EXCLUDED = {
     "session; evaluation/tests/test_push_api.py covers who may push what",
 }
 EXCLUDED_PREFIXES = {
-    "admin/": "Django's admin site: gated by is_staff, not by organisation roles",
+    "admin/": "Django's admin site: active staff who passed two-factor, not organisation roles, "
+    "and off with LODESTAR_ADMIN=0; tests/test_admin_access.py covers it",
 }
 
 STEWARD_ONLY = frozenset({STEWARD})

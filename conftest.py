@@ -3,8 +3,11 @@ real Celery worker, and Playwright on Debian's Chromium."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -64,6 +67,7 @@ def celery_worker_process(
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "LODESTAR_WORKER_DATABASE_NAME": connection.settings_dict["NAME"],
         "DATABASE_URL": os.environ["DATABASE_URL"],
+        "LODESTAR_TEST_MAIL_DIR": str(WORKER_MAIL_DIR),
     }
     hostname = f"test-worker-{os.getpid()}@%h"
     worker = subprocess.Popen(
@@ -111,6 +115,29 @@ def celery_worker_process(
 
 
 QUEUES = ("default", "pdf")
+# Where the session's worker writes the e-mail it sends (config/settings_test.py MAILERS).
+WORKER_MAIL_DIR = BASE_DIR / ".data" / f"test-mail-{os.getpid()}"
+
+
+@pytest.fixture
+def worker_mail(celery_worker: str) -> Callable[[], list[email.message.Message]]:
+    """The messages the real worker sent during the test: call it once the test's changes have
+    committed (their mail is queued then); it waits for the worker to finish first."""
+    shutil.rmtree(WORKER_MAIL_DIR, ignore_errors=True)
+    WORKER_MAIL_DIR.mkdir(parents=True)
+
+    def sent() -> list[email.message.Message]:
+        _wait_until_worker_is_idle()
+        messages = []
+        for path in sorted(WORKER_MAIL_DIR.glob("*.log")):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        return messages
+
+    return sent
+
+
 _running_worker: list[str] = []  # the session worker's hostname, once it has been started
 
 

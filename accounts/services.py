@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts.mail import send_after_commit
 from accounts.models import Membership, Organisation, Role, User
 
 
@@ -56,7 +56,7 @@ def membership_add(
         )
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     if invited:
-        transaction.on_commit(lambda: _send_invitation(user, organisation, actor, invite_url_base))
+        _send_invitation(user, organisation, actor, invite_url_base)
     return membership
 
 
@@ -68,11 +68,11 @@ def _send_invitation(user: User, organisation: Organisation, actor: User, base: 
         "accounts/email/invitation.txt",
         {"user": user, "organisation": organisation, "actor": actor, "link": link},
     )
-    send_mail(
-        _("You have been added to %(organisation)s in Lodestar") % {"organisation": organisation},
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+    send_after_commit(
+        subject=_("You have been added to %(organisation)s in Lodestar")
+        % {"organisation": organisation},
+        body=body,
+        to=[user.email],
     )
 
 

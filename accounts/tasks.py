@@ -1,4 +1,8 @@
+from smtplib import SMTPException
+
 from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import connection
 
 from accounts.models import Organisation
@@ -12,3 +16,18 @@ def worker_probe_task() -> dict:
         "database": connection.settings_dict["NAME"],
         "organisations": sorted(Organisation.objects.values_list("slug", flat=True)),
     }
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    # A mail server that is down or refuses for now: try again, waiting longer each time
+    # (up to ten minutes), about an hour in all. Anything else is logged by Celery as failed.
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_mail_task(subject: str, body: str, to: list[str]) -> None:
+    """Send one message queued by accounts.mail.send_after_commit."""
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)

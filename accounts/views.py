@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,6 +17,7 @@ from accounts import oidc, services, two_factor
 from accounts.forms import EmailLoginForm, MemberAddForm, MemberRoleForm, TwoFactorCodeForm
 from accounts.models import ROLE_DESCRIPTIONS, Role
 from accounts.selectors import members_of, memberships_for_request, organisation_for
+from config.inputs import local_url
 
 
 class LoginView(auth_views.LoginView):
@@ -223,12 +223,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_url(request, request.POST.get("next") or request.GET.get("next")) or default
 
 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Organisation, User
 from audit.models import AuditEntry, AuditEvent
 from audit.registry import audited_models
+from config.inputs import spreadsheet_cell
 from missions.models import Mission
 
 SYSTEM = "system"
@@ -307,10 +308,7 @@ def _chunks(entries: QuerySet[AuditEntry]) -> Iterator[list[Row]]:
 
 
 def _cell(value: Any) -> str:
-    # A cell starting with = + - @ (or a tab or carriage return) runs as a formula in
-    # spreadsheets (CSV injection); a leading apostrophe makes it text.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_cell(str(value))
 
 
 def entries_csv(entries: QuerySet[AuditEntry]) -> tuple[str, int]:

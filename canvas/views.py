@@ -313,10 +313,15 @@ def box_comments(
     if not request.user.has_perm("canvas.comment_box", mission):
         raise PermissionDenied
     form = CommentForm(request.POST)
-    text = form.data.get("text", "")
+    text = form.data.get("text", "")  # shown back as typed if refused
     try:
+        if not form.is_valid():  # characters no text holds (config/inputs.py)
+            raise ValidationError({"text": form.errors["text"]})
         services.canvas_comment_add(
-            actor=request.user, mission=mission, box_key=definition.key, text=text
+            actor=request.user,
+            mission=mission,
+            box_key=definition.key,
+            text=form.cleaned_data["text"],
         )
     except ValidationError as error:
         problems = error.message_dict.get("text", error.messages)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.forms.widgets import Input
+
+from config.inputs import text_problem
 
 _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
@@ -44,9 +48,43 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=HTML_INPUT_FORMATS["date"])
 
 
+class PlainTextValidator:
+    """The input boundary's text rule (config/inputs.py) as a field validator: the form shows
+    the refusal next to the field, so the person keeps what they typed."""
+
+    def __init__(self, *, multiline: bool, label: str) -> None:
+        self.multiline = multiline
+        self.label = label
+
+    def __call__(self, value: object) -> None:
+        if isinstance(value, str):
+            problem = text_problem(value, multiline=self.multiline)
+            if problem is not None:
+                # "Title contains a null character, …": the error summary names the field.
+                raise ValidationError(f"{self.label} {problem}", code="characters")
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, PlainTextValidator)
+            and other.multiline == self.multiline
+            and other.label == self.label
+        )
+
+
 class GovukBoundField(BoundField):
     def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
         super().__init__(form, field, name)
+        # Every text field of every form passes the input boundary's rule; a textarea may hold
+        # line breaks and tabs, a one-line input may not. `field` is this form's own copy.
+        if isinstance(field, forms.CharField) and not any(
+            isinstance(v, PlainTextValidator) for v in field.validators
+        ):
+            field.validators.append(
+                PlainTextValidator(
+                    multiline=isinstance(field.widget, forms.Textarea),
+                    label=str(field.label or pretty_name(name)),
+                )
+            )
         # Enforced here, for every form the renderer draws, so that no widget declared as
         # `forms.DateInput(attrs={"type": "date"})` can render a localised value again. The
         # widget is the form instance's own deep copy, so this changes no other form.

@@ -108,6 +108,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Query parameters, form fields and headers no text holds (NUL, …) are answered 400 here,
+    # naming the field, before any view can turn them into a database error (config/inputs.py).
+    "config.boundary.InputBoundaryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The signed-in user becomes the actor of every audit entry the request writes.
     "auditlog.middleware.AuditlogMiddleware",

@@ -32,7 +32,18 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# The test process itself gets Django's in-memory outbox (mail.outbox); the tests' Celery worker,
+# which sends the mail queued after a commit (accounts/mail.py), writes it to files the tests
+# read (conftest.py `worker_mail`).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {
+            "file_path": os.environ.get("LODESTAR_TEST_MAIL_DIR")
+            or str(BASE_DIR / ".data" / "test-mail")
+        },
+    }
+}
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 

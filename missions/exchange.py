@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from config.inputs import InputRefused, decimal_value, load_json, single_line, text_problem
 from missions import validation
 from missions.models import (
     Actor,
@@ -121,6 +122,7 @@ class ImportSummary:
 
 # --- A small typed reader for JSON objects ---------------------------------------------------
 
+MONEY = (14, 2)  # the columns of budgets and funding
 KEY_RE = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
 _MISSING = object()
 
@@ -138,6 +140,8 @@ class F:
     blank_choice: bool = False
     max_length: int | None = None
     default: Any = None
+    # A decimal's column: (max_digits, decimal_places). Values are rounded to it, then checked.
+    digits: tuple[int, int] = (20, 4)
 
 
 def _type_error(path: str, expected: str, value: Any) -> ExchangeError:
@@ -197,11 +201,17 @@ def _convert(spec: F, value: Any, path: str) -> tuple[Any, ExchangeError | None]
     if kind == "decimal":
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             return None, _type_error(path, _('a number (preferably as text, e.g. "12.50")'), value)
+        max_digits, decimal_places = spec.digits
         try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            return None, ExchangeError(path, _("%(value)r is not a number.") % {"value": value})
-        if not number.is_finite() or abs(number) >= Decimal(10) ** 12:
+            number = decimal_value(
+                value, field=path, max_digits=max_digits, decimal_places=decimal_places
+            )
+        except InputRefused as refused:
+            shown = single_line(str(value), limit=40)
+            if refused.code == "not_a_number":
+                return None, ExchangeError(path, _("%(value)r is not a number.") % {"value": shown})
+            return None, ExchangeError(path, _("%(value)s is out of range.") % {"value": shown})
+        if abs(number) >= Decimal(10) ** 12:
             return None, ExchangeError(path, _("%(value)s is out of range.") % {"value": value})
         return number, None
     if kind in {"date", "datetime"}:
@@ -519,8 +529,8 @@ PROJECT_SPECS = [
     F("origin", "str", choices=Origin, default=Origin.COMMISSIONED),
     F("start_date", "date"),
     F("end_date", "date"),
-    F("budget", "decimal"),
-    F("public_funding", "decimal"),
+    F("budget", "decimal", digits=MONEY),
+    F("public_funding", "decimal", digits=MONEY),
     F("status", "str", choices=ProjectStatus, default=ProjectStatus.PLANNED),
     F("notes", "str", default=""),
 ]
@@ -694,10 +704,10 @@ MISSION_SPECS = [
     F("coordinator", "key"),
     F("start_year", "int"),
     F("deadline_year", "int"),
-    F("committed_budget", "decimal"),
-    F("estimated_need", "decimal"),
+    F("committed_budget", "decimal", digits=MONEY),
+    F("estimated_need", "decimal", digits=MONEY),
     F("currency", "str", default="EUR"),
-    F("team_fte", "decimal"),
+    F("team_fte", "decimal", digits=(6, 2)),
     F("sdgs", "ints", default=[]),
     F("policy_domain", "str", choices=PolicyDomain, blank_choice=True, default=""),
     F("geography", "str", max_length=100, default=""),
@@ -730,26 +740,28 @@ class _Plan:
     summary: ImportSummary
 
 
-def _nul_characters(value: Any, path: str) -> list[ExchangeError]:
-    """Every text (or object key) in the document with a NUL character. PostgreSQL cannot store
-    one, in text or in JSON, so the import stopped with a 500 at the first; every section of
-    every app is checked here at once, whoever reads it later."""
+def _unreadable_texts(value: Any, path: str) -> list[ExchangeError]:
+    """Every text (or object key) in the document with a character no text holds (NUL, a lone
+    surrogate, a control character: config/inputs.py). PostgreSQL cannot store a NUL, so the
+    import stopped with a 500 at the first; every section of every app is checked here at once,
+    whoever reads it later. A document read by `parse` was checked there already; this also
+    covers documents handed over as data."""
     found: list[ExchangeError] = []
     if isinstance(value, str):
-        if "\x00" in value:
-            found.append(
-                ExchangeError(path or "document", _("contains a NUL character (\\u0000)."))
-            )
+        problem = text_problem(value)
+        if problem is not None:
+            found.append(ExchangeError(path or "document", problem))
     elif isinstance(value, dict):
         for key, item in value.items():
-            shown = key.replace("\x00", "\\u0000")
+            shown = single_line(key, limit=80)
             item_path = f"{path}.{shown}" if path else shown
-            if "\x00" in key:
-                found.append(ExchangeError(item_path, _("contains a NUL character (\\u0000).")))
-            found.extend(_nul_characters(item, item_path))
+            problem = text_problem(key, multiline=False)
+            if problem is not None:
+                found.append(ExchangeError(item_path, problem))
+            found.extend(_unreadable_texts(item, item_path))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found.extend(_nul_characters(item, f"{path}[{index}]"))
+            found.extend(_unreadable_texts(item, f"{path}[{index}]"))
     return found
 
 
@@ -775,7 +787,7 @@ def _check(
             )
         ]
     _warn_unknown(document, "", TOP_LEVEL, summary)
-    errors.extend(_nul_characters(document, ""))
+    errors.extend(_unreadable_texts(document, ""))
     for name in ("exported_at", "organisation"):
         if document.get(name) is not None and not isinstance(document[name], str):
             errors.append(_type_error(name, _("text"), document[name]))
@@ -1061,24 +1073,14 @@ def _too_big(size: int) -> ImportRejected:
 def parse(raw: bytes | str) -> Any:
     """JSON text or bytes → Python data. Raises `ImportRejected` for oversized or malformed
     input, with the line and column of a syntax error."""
-    size = len(raw.encode() if isinstance(raw, str) else raw)
+    size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     if size > max_import_bytes():
         raise _too_big(size)
     try:
-        return json.loads(raw)
-    except UnicodeDecodeError:
+        return load_json(raw, max_bytes=max_import_bytes())
+    except InputRefused as refused:
         raise ImportRejected(
-            [ExchangeError("document", _("the file is not UTF-8 text."))]
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ImportRejected(
-            [
-                ExchangeError(
-                    "document",
-                    _("not valid JSON: %(problem)s at line %(line)s, column %(column)s.")
-                    % {"problem": error.msg, "line": error.lineno, "column": error.colno},
-                )
-            ]
+            [ExchangeError(refused.field or "document", refused.message)]
         ) from None
 
 

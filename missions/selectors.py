@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from config.inputs import spreadsheet_cell
 from missions.models import (
     Actor,
     GrandChallenge,
@@ -232,11 +233,7 @@ CSV_COLUMNS = [
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # A cell starting with = + - @ runs as a formula in spreadsheets (CSV injection).
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
+    return spreadsheet_cell("" if value is None else str(value))
 
 
 def missions_csv(missions: Iterable[Mission]) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.inputs import whole_number
 from missions import selectors, snapshots
 from missions.models import MissionSnapshot
 
@@ -79,9 +80,10 @@ def snapshot_compare(request: HttpRequest, org_slug: str, mission_key: str) -> H
         )
 
     def load(value: str):
-        if not value.isdigit():
+        snapshot_id = whole_number(value)
+        if snapshot_id is None:
             return None
-        return get_object_or_404(MissionSnapshot, mission=mission, pk=int(value))
+        return get_object_or_404(MissionSnapshot, mission=mission, pk=snapshot_id)
 
     old = load(old_id)
     new = load(new_id)

@@ -12,17 +12,14 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from config.inputs import spreadsheet_cell
 from evaluation.criteria.rules import CRITERIA
 from portfolios.models import ReviewDecision
 from portfolios.selectors import CRITERION_CODES, Row
 
 
 def safe(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
+    return spreadsheet_cell(value)
 
 
 def _date(value: Any) -> str:

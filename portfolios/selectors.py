@@ -55,6 +55,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from config.inputs import whole_number
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.engine import (
     AMBER,
@@ -201,8 +202,7 @@ def parse_filters(
         return value if value in allowed else ""
 
     def number(name: str) -> int | None:
-        value = params.get(name, "")
-        return int(value) if value.isdigit() else None
+        return whole_number(params.get(name))
 
     if portfolio is None and params.get("portfolio"):
         portfolio = (

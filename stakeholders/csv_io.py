@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.inputs import first_bad_line, spreadsheet_cell
 from missions.models import Actor, Helix, Mission
 from stakeholders import services
 from stakeholders.models import EngagementLevel, Role, Stakeholder
@@ -92,8 +93,7 @@ class CsvSummary:
 
 
 def _safe(text: str) -> str:
-    # A text cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+    return spreadsheet_cell(text)
 
 
 def export_csv(stakeholders: Iterable[Stakeholder]) -> str:
@@ -144,21 +144,6 @@ def _integer(value: str, low: int, high: int) -> tuple[int | None, str | None]:
     return number, None
 
 
-def nul_character(text: str) -> RowError:
-    """The first line with a NUL character: PostgreSQL cannot store one (it was a 500), and a
-    text file has none, so the file is probably not CSV (a spreadsheet's own format, UTF-16)."""
-    line = text.count("\n", 0, text.index("\x00")) + 1
-    return RowError(
-        line,
-        "",
-        _(
-            "Line %(line)s has a NUL character, which a CSV file never has. Save the file "
-            "from your spreadsheet as “CSV UTF-8” and try again."
-        )
-        % {"line": line},
-    )
-
-
 def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     """Parse and check the file; `[(row number, values)]` or `CsvRejected` with every problem."""
     if len(raw) > max_bytes():
@@ -176,8 +161,9 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
-    if "\x00" in text:
-        raise CsvRejected([nul_character(text)])
+    bad = first_bad_line(text)
+    if bad is not None:
+        raise CsvRejected([RowError(bad[0], "", bad[1])])
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in reader.fieldnames or []]

@@ -14,10 +14,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from config.inputs import local_url
 from missions import selectors as mission_selectors
 from missions.models import Actor, Helix, Mission
 from missions.services import ConflictError
@@ -225,10 +225,9 @@ def stakeholder_move(
 
 
 def _next(request: HttpRequest, mission: Mission) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return _map_url(mission, request.GET.urlencode())
+    return local_url(request, request.POST.get("next")) or _map_url(
+        mission, request.GET.urlencode()
+    )
 
 
 def map_reviewed(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:

@@ -50,7 +50,7 @@ def test_an_admin_adds_an_existing_user_without_sending_an_invitation(client, me
 
 @pytest.mark.django_db(transaction=True)
 def test_a_new_person_gets_an_account_and_an_invitation_to_choose_a_password(
-    client, member, organisation
+    client, member, organisation, worker_mail
 ):
     client.force_login(member("admin", full_name="Ada Admin"))
 
@@ -62,9 +62,10 @@ def test_a_new_person_gets_an_account_and_an_invitation_to_choose_a_password(
     user = User.objects.get(email="new.person@example.gov")
     assert not user.has_usable_password()
     assert Membership.objects.get(user=user).role == Role.REVIEWER
-    assert len(mail.outbox) == 1
-    assert "Ada Admin has added you to Ministry of Health and Care" in mail.outbox[0].body
-    link = re.search(r"http://testserver(/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    [sent] = worker_mail()  # sent by the Celery worker, after the commit
+    assert sent["To"] == "new.person@example.gov"
+    assert "Ada Admin has added you to Ministry of Health and Care" in sent.get_content()
+    link = re.search(r"http://testserver(/password/reset/\S+/)", sent.get_content()).group(1)
     client.logout()
     assert "Choose a new password" in client.get(link, follow=True).content.decode()
 

@@ -15,16 +15,13 @@ Documented for integrators in docs/push-api.md.
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-from typing import Any
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from config.inputs import InputRefused, load_json
 from evaluation.indicators import csv_io, stewards
 
 
@@ -37,10 +34,6 @@ def _problem(status: int, message: str, field: str | None = None) -> JsonRespons
 def _bearer(request: HttpRequest) -> str:
     scheme, _sep, credentials = request.headers.get("Authorization", "").partition(" ")
     return credentials.strip() if scheme.lower() == "bearer" else ""
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 @csrf_exempt
@@ -71,10 +64,11 @@ def push_measurements(request: HttpRequest) -> JsonResponse:
     if len(body) > limit:
         return _problem(413, _("The body is over the limit of %(limit)s bytes.") % {"limit": limit})
     try:
-        # Decimals, not floats: a value arrives exactly as sent. NaN and Infinity are refused.
-        payload = json.loads(body, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError) as error:
-        return _problem(400, _("The body is not valid JSON: %(error)s") % {"error": error})
+        # Decimals, not floats: a value arrives exactly as sent. NaN, Infinity, numbers out of
+        # any range, deep nesting and characters no text holds are refused here.
+        payload = load_json(body, max_bytes=limit)
+    except InputRefused as refused:
+        return _problem(400, refused.message, field=refused.field or None)
     if not isinstance(payload, dict) or "measurements" not in payload:
         return _problem(400, _("Send an object with a “measurements” list."), field="measurements")
     try:

@@ -15,14 +15,16 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.inputs import InputRefused, decimal_value, first_bad_line, spreadsheet_cell
 from evaluation.indicators import overdue, services
 from evaluation.indicators.models import (
     Indicator,
@@ -98,21 +100,6 @@ def too_big(size: int) -> CsvRejected:
 Row = tuple[datetime.date, Decimal, str, str]
 
 
-def nul_character(text: str) -> RowError:
-    """The first line with a NUL character: PostgreSQL cannot store one (it was a 500), and a
-    text file has none, so the file is probably not CSV (a spreadsheet's own format, UTF-16)."""
-    line = text.count("\n", 0, text.index("\x00")) + 1
-    return RowError(
-        line,
-        "",
-        _(
-            "Line %(line)s has a NUL character, which a CSV file never has. Save the file "
-            "from your spreadsheet as “CSV UTF-8” and try again."
-        )
-        % {"line": line},
-    )
-
-
 def parse(raw: bytes) -> list[Row]:
     """The rows of the file, or CsvRejected with every problem."""
     if len(raw) > max_bytes():
@@ -121,8 +108,9 @@ def parse(raw: bytes) -> list[Row]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
-    if "\x00" in text:
-        raise CsvRejected([nul_character(text)])
+    bad = first_bad_line(text)
+    if bad is not None:
+        raise CsvRejected([RowError(bad[0], "", bad[1])])
     # newline="": the csv module splits lines itself, so a file with old Mac line ends (\r) or
     # a line break inside a quoted cell reads as the spreadsheet meant it.
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -198,15 +186,25 @@ def check_row(
                 _("“%(value)s” is not a date like 2024-12-31.") % {"value": cells["period_end"]},
             )
         )
+    value_field = Measurement._meta.get_field("value")
     try:
-        value = Decimal(cells["value"].replace(",", ""))
-        services.check_value(value)
-    except (InvalidOperation, ValueError):
-        errors.append(
-            RowError(number, "value", _("“%(value)s” is not a number.") % {"value": cells["value"]})
+        # Rounded to the stored precision first, then checked: 1e-999999999 is 0, and a value
+        # that rounds up past the limit is refused rather than stored out of range.
+        value = decimal_value(
+            cells["value"].replace(",", ""),
+            field="value",
+            max_digits=value_field.max_digits,
+            decimal_places=value_field.decimal_places,
         )
+        services.check_value(value)
+    except InputRefused as refused:
+        if refused.code == "not_a_number":
+            message = _("“%(value)s” is not a number.") % {"value": cells["value"][:40]}
+        else:
+            message = _("The number is too large.")
+        errors.append(RowError(number, "value", message))
         value = None
-    except Exception:
+    except ValidationError:
         errors.append(RowError(number, "value", _("The number is too large.")))
         value = None
     quality = cells["quality"] or Quality.OFFICIAL
@@ -305,8 +303,12 @@ def export_csv(indicator: Indicator) -> str:
     for m in Measurement.objects.filter(indicator=indicator, is_current=True).order_by(
         "period_end"
     ):
-        source = m.source_ref
-        if source[:1] in {"=", "+", "-", "@"}:
-            source = "'" + source
-        writer.writerow([m.period_end.isoformat(), number_text(m.value), source, m.quality])
+        writer.writerow(
+            [
+                m.period_end.isoformat(),
+                number_text(m.value),
+                spreadsheet_cell(m.source_ref),
+                m.quality,
+            ]
+        )
     return out.getvalue()

@@ -26,10 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -40,6 +38,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts.mail import send_after_commit
 from accounts.models import Membership, User
 from accounts.predicates import is_editor
 from evaluation.indicators import csv_io, services
@@ -142,9 +141,7 @@ def steward_invite(
     if user is None:
         user = User.objects.create_user(email=email, full_name=full_name.strip())
     steward = IndicatorSteward.objects.create(indicator=indicator, user=user, invited_by=actor)
-    transaction.on_commit(
-        lambda: _send_invitation(steward, actor, invite_url_base, new_account=invited)
-    )
+    _send_invitation(steward, actor, invite_url_base, new_account=invited)
     return steward
 
 
@@ -169,11 +166,11 @@ def _send_invitation(
             "new_account": new_account,
         },
     )
-    send_mail(
-        _("You can now add values for “%(indicator)s” in Lodestar") % {"indicator": indicator},
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+    send_after_commit(
+        subject=_("You can now add values for “%(indicator)s” in Lodestar")
+        % {"indicator": indicator},
+        body=body,
+        to=[user.email],
     )
 
 

@@ -360,3 +360,34 @@ def test_json_with_a_charset_is_accepted(token, indicator):
 
     assert response.status_code == 201
     assert Measurement.objects.get().value == D("63.1")
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ('{"measurements": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than"),
+        ('{"measurements": [{"value": ' + "9" * 5000 + "}]}", "digits long"),
+        ('{"measurements": [{"value": 1e-999999999}]}', "out of the range"),
+        ('{"measurements": [{"source_reference": "\\ud800"}]}', "incomplete character"),
+        ('{"measurements": [{"source_reference": "a\\u0000b"}]}', "null character"),
+    ],
+    ids=["deeply nested", "5,000 digits", "tiny exponent", "lone surrogate", "NUL"],
+)
+def test_hostile_json_is_400_with_a_reason_and_writes_nothing(token, indicator, body, says):
+    response = push(body, token.secret)
+
+    assert response.status_code == 400
+    assert says in response.json()["errors"][0]["message"]
+    assert not Measurement.objects.exists()
+
+
+def test_a_value_that_rounds_past_the_limit_is_refused_not_stored(token, indicator):
+    body = row(indicator, value=0)
+    text = json.dumps({"measurements": [body]}).replace(
+        '"value": 0', '"value": 999999999999999.99999'
+    )
+    response = push(text, token.secret)
+
+    assert response.status_code == 400
+    assert errors(response) == [(0, "value", "The number is too large.")]
+    assert not Measurement.objects.exists()

@@ -1,0 +1,263 @@
+"""The one input boundary: what text, numbers and JSON Lodestar accepts from outside.
+
+Every way in — form fields, query parameters, JSON bodies and files, CSV cells — uses these
+rules, so a character PostgreSQL cannot store (NUL), one no encoder can write (a lone UTF-16
+surrogate, which JSON's "\\ud800" escape can produce) or one that breaks a spreadsheet, an e-mail
+header or a terminal (the other C0 control characters, DEL and the C1 range) is refused at the
+door with a message naming the field, instead of surfacing later as a 500.
+
+Tab and newline are text in a multi-line field; in a single-line field they are not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+# C0 controls, DEL and C1 controls, less the whitespace a multi-line text may hold (\r arrives
+# from every browser's textarea as part of \r\n).
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+# Limits for JSON documents: deep enough for every document Lodestar reads (an exchange file
+# nests five levels), far from the interpreter's recursion limit.
+JSON_MAX_DEPTH = 32
+# A number's text longer than this is no measurement or budget; Python would refuse ints over
+# 4,300 digits anyway, with an error that is not a message for a person.
+JSON_MAX_NUMBER_LENGTH = 40
+
+
+class InputRefused(ValueError):
+    """Input refused at the boundary: `field` names where, `message` says why in plain words."""
+
+    def __init__(self, field: str, message: str, code: str = "invalid") -> None:
+        super().__init__(field, message)
+        self.field = field
+        self.message = message
+        self.code = code  # "not_a_number", "too_large", … for callers that word it their way
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+def text_problem(value: str, *, multiline: bool = True) -> str | None:
+    """Why `value` cannot be accepted as text, or None. The reason is a sentence for people."""
+    if "\x00" in value:
+        return _("contains a null character, which cannot be stored. Remove it and try again.")
+    if _SURROGATE.search(value):
+        return _("contains an incomplete character (half of an emoji or symbol). Remove it.")
+    pattern = _CONTROL_MULTILINE if multiline else _CONTROL_SINGLE_LINE
+    match = pattern.search(value)
+    if match is None:
+        return None
+    if match.group() in "\t\n\r":
+        return _("must be on one line: remove the line breaks and tabs.")
+    return _(
+        "contains an invisible control character (code %(code)s), often left by copying from "
+        "another program. Remove it and try again."
+    ) % {"code": f"U+{ord(match.group()):04X}"}
+
+
+def first_bad_line(text: str) -> tuple[int, str] | None:
+    """(line number, sentence) for the first line of a text file (a CSV upload) holding a
+    character no text holds, or None. Tab and line breaks are the file's own."""
+    match = _CONTROL_MULTILINE.search(text) or _SURROGATE.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    if match.group() == "\x00":
+        # A text file has none: the file is probably a spreadsheet's own format, or UTF-16.
+        return line, _(
+            "Line %(line)s has a NUL character, which a CSV file never has. Save the file "
+            "from your spreadsheet as “CSV UTF-8” and try again."
+        ) % {"line": line}
+    return line, _("Line %(line)s %(problem)s") % {
+        "line": line,
+        "problem": text_problem(match.group()),
+    }
+
+
+def check_text(value: str, *, field: str, multiline: bool = True) -> str:
+    """`value` unchanged if acceptable; otherwise `InputRefused` naming `field`."""
+    problem = text_problem(value, multiline=multiline)
+    if problem is not None:
+        raise InputRefused(field, problem)
+    return value
+
+
+def single_line(value: str, *, limit: int = 200) -> str:
+    """`value` made safe for one line (an e-mail subject, a log field): every run of control
+    characters and whitespace becomes one space, and the result is cut at `limit` characters."""
+    flattened = " ".join(_CONTROL_SINGLE_LINE.sub(" ", _SURROGATE.sub("", value)).split())
+    return flattened if len(flattened) <= limit else flattened[: limit - 1].rstrip() + "…"
+
+
+def strip_control(value: str) -> str:
+    """`value` without the characters a spreadsheet cell or document cannot hold (for writing
+    out text stored before these rules existed); tab and newline stay."""
+    return _CONTROL_MULTILINE.sub("", _SURROGATE.sub("", value))
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """`value` made safe for a CSV or XLSX cell: text without control characters (an XLSX
+    file cannot hold them at all), and a leading apostrophe where a spreadsheet would run it
+    as a formula. Numbers and dates pass unchanged; None is an empty cell."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = strip_control(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def whole_number(value: str | None) -> int | None:
+    """A query parameter as a non-negative whole number, or None. Only ASCII digits count:
+    `str.isdigit()` also accepts "²", which `int()` refuses."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)
+
+
+def local_url(request: HttpRequest, candidate: str | None) -> str | None:
+    """`candidate` if it is a path on this site (a `next` parameter), else None. Only a path
+    that starts with one "/" counts: `redirect()` would take anything else for a view name."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+        return None
+    if not url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return candidate
+
+
+def decimal_value(
+    value: str | int | float | Decimal, *, field: str, max_digits: int, decimal_places: int
+) -> Decimal:
+    """`value` as the Decimal its column stores: rounded to `decimal_places` first, then checked
+    against `max_digits` — so 999999999999999.99999 is refused rather than stored as 10^15."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise InputRefused(field, _("is not a number."), "not_a_number") from None
+    if not number.is_finite():
+        raise InputRefused(field, _("is not a number."), "not_a_number")
+    if number.adjusted() >= max_digits - decimal_places:
+        raise InputRefused(field, _out_of_range(max_digits, decimal_places), "too_large")
+    if number.adjusted() < -decimal_places - 1:
+        # Far below the stored precision: it rounds to zero. Quantising such an exponent would
+        # raise instead (1e-999999999 has a billion-digit coefficient at 4 places).
+        return Decimal(0).quantize(Decimal(1).scaleb(-decimal_places))
+    rounded = number.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_EVEN)
+    if rounded.adjusted() >= max_digits - decimal_places:
+        raise InputRefused(field, _out_of_range(max_digits, decimal_places), "too_large")
+    return rounded
+
+
+def _out_of_range(max_digits: int, decimal_places: int) -> str:
+    return _("is too large: at most %(digits)s digits before the decimal point.") % {
+        "digits": max_digits - decimal_places
+    }
+
+
+def load_json(raw: bytes | str, *, max_bytes: int, max_depth: int = JSON_MAX_DEPTH) -> Any:
+    """Parse a JSON document from outside, or raise `InputRefused` with a plain message.
+
+    Numbers come back as int or Decimal (never float: a value arrives exactly as sent), NaN and
+    Infinity are refused, and every string (keys too) passes `text_problem` as multi-line text:
+    the field's own rules then decide whether a line break is allowed."""
+    size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
+    if size > max_bytes:
+        raise InputRefused(
+            "",
+            _("The document is %(size)s bytes; the limit is %(limit)s.")
+            % {"size": size, "limit": max_bytes},
+        )
+    try:
+        data = json.loads(
+            raw,
+            parse_int=_json_int,
+            parse_float=_json_decimal,
+            parse_constant=_json_constant,
+        )
+    except RecursionError:
+        raise InputRefused("", _too_deep(max_depth)) from None
+    except UnicodeDecodeError:
+        raise InputRefused("", _("The document is not UTF-8 text.")) from None
+    except json.JSONDecodeError as error:
+        raise InputRefused(
+            "",
+            _("The document is not valid JSON: %(problem)s at line %(line)s, column %(column)s.")
+            % {"problem": error.msg, "line": error.lineno, "column": error.colno},
+        ) from None
+    except _NumberRefused as refused:
+        raise InputRefused("", str(refused)) from None
+    _check_tree(data, max_depth)
+    return data
+
+
+class _NumberRefused(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    if len(text) > JSON_MAX_NUMBER_LENGTH:
+        raise _NumberRefused(
+            _("The number %(start)s… is %(length)s digits long; Lodestar reads at most %(limit)s.")
+            % {"start": text[:12], "length": len(text), "limit": JSON_MAX_NUMBER_LENGTH}
+        )
+    return int(text)
+
+
+def _json_decimal(text: str) -> Decimal:
+    number = Decimal(text)
+    # The exponent bound keeps later arithmetic finite and fast; values this large or small
+    # are never a measurement, a budget or a year.
+    if len(text) > JSON_MAX_NUMBER_LENGTH or not -100 <= number.adjusted() <= 100:
+        raise _NumberRefused(
+            _("The number %(number)s is out of the range Lodestar reads.") % {"number": text[:24]}
+        )
+    return number
+
+
+def _json_constant(name: str) -> Any:
+    raise _NumberRefused(_("%(name)s is not a number.") % {"name": name})
+
+
+def _too_deep(max_depth: int) -> str:
+    return _("The document is nested more than %(depth)s levels deep.") % {"depth": max_depth}
+
+
+def _check_tree(data: Any, max_depth: int) -> None:
+    """Walk the parsed document without recursion: depth, then every key and string."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, str):
+            problem = text_problem(node)
+            if problem is not None:
+                raise InputRefused(path or _("the document"), problem)
+            continue
+        if not isinstance(node, dict | list):
+            continue
+        if depth >= max_depth:
+            raise InputRefused(path, _too_deep(max_depth))
+        if isinstance(node, dict):
+            for key, value in node.items():
+                key_problem = text_problem(key, multiline=False)
+                if key_problem is not None:
+                    raise InputRefused(path or _("the document"), key_problem)
+                stack.append((value, f"{path}.{key}" if path else key, depth + 1))
+        else:
+            for index, value in enumerate(node):
+                stack.append((value, f"{path}[{index}]", depth + 1))

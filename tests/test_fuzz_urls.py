@@ -1,0 +1,223 @@
+"""A fuzzer that cannot miss a URL: every URL pattern of the app, with every query parameter and
+form field its view reads, gets hostile values — and never answers 500, and never writes when
+it refuses.
+
+Which parameters a view reads is found, not listed: a first request records every key the view
+looks up in `request.GET`, `request.POST` and `request.FILES` (a form reads all of its fields),
+and `READS_AFTER_VALIDATION` declares the few a view reads only once its form is valid. Each URL
+and method is then requested, as the most powerful person the permission table lets in
+(tests/permissions.py), once per hostile value with that value in every key — and once as every
+other role with all the values at once, so nothing that runs before the permission check can
+crash either. A refusal (4xx) must leave every table as it was: PostgreSQL's per-transaction row
+counters see even a write that was rolled back (as in the permission matrix).
+
+A URL without a line in the permission table already fails the matrix; here a URL that no role
+could reach (so nothing was fuzzed) fails the test too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+
+from tests import permissions
+from tests.permissions import (
+    ADMIN,
+    ANONYMOUS,
+    EDITOR,
+    LEAD,
+    OUTSIDER,
+    REVIEWER,
+    STEWARD,
+    VIEWER,
+    No,
+)
+from tests.test_role_matrix import PAYLOAD, _changed, _scene, _table_urls, _writes
+
+# Values no page should ever choke on. Each is sent alone in every key the view reads; the
+# last entry sends several values for one key, as a repeated parameter does.
+HOSTILE: list[Any] = [
+    "a\x00b",
+    "²",
+    "\x1b[31mred",
+    "line\r\nbreak: injected",
+    "x" * 100_000,
+    "9" * 5_000,
+    "-1",
+    "1e-999999999",
+    "999999999999999.99999",
+    '{"a":' * 500 + "1" + "}" * 500,
+    ["1", "²"],
+]
+
+# Keys a view reads only after its form is valid (so the recording request cannot see them).
+READS_AFTER_VALIDATION: dict[str, set[str]] = {
+    "canvas:comment_add": {"text"},
+}
+
+# Who is refused on the way in: a stranger who is signed in, and someone who is not.
+REFUSED_PEOPLE = (OUTSIDER, ANONYMOUS)
+
+# The most access first: the person whose request reaches deepest into the view.
+DEPTH = (ADMIN, LEAD, EDITOR, REVIEWER, VIEWER, STEWARD, OUTSIDER, ANONYMOUS)
+
+
+SEEN: set[str] = set()  # the keys the view under test looked up
+
+
+class _Records:
+    """Remembers in SEEN every key looked up, whichever way the view asks."""
+
+    def __getitem__(self, key: str) -> Any:
+        SEEN.add(key)
+        return super().__getitem__(key)  # type: ignore[misc]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        SEEN.add(key)
+        return super().get(key, default)  # type: ignore[misc]
+
+    def getlist(self, key: str, default: Any = None) -> list[Any]:
+        SEEN.add(key)
+        return super().getlist(key, default)  # type: ignore[misc]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            SEEN.add(key)
+        return super().__contains__(key)  # type: ignore[misc]
+
+
+class _RecordingQueryDict(_Records, QueryDict):
+    pass
+
+
+class _RecordingFiles(_Records, MultiValueDict):
+    pass
+
+
+def _recording(original: MultiValueDict, copy: MultiValueDict) -> Any:
+    for key, values in original.lists():
+        copy.setlist(key, values)
+    if isinstance(copy, QueryDict):
+        copy._mutable = False  # as Django hands them to views
+    return copy
+
+
+def record_reads(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Test middleware: swap the request's parameter dicts for recording copies."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.GET = _recording(request.GET, _RecordingQueryDict(mutable=True))
+        if request.method == "POST":
+            request._post = _recording(request.POST, _RecordingQueryDict(mutable=True))  # type: ignore[attr-defined]
+            request._files = _recording(request.FILES, _RecordingFiles())  # type: ignore[attr-defined]
+        return get_response(request)
+
+    return middleware
+
+
+def _deepest(allowed: frozenset) -> str:
+    """Whom to send: the most powerful person let in; if nobody is (a method no one may use),
+    an administrator, who gets furthest into the refusal."""
+    if isinstance(allowed, No):
+        return ADMIN
+    return next((role for role in DEPTH if role in allowed), ADMIN)
+
+
+def _send(client: Client, method: str, url: str, keys: set[str], value: Any):
+    data = dict.fromkeys(keys, value)
+    if method == "GET":
+        return client.get(url, data)
+    return getattr(client, method.lower())(url, data)
+
+
+def _targets(scene) -> list[tuple[str, str, str, str]]:
+    """(URL name, URL, method, deepest role) for every URL and method of the table."""
+    found = []
+    for name, params in _table_urls():
+        entry = permissions.TABLE[name]
+        url = reverse(name, kwargs={p: scene.values[p] for p in params})
+        for method, allowed in entry.items():
+            if method == "refused":
+                continue
+            found.append((name, url, method, _deepest(allowed)))
+    return found
+
+
+def _client_for(scene, role: str, clients: dict[str, Client]) -> Client:
+    client = clients.get(role)
+    if client is None:
+        client = clients[role] = Client(raise_request_exception=False)
+    user = scene.people[role]
+    if user is not None and not client.cookies.get("sessionid", None):
+        client.force_login(user)
+    elif user is not None and not client.cookies["sessionid"].value:
+        client.force_login(user)  # signed out by accounts:logout: sign in again
+    return client
+
+
+def _attempt(client, method, url, keys, value) -> tuple[HttpResponse, list[str]]:
+    before = _writes()
+    with transaction.atomic():
+        response = _send(client, method, url, keys, value)
+        after = _writes()
+        transaction.set_rollback(True)
+    return response, _changed(before, after)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "…"
+
+
+@pytest.mark.django_db
+def test_every_url_takes_hostile_input_without_a_500(member, organisation, outsider):
+    with override_settings(MIDDLEWARE=["tests.test_fuzz_urls.record_reads", *settings.MIDDLEWARE]):
+        _fuzz(member, organisation, outsider)
+
+
+def _fuzz(member, organisation, outsider) -> None:
+    scene = _scene(member, organisation, outsider)
+    clients: dict[str, Client] = {}
+    failures: list[str] = []
+    fuzzed: set[str] = set()
+    for name, url, method, role in _targets(scene):
+        client = _client_for(scene, role, clients)
+        SEEN.clear()
+        _attempt(client, method, url, set(PAYLOAD), "1")
+        keys = SEEN | READS_AFTER_VALIDATION.get(name, set()) | {"q"}
+        for value in HOSTILE:
+            client = _client_for(scene, role, clients)
+            response, wrote = _attempt(client, method, url, keys, value)
+            status = response.status_code
+            if status >= 500:
+                failures.append(f"{name} {method} as {role} with {_describe(value)} → {status}")
+            elif status >= 400 and wrote:
+                failures.append(
+                    f"{name} {method} as {role} with {_describe(value)} → {status}, "
+                    f"yet wrote to {', '.join(wrote)}"
+                )
+        fuzzed.add(name)
+        # People the table refuses: all the values at once (several values for each key), for
+        # whatever runs before the permission check. Those it lets in got each value above.
+        for other in REFUSED_PEOPLE:
+            if other == role:
+                continue
+            client = _client_for(scene, other, clients)
+            response, wrote = _attempt(
+                client, method, url, keys, [v for v in HOSTILE if isinstance(v, str)]
+            )
+            if response.status_code >= 500:
+                failures.append(f"{name} {method} as {other} with every value → 500")
+            elif response.status_code >= 400 and wrote:
+                failures.append(f"{name} {method} as {other} → refused, yet wrote {wrote}")
+    assert not failures, f"{len(failures)} hostile requests failed:\n" + "\n".join(failures)
+    missed = {name for name, _params in _table_urls()} - fuzzed
+    assert not missed, f"no role could reach these URLs, so they were not fuzzed: {missed}"

@@ -59,10 +59,16 @@ def text_problem(value: str, *, multiline: bool = True) -> str | None:
         return None
     if match.group() in "\t\n\r":
         return _("must be on one line: remove the line breaks and tabs.")
+    before = " ".join(value[max(0, match.start() - 24) : match.start()].split())
+    if before:
+        return _(
+            "contains an invisible control character just after “%(before)s”, often left by "
+            "copying from another program. Retype that part and try again."
+        ) % {"before": before}
     return _(
-        "contains an invisible control character (code %(code)s), often left by copying from "
-        "another program. Remove it and try again."
-    ) % {"code": f"U+{ord(match.group()):04X}"}
+        "starts with an invisible control character, often left by copying from another "
+        "program. Retype the start and try again."
+    )
 
 
 def first_bad_line(text: str) -> tuple[int, str] | None:
@@ -78,9 +84,10 @@ def first_bad_line(text: str) -> tuple[int, str] | None:
             "Line %(line)s has a NUL character, which a CSV file never has. Save the file "
             "from your spreadsheet as “CSV UTF-8” and try again."
         ) % {"line": line}
+    line_start = text.rfind("\n", 0, match.start()) + 1
     return line, _("Line %(line)s %(problem)s") % {
         "line": line,
-        "problem": text_problem(match.group()),
+        "problem": text_problem(text[line_start : match.start() + 1]),
     }
 
 

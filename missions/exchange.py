@@ -753,7 +753,7 @@ def _unreadable_texts(value: Any, path: str) -> list[ExchangeError]:
             found.append(ExchangeError(path or "document", problem))
     elif isinstance(value, dict):
         for key, item in value.items():
-            shown = single_line(key, limit=80)
+            shown = single_line(key.replace("\x00", "\\u0000"), limit=80)
             item_path = f"{path}.{shown}" if path else shown
             problem = text_problem(key, multiline=False)
             if problem is not None:

@@ -221,3 +221,86 @@ def _fuzz(member, organisation, outsider) -> None:
     assert not failures, f"{len(failures)} hostile requests failed:\n" + "\n".join(failures)
     missed = {name for name, _params in _table_urls()} - fuzzed
     assert not missed, f"no role could reach these URLs, so they were not fuzzed: {missed}"
+
+
+# JSON bodies for the push API, which reads no form: each must be refused with a reason.
+HOSTILE_JSON = [
+    "[" * 100_000 + "]" * 100_000,
+    '{"measurements": [{"indicator": 1, "period": "2024-12-31", "value": ' + "9" * 5000 + "}]}",
+    '{"measurements": [{"indicator": 1, "period": "2024-12-31", "value": 1e-999999999}]}',
+    '{"measurements": [{"indicator": 1, "period": "\\ud800", "value": 1}]}',
+    '{"measurements": [{"indicator": 1, "period": "2024-12-31", "value": 1, '
+    '"source_reference": "\\u0000"}]}',
+    '{"measurements": "' + "x" * 100_000 + '"}',
+    '{"measurements": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}',
+    "\x00",
+]
+
+
+@pytest.mark.django_db
+def test_the_urls_outside_the_permission_table_take_hostile_input_too(
+    member, organisation, outsider
+):
+    """The URLs the matrix leaves out (tests/permissions.py EXCLUDED and the admin site) get
+    the same hostile values: the health check, single sign-on (off), the push API (with a live
+    token) and every admin list, as a superuser who passed two-factor."""
+    from django.contrib import admin
+
+    from accounts.tests.factories import UserFactory
+    from accounts.tests.two_factor import authenticator_for
+    from evaluation.indicators import stewards
+
+    scene = _scene(member, organisation, outsider)
+    client = Client(raise_request_exception=False)
+    failures: list[str] = []
+    requested: set[str] = set()
+
+    def check(label: str, response: HttpResponse, before: dict) -> None:
+        # A token records when it was last used, also for a refused push: bookkeeping.
+        wrote = [t for t in _changed(before, _writes()) if t != "evaluation_indicatorpushtoken"]
+        # 503 is the health check's own answer here (no worker runs in this test), not a crash.
+        if response.status_code >= 500 and response.status_code != 503:
+            failures.append(f"{label} → {response.status_code}")
+        elif response.status_code >= 400 and wrote:
+            failures.append(f"{label} → {response.status_code}, yet wrote to {wrote}")
+
+    for name in ("healthz", "accounts:oidc_start", "accounts:oidc_callback"):
+        for value in HOSTILE:
+            before = _writes()
+            check(
+                f"{name} {_describe(value)}",
+                client.get(reverse(name), {"q": value, "code": value, "state": value}),
+                before,
+            )
+        requested.add(name)
+
+    _token, secret = stewards.push_token_create(actor=scene.people[STEWARD], name="Fuzzing")
+    for body in HOSTILE_JSON:
+        before = _writes()
+        response = client.post(
+            reverse("evaluation:api_measurements"),
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        check(f"push API with {_describe(body)}", response, before)
+        if response.status_code != 400 or not response.json()["errors"][0]["message"]:
+            failures.append(f"push API with {_describe(body)} → {response.status_code}, no reason")
+    requested.add("evaluation:api_measurements")
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    authenticator_for(superuser)  # with a device, force_login passes two-factor (conftest.py)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:index")).status_code == 200  # in, not sent to sign in
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for value in HOSTILE:
+            before = _writes()
+            check(
+                f"{url} {_describe(value)}",
+                client.get(url, {"q": value, "o": value, "p": value}),
+                before,
+            )
+
+    assert not failures, f"{len(failures)} hostile requests failed:\n" + "\n".join(failures)
+    assert requested == set(permissions.EXCLUDED), "a URL left out of the table is not fuzzed"

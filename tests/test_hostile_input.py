@@ -257,8 +257,10 @@ def test_a_nul_character_is_reported_where_it_is(organisation):
     with pytest.raises(exchange.ImportRejected) as caught:
         exchange.import_document(document=document, organisation=organisation)
     assert {str(error) for error in caught.value.errors} >= {
-        "missions[0].title: contains a NUL character (\\u0000).",
-        "actors[0].name\\u0000: contains a NUL character (\\u0000).",
+        "missions[0].title: contains a null character, which cannot be stored. Remove it and "
+        "try again.",
+        "actors[0].name\\u0000: contains a null character, which cannot be stored. Remove it "
+        "and try again.",
     }
 
 

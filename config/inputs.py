@@ -182,13 +182,14 @@ def load_json(raw: bytes | str, *, max_bytes: int, max_depth: int = JSON_MAX_DEP
 
     Numbers come back as int or Decimal (never float: a value arrives exactly as sent), NaN and
     Infinity are refused, and every string (keys too) passes `text_problem` as multi-line text:
-    the field's own rules then decide whether a line break is allowed."""
+    the field's own rules then decide whether a line break is allowed. A refusal of the whole
+    document has an empty `field` and a message that follows "the document is" or "the body
+    is"; a refusal of one value names its path ("missions[0].title")."""
     size = len(raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw)
     if size > max_bytes:
         raise InputRefused(
             "",
-            _("The document is %(size)s bytes; the limit is %(limit)s.")
-            % {"size": size, "limit": max_bytes},
+            _("%(size)s bytes; the limit is %(limit)s.") % {"size": size, "limit": max_bytes},
         )
     try:
         data = json.loads(
@@ -200,11 +201,11 @@ def load_json(raw: bytes | str, *, max_bytes: int, max_depth: int = JSON_MAX_DEP
     except RecursionError:
         raise InputRefused("", _too_deep(max_depth)) from None
     except UnicodeDecodeError:
-        raise InputRefused("", _("The document is not UTF-8 text.")) from None
+        raise InputRefused("", _("not UTF-8 text.")) from None
     except json.JSONDecodeError as error:
         raise InputRefused(
             "",
-            _("The document is not valid JSON: %(problem)s at line %(line)s, column %(column)s.")
+            _("not valid JSON: %(problem)s at line %(line)s, column %(column)s.")
             % {"problem": error.msg, "line": error.lineno, "column": error.colno},
         ) from None
     except _NumberRefused as refused:
@@ -220,7 +221,9 @@ class _NumberRefused(ValueError):
 def _json_int(text: str) -> int:
     if len(text) > JSON_MAX_NUMBER_LENGTH:
         raise _NumberRefused(
-            _("The number %(start)s… is %(length)s digits long; Lodestar reads at most %(limit)s.")
+            _(
+                "out of range: the number %(start)s… has %(length)s digits; at most %(limit)s are read."
+            )
             % {"start": text[:12], "length": len(text), "limit": JSON_MAX_NUMBER_LENGTH}
         )
     return int(text)
@@ -232,17 +235,18 @@ def _json_decimal(text: str) -> Decimal:
     # are never a measurement, a budget or a year.
     if len(text) > JSON_MAX_NUMBER_LENGTH or not -100 <= number.adjusted() <= 100:
         raise _NumberRefused(
-            _("The number %(number)s is out of the range Lodestar reads.") % {"number": text[:24]}
+            _("out of range: the number %(number)s is too large or too small to read.")
+            % {"number": text[:24]}
         )
     return number
 
 
 def _json_constant(name: str) -> Any:
-    raise _NumberRefused(_("%(name)s is not a number.") % {"name": name})
+    raise _NumberRefused(_("not valid JSON: %(name)s is not a number.") % {"name": name})
 
 
 def _too_deep(max_depth: int) -> str:
-    return _("The document is nested more than %(depth)s levels deep.") % {"depth": max_depth}
+    return _("nested more than %(depth)s levels deep.") % {"depth": max_depth}
 
 
 def _check_tree(data: Any, max_depth: int) -> None:

@@ -142,6 +142,8 @@ class F:
     default: Any = None
     # A decimal's column: (max_digits, decimal_places). Values are rounded to it, then checked.
     digits: tuple[int, int] = (20, 4)
+    # A decimal's own rule where it is stricter than its column (a measurement: the service's).
+    maximum: Decimal | None = None
 
 
 def _type_error(path: str, expected: str, value: Any) -> ExchangeError:
@@ -211,7 +213,9 @@ def _convert(spec: F, value: Any, path: str) -> tuple[Any, ExchangeError | None]
             if refused.code == "not_a_number":
                 return None, ExchangeError(path, _("%(value)r is not a number.") % {"value": shown})
             return None, ExchangeError(path, _("%(value)s is out of range.") % {"value": shown})
-        if abs(number) >= Decimal(10) ** 12:
+        # What the column holds, and no more than the app itself accepts: every value the app
+        # stored can be exported and imported again.
+        if spec.maximum is not None and abs(number) >= spec.maximum:
             return None, ExchangeError(path, _("%(value)s is out of range.") % {"value": value})
         return number, None
     if kind in {"date", "datetime"}:

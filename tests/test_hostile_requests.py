@@ -5,6 +5,7 @@ URL; these pin the reproductions themselves and what the person is told."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
@@ -136,8 +137,8 @@ def test_a_title_stored_with_a_control_character_still_exports_to_xlsx(lead_clie
     "document, says",
     [
         ("[" * 5000 + "]" * 5000, "nested more than"),
-        ('{"n": ' + "9" * 5000 + "}", "digits long"),
-        ('{"n": 1e-999999999}', "out of the range"),
+        ('{"n": ' + "9" * 5000 + "}", "digits; at most 40"),
+        ('{"n": 1e-999999999}', "too large or too small"),
         ('{"s": "\\ud800"}', "incomplete character"),
         ('{"s": "a\\u0000"}', "null character"),
     ],
@@ -161,3 +162,37 @@ def test_a_budget_that_rounds_past_its_column_is_refused_not_stored(organisation
 
     assert "out of range" in str(rejected.value.errors[0].message)
     assert Mission.objects.get(key="budgeted").committed_budget is None
+
+
+def test_the_largest_values_the_app_accepts_survive_an_export_and_import(organisation, member):
+    # Each at the top of what its form or service accepts: the export of a mission must always
+    # import again (a measurement of 10^15 once could not).
+    from decimal import Decimal
+
+    from evaluation.indicators import services as indicator_services
+    from evaluation.indicators.models import Measurement
+    from missions.tests.factories import TargetFactory
+
+    lead = member("lead")
+    mission = MissionFactory(
+        organisation=organisation,
+        key="big",
+        committed_budget=Decimal("9999999999.99"),
+        team_fte=Decimal("9999.99"),
+    )
+    TargetFactory(mission=mission, key="t", target_value=Decimal("9999999999999999.9999"))
+    indicator = indicator_services.indicator_create(
+        actor=lead, mission=mission, name="Output", level="impact"
+    )
+    indicator_services.measurement_add(
+        actor=lead,
+        indicator=indicator,
+        period_end=datetime.date(2024, 12, 31),
+        value=Decimal("999999999999999.9999"),
+    )
+    text = exchange.dumps(exchange.export_document(organisation=organisation))
+
+    exchange.import_document(document=exchange.parse(text), organisation=organisation, user=lead)
+
+    assert Measurement.objects.get(is_current=True).value == Decimal("999999999999999.9999")
+    assert mission.targets.get().target_value == Decimal("9999999999999999.9999")

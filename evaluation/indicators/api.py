@@ -68,7 +68,13 @@ def push_measurements(request: HttpRequest) -> JsonResponse:
         # any range, deep nesting and characters no text holds are refused here.
         payload = load_json(body, max_bytes=limit)
     except InputRefused as refused:
-        return _problem(400, refused.message, field=refused.field or None)
+        if refused.field:
+            message = _("“%(field)s” %(problem)s") % {
+                "field": refused.field,
+                "problem": refused.message,
+            }
+            return _problem(400, message, field=refused.field)
+        return _problem(400, _("The body is %(problem)s") % {"problem": refused.message})
     if not isinstance(payload, dict) or "measurements" not in payload:
         return _problem(400, _("Send an object with a “measurements” list."), field="measurements")
     try:

@@ -34,6 +34,7 @@ from evaluation.indicators.models import (
     Quality,
     Timing,
 )
+from evaluation.indicators.services import MAX_ABS_VALUE
 from missions import exchange
 from missions.exchange import (
     ExchangeError,
@@ -72,7 +73,7 @@ VERSION_SPECS = [
 ]
 MEASUREMENT_SPECS = [
     F("period_end", "date", required=True),
-    F("value", "decimal", required=True),
+    F("value", "decimal", required=True, maximum=MAX_ABS_VALUE),
     F("source_ref", "str", max_length=200, default=""),
     F("quality", "str", choices=Quality, default=Quality.OFFICIAL),
     F("version", "int", default=1),

@@ -366,8 +366,8 @@ def test_json_with_a_charset_is_accepted(token, indicator):
     "body, says",
     [
         ('{"measurements": ' + "[" * 5000 + "]" * 5000 + "}", "nested more than"),
-        ('{"measurements": [{"value": ' + "9" * 5000 + "}]}", "digits long"),
-        ('{"measurements": [{"value": 1e-999999999}]}', "out of the range"),
+        ('{"measurements": [{"value": ' + "9" * 5000 + "}]}", "digits; at most 40"),
+        ('{"measurements": [{"value": 1e-999999999}]}', "too large or too small"),
         ('{"measurements": [{"source_reference": "\\ud800"}]}', "incomplete character"),
         ('{"measurements": [{"source_reference": "a\\u0000b"}]}', "null character"),
     ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from documents import criteria
 from documents.models import DocumentKind, GeneratedDocument
+from evaluation.indicators import progress
 from missions import selectors as mission_selectors
 from missions.exchange import export_mission
 from missions.models import Direction, Instrument, MandateSource, Mission, MissionStatus, Stage
@@ -87,23 +89,18 @@ def money(value: Any, currency: str) -> str:
 
 
 def _progress(target: dict[str, Any], latest: dict[str, Any] | None) -> tuple[str, str]:
-    """On track / at risk / off track against a straight line from baseline to target
-    (±10 % band, domain.md §7.5), or "not assessed" without a measured value."""
-    baseline, goal = _decimal(target["baseline_value"]), _decimal(target["target_value"])
-    start, end = target["baseline_year"], target["target_year"]
-    if latest is None or None in (baseline, goal, start, end) or end <= start or goal == baseline:
+    """On track / at risk / off track by the one progress rule, the indicator pages' own
+    (evaluation/indicators/progress.py: the band, fractional years), with a milestone's actual
+    value standing for the period ending 31 December of its year; "not assessed" without one."""
+    trajectory = progress.Trajectory.of(SimpleNamespace(**target))
+    rated = (
+        progress.rate(trajectory, datetime.date(latest["year"], 12, 31), _decimal(latest["value"]))
+        if latest is not None
+        else None
+    )
+    if rated is None:
         return "not_assessed", _("Not assessed")
-    value = _decimal(latest["value"])
-    share = min(max((latest["year"] - start) / (end - start), 0), 1)
-    expected = baseline + (goal - baseline) * Decimal(str(share))
-    shortfall = (expected - value) / abs(goal - baseline)
-    if target["direction"] == Direction.DECREASE or goal < baseline:
-        shortfall = (value - expected) / abs(goal - baseline)
-    if shortfall <= Decimal("0.10"):
-        return "on_track", _("On track")
-    if shortfall <= Decimal("0.25"):
-        return "at_risk", _("At risk")
-    return "off_track", _("Off track")
+    return rated.rating.value, str(rated.rating.label)
 
 
 def _targets(exported: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
@@ -89,6 +90,61 @@ def first_bad_line(text: str) -> tuple[int, str] | None:
         "line": line,
         "problem": text_problem(text[line_start : match.start() + 1]),
     }
+
+
+# --- CSV uploads: one error model and one way in, for every importer -------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of an uploaded file: its row (0: the whole file), column and message."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column or "—",
+            "message": self.message,
+        }
+
+
+class CsvRejected(Exception):
+    """The file is refused, with every problem found; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def file_too_big(size: int, *, max_bytes: int) -> CsvRejected:
+    return CsvRejected(
+        [
+            RowError(
+                0,
+                "",
+                _("The file is %(size).0f KB; the limit is %(limit).0f KB.")
+                % {"size": size / 1024, "limit": max_bytes / 1024},
+            )
+        ]
+    )
+
+
+def csv_text(raw: bytes, *, max_bytes: int) -> str:
+    """An uploaded CSV file as text, or `CsvRejected`: within `max_bytes`, UTF-8 (a byte-order
+    mark, as spreadsheets write, is dropped) and holding no character a text cannot hold."""
+    if len(raw) > max_bytes:
+        raise file_too_big(len(raw), max_bytes=max_bytes)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
+    bad = first_bad_line(text)
+    if bad is not None:
+        raise CsvRejected([RowError(bad[0], "", bad[1])])
+    return text
 
 
 def check_text(value: str, *, field: str, multiline: bool = True) -> str:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.inputs import first_bad_line, spreadsheet_cell
+from config.inputs import CsvRejected, RowError, csv_text, spreadsheet_cell
 from missions.models import Actor, Helix, Mission
 from stakeholders import services
 from stakeholders.models import EngagementLevel, Role, Stakeholder
@@ -52,26 +52,6 @@ MAX_ROWS = 2000
 
 def max_bytes() -> int:
     return int(getattr(settings, "STAKEHOLDERS_CSV_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column or "—",
-            "message": self.message,
-        }
-
-
-class CsvRejected(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 @dataclass
@@ -146,24 +126,7 @@ def _integer(value: str, low: int, high: int) -> tuple[int | None, str | None]:
 
 def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     """Parse and check the file; `[(row number, values)]` or `CsvRejected` with every problem."""
-    if len(raw) > max_bytes():
-        raise CsvRejected(
-            [
-                RowError(
-                    0,
-                    "",
-                    _("The file is %(size).0f KB; the limit is %(limit).0f KB.")
-                    % {"size": len(raw) / 1024, "limit": max_bytes() / 1024},
-                )
-            ]
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
-    bad = first_bad_line(text)
-    if bad is not None:
-        raise CsvRejected([RowError(bad[0], "", bad[1])])
+    text = csv_text(raw, max_bytes=max_bytes())
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip() for h in reader.fieldnames or []]

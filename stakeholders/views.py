@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from config.inputs import local_url
+from config.inputs import file_too_big, local_url
 from missions import selectors as mission_selectors
 from missions.models import Actor, Helix, Mission
 from missions.services import ConflictError
@@ -524,16 +524,7 @@ def csv_import(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
         upload = form.cleaned_data["file"]
         try:
             if upload.size > csv_io.max_bytes():
-                raise csv_io.CsvRejected(
-                    [
-                        csv_io.RowError(
-                            0,
-                            "",
-                            _("The file is %(size).0f KB; the limit is %(limit).0f KB.")
-                            % {"size": upload.size / 1024, "limit": csv_io.max_bytes() / 1024},
-                        )
-                    ]
-                )
+                raise file_too_big(upload.size, max_bytes=csv_io.max_bytes())
             summary = csv_io.import_csv(actor=request.user, mission=mission, raw=upload.read())
         except csv_io.CsvRejected as rejected:
             row_errors = rejected.errors

@@ -24,7 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.inputs import InputRefused, decimal_value, first_bad_line, spreadsheet_cell
+from config.inputs import (
+    CsvRejected,
+    InputRefused,
+    RowError,
+    csv_text,
+    decimal_value,
+    file_too_big,
+    spreadsheet_cell,
+)
 from evaluation.indicators import overdue, services
 from evaluation.indicators.models import (
     Indicator,
@@ -50,24 +58,8 @@ def max_rows() -> int:
     return int(getattr(settings, "EVALUATION_MEASUREMENTS_CSV_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column or "—",
-            "message": self.message,
-        }
-
-
-class CsvRejected(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+def too_big(size: int) -> CsvRejected:
+    return file_too_big(size, max_bytes=max_bytes())
 
 
 @dataclass
@@ -84,33 +76,12 @@ class CsvSummary:
         }
 
 
-def too_big(size: int) -> CsvRejected:
-    return CsvRejected(
-        [
-            RowError(
-                0,
-                "",
-                _("The file is %(size).0f KB; the limit is %(limit).0f KB.")
-                % {"size": size / 1024, "limit": max_bytes() / 1024},
-            )
-        ]
-    )
-
-
 Row = tuple[datetime.date, Decimal, str, str]
 
 
 def parse(raw: bytes) -> list[Row]:
     """The rows of the file, or CsvRejected with every problem."""
-    if len(raw) > max_bytes():
-        raise too_big(len(raw))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CsvRejected([RowError(0, "", _("The file is not UTF-8 text."))]) from None
-    bad = first_bad_line(text)
-    if bad is not None:
-        raise CsvRejected([RowError(bad[0], "", bad[1])])
+    text = csv_text(raw, max_bytes=max_bytes())
     # newline="": the csv module splits lines itself, so a file with old Mac line ends (\r) or
     # a line break inside a quoted cell reads as the spreadsheet meant it.
     reader = csv.DictReader(io.StringIO(text, newline=""))

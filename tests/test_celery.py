@@ -13,3 +13,41 @@ def test_a_real_worker_runs_a_task_against_the_test_database(celery_worker):
 
     assert result["organisations"] == ["probe-ministry"]
     assert result["database"].startswith("test_")
+
+
+def _held_message_on_a_lost_connection(redis_server: str):
+    """A channel holding one unacknowledged message whose connection lost its client, as
+    Celery leaves it when Redis goes away."""
+    from kombu import Connection
+
+    connection = Connection(redis_server)
+    channel = connection.default_channel
+    channel.qos._delivered["held-message"] = None
+    channel.connection.client = None
+    return channel.qos
+
+
+def test_the_worker_survives_losing_redis_while_holding_a_message(redis_server):
+    from kombu.transport import redis as kombu_redis
+
+    qos = _held_message_on_a_lost_connection(redis_server)
+
+    kombu_redis.QoS.restore_unacked(qos)  # patched in config/celery.py: logged, not fatal
+
+    assert not qos._delivered
+
+
+def test_kombu_still_crashes_there_without_the_patch(redis_server):
+    # When this fails, kombu no longer crashes: remove _survive_losing_redis (config/celery.py).
+    import kombu
+    from kombu.transport import redis as kombu_redis
+
+    from config.celery import KOMBU_FIXED_IN
+
+    assert tuple(int(part) for part in kombu.__version__.split(".")[:2]) < KOMBU_FIXED_IN
+    unpatched = kombu_redis.QoS.restore_unacked.__wrapped__
+    qos = _held_message_on_a_lost_connection(redis_server)
+
+    with pytest.raises(AttributeError):
+        unpatched(qos)
+    qos._delivered.clear()  # nothing for kombu's exit-time finaliser to restore

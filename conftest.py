@@ -76,7 +76,7 @@ def celery_worker_process(
             "-m",
             "celery",
             "-A",
-            "config",
+            "tests.worker_app",
             "worker",
             "-Q",
             "default,pdf",

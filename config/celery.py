@@ -6,7 +6,7 @@ import os
 from typing import TYPE_CHECKING
 
 import redis
-from celery import Celery, signals
+from celery import Celery
 from celery.bootsteps import StartStopStep
 
 if TYPE_CHECKING:
@@ -68,20 +68,6 @@ def _survive_losing_redis() -> None:
 
 
 _survive_losing_redis()
-
-
-@signals.task_prerun.connect
-def _forget_stale_content_types(**_kwargs) -> None:
-    """In the test suite the database is flushed between browser tests and its content types
-    come back with new ids, while this long-lived worker still caches the old ones: the audit
-    trail would then point at content types that no longer exist. Production never renumbers
-    them, so only the tests' worker forgets them before each task."""
-    from django.conf import settings
-
-    if getattr(settings, "CELERY_WORKER_FORGETS_CONTENT_TYPES", False):
-        from django.contrib.contenttypes.models import ContentType
-
-        ContentType.objects.clear_cache()
 
 
 # --- Worker heartbeat, read by /healthz (config/health.py) -------------------------------------

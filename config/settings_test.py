@@ -47,12 +47,5 @@ MAILERS = {
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
-# Only the worker-crash test sets this: it holds an assessment run while it is marked running,
-# so the test can kill the worker mid-run (evaluation.services._test_pause).
-EVALUATION_TEST_PAUSE_SECONDS = float(os.environ.get("LODESTAR_TEST_ASSESSMENT_PAUSE") or 0)
-
-# The tests' Celery worker outlives each flush of the test database (see config/celery.py).
-CELERY_WORKER_FORGETS_CONTENT_TYPES = True
-
 # Every whole page the browser tests are shown is kept for the HTML checker (scripts/check-html).
 MIDDLEWARE = [*MIDDLEWARE, "tests.html_capture.CaptureHtmlMiddleware"]  # noqa: F405

@@ -286,7 +286,6 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         state.checked_at = now
         _settle(state)
         return RunOutcome.UNCHANGED
-    _test_pause()
     evaluation = evaluate(data, thresholds)
     CriterionResult.objects.bulk_create(
         CriterionResult(
@@ -308,16 +307,6 @@ def _assess(run: AssessmentRun) -> RunOutcome:
     state.checked_at = now
     _settle(state)
     return RunOutcome.DONE
-
-
-def _test_pause() -> None:
-    """Only for the crash test: `EVALUATION_TEST_PAUSE_SECONDS` (never set in production) holds
-    a run while it is marked running, so the test can kill its worker mid-assessment."""
-    seconds = float(getattr(settings, "EVALUATION_TEST_PAUSE_SECONDS", 0) or 0)
-    if seconds > 0:
-        import time
-
-        time.sleep(seconds)
 
 
 def _settle(state: AssessmentState) -> None:

@@ -64,7 +64,7 @@ def pdf_worker(django_db_setup, redis_server):
                 "-m",
                 "celery",
                 "-A",
-                "config",
+                "tests.worker_app",
                 "worker",
                 "-Q",
                 queue,

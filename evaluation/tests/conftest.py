@@ -83,7 +83,7 @@ def killable_worker(django_db_setup, redis_server):
                 "-m",
                 "celery",
                 "-A",
-                "config",
+                "tests.worker_app",
                 "worker",
                 "-Q",
                 queue,

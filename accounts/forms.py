@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ROLE_DESCRIPTIONS, Role
+from accounts.models import Role
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -22,10 +22,6 @@ class EmailLoginForm(AuthenticationForm):
         ),
         "inactive": _("This account has been switched off. Ask your administrator."),
     }
-
-
-def _role_help() -> str:
-    return " ".join(f"{Role(r).label}: {d}" for r, d in ROLE_DESCRIPTIONS.items())
 
 
 class MemberAddForm(forms.Form):

@@ -147,14 +147,6 @@ def csv_text(raw: bytes, *, max_bytes: int) -> str:
     return text
 
 
-def check_text(value: str, *, field: str, multiline: bool = True) -> str:
-    """`value` unchanged if acceptable; otherwise `InputRefused` naming `field`."""
-    problem = text_problem(value, multiline=multiline)
-    if problem is not None:
-        raise InputRefused(field, problem)
-    return value
-
-
 def single_line(value: str, *, limit: int = 200) -> str:
     """`value` made safe for one line (an e-mail subject, a log field): every run of control
     characters and whitespace becomes one space, and the result is cut at `limit` characters."""

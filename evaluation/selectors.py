@@ -409,13 +409,6 @@ def criteria_summary(mission: Mission) -> list[tuple[str, Promise, DisplayStatus
     return [(row.code, row.criterion.name, row.status) for row in rows]
 
 
-def finding_for(*, mission: Mission, finding_id: int) -> Finding:
-    """One warning of a mission the user may already see (404 otherwise, via the view)."""
-    return Finding.objects.select_related("mission__organisation").get(
-        mission=mission, pk=finding_id
-    )
-
-
 # --- The header panel: compact, live -----------------------------------------------------------
 
 # The automatic side in the header, in words and never as a verdict.
@@ -471,13 +464,6 @@ def header_summary(mission: Mission) -> dict[str, Any]:
 def readiness_checks_for(mission: Mission, limit: int = 10) -> list[ReadinessCheck]:
     """The mission's readiness checks, newest first."""
     return list(ReadinessCheck.objects.filter(mission=mission).select_related("taken_by")[:limit])
-
-
-def readiness_check_for(*, organisation: Any, check_id: int) -> ReadinessCheck:
-    """One readiness check of an organisation the user belongs to (the view scopes it)."""
-    return ReadinessCheck.objects.select_related("mission", "taken_by").get(
-        organisation=organisation, pk=check_id
-    )
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ from evaluation.criteria.engine import (
 from evaluation.criteria.rules import CRITERIA, SEVERITY_LABELS, Severity, warning_rules
 from evaluation.models import CriterionResult, CriterionVerdict, Finding, FindingStatus
 from missions.models import Actor, Mission, MissionProject, MissionStatus, PolicyDomain, Target
-from portfolios.facets import Facet, balance_prompts, facet_label
+from portfolios.facets import Facet, balance_prompts
 from portfolios.models import (
     DECISION_PAST,
     Initiative,
@@ -429,11 +429,6 @@ def sorted_missions(*, user: User, organisation: Organisation, filters: Filters)
     return _sort_inputs(missions, filters.sort_field).annotate(
         _sort=_sort_expression(filters.sort_field)
     )
-
-
-def filtered_missions(*, user: User, organisation: Organisation, filters: Filters) -> QuerySet:
-    """The dashboard's missions after every filter, annotated with what a row shows."""
-    return _annotate_rows(_filtered(user=user, organisation=organisation, filters=filters))
 
 
 # --- Rows --------------------------------------------------------------------------------------
@@ -1444,7 +1439,3 @@ def mission_for_decision(*, user: User, organisation: Organisation, key: str) ->
         organisation=organisation,
         key=key,
     )
-
-
-def facet_label_of(initiative: Initiative | None) -> str:
-    return facet_label(initiative.facet) if initiative else str(_("Not classified yet"))

@@ -10,7 +10,7 @@ the page showed and raise `ConflictError` if someone saved in between.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -377,7 +377,3 @@ def activity_delete(*, actor: User, activity: EngagementActivity) -> None:
     )
     activity.delete()
     _touch(mission, actor)
-
-
-def positions_equal(stakeholder: Stakeholder, values: Mapping[str, Any]) -> bool:
-    return all(getattr(stakeholder, name) == values.get(name) for name in TRACKED)

@@ -27,8 +27,7 @@ What is measured, and how honest each measure is:
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 SENTENCE_END_RE = re.compile(r"[.!?;]+(?:\s|$)")
@@ -138,11 +137,6 @@ class StatementAnalysis:
     @property
     def has_measurable_end_state(self) -> bool:
         return bool(self.end_state)
-
-    def as_evidence(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("text")
-        return data
 
 
 def words_of(text: str) -> list[str]:

@@ -24,6 +24,7 @@ from accounts.selectors import organisation_for
 from evaluation.selectors import criteria_summary, warnings_for
 from missions.models import Mission
 from portfolios import charts, exports, selectors, services
+from portfolios.facets import facet_label
 from portfolios.forms import DecisionForm, FacetForm, InitiativeForm, PortfolioForm
 from portfolios.models import Initiative, Portfolio
 
@@ -397,7 +398,7 @@ def facet_edit(
                 messages.success(
                     request,
                     _("“%(title)s” is %(facet)s.")
-                    % {"title": project.title, "facet": selectors.facet_label(saved.facet).lower()},
+                    % {"title": project.title, "facet": facet_label(saved.facet).lower()},
                 )
                 return redirect("portfolios:facets", org_slug=org_slug)
     return render(

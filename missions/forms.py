@@ -4,6 +4,7 @@ fields."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -55,9 +56,18 @@ SHORT = forms.TextInput(attrs={"class": "govuk-input--width-10"})
 
 
 class VersionedForm(forms.Form):
-    """Carries the version the user started from, so a save based on an old one is refused."""
+    """Carries the version the user started from, so a save based on an old one is refused.
+
+    A stored number is shown as people write it ("112", not the column's "112.0000")."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if isinstance(field, forms.DecimalField) and isinstance(value, Decimal):
+                self.initial[name] = format(value.normalize(), "f")
 
 
 class MissionStartForm(forms.Form):
@@ -201,6 +211,17 @@ class MilestoneForm(VersionedForm, forms.ModelForm):
         model = Milestone
         fields = ["year", "value", "description", "status"]
         widgets = {"year": YEAR, "value": NUMBER}
+
+
+class MilestoneEditForm(MilestoneForm):
+    """A milestone once it is due: marked met or missed, with the value actually reached."""
+
+    class Meta(MilestoneForm.Meta):
+        fields = ["year", "value", "description", "status", "actual_value"]
+        widgets = {**MilestoneForm.Meta.widgets, "actual_value": NUMBER}
+        help_texts = {
+            "actual_value": _("The value reached in that year, once it is known."),
+        }
 
 
 class ProjectForm(VersionedForm, forms.ModelForm):

@@ -25,6 +25,11 @@ urlpatterns = [
     path(TARGET + "delete/", views.target_delete, name="target_delete"),
     path(TARGET + "milestones/", views.milestone_add, name="milestone_add"),
     path(
+        TARGET + "milestones/<int:milestone_id>/",
+        views.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
         TARGET + "milestones/<int:milestone_id>/delete/",
         views.milestone_delete,
         name="milestone_delete",

@@ -26,6 +26,7 @@ from missions.forms import (
     MISSION_GROUPS,
     ActorForm,
     ImportForm,
+    MilestoneEditForm,
     MilestoneForm,
     MissionStartForm,
     ProjectForm,
@@ -485,6 +486,46 @@ def milestone_add(
             )
     return _render_part(
         request, mission, "targets", "target", target, None, 422, milestone_form=form
+    )
+
+
+def milestone_edit(
+    request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
+) -> HttpResponse:
+    """A page of its own for one milestone: mark it met or missed, with the value reached."""
+    mission = _mission(request, org_slug, mission_key)
+    target = _target(mission, target_key)
+    milestone = get_object_or_404(Milestone, target=target, pk=milestone_id)
+    _require(request, "missions.change_mission", mission)
+    form = MilestoneEditForm(
+        request.POST or None, instance=milestone, initial={"version": milestone.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        expected = _version(form, milestone)
+        try:
+            updated = services.milestone_update(
+                actor=request.user,
+                milestone=Milestone.objects.select_related("target").get(pk=milestone.pk),
+                expected_version=expected,
+                **fields,
+            )
+        except (ValidationError, ConflictError) as error:
+            _add_service_error(form, error)
+        else:
+            changed = updated.version != expected
+            note = (
+                _("Milestone %(year)s saved.") % {"year": updated.year}
+                if changed
+                else NOTHING_CHANGED
+            )
+            (messages.success if changed else messages.info)(request, note)
+            url = reverse("missions:targets", args=[org_slug, mission_key])
+            return redirect(f"{url}#target-{target.key}")
+    context = _mission_context(request, mission, "targets")
+    context.update({"target": target, "milestone": milestone, "form": form})
+    return render(
+        request, "missions/milestone_edit.html", context, status=422 if form.errors else 200
     )
 
 

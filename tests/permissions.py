@@ -99,6 +99,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "missions:target_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "missions:target_delete": {"GET": GET_405, "POST": EDITOR_UP},
     "missions:milestone_add": {"GET": GET_405, "POST": EDITOR_UP},
+    "missions:milestone_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "missions:milestone_delete": {"GET": GET_405, "POST": EDITOR_UP},
     "missions:projects": {"GET": VIEWER_UP, "POST": EDITOR_UP},
     "missions:project_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},

@@ -32,7 +32,7 @@ from conftest import _wait_until_worker_is_idle
 from evaluation.indicators.models import Indicator, Measurement
 from evaluation.toc.models import ToCLink, ToCNode
 from missions.forms import MISSION_GROUPS
-from missions.models import Mission, MissionProject, Target
+from missions.models import Milestone, Mission, MissionProject, Target
 from portfolios import services as portfolio_services
 from portfolios.models import Initiative, Portfolio
 from stakeholders.models import Stakeholder
@@ -74,6 +74,19 @@ def _targets() -> Iterator[FormCase]:
     for target in Target.objects.filter(mission__organisation__slug=ORG).select_related("mission"):
         url = _mission_url("missions:target_edit", target.mission, target_key=target.key)
         yield FormCase(f"target {target.key}", EDITOR, url, url)
+
+
+def _milestones() -> Iterator[FormCase]:
+    milestones = Milestone.objects.filter(target__mission__organisation__slug=ORG)
+    for milestone in milestones.select_related("target__mission"):
+        target = milestone.target
+        url = _mission_url(
+            "missions:milestone_edit",
+            target.mission,
+            target_key=target.key,
+            milestone_id=milestone.pk,
+        )
+        yield FormCase(f"milestone {target.key}@{milestone.year}", EDITOR, url, url)
 
 
 def _projects() -> Iterator[FormCase]:
@@ -189,6 +202,7 @@ def _initiatives() -> Iterator[FormCase]:
 EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "missions:edit_group": _mission_groups,
     "missions:target_edit": _targets,
+    "missions:milestone_edit": _milestones,
     "missions:project_edit": _projects,
     "canvas:box": _canvas_boxes,
     "evaluation:indicator_edit": _indicators,

@@ -211,3 +211,30 @@ def test_missing_system_packages_that_cannot_be_installed_are_named_in_one_line(
     assert len(lines) == 1, result.stderr
     assert "chromium" in lines[0] and "poppler-utils" in lines[0]
     assert "default-jre-headless" in lines[0]
+
+
+def test_manage_py_names_a_missing_production_setting_in_one_line():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "REDIS_URL", "LODESTAR_ALLOW_EMBEDDED"))
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env={
+            **env,
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 50,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "lodestar: DATABASE_URL is not set (postgres://user:password@host:5432/name)."
+    ]

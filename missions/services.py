@@ -362,8 +362,9 @@ def actor_get_or_create(
 
 
 @transaction.atomic
-def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> Actor:
-    """Change an actor's details. Renaming to another actor's name (ignoring case) is refused."""
+def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> tuple[Actor, bool]:
+    """Change an actor's details; (the actor, whether anything changed). Renaming to another
+    actor's name (ignoring case) is refused."""
     _check_fields(fields, ACTOR_FIELDS)
     _require(actor, "missions.change_actor", outside_actor, _("Only editors can change actors."))
     if "name" in fields:
@@ -379,11 +380,14 @@ def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> Actor:
             raise ValidationError(
                 {"name": _("%(name)s is already in the actor register.") % {"name": clash.name}}
             )
+    before = field_values(outside_actor, fields)
     _apply(outside_actor, fields)
-    outside_actor.updated_by = actor
     outside_actor.full_clean()
+    if not field_changes(before, outside_actor):
+        return outside_actor, False  # the form came back as it was shown: nothing written
+    outside_actor.updated_by = actor
     outside_actor.save()
-    return outside_actor
+    return outside_actor, True
 
 
 # --- Missions --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path(ORG + "export/", views.missions_export, name="export"),
     path(ORG + "import/", views.missions_import, name="import"),
     path(ORG + "actors/", views.actor_list, name="actors"),
+    path(ORG + "actors/<int:actor_id>/", views.actor_edit, name="actor_edit"),
     path(MISSION, views.mission_overview, name="overview"),
     path(MISSION + "change/<slug:group>/", views.mission_group_edit, name="edit_group"),
     path(MISSION + "status/<slug:transition>/", views.mission_transition, name="transition"),

@@ -734,6 +734,36 @@ def mission_history(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
     return render(request, "missions/history.html", context)
 
 
+def actor_edit(request: HttpRequest, org_slug: str, actor_id: int) -> HttpResponse:
+    """Correct an actor of the register: its name, sector, kind, level or country."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    outside_actor = get_object_or_404(Actor, organisation=organisation, pk=actor_id)
+    _require(request, "missions.change_actor", organisation)
+    # The form edits a copy: the page keeps showing the name it was opened with.
+    form = ActorForm(request.POST or None, instance=Actor.objects.get(pk=outside_actor.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, changed = services.actor_update(
+                actor=request.user,
+                outside_actor=Actor.objects.get(pk=outside_actor.pk),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            if changed:
+                messages.success(request, _("“%(name)s” saved.") % {"name": saved})
+            else:
+                messages.info(request, NOTHING_CHANGED)
+            return redirect("missions:actors", org_slug=org_slug)
+    return render(
+        request,
+        "missions/actor_edit.html",
+        {"organisation": organisation, "outside_actor": outside_actor, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
 def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's register of outside actors; editors add to it."""
     organisation = organisation_for(user=request.user, slug=org_slug)

@@ -89,6 +89,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "missions:export": {"GET": VIEWER_UP, "POST": READ},
     "missions:import": {"GET": LEAD_UP, "POST": LEAD_UP},
     "missions:actors": {"GET": VIEWER_UP, "POST": EDITOR_UP},
+    "missions:actor_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "missions:overview": {"GET": VIEWER_UP, "POST": READ},
     "missions:edit_group": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "missions:transition": {"GET": GET_405, "POST": EDITOR_UP},  # tried with "propose"

@@ -32,6 +32,7 @@ from evaluation.indicators import services as indicator_services
 from evaluation.models import Finding, Measurement, ReadinessCheck
 from missions.models import Milestone, Mission
 from missions.tests.factories import (
+    ActorFactory,
     MilestoneFactory,
     MissionFactory,
     MissionProjectFactory,
@@ -128,6 +129,7 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
         .first()
         .pk,
         "mission_key": mission.key,
+        "actor_id": ActorFactory(organisation=organisation, name="Secret Agency").pk,
         "target_key": target.key,
         "project_key": "secret-project",
         "milestone_id": milestone.pk,

@@ -32,7 +32,7 @@ from conftest import _wait_until_worker_is_idle
 from evaluation.indicators.models import Indicator, Measurement
 from evaluation.toc.models import ToCLink, ToCNode
 from missions.forms import MISSION_GROUPS
-from missions.models import Milestone, Mission, MissionProject, Target
+from missions.models import Actor, Milestone, Mission, MissionProject, Target
 from portfolios import services as portfolio_services
 from portfolios.models import Initiative, Portfolio
 from stakeholders.models import Stakeholder
@@ -87,6 +87,15 @@ def _milestones() -> Iterator[FormCase]:
             milestone_id=milestone.pk,
         )
         yield FormCase(f"milestone {target.key}@{milestone.year}", EDITOR, url, url)
+
+
+def _actors() -> Iterator[FormCase]:
+    # Six of the register's actors, those with the most details filled in (every field of the
+    # form shown with a value); the form is the same for all of them.
+    actors = Actor.objects.filter(organisation__slug=ORG).exclude(country="")
+    for outside_actor in actors.exclude(government_level="").order_by("name")[:6]:
+        url = reverse("missions:actor_edit", kwargs={"org_slug": ORG, "actor_id": outside_actor.pk})
+        yield FormCase(f"actor {outside_actor.name}", EDITOR, url, url)
 
 
 def _projects() -> Iterator[FormCase]:
@@ -203,6 +212,7 @@ EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "missions:edit_group": _mission_groups,
     "missions:target_edit": _targets,
     "missions:milestone_edit": _milestones,
+    "missions:actor_edit": _actors,
     "missions:project_edit": _projects,
     "canvas:box": _canvas_boxes,
     "evaluation:indicator_edit": _indicators,

@@ -26,7 +26,7 @@ from missions import selectors as mission_selectors
 from missions.exchange import export_mission
 from missions.models import Direction, Instrument, MandateSource, Mission, MissionStatus, Stage
 
-# The twelve canvas boxes (domain.md §1.2), in reading order, with the band each belongs to.
+# The twelve canvas boxes (docs/domain.md §1.2), in reading order, with the band each belongs to.
 CANVAS_BOXES: list[tuple[str, str, str]] = [
     ("challenge", "strategic", "1"),
     ("mission_statement", "strategic", "2"),

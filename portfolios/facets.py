@@ -1,4 +1,4 @@
-"""The OPSI innovation facets (domain.md §2.3): the two questions, the derived facet and type
+"""The OPSI innovation facets (docs/domain.md §2.3): the two questions, the derived facet and type
 of change, and the balance prompts. Pure functions over plain numbers, so the rules are easy to
 test at their edges and the same everywhere (pages, exports, the seed command)."""
 
@@ -56,7 +56,7 @@ CERTAINTY_CHOICES = [
 
 
 def derive_facet(directionality: int, certainty: int) -> str:
-    """domain.md §2.3, in its order:
+    """docs/domain.md §2.3, in its order:
 
         mission       if  d > |c|
         adaptive      if -d > |c|
@@ -108,7 +108,7 @@ class Prompt:
 def balance_prompts(
     counts: Mapping[str, int], budgets: Mapping[str, Decimal | int | None]
 ) -> list[Prompt]:
-    """Prompts for reflection about a portfolio's facet mix (domain.md §2.3 flags):
+    """Prompts for reflection about a portfolio's facet mix (docs/domain.md §2.3 flags):
 
     - FACET_BLIND_SPOT: a facet with no initiative in a portfolio of 8 or more;
     - FACET_CONCENTRATION: one facet holds more than 60 % of the budget;

@@ -28,7 +28,7 @@ from missions.models import Actor, Audited, Helix, Mission, PartOfMission, Scope
 
 
 class Role(models.TextChoices):
-    """What an actor does in a mission (domain.md §4.4)."""
+    """What an actor does in a mission (docs/domain.md §4.4)."""
 
     OWNER = "owner", _("Mission owner")
     COORDINATOR = "coordinator", _("Coordinator")

@@ -1,5 +1,5 @@
 """Run every rule over one assessment input, score the criteria, and combine the automatic
-score with a reviewer's rating into the status a page shows (domain.md §7.4)."""
+score with a reviewer's rating into the status a page shows (docs/domain.md §7.4)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ AUTO_LABELS = {
 
 
 def auto_band(score: int | None, t: dict[str, Any] | None = None) -> str:
-    """The automatic result alone, in words: never shown as a verdict (§7.4)."""
+    """The automatic result alone, in words: never shown as a verdict (docs/domain.md §7.4)."""
     t = t or threshold_settings.current()
     if score is None:
         return "unknown"

@@ -4,7 +4,7 @@ A rule is a small pure function `check(ctx) -> Result` over the assessment input
 `Context` that computes shared facts once). Two kinds:
 
 - **signals** feed a criterion's automatic score (each has a weight, see thresholds.py);
-- **warnings** name a failure mode (domain.md §5.4) and carry a severity when they fire.
+- **warnings** name a failure mode (docs/domain.md §5.4) and carry a severity when they fire.
 
 Every result has a status — passed, not passed, not applicable, not assessed — and evidence:
 the objects and numbers that decided it, as plain JSON. "Not assessed" is for data Lodestar

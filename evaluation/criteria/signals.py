@@ -1,4 +1,4 @@
-"""The automatic signals behind criteria C1–C5 (domain.md §7.4). Each is a pure check over the
+"""The automatic signals behind criteria C1–C5 (docs/domain.md §7.4). Each is a pure check over the
 assessment input; its weight in the criterion's score is a setting (thresholds.py)."""
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def ambition(ctx: Context) -> Result:
     fix="targets",
 )
 def trend(ctx: Context) -> Result:
-    # Targets do not record a historical trend yet (domain.md §7.1 trend_annual_rate); the
+    # Targets do not record a historical trend yet (docs/domain.md §7.1 trend_annual_rate); the
     # check runs as soon as the exchange format carries one.
     multiple = Decimal(str(ctx.t["ambition_min_trend_multiple"]))
     findings = []

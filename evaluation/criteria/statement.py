@@ -21,7 +21,7 @@ What is measured, and how honest each measure is:
 - **Measurable end state**: a percentage, a number with a unit ("100 cities", "5 years",
   "3 million people"), a few number words ("five years", "halve"), or an evidently yes/no
   outcome (every / all / no …, climate-neutral, net-zero, plastic-free). This is a lint, not
-  understanding: a human reviewer has the last word (§7.4).
+  understanding: a human reviewer has the last word (docs/domain.md §7.4).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ LEAD_INS = {
     "allons", "zu", "wir", "wollen", "werden",
 }  # fmt: skip
 
-# Activity verbs with cheap inflections, per language (domain.md §5.4).
+# Activity verbs with cheap inflections, per language (docs/domain.md §5.4).
 ACTIVITY_VERB_PATTERNS: dict[str, str] = {
     "en": r"(promot|support|foster|boost|stimulat|strengthen|encourag|enhanc)"
     r"(e|es|ed|ing|s)?|promotion|support",

@@ -1,4 +1,4 @@
-"""The numbers the rules compare against. All are heuristics (domain.md §5.4, §7.4): starting
+"""The numbers the rules compare against. All are heuristics (docs/domain.md §5.4, §7.4): starting
 defaults to review with real mission teams, overridable per deployment through
 `settings.MISSION_RULES`, e.g.
 
@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "score_fails": 40,  # below this the criterion shows red whatever the human rating
     "rating_green_min": 4,
     "rating_red_max": 2,
-    # --- Warnings (domain.md §5.4) ---
+    # --- Warnings (docs/domain.md §5.4) ---
     "rebadged_warn_share": 0.6,
     "rebadged_high_share": 0.8,
     "new_money_min_share": 0.2,

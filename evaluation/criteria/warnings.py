@@ -1,4 +1,4 @@
-"""Failure-mode warnings (domain.md §5.3–5.4). A warning fires when its check is "not passed".
+"""Failure-mode warnings (docs/domain.md §5.3–5.4). A warning fires when its check is "not passed".
 Rules whose data Lodestar does not record yet answer "not assessed"; a rule that can check only
 part of its condition says which part it could not check in `evidence["not_checked"]`."""
 
@@ -714,7 +714,7 @@ def toc_target_no_outcome(ctx: Context) -> Result:
     return check_when(not missing, targets=missing)
 
 
-# Indicator levels that show change for people, not deliverables (domain §5.2).
+# Indicator levels that show change for people, not deliverables (docs/domain.md §5.2).
 CHANGE_LEVELS = {"outcome", "impact"}
 
 

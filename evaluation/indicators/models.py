@@ -1,4 +1,4 @@
-"""Indicators with versioned definitions and their measurements (domain §5.2, §7.5).
+"""Indicators with versioned definitions and their measurements (docs/domain.md §5.2, §7.5).
 
 - `Indicator`: what is measured for a mission, optionally the measure of one headline target
   (at most one indicator per target). Its definition, unit and data source are versioned.

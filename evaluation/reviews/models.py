@@ -1,4 +1,4 @@
-"""Reviews of a mission (domain §7.5): formative, mid-term, ex-post or ex-ante; internal or
+"""Reviews of a mission (docs/domain.md §7.5): formative, mid-term, ex-post or ex-ante; internal or
 external; findings; a decision per project (continue, scale, rescope, stop, new) and target
 changes with their reasons. Reviews are history: recorded once, never changed or deleted."""
 

@@ -163,7 +163,7 @@ def assessment_input(mission_data: dict[str, Any] | None = None, **extra: Any) -
 
 
 def demo_input(key: str) -> dict[str, Any]:
-    """A real mission from the demo fixture (domain.md §6) as an assessment input."""
+    """A real mission from the demo fixture (docs/domain.md §6) as an assessment input."""
     document = json.loads(DEMO.read_text(encoding="utf-8"))
     found = next(m for m in document["missions"] if m["key"] == key)
     challenges = {c["key"]: c for c in document["challenges"]}

@@ -1,4 +1,4 @@
-"""The reference cases of domain.md §7.6 on the real demo missions (domain.md §6)."""
+"""The reference cases of docs/domain.md §7.6 on the real demo missions (docs/domain.md §6)."""
 
 from evaluation.criteria.engine import auto_band, evaluate
 from evaluation.criteria.thresholds import DEFAULTS

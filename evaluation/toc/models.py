@@ -1,5 +1,5 @@
-"""A mission's theory of change (domain §5.1, §7.5): how activities lead to outputs, outputs to
-outcomes and outcomes to impact, as nodes in four columns and links between them.
+"""A mission's theory of change (docs/domain.md §5.1, §7.5): how activities lead to outputs,
+outputs to outcomes and outcomes to impact, as nodes in four columns and links between them.
 
 - `ToCNode`: one step of the pathway: an activity or output (optionally a project of the
   mission), an outcome or the impact (optionally a target of the mission), with the indicators

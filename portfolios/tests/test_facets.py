@@ -1,4 +1,4 @@
-"""The facet classifier (domain.md §2.3) at its edges, the balance prompts, and the facets
+"""The facet classifier (docs/domain.md §2.3) at its edges, the balance prompts, and the facets
 page a lead reads."""
 
 from __future__ import annotations

@@ -11,5 +11,12 @@ class AuditConfig(AppConfig):
         # Registration connects django-auditlog's signal receivers to every audited model; it
         # runs once all apps' models are loaded.
         from audit import registry, signals  # noqa: F401
+        from missions.hooks import MissionSection, register_section
 
         registry.register_all()
+        # A mission's trail, among its sections, for those who may read it.
+        register_section(
+            MissionSection(
+                "audit", _("Audit trail"), "audit:mission", 130, "audit.view_mission_audit"
+            )
+        )

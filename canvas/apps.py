@@ -8,6 +8,8 @@ class CanvasConfig(AppConfig):
 
     def ready(self) -> None:
         from canvas import exchange, snapshots
+        from missions.hooks import MissionSection, register_section
 
         exchange.register()
         snapshots.register()
+        register_section(MissionSection("canvas", _("Canvas"), "canvas:canvas", 20))

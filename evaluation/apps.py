@@ -34,6 +34,14 @@ class EvaluationConfig(AppConfig):
         hooks.register_header_panel(
             "evaluation/indicators/_overdue_panel.html", indicator_selectors.overdue_header
         )
+        # Its pages among the mission's sections.
+        for section in (
+            hooks.MissionSection("indicators", _("Indicators"), "evaluation:indicators", 40),
+            hooks.MissionSection("toc", _("Theory of change"), "evaluation:toc", 50),
+            hooks.MissionSection("criteria", _("Criteria"), "evaluation:criteria", 80),
+            hooks.MissionSection("reviews", _("Reviews"), "evaluation:reviews", 90),
+        ):
+            hooks.register_section(section)
         # Each headline target's indicator, as a sparkline on the targets page.
         hooks.register_target_panel(
             "evaluation/indicators/_target_panel.html", indicator_selectors.target_panel

@@ -25,5 +25,16 @@ class MissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import demo
+        from missions.hooks import MissionSection, register_section
 
         demo.register(load_demo_missions, order=100)
+        # The mission's own sections; higher apps register theirs between these.
+        for section in (
+            MissionSection("overview", _("Overview"), "missions:overview", 10),
+            MissionSection("targets", _("Targets and milestones"), "missions:targets", 30),
+            MissionSection("projects", _("Projects"), "missions:projects", 60),
+            MissionSection("map", _("Mission map"), "missions:map", 100),
+            MissionSection("history", _("History"), "missions:history", 110),
+            MissionSection("snapshots", _("Snapshots"), "missions:snapshots", 120),
+        ):
+            register_section(section)

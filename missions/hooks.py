@@ -7,9 +7,11 @@ assessment. Listeners run after the transaction commits, with the mission's id o
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
 
 MissionListener = Callable[[int], None]
 _listeners: list[MissionListener] = []
@@ -84,3 +86,28 @@ def register_box_summary(
 
 def box_summary(box_key: str) -> tuple[str, Callable[[Any], dict[str, Any]]] | None:
     return _box_summaries.get(box_key)
+
+
+# --- Sections of a mission --------------------------------------------------------------------
+# The mission pages' sub-navigation, built from what each app registers (missions would otherwise
+# name higher apps' URLs). A page marks its own item by passing `section` = the item's `name`.
+
+
+@dataclass(frozen=True)
+class MissionSection:
+    name: str  # the `section` a page's context carries when it is this item
+    label: Promise
+    url_name: str  # reversed with (organisation slug, mission key)
+    order: int  # position in the navigation, smallest first
+    permission: str = ""  # shown only to people with this permission on the mission
+
+
+_sections: dict[str, MissionSection] = {}
+
+
+def register_section(section: MissionSection) -> None:
+    _sections[section.name] = section
+
+
+def sections() -> list[MissionSection]:
+    return sorted(_sections.values(), key=lambda section: section.order)

@@ -17,6 +17,9 @@ class StakeholdersConfig(AppConfig):
         from missions import hooks
         from stakeholders.canvas_summary import summary_context
 
+        hooks.register_section(
+            hooks.MissionSection("stakeholders", _("Stakeholders"), "stakeholders:map", 70)
+        )
         # The canvas's "Stakeholders and citizens" box summarises the map.
         hooks.register_box_summary(
             "stakeholders", "stakeholders/_canvas_summary.html", summary_context

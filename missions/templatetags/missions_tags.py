@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -63,6 +64,27 @@ def blank_milestone_form(target):
     from missions.forms import MilestoneForm
 
     return MilestoneForm(prefix=f"m-{target.key}")
+
+
+@register.inclusion_tag("missions/_subnav.html", takes_context=True)
+def mission_sections(context, mission):
+    """The mission's sub-navigation: every section an app registered (missions.hooks), in
+    order, those behind a permission only for people who have it."""
+    from missions import hooks
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    items = [
+        {
+            "name": section.name,
+            "label": section.label,
+            "href": reverse(section.url_name, args=[mission.organisation.slug, mission.key]),
+        }
+        for section in hooks.sections()
+        if not section.permission
+        or (user is not None and user.has_perm(section.permission, mission))
+    ]
+    return {"items": items, "section": context.get("section", "")}
 
 
 @register.simple_tag(takes_context=True)

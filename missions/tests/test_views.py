@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -439,3 +440,34 @@ def test_archiving_keeps_the_mission_readable_and_restorable(client, member, mis
     assert ">Change<" not in archived_page
     mission.refresh_from_db()
     assert mission.archived_at is None
+
+
+def test_the_mission_sections_come_from_every_app_in_order(client, editor, lead, mission):
+    # Each app registers its pages (missions.hooks.register_section); the audit trail only for
+    # those who may read it.
+    sections = [
+        "Overview",
+        "Canvas",
+        "Targets and milestones",
+        "Indicators",
+        "Theory of change",
+        "Projects",
+        "Stakeholders",
+        "Criteria",
+        "Reviews",
+        "Mission map",
+        "History",
+        "Snapshots",
+    ]
+
+    def shown(user) -> list[str]:
+        client.force_login(user)
+        page = client.get(url("targets", mission)).content.decode()
+        nav = page[page.index('aria-label="Mission sections"') :].split("</nav>")[0]
+        return re.findall(r'<a class="govuk-link[^"]*" href="[^"]+"[^>]*>([^<]+)</a>', nav)
+
+    assert shown(editor) == sections
+    assert shown(lead) == [*sections, "Audit trail"]
+    client.force_login(editor)
+    page = client.get(url("targets", mission)).content.decode()
+    assert 'aria-current="page">Targets and milestones</a>' in page

@@ -10,6 +10,7 @@ class EvaluationConfig(AppConfig):
         from evaluation import selectors, services
         from evaluation.indicators import exchange as indicator_exchange
         from evaluation.indicators import selectors as indicator_selectors
+        from evaluation.indicators import services as indicator_services
         from evaluation.indicators import snapshots as indicator_snapshots
         from evaluation.reviews import exchange as review_exchange
         from evaluation.toc import exchange as toc_exchange
@@ -17,6 +18,8 @@ class EvaluationConfig(AppConfig):
         from evaluation.toc import snapshots as toc_snapshots
         from missions import hooks
 
+        # A draft's indicator values go before the draft does (they would stop the cascade).
+        hooks.register_before_mission_delete(indicator_services.mission_values_delete)
         # Every committed change to a mission queues a (debounced, coalesced) assessment.
         hooks.on_mission_changed(services.on_mission_changed)
         # The five criteria, compact, at the top of every mission page.

@@ -35,6 +35,23 @@ def mission_changed(mission_id: int) -> None:
     transaction.on_commit(notify)
 
 
+# --- Before a draft mission is deleted ------------------------------------------------------
+# A higher app whose rows would stop the database's cascade (indicator values protect the
+# versions and values they refer to) clears them first, inside the deletion's transaction.
+
+_before_delete: list[Callable[[Any], None]] = []
+
+
+def register_before_mission_delete(prepare: Callable[[Any], None]) -> None:
+    if prepare not in _before_delete:
+        _before_delete.append(prepare)
+
+
+def before_mission_delete(mission: Any) -> None:
+    for prepare in list(_before_delete):
+        prepare(mission)
+
+
 # --- Panels in the mission header ------------------------------------------------------------
 # Higher apps show a compact summary at the top of every mission page (the criteria engine shows
 # the five criteria) without missions importing them: they register a template and a function

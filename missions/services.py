@@ -622,14 +622,8 @@ def mission_delete_draft(*, actor: User, mission: Mission) -> None:
     )
     if mission.children.exists():
         raise ValidationError(_("This mission has sub-missions. Delete or move them first."))
-    # Indicator values protect their definition versions and the values they correct, so a
-    # plain cascade stops at the first value recorded (a 500 before). They are part of the
-    # draft, so they go first, their corrections unlinked.
-    from evaluation.indicators.models import Measurement  # evaluation imports missions
-
-    values = Measurement.objects.filter(indicator__mission=mission)
-    values.update(supersedes=None)
-    values.delete()
+    # Higher apps clear what would stop the cascade (indicator values: evaluation/apps.py).
+    hooks.before_mission_delete(mission)
     try:
         mission.delete()
     except models.ProtectedError:

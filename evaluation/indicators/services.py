@@ -78,6 +78,16 @@ def check_value(value: Decimal) -> None:
         raise ValidationError({"value": _("Enter a number smaller than a thousand billion.")})
 
 
+def mission_values_delete(mission: Mission) -> None:
+    """Before a draft mission is deleted (missions.hooks): indicator values protect their
+    definition versions and the values they correct, so a plain cascade stops at the first
+    value recorded (a 500 before). They are part of the draft, so they go first, their
+    corrections unlinked."""
+    values = Measurement.objects.filter(indicator__mission=mission)
+    values.update(supersedes=None)
+    values.delete()
+
+
 @transaction.atomic
 def indicator_create(
     *, actor: User | None, mission: Mission, name: str, level: str, key: str | None = None,

@@ -42,6 +42,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache --no-logo
 
 fmt: install
 	$(BIN)/ruff check --fix .
@@ -51,6 +52,7 @@ test: install
 	@scripts/system-packages
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet . || (echo "lodestar: code is not formatted; run make fmt" >&2; exit 1)
+	@out=$$(PYTHONPATH=. $(BIN)/lint-imports --no-cache --no-logo 2>&1) || (echo "$$out"; echo "lodestar: an app imports a higher layer (see above; README Architecture)" >&2; exit 1)
 	@DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "lodestar: a model change has no migration; run make manage ARGS=makemigrations" >&2; exit 1)
 	@rm -rf .data/html-pages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -183,13 +183,33 @@ def _wait_until_worker_is_idle() -> None:
 def _quiet_worker_before_flush(request) -> Iterator[None]:
     """A browser test queues work (an assessment after a stakeholder move) for the session's worker
     even when it does not ask for the worker itself. Its database is flushed afterwards, so wait
-    for the worker to finish first: a TRUNCATE racing the worker's transaction deadlocked in CI."""
+    for the live server's last requests and the worker to finish first: a TRUNCATE racing their
+    transactions deadlocked in CI."""
     transactional = {"live_server", "transactional_db"} & set(request.fixturenames)
     if transactional:
         request.getfixturevalue("transactional_db")  # set up first, so flushed after this waits
     yield
+    if transactional:
+        _wait_until_live_server_is_idle()
     if transactional and _running_worker:
         _wait_until_worker_is_idle()
+
+
+def _wait_until_live_server_is_idle() -> None:
+    """The browser is closed by now, but a request it sent last (an autosave, a poll) may still
+    be running in the live server's thread, holding row locks: the flush's TRUNCATE then
+    deadlocked with it (seen in CI). Wait for those request threads to finish."""
+    import threading
+
+    def serving() -> bool:
+        return any(
+            getattr(getattr(thread, "_target", None), "__name__", "") == "process_request_thread"
+            for thread in threading.enumerate()
+        )
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and serving():
+        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -258,7 +259,8 @@ def load_json(raw: bytes | str, *, max_bytes: int, max_depth: int = JSON_MAX_DEP
         ) from None
     except _NumberRefused as refused:
         raise InputRefused("", str(refused)) from None
-    _check_tree(data, max_depth)
+    for path, problem in unreadable_texts(data, max_depth=max_depth):
+        raise InputRefused(path or _("the document"), problem)
     return data
 
 
@@ -297,26 +299,32 @@ def _too_deep(max_depth: int) -> str:
     return _("nested more than %(depth)s levels deep.") % {"depth": max_depth}
 
 
-def _check_tree(data: Any, max_depth: int) -> None:
-    """Walk the parsed document without recursion: depth, then every key and string."""
+def unreadable_texts(data: Any, *, max_depth: int | None = None) -> Iterator[tuple[str, str]]:
+    """(path, sentence) for every key and string of parsed JSON that `text_problem` refuses, in
+    document order, and (with `max_depth`) where it nests deeper. Walks without recursion, so a
+    document nested a million levels deep costs a loop, not a crash."""
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         node, path, depth = stack.pop()
         if isinstance(node, str):
             problem = text_problem(node)
             if problem is not None:
-                raise InputRefused(path or _("the document"), problem)
+                yield path, problem
             continue
         if not isinstance(node, dict | list):
             continue
-        if depth >= max_depth:
-            raise InputRefused(path, _too_deep(max_depth))
+        if max_depth is not None and depth >= max_depth:
+            yield path, _too_deep(max_depth)
+            continue
+        children: list[tuple[Any, str, int]] = []
         if isinstance(node, dict):
             for key, value in node.items():
+                shown = single_line(key.replace("\x00", "\\u0000"), limit=80)
+                item_path = f"{path}.{shown}" if path else shown
                 key_problem = text_problem(key, multiline=False)
                 if key_problem is not None:
-                    raise InputRefused(path or _("the document"), key_problem)
-                stack.append((value, f"{path}.{key}" if path else key, depth + 1))
+                    yield item_path, key_problem
+                children.append((value, item_path, depth + 1))
         else:
-            for index, value in enumerate(node):
-                stack.append((value, f"{path}[{index}]", depth + 1))
+            children = [(value, f"{path}[{i}]", depth + 1) for i, value in enumerate(node)]
+        stack.extend(reversed(children))  # popped in document order

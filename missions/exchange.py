@@ -40,7 +40,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from config.inputs import InputRefused, decimal_value, load_json, single_line, text_problem
+from config.inputs import InputRefused, decimal_value, load_json, single_line, unreadable_texts
 from missions import validation
 from missions.models import (
     Actor,
@@ -744,31 +744,6 @@ class _Plan:
     summary: ImportSummary
 
 
-def _unreadable_texts(value: Any, path: str) -> list[ExchangeError]:
-    """Every text (or object key) in the document with a character no text holds (NUL, a lone
-    surrogate, a control character: config/inputs.py). PostgreSQL cannot store a NUL, so the
-    import stopped with a 500 at the first; every section of every app is checked here at once,
-    whoever reads it later. A document read by `parse` was checked there already; this also
-    covers documents handed over as data."""
-    found: list[ExchangeError] = []
-    if isinstance(value, str):
-        problem = text_problem(value)
-        if problem is not None:
-            found.append(ExchangeError(path or "document", problem))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            shown = single_line(key.replace("\x00", "\\u0000"), limit=80)
-            item_path = f"{path}.{shown}" if path else shown
-            problem = text_problem(key, multiline=False)
-            if problem is not None:
-                found.append(ExchangeError(item_path, problem))
-            found.extend(_unreadable_texts(item, item_path))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(_unreadable_texts(item, f"{path}[{index}]"))
-    return found
-
-
 def _check(
     document: Any, organisation: Organisation, user: User | None
 ) -> tuple[_Plan, list[ExchangeError]]:
@@ -791,7 +766,11 @@ def _check(
             )
         ]
     _warn_unknown(document, "", TOP_LEVEL, summary)
-    errors.extend(_unreadable_texts(document, ""))
+    # Characters no text holds, everywhere in the document at once, whoever reads it later (a
+    # document read by `parse` was checked there; this covers documents handed over as data).
+    errors.extend(
+        ExchangeError(path or "document", problem) for path, problem in unreadable_texts(document)
+    )
     for name in ("exported_at", "organisation"):
         if document.get(name) is not None and not isinstance(document[name], str):
             errors.append(_type_error(name, _("text"), document[name]))

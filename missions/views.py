@@ -416,6 +416,11 @@ def _target(mission: Mission, target_key: str) -> Target:
     return get_object_or_404(Target, mission=mission, key=target_key)
 
 
+def _milestone(mission: Mission, target_key: str, milestone_id: int) -> tuple[Target, Milestone]:
+    target = _target(mission, target_key)
+    return target, get_object_or_404(Milestone, target=target, pk=milestone_id)
+
+
 @vary_on_headers("HX-Request")
 def target_edit(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str
@@ -494,8 +499,7 @@ def milestone_edit(
 ) -> HttpResponse:
     """A page of its own for one milestone: mark it met or missed, with the value reached."""
     mission = _mission(request, org_slug, mission_key)
-    target = _target(mission, target_key)
-    milestone = get_object_or_404(Milestone, target=target, pk=milestone_id)
+    target, milestone = _milestone(mission, target_key, milestone_id)
     _require(request, "missions.change_mission", mission)
     form = MilestoneEditForm(
         request.POST or None, instance=milestone, initial={"version": milestone.version}
@@ -514,14 +518,16 @@ def milestone_edit(
             _add_service_error(form, error)
         else:
             changed = updated.version != expected
-            note = (
-                _("Milestone %(year)s saved.") % {"year": updated.year}
-                if changed
-                else NOTHING_CHANGED
+            note = _("Milestone %(year)s saved.") % {"year": updated.year}
+            return _after_part_saved(
+                request,
+                org_slug,
+                mission_key,
+                "targets",
+                target.key,
+                note if changed else NOTHING_CHANGED,
+                changed=changed,
             )
-            (messages.success if changed else messages.info)(request, note)
-            url = reverse("missions:targets", args=[org_slug, mission_key])
-            return redirect(f"{url}#target-{target.key}")
     context = _mission_context(request, mission, "targets")
     context.update({"target": target, "milestone": milestone, "form": form})
     return render(
@@ -533,8 +539,7 @@ def milestone_delete(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
-    target = _target(mission, target_key)
-    milestone = get_object_or_404(Milestone, target=target, pk=milestone_id)
+    target, milestone = _milestone(mission, target_key, milestone_id)
     if response := _post_only(request):
         return response
     services.milestone_delete(actor=request.user, milestone=milestone)

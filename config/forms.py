@@ -11,7 +11,7 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.forms.widgets import Input
 
-from config.inputs import text_problem
+from config.inputs import control_picture_problem, text_problem, visible_controls
 
 _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
@@ -58,7 +58,9 @@ class PlainTextValidator:
 
     def __call__(self, value: object) -> None:
         if isinstance(value, str):
-            problem = text_problem(value, multiline=self.multiline)
+            problem = text_problem(value, multiline=self.multiline) or control_picture_problem(
+                value
+            )
             if problem is not None:
                 # "Title contains a null character, …": the error summary names the field.
                 raise ValidationError(f"{self.label} {problem}", code="characters")
@@ -91,6 +93,12 @@ class GovukBoundField(BoundField):
         html_format = HTML_INPUT_FORMATS.get(html_input_type(field.widget) or "")
         if html_format is not None and hasattr(field.widget, "format"):
             field.widget.format = html_format
+
+    def value(self) -> Any:
+        # A refused value is shown back as typed, except that characters a page may not hold
+        # are drawn as visible signs (config/inputs.py), which the form then asks to remove.
+        value = super().value()
+        return visible_controls(value) if isinstance(value, str) else value
 
     def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)

@@ -73,6 +73,43 @@ def text_problem(value: str, *, multiline: bool = True) -> str | None:
     )
 
 
+# The HTML standard forbids the characters a multi-line text refuses in a page, so a form that
+# shows back what a person pasted draws each as its Unicode "control picture" (U+240B ␋ for a
+# vertical tab): the page stays valid and the person sees where the character was.
+_CONTROL_PICTURE = re.compile(r"[\u2400-\u2421\u2426]")
+
+
+def _picture_of(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "\u2426"  # C1 controls have no picture of their own
+
+
+def visible_controls(value: str) -> str:
+    """`value` with every character a page may not hold drawn as its control picture."""
+    return _CONTROL_MULTILINE.sub(_picture_of, value)
+
+
+def control_picture_problem(value: str) -> str | None:
+    """Why a form refuses `value` that still holds a control picture the form drew in place of
+    an invisible character, or None."""
+    match = _CONTROL_PICTURE.search(value)
+    if match is None:
+        return None
+    before = " ".join(value[max(0, match.start() - 24) : match.start()].split())
+    if before:
+        return _(
+            "still holds the sign %(sign)s where an invisible character was, just after "
+            "“%(before)s”. Delete the sign or type a space in its place."
+        ) % {"sign": match.group(), "before": before}
+    return _("starts with the sign %(sign)s where an invisible character was. Delete the sign.") % {
+        "sign": match.group()
+    }
+
+
 def first_bad_line(text: str) -> tuple[int, str] | None:
     """(line number, sentence) for the first line of a text file (a CSV upload) holding a
     character no text holds, or None. Tab and line breaks are the file's own."""

@@ -81,3 +81,26 @@ def test_a_hidden_field_drawn_as_a_field_group_has_no_label_pointing_at_it():
     html = _Form()["actor"].as_field_group()
     assert "<label" not in html
     assert 'type="hidden" name="actor"' in html
+
+
+def test_a_refused_pasted_character_is_shown_back_as_a_visible_sign_the_page_may_hold():
+    """The HTML standard forbids control characters in a page: shown back as typed, a pasted
+    vertical tab, form feed or C1 control would make the page invalid and stay invisible."""
+    form = _WidthForm(
+        data={"value": "Five more\x0bhealthy", "notes": "one\x0ctwo\x85three\r\nfour"}
+    )
+    assert not form.is_valid()
+    assert "just after “Five more”" in form.errors["value"][0]
+    page = str(form)
+    assert "Five more\u240bhealthy" in page
+    assert "one\u240ctwo\u2426three\r\nfour" in page  # line breaks stay line breaks
+    assert not any("\x00" <= char < " " and char not in "\t\n\r" for char in page)
+
+    # Sent back as shown, the signs are refused, saying where.
+    again = _WidthForm(data={"value": "Five more\u240bhealthy", "notes": "one\u240ctwo"})
+    assert not again.is_valid()
+    assert again.errors["value"] == [
+        "Value still holds the sign \u240b where an invisible character was, just after "
+        "“Five more”. Delete the sign or type a space in its place."
+    ]
+    assert "just after “one”" in again.errors["notes"][0]

@@ -29,6 +29,7 @@ from audit.models import AuditEntry, AuditEvent
 from audit.registry import audited_models
 from config.inputs import spreadsheet_cell
 from missions.models import Mission
+from missions.plain_words import plain_value
 
 SYSTEM = "system"
 EXPORT_LIMIT = 10_000
@@ -163,15 +164,9 @@ def _is_fk(model_field: Any) -> bool:
 
 
 def _plain(value: Any) -> str:
-    if value is None or value == "" or value == "None":
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value) or "—"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    # Words, not reprs: lists as text, dicts as "key: value", dates and numbers as people
+    # write them (missions/plain_words.py).
+    return plain_value(value)
 
 
 def _display(model_field: Any, value: Any, names: dict[tuple[Any, str], str]) -> str:

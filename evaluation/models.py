@@ -222,7 +222,17 @@ class Finding(PartOfMission, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.severity}, {self.status})"
+        """The warning in words, as people see it: "Money promised falls short of the need
+        (high, open)"."""
+        from evaluation.criteria.rules import get_rule
+
+        rule = get_rule(self.code)
+        label = rule.label if rule is not None else self.code.replace("_", " ").capitalize()
+        return str(_("%(label)s (%(severity)s, %(status)s)")) % {
+            "label": label,
+            "severity": self.get_severity_display().lower(),
+            "status": self.get_status_display().lower(),
+        }
 
 
 class FindingDecision(models.Model):
@@ -287,7 +297,10 @@ class CriterionVerdict(PartOfMission, models.Model):
         indexes = [models.Index(fields=["mission", "criterion", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {self.rating}"
+        return str(_("%(criterion)s: rated %(rating)s out of 5")) % {
+            "criterion": self.get_criterion_display(),
+            "rating": self.rating,
+        }
 
 
 # --- Before the canvas: the readiness check and the EU-style go/no-go review ------------------

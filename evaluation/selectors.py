@@ -8,8 +8,10 @@ they appear in the reader's language whatever language the run was stored in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +137,8 @@ EVIDENCE_LABELS: dict[str, Promise] = {
     "indicator_levels": _("Indicator levels"),
     "links": _("Links"),
     "indicators": _("Indicators"),
+    "required_rate": _("Change needed per year"),
+    "trend_rate": _("Change per year so far"),
 }
 HIDDEN_EVIDENCE = {
     "needs",
@@ -148,7 +152,18 @@ HIDDEN_EVIDENCE = {
 }
 
 
-def _evidence_text(value: Any) -> str:
+# Evidence that is a share of one (0.32), shown as a percentage (32%).
+PERCENT_EVIDENCE = {
+    "share",
+    "top_share",
+    "new_share",
+    "share_of_projects",
+    "share_of_budget",
+    "relative_change",
+}
+
+
+def _evidence_text(value: Any, key: str = "") -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
@@ -156,14 +171,24 @@ def _evidence_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_evidence_text(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {_evidence_text(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{str(EVIDENCE_LABELS.get(k, k.replace('_', ' '))).lower()}: {_evidence_text(v, k)}"
+            for k, v in value.items()
+        )
+    if isinstance(value, (int, float, Decimal)):
+        share = key in PERCENT_EVIDENCE or (
+            key in ("minimum", "limit") and not float(value).is_integer() and 0 < value < 1
+        )
+        if share:
+            return _("%(percent)s%%") % {"percent": floatformat(value * 100, -1)}
+        return floatformat(value, -2)
     return str(value).replace("_", " ")
 
 
 def evidence_lines(evidence: dict[str, Any]) -> list[tuple[Promise | str, str]]:
     """Evidence as (label, text) lines a person can read."""
     return [
-        (EVIDENCE_LABELS.get(key, key.replace("_", " ").capitalize()), _evidence_text(value))
+        (EVIDENCE_LABELS.get(key, key.replace("_", " ").capitalize()), _evidence_text(value, key))
         for key, value in evidence.items()
         if key not in HIDDEN_EVIDENCE
     ]

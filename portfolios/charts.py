@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # GOV.UK tag colours, darkened where text sits on them.
 FILL = {"green": "#cce2d8", "amber": "#fff7bf", "red": "#f4cdc6", "awaiting_review": "#e5e6e7"}
@@ -30,15 +31,17 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident:
 def criteria_chart(heatmap_rows: list[dict[str, Any]], total: int) -> SafeString:
     """One stacked bar per criterion: how many missions meet it, partly meet it, do not meet
     it, or await review."""
-    width, left, bar_h, gap, top = 720, 70, 30, 14, 10
+    # Each criterion is named in full above its bar: a bare "C2" means nothing to a reader.
+    width, left, bar_h, gap, top, label_h = 720, 0, 30, 14, 10, 22
     plot = width - left - 10
     body: list[str] = []
     y = top
     for row in heatmap_rows:
         body.append(
-            f'<text x="0" y="{y + 20}" font-size="15" font-weight="bold" fill="#0b0c0c">'
-            f"{escape(row['code'].upper())}</text>"
+            f'<text x="0" y="{y + 15}" font-size="15" font-weight="bold" fill="#0b0c0c">'
+            f"{escape(row['code'].upper())} {escape(str(row['name']))}</text>"
         )
+        y += label_h
         x = float(left)
         for key, label, _status, count in row["cells"]:
             if not count or not total:
@@ -47,7 +50,7 @@ def criteria_chart(heatmap_rows: list[dict[str, Any]], total: int) -> SafeString
             body.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{FILL[key]}" '
                 f'stroke="#ffffff" stroke-width="1"><title>{escape(row["code"].upper())} '
-                f"{escape(str(label))}: {count}</title></rect>"
+                f"{escape(str(row['name']))} — {escape(str(label))}: {count}</title></rect>"
             )
             if w > 26:
                 body.append(
@@ -69,7 +72,12 @@ def criteria_chart(heatmap_rows: list[dict[str, Any]], total: int) -> SafeString
     return _svg(
         width,
         height,
-        _("The five criteria across %(n)s missions") % {"n": total},
+        ngettext(
+            "The five criteria across %(n)s mission",
+            "The five criteria across %(n)s missions",
+            total,
+        )
+        % {"n": total},
         _(
             "For each criterion, how many missions meet it, partly meet it, do not meet it or "
             "await review. The table below gives the same numbers."

@@ -24,7 +24,7 @@ class IndicatorForm(forms.Form):
         label=_("Headline target it measures"),
         queryset=Target.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=_("No headline target"),
     )
     direction = forms.ChoiceField(
         label=_("Better is"), choices=Direction.choices, initial=Direction.INCREASE

@@ -227,7 +227,9 @@ class Measurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id} {self.period_end}: {self.value}"
+        from missions.plain_words import plain_value
+
+        return f"{plain_value(self.period_end)}: {plain_value(self.value)}"
 
 
 class IndicatorSteward(models.Model):

@@ -41,7 +41,7 @@ class ReviewForm(forms.Form):
                 required=False,
             )
         self.fields["change_target"].choices = [
-            ("", _("None")),
+            ("", _("No target changes")),
             *list(mission.targets.order_by("position", "key").values_list("key", "title")),
         ]
 

@@ -48,13 +48,13 @@ class StepForm(forms.Form):
         label=_("Project (activities and outputs only)"),
         queryset=MissionProject.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=_("No project"),
     )
     target = forms.ModelChoiceField(
         label=_("Target (outcomes and impact only)"),
         queryset=Target.objects.none(),
         required=False,
-        empty_label=_("None"),
+        empty_label=_("No target"),
     )
     indicators = forms.ModelMultipleChoiceField(
         label=_("Indicators that measure this step"),

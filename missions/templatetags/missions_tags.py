@@ -29,6 +29,20 @@ def status_tag(mission) -> dict:
     }
 
 
+@register.simple_tag
+def fix_url(need, mission) -> str:
+    """Where a workflow requirement (`missions.workflow.Need`) is met: the overview group open
+    for editing at its field, the target to complete, or the form that adds a target."""
+    org, key = mission.organisation.slug, mission.key
+    if need.part == "target":
+        url = reverse("missions:target_edit", args=[org, key, need.target_key])
+        return f"{url}#target-{need.target_key}"
+    if need.part == "targets":
+        return reverse("missions:targets", args=[org, key]) + "#add-target"
+    url = reverse("missions:edit_group", args=[org, key, need.part])
+    return f"{url}#id_{need.field}" if need.field else url
+
+
 @register.filter
 def money(value, currency: str = "") -> str:
     """1234567.5 → '1,234,567.50 EUR' ; empty stays a dash."""
@@ -145,3 +159,95 @@ def canvas_box_summary(context, mission, box_key):
             request=context.get("request"),
         )
     )
+
+
+# --- The mission's history in words ------------------------------------------------------------
+
+# The model behind each part a history entry names (app label, model), for field labels and
+# choices; higher apps' models are looked up by name, never imported.
+HISTORY_MODELS = {
+    "mission": ("missions", "Mission"),
+    "target": ("missions", "Target"),
+    "milestone": ("missions", "Milestone"),
+    "project": ("missions", "MissionProject"),
+    "decision": ("portfolios", "ReviewDecision"),
+    "stakeholder": ("stakeholders", "Stakeholder"),
+    "engagement activity": ("stakeholders", "EngagementActivity"),
+    "theory of change step": ("evaluation", "ToCNode"),
+    "theory of change link": ("evaluation", "ToCLink"),
+}
+HISTORY_PARTS = {
+    "mission": _("the mission"),
+    "target": _("a target"),
+    "milestone": _("a milestone"),
+    "project": _("a project"),
+    "contributions": _("which targets a project moves"),
+    "decision": _("a decision"),
+    "stakeholder": _("a stakeholder"),
+    "stakeholder map": _("the stakeholder map"),
+    "engagement activity": _("an engagement activity"),
+    "theory of change step": _("a theory of change step"),
+    "theory of change link": _("a theory of change link"),
+}
+# A workflow step as people say it.
+TRANSITIONS_DONE = {
+    "propose": _("Proposed the mission for approval"),
+    "withdraw": _("Returned the mission to draft"),
+    "approve": _("Approved the mission"),
+    "activate": _("Started the mission"),
+    "start_review": _("Started a review of the mission"),
+    "end_review": _("Closed the review; the mission carries on"),
+    "pause": _("Paused the mission"),
+    "resume": _("Resumed the mission"),
+    "complete": _("Marked the mission as completed"),
+    "retire": _("Retired the mission"),
+}
+
+
+def _history_model(change):
+    from django.apps import apps
+
+    app_model = HISTORY_MODELS.get(change.object_type)
+    if app_model is None:
+        return None
+    try:
+        return apps.get_model(*app_model)
+    except LookupError:
+        return None
+
+
+@register.filter
+def change_summary(change) -> str:
+    """What happened, as a sentence: "Paused the mission", "Changed a target"."""
+    transition = (change.changes or {}).get("transition")
+    if change.action == "transitioned" and isinstance(transition, list) and transition[-1]:
+        done = TRANSITIONS_DONE.get(transition[-1])
+        if done:
+            return str(done)
+    part = HISTORY_PARTS.get(change.object_type, change.object_type)
+    return str(_("%(action)s %(part)s")) % {"action": change.get_action_display(), "part": part}
+
+
+@register.filter
+def change_details(change) -> list[tuple[str, str, str]]:
+    """(field, before, after) in words for each field the change touched."""
+    from missions.plain_words import field_label, plain_value
+
+    model = _history_model(change)
+    rows = []
+    for name, values in (change.changes or {}).items():
+        if name == "transition":
+            continue  # said by change_summary
+        before, after = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        try:
+            model_field = model._meta.get_field(name) if model else None
+        except Exception:
+            model_field = None
+        rows.append(
+            (
+                field_label(model, name),
+                plain_value(before, model_field),
+                plain_value(after, model_field),
+            )
+        )
+    return rows

@@ -10,6 +10,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.forms.widgets import Input
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from config.inputs import control_picture_problem, text_problem, visible_controls
 
@@ -73,9 +75,107 @@ class PlainTextValidator:
         )
 
 
+def _optional_mark() -> str:
+    return _("(optional)")
+
+
+def _plain_label(label: str) -> str:
+    """The label without an "(optional)" its form already wrote into it."""
+    mark = _optional_mark()
+    return label[: -len(mark)].rstrip() if label.endswith(mark) else label
+
+
+def _in_sentence(label: str) -> str:
+    """The label as it reads inside a sentence: "Mission title" → "mission title". Acronyms
+    ("SDGs") and names in title case ("Sustainable Development Goals") keep their capitals.
+    English only: other languages keep the label as written (German capitalises its nouns)."""
+    words = label.split()
+    if not words or not (get_language() or "en").startswith("en"):
+        return label
+    first = words[0]
+    if first[1:] != first[1:].lower() or any(word[:1].isupper() for word in words[1:]):
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _the(label: str) -> str:
+    """ "the mission title", but "your email address" (the label has its own determiner)."""
+    phrase = _in_sentence(label)
+    if phrase.split()[0].lower() in {"a", "an", "the", "your", "its", "their", "this", "each"}:
+        return phrase
+    return _("the %(label)s") % {"label": phrase}
+
+
+def _class_default(field: forms.Field, code: str) -> Any:
+    for klass in type(field).__mro__:
+        if code in getattr(klass, "default_error_messages", {}):
+            return klass.default_error_messages[code]
+    return None
+
+
+def field_error_messages(field: forms.Field, label: str) -> dict[str, str]:
+    """Error messages that name the field ("Enter the mission title", "Unit must be 60
+    characters or fewer"), for each of Django's generic messages the field still has. A
+    message a form wrote for its field is kept. Placeholders such as %(limit_value)s are
+    left for the validator to fill in."""
+    label = _plain_label(label).strip()
+    if not label:
+        return {}
+    within = _the(label)
+    # Messages given the validator's values (limit_value, show_value) are %-formatted again.
+    escaped = label.replace("%", "%%")
+    messages: dict[str, str] = {}
+
+    def generic(code: str) -> bool:
+        current = field.error_messages.get(code)
+        return current is None or current is _class_default(field, code)
+
+    if generic("required") and field.required:
+        if isinstance(field, forms.BooleanField):
+            messages["required"] = _("Tick “%(label)s” to go on.") % {"label": label}
+        elif label.endswith("?"):
+            messages["required"] = _("Answer “%(label)s”.") % {"label": label}
+        elif isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.FileField):
+            messages["required"] = _("Choose %(label)s.") % {"label": within}
+        else:
+            messages["required"] = _("Enter %(label)s.") % {"label": within}
+    if isinstance(field, forms.CharField) and field.max_length and generic("max_length"):
+        messages["max_length"] = _(
+            "%(label)s must be %(limit)s characters or fewer; it has %(length)s."
+        ) % {"label": escaped, "limit": "%(limit_value)s", "length": "%(show_value)s"}
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        if generic("min_value"):
+            messages["min_value"] = _("%(label)s must be %(limit)s or more.") % {
+                "label": escaped,
+                "limit": "%(limit_value)s",
+            }
+        if generic("max_value"):
+            messages["max_value"] = _("%(label)s must be %(limit)s or less.") % {
+                "label": escaped,
+                "limit": "%(limit_value)s",
+            }
+        if generic("invalid"):
+            # DecimalField and FloatField are IntegerFields too.
+            messages["invalid"] = (
+                _("%(label)s must be a number.")
+                if isinstance(field, forms.DecimalField | forms.FloatField)
+                else _("%(label)s must be a whole number.")
+            ) % {"label": label}
+    if isinstance(field, forms.DateField) and generic("invalid"):
+        messages["invalid"] = _("%(label)s must be a real date.") % {"label": label}
+    return messages
+
+
 class GovukBoundField(BoundField):
     def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
         super().__init__(form, field, name)
+        label = str(field.label or pretty_name(name))
+        # Every message names its field (the error summary lists them apart from the fields).
+        # `field` is this form's own copy, so its messages change for this form only.
+        field.error_messages.update(field_error_messages(field, label))
+        # The browser would cut a longer text silently at `maxlength`; the form says instead
+        # how long the field may be, keeping what was typed.
+        field.widget.attrs.pop("maxlength", None)
         # Every text field of every form passes the input boundary's rule; a textarea may hold
         # line breaks and tabs, a one-line input may not. `field` is this form's own copy.
         if isinstance(field, forms.CharField) and not any(
@@ -113,6 +213,19 @@ class GovukBoundField(BoundField):
                 attrs["class"] = " ".join(c for c in classes if c)
                 break
         return attrs
+
+    @property
+    def is_optional(self) -> bool:
+        """Drawn with "(optional)" after its label: a field that may be left empty. A single
+        checkbox is optional by nature; a label that says so already is not said twice; a
+        form of filters (`marks_optional = False`) marks none."""
+        return (
+            getattr(self.form, "marks_optional", True)
+            and not self.field.required
+            and not self.is_hidden
+            and self.widget_kind != "checkbox"
+            and not str(self.label).endswith(_optional_mark())
+        )
 
     @property
     def widget_kind(self) -> str:

@@ -38,6 +38,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from config.inputs import InputRefused, decimal_value, load_json, single_line, unreadable_texts
@@ -96,6 +97,41 @@ class ImportRejected(Exception):
         super().__init__("\n".join(str(error) for error in errors))
 
 
+# Each kind of record an import counts, in words that agree with the number ("1 target").
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "actors": lambda n: ngettext("%(n)s actor", "%(n)s actors", n),
+    "canvas boxes": lambda n: ngettext("%(n)s canvas box", "%(n)s canvas boxes", n),
+    "challenges": lambda n: ngettext("%(n)s challenge", "%(n)s challenges", n),
+    "contributions": lambda n: ngettext("%(n)s contribution", "%(n)s contributions", n),
+    "engagement activities": lambda n: ngettext(
+        "%(n)s engagement activity", "%(n)s engagement activities", n
+    ),
+    "indicator versions": lambda n: ngettext(
+        "%(n)s indicator version", "%(n)s indicator versions", n
+    ),
+    "indicators": lambda n: ngettext("%(n)s indicator", "%(n)s indicators", n),
+    "measurements": lambda n: ngettext("%(n)s measurement", "%(n)s measurements", n),
+    "milestones": lambda n: ngettext("%(n)s milestone", "%(n)s milestones", n),
+    "missions": lambda n: ngettext("%(n)s mission", "%(n)s missions", n),
+    "projects": lambda n: ngettext("%(n)s project", "%(n)s projects", n),
+    "reviews": lambda n: ngettext("%(n)s review", "%(n)s reviews", n),
+    "stakeholders": lambda n: ngettext("%(n)s stakeholder", "%(n)s stakeholders", n),
+    "targets": lambda n: ngettext("%(n)s target", "%(n)s targets", n),
+    "theory of change links": lambda n: ngettext(
+        "%(n)s theory of change link", "%(n)s theory of change links", n
+    ),
+    "theory of change steps": lambda n: ngettext(
+        "%(n)s theory of change step", "%(n)s theory of change steps", n
+    ),
+}
+
+
+def counted(kind: str, n: int) -> str:
+    """ "1 target", "3 targets": a count of records of one kind, in words."""
+    words = _COUNTED.get(kind)
+    return words(n) % {"n": n} if words else f"{n} {kind}"
+
+
 @dataclass
 class ImportSummary:
     """What an import did, for the command's output and the page's message."""
@@ -111,7 +147,7 @@ class ImportSummary:
 
     def __str__(self) -> str:
         def part(counts: dict[str, int]) -> str:
-            return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
+            return ", ".join(counted(kind, n) for kind, n in sorted(counts.items())) or _("nothing")
 
         return _("Imported: created %(created)s; updated %(updated)s; removed %(deleted)s.") % {
             "created": part(self.created),
@@ -376,7 +412,7 @@ TARGET_SPECS = [
     F("baseline_year", "int"),
     F("target_value", "decimal"),
     F("target_year", "int"),
-    F("unit", "str", max_length=30, default=""),
+    F("unit", "str", max_length=60, default=""),
     F("success_condition", "str", max_length=500, default=""),
     F("geography", "str", max_length=100, default=""),
     F("notes", "str", default=""),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -52,7 +53,7 @@ class ListField(forms.CharField):
 
 YEAR = forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"})
 NUMBER = forms.NumberInput(attrs={"class": "govuk-input--width-10"})
-SHORT = forms.TextInput(attrs={"class": "govuk-input--width-10"})
+UNIT = forms.TextInput(attrs={"class": "govuk-input--width-20"})
 
 
 class VersionedForm(forms.Form):
@@ -202,7 +203,7 @@ class TargetForm(VersionedForm, forms.ModelForm):
             "baseline_year": YEAR,
             "target_value": NUMBER,
             "target_year": YEAR,
-            "unit": SHORT,
+            "unit": UNIT,
         }
 
 
@@ -270,10 +271,23 @@ class ProjectForm(VersionedForm, forms.ModelForm):
             "public_funding": NUMBER,
         }
 
-    def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, mission: Mission, add_lead_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead"] = _actor_choices(mission.organisation)
         self.fields["lead"].label = _("Lead actor")
+        if add_lead_url:
+            # The actor page brings the person back here with the new actor chosen. A link
+            # cannot carry what was typed in this form, so the hint says so.
+            self.fields["lead"].help_text = format_html(
+                '{} <a class="govuk-link" href="{}">{}</a>. {}',
+                _("Lead actors come from your organisation's actor register."),
+                add_lead_url,
+                _("Add an actor who is not in the list"),
+                _(
+                    "You come back to this form with the new actor chosen, but what you have "
+                    "typed here is not kept: save the project first if you have typed a lot."
+                ),
+            )
         self.fields["targets"].queryset = Target.objects.filter(mission=mission).order_by(
             "position", "key"
         )

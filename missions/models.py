@@ -607,7 +607,7 @@ class Target(PartOfMission, Audited, Versioned):
         _("target value"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
-    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
     success_condition = models.TextField(
         _("success condition"),
         blank=True,

@@ -4,9 +4,10 @@ take it, and what the mission must have first.
 draft → proposed → approved → active ⇄ under_review → completed / retired; approved, active
 and under_review may be paused, and a paused mission resumes where it was (or is activated).
 
-Requirements are plain functions `(mission) -> [unmet requirement in plain words]`, so a page can
-show them as a task list ("what this mission needs to be approved") and the service can refuse
-with the same sentences. They read `mission.targets.all()`, which a prefetch makes free.
+Requirements are plain functions `(mission) -> [Need]`: each unmet requirement in plain words,
+with the part of the mission that fixes it. A page shows them as a task list ("what this mission
+needs to be approved", each item linked to where it is fixed) and the service refuses with the
+same sentences. They read `mission.targets.all()`, which a prefetch makes free.
 """
 
 from __future__ import annotations
@@ -25,53 +26,102 @@ if TYPE_CHECKING:
     from accounts.models import User
     from missions.models import Mission
 
-Requirement = Callable[["Mission"], list[str]]
+
+@dataclass(frozen=True)
+class Need:
+    """One unmet requirement: what to do, and where. `part` is a group of the mission's overview
+    ("basics", "governance") with the `field` to fill in, "targets" (add a target) or "target"
+    (the headline target `target_key`, which lacks something)."""
+
+    message: str
+    part: str
+    field: str = ""
+    target_key: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+Requirement = Callable[["Mission"], list[Need]]
 
 S = MissionStatus
 
 
-def needs_statement(mission: Mission) -> list[str]:
+def needs_statement(mission: Mission) -> list[Need]:
     if not mission.statement.strip():
-        return [_("Write the mission statement: what will be true, for whom, and by when.")]
+        return [
+            Need(
+                _("Write the mission statement: what will be true, for whom, and by when."),
+                "basics",
+                "statement",
+            )
+        ]
     return []
 
 
-def needs_deadline(mission: Mission) -> list[str]:
+def needs_deadline(mission: Mission) -> list[Need]:
     if not mission.deadline_year:
-        return [_("Set the deadline year by which the mission should be achieved.")]
+        return [
+            Need(
+                _("Set the deadline year by which the mission should be achieved."),
+                "basics",
+                "deadline_year",
+            )
+        ]
     return []
 
 
-def needs_measurable_headline_target(mission: Mission) -> list[str]:
+def needs_measurable_headline_target(mission: Mission) -> list[Need]:
     headline = [target for target in mission.targets.all() if target.is_headline]
     if not headline:
         return [
-            _(
-                "Add at least one headline target with a baseline and a target value, "
-                "or a yes/no success condition."
+            Need(
+                _(
+                    "Add at least one headline target with a baseline and a target value, "
+                    "or a yes/no success condition."
+                ),
+                "targets",
             )
         ]
-    gaps = [target.headline_gaps() for target in headline]
-    if all(gaps):
+    gaps = [(target, target.headline_gaps()) for target in headline]
+    if all(target_gaps for _target, target_gaps in gaps):
         # Only ask for what is missing when no headline target is complete yet.
-        return [message for target_gaps in gaps for message in target_gaps]
+        return [
+            Need(message, "target", target_key=target.key)
+            for target, target_gaps in gaps
+            for message in target_gaps
+        ]
     return []
 
 
-def needs_mandate(mission: Mission) -> list[str]:
+def needs_mandate(mission: Mission) -> list[Need]:
     unmet = []
     if mission.mandate_source == MandateSource.NONE:
-        unmet.append(_("Record where the mandate comes from (for example a cabinet decision)."))
+        unmet.append(
+            Need(
+                _("Record where the mandate comes from (for example a cabinet decision)."),
+                "governance",
+                "mandate_source",
+            )
+        )
     if not mission.mandate_reference.strip():
-        unmet.append(_("Give the mandate's reference, so others can look the decision up."))
+        unmet.append(
+            Need(
+                _("Give the mandate's reference, so others can look the decision up."),
+                "governance",
+                "mandate_reference",
+            )
+        )
     if mission.mandate_date is None:
-        unmet.append(_("Give the date of the mandate decision."))
+        unmet.append(
+            Need(_("Give the date of the mandate decision."), "governance", "mandate_date")
+        )
     return unmet
 
 
-def needs_start_year(mission: Mission) -> list[str]:
+def needs_start_year(mission: Mission) -> list[Need]:
     if not mission.start_year:
-        return [_("Set the year the mission starts.")]
+        return [Need(_("Set the year the mission starts."), "basics", "start_year")]
     return []
 
 
@@ -89,8 +139,13 @@ class Transition:
     def target_for(self, mission: Mission) -> str:
         return self.target or mission.paused_from or S.ACTIVE
 
+    def needs(self, mission: Mission) -> list[Need]:
+        """The requirements `mission` does not meet yet, each with where it is fixed."""
+        return [need for requirement in self.requirements for need in requirement(mission)]
+
     def unmet(self, mission: Mission) -> list[str]:
-        return [message for requirement in self.requirements for message in requirement(mission)]
+        """The same, as the sentences a refusal gives."""
+        return [need.message for need in self.needs(mission)]
 
 
 PROPOSAL = (needs_statement, needs_deadline, needs_measurable_headline_target)
@@ -183,7 +238,11 @@ class TransitionOption:
     label: str
     target: str
     allowed: bool
-    unmet: list[str]
+    needs: list[Need]
+
+    @property
+    def unmet(self) -> list[str]:
+        return [need.message for need in self.needs]
 
     @property
     def ready(self) -> bool:
@@ -202,7 +261,7 @@ def transitions_for(*, mission: Mission, user: User) -> list[TransitionOption]:
             label=str(t.label),
             target=t.target_for(mission),
             allowed=user.has_perm(t.permission, mission),
-            unmet=t.unmet(mission),
+            needs=t.needs(mission),
         )
         for t in TRANSITIONS.values()
         if mission.status in t.sources

@@ -3,6 +3,8 @@ messages land on the same fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -91,3 +93,11 @@ class DecisionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+    def __init__(self, *args: Any, approvable: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not approvable:
+            # Not offered while it would be refused; still accepted, so that a page opened
+            # before gets the service's refusal listing what is missing.
+            field = self.fields["decision"]
+            field.widget.choices = [c for c in field.choices if c[0] != Decision.APPROVE]

@@ -68,6 +68,7 @@ from evaluation.criteria.engine import (
 from evaluation.criteria.rules import CRITERIA, SEVERITY_LABELS, Severity, warning_rules
 from evaluation.models import CriterionResult, CriterionVerdict, Finding, FindingStatus
 from missions.models import Actor, Mission, MissionProject, MissionStatus, PolicyDomain, Target
+from missions.workflow import TRANSITIONS, Need
 from portfolios.facets import Facet, balance_prompts
 from portfolios.models import (
     DECISION_PAST,
@@ -614,8 +615,8 @@ def row_views(rows: list[Row], organisation: Organisation) -> list[RowView]:
             decision_date=day(m.decision_at),
             reviewed_text=(reviewed_words % {"when": day(m.reviewed_at)} if m.reviewed_at else ""),
             cells=[
-                (code.upper(), status.key, short[status.key])
-                for code, _name, status in row.criteria
+                (f"{code.upper()} {name}", status.key, short[status.key])
+                for code, name, status in row.criteria
             ],
             html="",
         )
@@ -1429,6 +1430,15 @@ def decisions(
     if mission is not None:
         log = log.filter(mission=mission)
     return log
+
+
+def approval_needs(*, mission: Mission) -> list[Need]:
+    """What `mission` still lacks for a lead's approval to succeed, each with where it is fixed;
+    empty when approving would succeed (or takes no workflow step, the mission not being
+    proposed). The decision page offers "Approve" only when this is empty, and
+    `services.decision_record` refuses an approval with these same sentences."""
+    step = TRANSITIONS["approve"]
+    return step.needs(mission) if mission.status in step.sources else []
 
 
 def mission_for_decision(*, user: User, organisation: Organisation, key: str) -> Mission:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Organisation
@@ -302,7 +303,8 @@ def portfolio_add(request: HttpRequest, org_slug: str, portfolio_slug: str) -> H
     )
     messages.success(
         request,
-        _("%(n)s missions added to “%(name)s”.") % {"n": added, "name": portfolio.name},
+        ngettext("%(n)s mission added to “%(name)s”.", "%(n)s missions added to “%(name)s”.", added)
+        % {"n": added, "name": portfolio.name},
     )
     return redirect(
         reverse("portfolios:dashboard", args=[org_slug]) + "?portfolio=" + portfolio.slug
@@ -507,7 +509,8 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespons
     mission = selectors.mission_for_decision(
         user=request.user, organisation=organisation, key=mission_key
     )
-    form = DecisionForm(request.POST or None)
+    approval_needs = selectors.approval_needs(mission=mission)
+    form = DecisionForm(request.POST or None, approvable=not approval_needs)
     if request.method == "POST":
         if not request.user.has_perm("portfolios.decide_mission", mission):
             raise PermissionDenied
@@ -538,6 +541,7 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespons
             "decisions",
             mission=mission,
             form=form,
+            approval_needs=approval_needs,
             criteria=criteria_summary(mission),
             warnings=warnings_for(mission),
             history=selectors.decisions(

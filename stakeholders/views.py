@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from config.inputs import file_too_big, local_url
@@ -238,7 +239,13 @@ def map_reviewed(request: HttpRequest, org_slug: str, mission_key: str) -> HttpR
     _require_edit(request, mission)
     count = services.map_confirm(actor=request.user, mission=mission)
     messages.success(
-        request, _("Map marked as reviewed today (%(count)s stakeholders).") % {"count": count}
+        request,
+        ngettext(
+            "Map marked as reviewed today (%(count)s stakeholder).",
+            "Map marked as reviewed today (%(count)s stakeholders).",
+            count,
+        )
+        % {"count": count},
     )
     return redirect(_map_url(mission))
 
@@ -530,7 +537,11 @@ def csv_import(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
             row_errors = rejected.errors
             form.add_error(
                 "file",
-                _("Nothing was imported: %(count)s problems to fix (listed below).")
+                ngettext(
+                    "Nothing was imported: %(count)s problem to fix (listed below).",
+                    "Nothing was imported: %(count)s problems to fix (listed below).",
+                    len(row_errors),
+                )
                 % {"count": len(row_errors)},
             )
         else:

@@ -104,3 +104,65 @@ def test_a_refused_pasted_character_is_shown_back_as_a_visible_sign_the_page_may
         "“Five more”. Delete the sign or type a space in its place."
     ]
     assert "just after “one”" in again.errors["notes"][0]
+
+
+class _MissionForm(forms.Form):
+    title = forms.CharField(label="Mission title", max_length=12)
+    sdgs = forms.CharField(label="SDGs")
+    lead = forms.ChoiceField(label="Lead actor", choices=[("a", "A")])
+    year = forms.IntegerField(label="Deadline year", min_value=2000)
+    budget = forms.DecimalField(label="Budget")
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    said = forms.CharField(label="Reason", error_messages={"required": "Say why."})
+    consent = forms.BooleanField(label="I agree", required=False)
+
+
+def test_every_form_marks_its_optional_fields_and_only_those():
+    page = str(_MissionForm())
+    assert ">Mission title</label>" in page
+    assert ">Note (optional)</label>" in page
+    assert ">I agree</label>" in page  # a single checkbox is optional by nature
+    assert "(optional)" not in str(_WidthForm())
+
+
+def test_a_form_of_filters_marks_nothing_optional():
+    class _Filters(forms.Form):
+        marks_optional = False
+        q = forms.CharField(label="Search", required=False)
+
+    assert "(optional)" not in str(_Filters())
+
+
+def test_every_error_names_its_field_unless_the_form_wrote_its_own():
+    form = _MissionForm(data={"title": "x" * 13, "year": "1999", "budget": "lots"})
+    assert not form.is_valid()
+    assert form.errors == {
+        "title": ["Mission title must be 12 characters or fewer; it has 13."],
+        "sdgs": ["Enter the SDGs."],  # an acronym keeps its capitals
+        "lead": ["Choose the lead actor."],
+        "year": ["Deadline year must be 2000 or more."],
+        "budget": ["Budget must be a number."],
+        "said": ["Say why."],
+    }
+    assert _MissionForm(data={"year": "soon"}).errors["year"] == [
+        "Deadline year must be a whole number."
+    ]
+
+
+def test_a_long_text_is_never_cut_by_the_browser():
+    """A maxlength attribute would make the browser drop what is typed or pasted past it,
+    without a word; the form's message says the limit instead."""
+    page = str(_MissionForm(data={"title": "x" * 13}))
+    assert "maxlength" not in page
+    assert 'value="xxxxxxxxxxxxx"' in page
+
+
+def test_a_label_with_a_percent_sign_reads_the_same_in_every_message():
+    class _Share(forms.Form):
+        share = forms.DecimalField(label="Public share (%)", max_value=100)
+
+    assert _Share(data={}).errors["share"] == ["Enter the public share (%)."]
+    assert _Share(data={"share": "x"}).errors["share"] == ["Public share (%) must be a number."]
+    assert _Share(data={"share": "101"}).errors["share"] == [
+        "Public share (%) must be 100 or less."
+    ]

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evaluation.indicators import csv_io, selectors, stewards
 from evaluation.indicators.forms import (
@@ -140,7 +141,11 @@ def steward_import(request: HttpRequest, indicator_id: int) -> HttpResponse:
             row_errors = rejected.errors
             form.add_error(
                 "file",
-                _("Nothing was imported: %(count)s problems to fix (listed below).")
+                ngettext(
+                    "Nothing was imported: %(count)s problem to fix (listed below).",
+                    "Nothing was imported: %(count)s problems to fix (listed below).",
+                    len(row_errors),
+                )
                 % {"count": len(row_errors)},
             )
         else:

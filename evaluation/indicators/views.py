@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evaluation.indicators import csv_io, selectors, services, stewards
 from evaluation.indicators.forms import (
@@ -248,7 +249,11 @@ def measurements_import(
             row_errors = rejected.errors
             form.add_error(
                 "file",
-                _("Nothing was imported: %(count)s problems to fix (listed below).")
+                ngettext(
+                    "Nothing was imported: %(count)s problem to fix (listed below).",
+                    "Nothing was imported: %(count)s problems to fix (listed below).",
+                    len(row_errors),
+                )
                 % {"count": len(row_errors)},
             )
         else:

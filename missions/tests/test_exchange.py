@@ -283,7 +283,7 @@ def test_import_command_prints_one_error_per_line_and_exits_1(organisation, tmp_
     assert lines == [
         "missions[0].title: is required.",
         "missions[0].challenge: is required.",
-        "Nothing was imported: 2 problem(s).",
+        "Nothing was imported: 2 problems.",
     ]
     assert Mission.objects.count() == 0
 

@@ -38,13 +38,13 @@ def test_build_a_theory_of_change_with_the_forms(
         page.get_by_label("Kind of step", exact=True).select_option(kind)
         page.get_by_label("Title", exact=True).fill(title)
         if kind == "activity":
-            page.get_by_label("Project (activities and outputs only)", exact=True).select_option(
-                label="Sport coaches"
-            )
+            page.get_by_label(
+                "Project (activities and outputs only) (optional)", exact=True
+            ).select_option(label="Sport coaches")
         if kind == "impact":
-            page.get_by_label("Target (outcomes and impact only)", exact=True).select_option(
-                label="Healthy life years at birth"
-            )
+            page.get_by_label(
+                "Target (outcomes and impact only) (optional)", exact=True
+            ).select_option(label="Healthy life years at birth")
         page.get_by_role("button", name="Add step").click()
         expect(page.get_by_text(f"Step “{title}” added.")).to_be_visible()
         assert_accessible(page)
@@ -52,7 +52,7 @@ def test_build_a_theory_of_change_with_the_forms(
     def add_link(start: str, end: str, assumption: str = "", evidence: str = "none") -> None:
         page.get_by_label("From step", exact=True).select_option(label=start)
         page.get_by_label("Leads to", exact=True).select_option(label=end)
-        page.get_by_label("Assumption", exact=True).fill(assumption)
+        page.get_by_label("Assumption (optional)", exact=True).fill(assumption)
         page.get_by_label("Strength of evidence", exact=True).select_option(evidence)
         page.get_by_role("button", name="Add link").click()
 

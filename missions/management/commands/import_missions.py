@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from missions import exchange
@@ -31,7 +32,15 @@ class Command(BaseCommand):
         except exchange.ImportRejected as rejected:
             for error in rejected.errors:
                 self.stderr.write(str(error))
-            self.stderr.write(f"Nothing was imported: {len(rejected.errors)} problem(s).")
+            count = len(rejected.errors)
+            self.stderr.write(
+                ngettext(
+                    "Nothing was imported: %(count)s problem.",
+                    "Nothing was imported: %(count)s problems.",
+                    count,
+                )
+                % {"count": count}
+            )
             raise SystemExit(1) from None
         for warning in summary.warnings:
             self.stderr.write(f"warning: {warning}")

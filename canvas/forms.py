@@ -15,9 +15,11 @@ class BoxForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    """A comment's text. Emptiness and the length limit are the service's (one message)."""
+    """A comment's text, and the comment it replies to, if any. Emptiness and the length limit
+    are the service's (one message)."""
 
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class ResolveForm(forms.Form):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from canvas.boxes import ROW_KEYS, TEXT_LIMIT, BoxKey
@@ -103,6 +103,16 @@ class CanvasComment(models.Model):
         blank=True,
         related_name="+",
     )
+    # A reply belongs to the comment it answers: replies are one level deep, so a reply to a
+    # reply is stored under the comment that opened the discussion (canvas.services).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -119,6 +129,11 @@ class CanvasComment(models.Model):
         verbose_name_plural = _("canvas comments")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["mission", "box_key", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="canvas_comment_not_its_own_reply"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_box_key_display()}: {self.text[:40]}"
@@ -126,3 +141,9 @@ class CanvasComment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def thread(self) -> list[CanvasComment]:
+        """The replies under this comment, oldest first, as `canvas.selectors` attached them
+        (one query for the whole canvas); empty for a reply."""
+        return getattr(self, "_thread", [])

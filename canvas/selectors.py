@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,9 +40,14 @@ class BoxView:
     comments: list[CanvasComment] = field(default_factory=list)
     comment_errors: list[str] = field(default_factory=list)
     comment_text: str = ""
+    # A refused reply: the comment it answered, why, and the text as typed.
+    reply_to: int | None = None
+    reply_errors: list[str] = field(default_factory=list)
+    reply_text: str = ""
 
     @property
     def open_comments(self) -> int:
+        # `comments` holds the comments that open a discussion; replies hang under them.
         return sum(1 for comment in self.comments if comment.is_open)
 
     @property
@@ -169,11 +175,27 @@ def mission_comments(mission: Mission, box_key: str | None = None) -> QuerySet[C
     return comments.order_by("created_at", "pk")
 
 
+def threads(comments: Iterable[CanvasComment]) -> list[CanvasComment]:
+    """The comments that open a discussion, oldest first, each with its replies under it
+    (`comment.thread`): replies are one level deep. Reads no more than `comments`."""
+    top: list[CanvasComment] = []
+    replies: dict[int, list[CanvasComment]] = {}
+    for comment in comments:
+        if comment.parent_id is None:
+            top.append(comment)
+        else:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for comment in top:
+        comment._thread = replies.get(comment.pk, [])
+    return top
+
+
 def attach_comments(mission: Mission, views: list[BoxView]) -> int:
-    """Give every box its comments, in one query however many there are. Returns the number
-    of open comments on the whole canvas."""
+    """Give every box its comments, each with its replies, in one query however many there
+    are. Returns the number of open discussions (comments, not counting replies) on the
+    whole canvas."""
     by_box: dict[str, list[CanvasComment]] = {}
-    for comment in mission_comments(mission):
+    for comment in threads(mission_comments(mission)):
         by_box.setdefault(comment.box_key, []).append(comment)
     for view in views:
         view.comments = by_box.get(view.key, [])
@@ -190,9 +212,10 @@ def comment_for(*, mission: Mission, comment_id: int) -> CanvasComment:
 
 
 def open_comments_by_box(mission: Mission) -> dict[str, int]:
-    """{box key: open comments} for the boxes that have any, in one query."""
+    """{box key: open comments} for the boxes that have any, in one query. Replies are part
+    of their comment's discussion and are not counted on their own."""
     return dict(
-        CanvasComment.objects.filter(mission=mission, resolved_at__isnull=True)
+        CanvasComment.objects.filter(mission=mission, resolved_at__isnull=True, parent__isnull=True)
         .values("box_key")
         .annotate(open=Count("pk"))
         .values_list("box_key", "open")

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from canvas import signals
 from canvas.boxes import STATEMENT, get_box
+from canvas.mentions import mentioned_members
 from canvas.models import COMMENT_LIMIT, CanvasBox, CanvasBoxRevision, CanvasComment
 from missions import hooks
 from missions.models import Mission
@@ -223,21 +225,45 @@ def clean_comment(text: str) -> str:
     return text
 
 
-def canvas_comment_add(*, actor: User, mission: Mission, box_key: str, text: str) -> CanvasComment:
-    """Add a comment by `actor` to one box of `mission`. Editors, reviewers, leads and admins
-    may; viewers and archived missions raise `PermissionDenied`; empty or over-long text
-    raises `ValidationError` ({"text": ...})."""
+@transaction.atomic
+def canvas_comment_add(
+    *,
+    actor: User,
+    mission: Mission,
+    box_key: str,
+    text: str,
+    parent: CanvasComment | None = None,
+) -> CanvasComment:
+    """Add a comment by `actor` to one box of `mission`, or, with `parent`, a reply to a
+    comment on that box. Replies are one level deep: a reply to a reply goes under the comment
+    that opened the discussion. Editors, reviewers, leads and admins may; viewers and archived
+    missions raise `PermissionDenied`; empty or over-long text, or a `parent` on another box,
+    raises `ValidationError`. The members it @mentions (canvas.mentions) and the author of
+    the comment it answers are told through `canvas.signals.comment_added`."""
     box = get_box(box_key)
     if box is None:
         raise ValidationError(
             {"box_key": _("There is no canvas box called “%(key)s”.") % {"key": box_key}}
         )
     _check_comment_permission(actor, mission)
+    if parent is not None and (parent.mission_id != mission.pk or parent.box_key != box.key):
+        raise ValidationError({"parent": _("You can only reply to a comment on this box.")})
     comment = CanvasComment(
-        mission=mission, box_key=box.key, text=clean_comment(text), author=actor
+        mission=mission,
+        box_key=box.key,
+        text=clean_comment(text),
+        author=actor,
+        parent_id=(parent.parent_id or parent.pk) if parent is not None else None,
     )
     comment.full_clean()
     comment.save()
+    signals.comment_added.send(
+        sender=CanvasComment,
+        comment=comment,
+        actor=actor,
+        replied_to=parent,
+        mentioned=mentioned_members(comment.text, organisation_id=mission.organisation_id),
+    )
     return comment
 
 

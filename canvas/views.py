@@ -57,6 +57,7 @@ def _page(
     posted: dict[str, str] | None = None,
     comment_errors: dict[str, list[str]] | None = None,
     posted_comment: dict[str, str] | None = None,
+    refused_reply: tuple[str, int, list[str], str] | None = None,
 ) -> HttpResponse:
     views = selectors.box_views(mission)
     open_total = selectors.attach_comments(mission, views)
@@ -68,6 +69,8 @@ def _page(
             view.conflict = conflict
         view.comment_errors = (comment_errors or {}).get(view.key, [])
         view.comment_text = (posted_comment or {}).get(view.key, "")
+        if refused_reply and refused_reply[0] == view.key:
+            view.reply_to, view.reply_errors, view.reply_text = refused_reply[1:]
     context = _context(request, mission)
     context.update(
         {
@@ -83,6 +86,10 @@ def _page(
                 (f"box-{key}-comment", message)
                 for key, messages_ in (comment_errors or {}).items()
                 for message in messages_
+            ]
+            + [
+                (f"comment-{refused_reply[1]}-reply", message)
+                for message in (refused_reply[2] if refused_reply else [])
             ],
             "comment_total": open_total,
             "comment_boxes": [
@@ -250,6 +257,14 @@ def _comments_url(mission: Mission, key: str) -> str:
     return f"{url}#box-{key}-comments"
 
 
+def _comment_url(mission: Mission, key: str, comment_id: int | None) -> str:
+    """The canvas at one comment (a reply just added), or at the box's comments."""
+    if comment_id is None:
+        return _comments_url(mission, key)
+    url = reverse("canvas:canvas", args=[mission.organisation.slug, mission.key])
+    return f"{url}#comment-{comment_id}"
+
+
 def _comments_panel(
     request: HttpRequest,
     mission: Mission,
@@ -259,13 +274,18 @@ def _comments_panel(
     errors: list[str] | None = None,
     text: str = "",
     announcement: str = "",
+    reply_to: int | None = None,
 ) -> HttpResponse:
     """The box's comment panel, with its open-comment count and the canvas header's total
-    swapped out of band, and `announcement` for screen readers."""
+    swapped out of band, and `announcement` for screen readers. `errors` and `text` belong to
+    the reply to `reply_to` when it is given, else to the new-comment form."""
     view = selectors.box_view(mission, key)
-    view.comments = list(selectors.mission_comments(mission, key))
-    view.comment_errors = errors or []
-    view.comment_text = text
+    view.comments = selectors.threads(selectors.mission_comments(mission, key))
+    if reply_to is None:
+        view.comment_errors = errors or []
+        view.comment_text = text
+    else:
+        view.reply_to, view.reply_errors, view.reply_text = reply_to, errors or [], text
     counts = selectors.open_comments_by_box(mission)
     context = _context(request, mission)
     context.update(
@@ -314,20 +334,40 @@ def box_comments(
         raise PermissionDenied
     form = CommentForm(request.POST)
     text = form.data.get("text", "")  # shown back as typed if refused
+    form.is_valid()
+    if "parent" in form.errors:
+        return HttpResponse(_("The form was incomplete; reload the page."), status=400)
+    parent_id = form.cleaned_data.get("parent")
+    # A reply to a comment of another mission answers 404, like the comment itself would.
+    parent = selectors.comment_for(mission=mission, comment_id=parent_id) if parent_id else None
     try:
         if not form.is_valid():  # characters no text holds (config/inputs.py)
             raise ValidationError({"text": form.errors["text"]})
-        services.canvas_comment_add(
+        comment = services.canvas_comment_add(
             actor=request.user,
             mission=mission,
             box_key=definition.key,
             text=form.cleaned_data["text"],
+            parent=parent,
         )
     except ValidationError as error:
         problems = error.message_dict.get("text", error.messages)
         if request.htmx:
             return _comments_panel(
-                request, mission, definition.key, status=422, errors=problems, text=text
+                request,
+                mission,
+                definition.key,
+                status=422,
+                errors=problems,
+                text=text,
+                reply_to=parent.pk if parent else None,
+            )
+        if parent is not None:
+            return _page(
+                request,
+                _mission(request, org_slug, mission_key),
+                status=422,
+                refused_reply=(definition.key, parent.pk, problems, text),
             )
         return _page(
             request,
@@ -336,15 +376,14 @@ def box_comments(
             comment_errors={definition.key: problems},
             posted_comment={definition.key: text},
         )
+    if parent is not None:
+        done = _("Reply added on %(box)s.") % {"box": definition.title}
+    else:
+        done = _("Comment added to %(box)s.") % {"box": definition.title}
     if request.htmx:
-        return _comments_panel(
-            request,
-            mission,
-            definition.key,
-            announcement=_("Comment added to %(box)s.") % {"box": definition.title},
-        )
-    messages.success(request, _("Comment added to %(box)s.") % {"box": definition.title})
-    return redirect(_comments_url(mission, definition.key))
+        return _comments_panel(request, mission, definition.key, announcement=done)
+    messages.success(request, done)
+    return redirect(_comment_url(mission, definition.key, comment.pk if parent else None))
 
 
 @login_not_required

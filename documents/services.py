@@ -28,9 +28,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
-from documents import selectors
+from documents import selectors, signals
 from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
 from documents.pdf import (
     html_to_pdf_with_outline,
@@ -132,7 +133,10 @@ def _checked_keys(kind: str, missions: list[str]) -> list[str]:
 
 def _title(kind: str, context: dict[str, Any]) -> str:
     if kind == DocumentKind.PACK:
-        return _("Briefing pack: %(count)s missions") % {"count": len(context["missions"])}
+        count = len(context["missions"])
+        return ngettext(
+            "Briefing pack: %(count)s mission", "Briefing pack: %(count)s missions", count
+        ) % {"count": count}
     label = DocumentKind(kind).label
     return f"{label}: {context['mission']['title']}"[:250]
 
@@ -651,7 +655,7 @@ def document_render(*, document_id: int, takeover: bool = False, queue: str | No
             render_seconds=time.monotonic() - started,
         )
         return DocumentStatus.FAILED
-    GeneratedDocument.objects.filter(pk=document_id, claimed_by=worker_name()).update(
+    if GeneratedDocument.objects.filter(pk=document_id, claimed_by=worker_name()).update(
         status=DocumentStatus.DONE,
         file=name,
         page_count=pages,
@@ -659,7 +663,8 @@ def document_render(*, document_id: int, takeover: bool = False, queue: str | No
         finished_at=timezone.now(),
         render_seconds=time.monotonic() - started,
         error="",
-    )
+    ):
+        signals.document_ready.send(sender=GeneratedDocument, document=document)
     return DocumentStatus.DONE
 
 

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from missions import hooks, workflow
+from missions import hooks, signals, workflow
 from missions.models import (
     Actor,
     ActorKind,
@@ -553,6 +553,13 @@ def mission_transition(
         object_type="mission",
         object_key=mission.key,
         changes={"status": [before["status"], mission.status], "transition": [None, step.name]},
+    )
+    signals.mission_transitioned.send(
+        sender=Mission,
+        mission=mission,
+        actor=actor,
+        transition=step.name,
+        status_before=before["status"],
     )
     return mission
 

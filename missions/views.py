@@ -8,6 +8,7 @@ JavaScript every "Change" link opens the same page with that part in edit mode.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +18,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.selectors import organisation_for
+from config.inputs import local_url, whole_number
 from missions import exchange, selectors, services
 from missions.forms import (
     MISSION_GROUPS,
@@ -210,7 +212,11 @@ def missions_import(request: HttpRequest, org_slug: str) -> HttpResponse:
             errors = rejected.errors
             form.add_error(
                 "file",
-                _("Nothing was imported: the file has %(count)s problem(s), listed below.")
+                ngettext(
+                    "Nothing was imported: the file has %(count)s problem, listed below.",
+                    "Nothing was imported: the file has %(count)s problems, listed below.",
+                    len(errors),
+                )
                 % {"count": len(errors)},
             )
         else:
@@ -394,7 +400,7 @@ NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
 def mission_targets(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The targets page; POST adds a target."""
     mission = _mission(request, org_slug, mission_key)
-    form = TargetForm(request.POST or None, prefix="new")
+    form = _new_target_form(mission, request.POST or None)
     if request.method == "POST":
         _require(request, "missions.change_mission", mission)
         if form.is_valid():
@@ -410,6 +416,12 @@ def mission_targets(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
     context = _mission_context(request, mission, "targets")
     context.update({"form": form, "editing": request.GET.get("edit", "")})
     return render(request, "missions/targets.html", context, status=422 if form.errors else 200)
+
+
+def _new_target_form(mission: Mission, data: Any = None) -> TargetForm:
+    """The add-target form. A mission's first target is its headline target unless the person
+    says otherwise, so the box starts ticked while the mission has none."""
+    return TargetForm(data, prefix="new", initial={"is_headline": not mission.targets.all()})
 
 
 def _target(mission: Mission, target_key: str) -> Target:
@@ -572,7 +584,13 @@ def _contributions(form: ProjectForm) -> dict[Target, str]:
 def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The projects page; POST adds a project."""
     mission = _mission(request, org_slug, mission_key)
-    form = ProjectForm(request.POST or None, mission=mission, prefix="new")
+    form = ProjectForm(
+        request.POST or None,
+        mission=mission,
+        prefix="new",
+        initial=_lead_on_return(request),
+        add_lead_url=_add_lead_url(request, mission, _new_project_url(mission)),
+    )
     if request.method == "POST":
         _require(request, "missions.change_mission", mission)
         if form.is_valid():
@@ -601,12 +619,14 @@ def project_edit(
     mission = _mission(request, org_slug, mission_key)
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
     _require(request, "missions.change_mission", mission)
+    edit_url = reverse("missions:project_edit", args=[org_slug, mission_key, project.key])
     form = ProjectForm(
         request.POST or None,
         instance=project,
         mission=mission,
-        initial={"version": project.version},
+        initial={"version": project.version, **_lead_on_return(request)},
         prefix=f"p-{project.key}",
+        add_lead_url=_add_lead_url(request, mission, f"{edit_url}#project-{project.key}"),
     )
     status = 200
     if request.method == "POST":
@@ -632,6 +652,33 @@ def project_edit(
                 )
         status = 422
     return _render_part(request, mission, "projects", "project", project, form, status)
+
+
+def _new_project_url(mission: Mission) -> str:
+    url = reverse("missions:projects", args=[mission.organisation.slug, mission.key])
+    return f"{url}#add-project"
+
+
+def _add_lead_url(request: HttpRequest, mission: Mission, back: str) -> str:
+    """The actor page, to add a lead actor who is not in the register yet and come `back` to
+    the project form with it chosen; empty for someone who may not add actors."""
+    if not request.user.has_perm("missions.change_actor", mission.organisation):
+        return ""
+    actors = reverse("missions:actors", args=[mission.organisation.slug])
+    return f"{actors}?{urlencode({'next': back})}#add-actor"
+
+
+def _lead_on_return(request: HttpRequest) -> dict[str, int]:
+    """Back from the actor page (`?lead=<actor id>`): that actor starts chosen as the lead."""
+    lead = whole_number(request.GET.get("lead"))
+    return {"lead": lead} if request.method == "GET" and lead is not None else {}
+
+
+def _with_query(url: str, **params: str) -> str:
+    """`url` with `params` added to its query string, ahead of any #fragment."""
+    parts = urlsplit(url)
+    query = urlencode([*parse_qsl(parts.query), *params.items()])
+    return urlunsplit(parts._replace(query=query))
 
 
 def project_delete(
@@ -699,8 +746,14 @@ def _render_part(
     )
     if request.htmx:
         return render(request, f"missions/{section}.html#{singular}-card", context, status=status)
-    context["form"] = (TargetForm if section == "targets" else ProjectForm)(
-        **({"mission": mission} if section == "projects" else {}), prefix="new"
+    context["form"] = (
+        _new_target_form(mission)
+        if section == "targets"
+        else ProjectForm(
+            mission=mission,
+            prefix="new",
+            add_lead_url=_add_lead_url(request, mission, _new_project_url(mission)),
+        )
     )
     return render(request, f"missions/{section}.html", context, status=status)
 
@@ -773,6 +826,8 @@ def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's register of outside actors; editors add to it."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     form = ActorForm(request.POST or None)
+    # Opened from a project form to add its lead actor: saving goes back there, actor chosen.
+    back = local_url(request, request.GET.get("next"))
     if request.method == "POST":
         _require(request, "missions.change_actor", organisation)
         if form.is_valid():
@@ -791,6 +846,8 @@ def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
                         _("“%(name)s” was already in the register, so nothing was added.")
                         % {"name": outside_actor},
                     )
+                if back:
+                    return redirect(_with_query(back, lead=str(outside_actor.pk)))
                 return redirect("missions:actors", org_slug=org_slug)
     actors: QuerySet[Actor] = selectors.actor_list(
         user=request.user, organisation=organisation, search=request.GET.get("q", "")[:200]
@@ -804,6 +861,7 @@ def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "form": form,
             "search": request.GET.get("q", ""),
             "can_add": request.user.has_perm("missions.change_actor", organisation),
+            "back": back,
         },
         status=422 if form.errors else 200,
     )

@@ -17,7 +17,7 @@ from accounts.models import Organisation, User
 from missions import services as mission_services
 from missions import snapshots
 from missions.models import Mission, MissionProject, MissionStatus
-from portfolios import search
+from portfolios import search, selectors, signals
 from portfolios.facets import SCALE, Facet, derive_change_type, derive_facet
 from portfolios.models import (
     DECISION_PAST,
@@ -301,6 +301,9 @@ def decision_record(
         raise ValidationError({"comments": _("Keep the comments under 4,000 characters.")})
     if mission.archived_at is not None:
         raise ValidationError(_("This mission is archived. Restore it before deciding on it."))
+    if decision == Decision.APPROVE and (needs := selectors.approval_needs(mission=mission)):
+        # Refused before a snapshot is taken, in the words the decision page lists.
+        raise ValidationError([need.message for need in needs])
     status_before = mission.status
     snapshot = snapshots.snapshot_take(
         actor=actor, mission=mission, name=_snapshot_name(mission, decision)
@@ -326,4 +329,5 @@ def decision_record(
         changes={"decision": [None, decision], "snapshot": [None, snapshot.name]},
     )
     stamp_bump(organisation_id=mission.organisation_id)
+    signals.decision_recorded.send(sender=ReviewDecision, decision=record, actor=actor)
     return record

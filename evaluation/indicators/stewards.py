@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from accounts.mail import send_after_commit
 from accounts.models import Membership, User
 from accounts.predicates import is_editor
+from evaluation import signals
 from evaluation.indicators import csv_io, services
 from evaluation.indicators.models import (
     Indicator,
@@ -142,6 +143,7 @@ def steward_invite(
         user = User.objects.create_user(email=email, full_name=full_name.strip())
     steward = IndicatorSteward.objects.create(indicator=indicator, user=user, invited_by=actor)
     _send_invitation(steward, actor, invite_url_base, new_account=invited)
+    signals.steward_invited.send(sender=IndicatorSteward, steward=steward, actor=actor)
     return steward
 
 

@@ -1,7 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+def _member_summary(organisation) -> str:
+    count = organisation.memberships.count()
+    return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self) -> None:
+        from accounts.models import Role
+        from accounts.sections import OrganisationSection, register_organisation_section
+
+        register_organisation_section(
+            OrganisationSection(
+                "members",
+                _("Members"),
+                "accounts:members",
+                90,
+                description=_("Who is in this organisation, and the role each person has."),
+                navigation_roles=frozenset({Role.ADMIN}),
+                summary=_member_summary,
+                covers=("accounts:member_role", "accounts:member_remove"),
+            )
+        )

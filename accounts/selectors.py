@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Organisation, User
@@ -31,6 +31,14 @@ def memberships_for_request(request: HttpRequest) -> list[Membership]:
         cached = list(organisations_with_roles(user=request.user))
         request._lodestar_memberships = cached
     return cached
+
+
+def membership_for(request: HttpRequest, *, slug: str) -> Membership:
+    """The signed-in user's membership of the organisation with this slug; 404 if none."""
+    for membership in memberships_for_request(request):
+        if membership.organisation.slug == slug:
+            return membership
+    raise Http404
 
 
 def members_of(*, organisation: Organisation) -> QuerySet[Membership]:

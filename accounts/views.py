@@ -16,7 +16,12 @@ from django.views.decorators.vary import vary_on_headers
 from accounts import oidc, services, two_factor
 from accounts.forms import EmailLoginForm, MemberAddForm, MemberRoleForm, TwoFactorCodeForm
 from accounts.models import ROLE_DESCRIPTIONS, Role
-from accounts.selectors import members_of, memberships_for_request, organisation_for
+from accounts.sections import landing_entries
+from accounts.selectors import (
+    members_of,
+    membership_for,
+    organisation_for,
+)
 from config.inputs import local_url
 
 
@@ -54,20 +59,17 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     )
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"memberships": memberships_for_request(request)})
-
-
 def organisation_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation = organisation_for(user=request.user, slug=org_slug)
+    """The organisation's landing page: every section its member's role may open, with what
+    each holds (sections are registered by the apps that own them: accounts/sections.py)."""
+    membership = membership_for(request, slug=org_slug)
     return render(
         request,
         "accounts/organisation.html",
         {
-            "organisation": organisation,
-            "role": request.user.memberships.get(organisation=organisation),
-            "member_count": organisation.memberships.count(),
-            "can_manage": request.user.has_perm("accounts.manage_members", organisation),
+            "organisation": membership.organisation,
+            "membership": membership,
+            "entries": landing_entries(membership),
         },
     )
 

@@ -10,10 +10,23 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Registration connects django-auditlog's signal receivers to every audited model; it
         # runs once all apps' models are loaded.
+        from accounts.models import Role
+        from accounts.sections import OrganisationSection, register_organisation_section
         from audit import registry, signals  # noqa: F401
         from missions.hooks import MissionSection, register_section
 
         registry.register_all()
+        register_organisation_section(
+            OrganisationSection(
+                "audit",
+                _("Audit trail"),
+                "audit:organisation",
+                100,
+                description=_("Roles, sign-ins, downloads and every change, for inspection."),
+                roles=frozenset({Role.ADMIN}),
+                navigation_roles=frozenset(),
+            )
+        )
         # A mission's trail, among its sections, for those who may read it.
         register_section(
             MissionSection(

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "backups",
     "auditlog",
     "audit",
+    "inbox",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "mark-overdue-indicators-nightly": {
         "task": "evaluation.tasks.mark_overdue_indicators_task",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # One e-mail per person who chose the daily digest of their notifications (inbox/).
+    "send-notification-digests-daily": {
+        "task": "inbox.tasks.send_daily_digests_task",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -435,6 +442,8 @@ EVALUATION_RESEND_AFTER = env_int("EVALUATION_RESEND_AFTER", 120)
 HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
 # Calls to /healthz per second from one client address before it answers 429; 0: no limit.
 HEALTHZ_RATE_LIMIT = env_int("HEALTHZ_RATE_LIMIT", 10)
+# The site's own address, for links in e-mails sent by workers (which have no request).
+LODESTAR_SITE_URL = env_str("LODESTAR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Audit trail (django-auditlog; models registered in audit/registry.py) -------------------
 # Our own entry model carries the organisation and mission, so pages filter on indexed columns.

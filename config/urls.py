@@ -5,6 +5,7 @@ from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
 from config import health
+from workspace import views as workspace_views
 
 # The admin lets staff change anyone's data, so it wants two factors like a lead's pages do.
 # django-otp's site admits active staff whose session passed a code (request.user.is_verified())
@@ -14,7 +15,7 @@ from config import health
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", workspace_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", account_views.robots, name="robots"),
     *([path("admin/", admin.site.urls)] if settings.LODESTAR_ADMIN else []),  # else 404
@@ -26,4 +27,6 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("", include("portfolios.urls")),
     path("", include("audit.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("", include("workspace.urls")),
 ]

@@ -1,7 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+def _document_summary(organisation) -> str:
+    from documents.models import GeneratedDocument
+
+    count = GeneratedDocument.objects.filter(organisation=organisation).count()
+    return ngettext("%(count)d document", "%(count)d documents", count) % {"count": count}
 
 
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from accounts.sections import OrganisationSection, register_organisation_section
+
+        register_organisation_section(
+            OrganisationSection(
+                "documents",
+                _("Documents"),
+                "documents:list",
+                30,
+                description=_("Canvases, briefings and packs prepared for ministers, as PDF."),
+                summary=_document_summary,
+                covers=("documents:",),
+            )
+        )

@@ -7,6 +7,14 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
+        from accounts import demo as accounts_demo
+        from evaluation import demo
+
+        # Demo data: indicator series before the proposal, the reviewer's verdicts after it.
+        accounts_demo.register(demo.load_demo_indicators, order=200)
+        accounts_demo.register(demo.load_demo_verdicts, order=400)
+        from accounts.models import Role
+        from accounts.sections import OrganisationSection, register_organisation_section
         from evaluation import selectors, services
         from evaluation.indicators import exchange as indicator_exchange
         from evaluation.indicators import selectors as indicator_selectors
@@ -36,6 +44,21 @@ class EvaluationConfig(AppConfig):
         # Owners of overdue indicators see them at the top of every mission page.
         hooks.register_header_panel(
             "evaluation/indicators/_overdue_panel.html", indicator_selectors.overdue_header
+        )
+        # The readiness check, where a new mission can start, on the organisation's page.
+        register_organisation_section(
+            OrganisationSection(
+                "readiness",
+                _("Readiness check"),
+                "evaluation:readiness",
+                15,
+                description=_(
+                    "Ten questions that show whether an idea is ready to become a mission."
+                ),
+                roles=frozenset({Role.EDITOR, Role.LEAD, Role.ADMIN}),
+                navigation_roles=frozenset(),
+                covers=("evaluation:readiness_result", "evaluation:readiness_start_mission"),
+            )
         )
         # Its pages among the mission's sections.
         for section in (

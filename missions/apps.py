@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 DEMO_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "demo_missions.json"
 
@@ -19,15 +20,69 @@ def load_demo_missions(organisations: dict) -> str:
     return f"Demo missions: {missions} missions in {organisation.slug}. {summary}"
 
 
+def _mission_summary(organisation) -> str:
+    count = organisation.missions.filter(archived_at__isnull=True).count()
+    return ngettext("%(count)d mission", "%(count)d missions", count) % {"count": count}
+
+
+def _actor_summary(organisation) -> str:
+    from missions.models import Actor
+
+    count = Actor.objects.filter(organisation=organisation).count()
+    return ngettext("%(count)d actor", "%(count)d actors", count) % {"count": count}
+
+
+def _register_organisation_sections() -> None:
+    from accounts.sections import LEADS, OrganisationSection, register_organisation_section
+
+    for section in (
+        OrganisationSection(
+            "missions",
+            _("Missions"),
+            "missions:list",
+            10,
+            description=_("Every mission of the organisation: find one, or start a new one."),
+            summary=_mission_summary,
+            # A mission's pages, whichever app draws them, are inside "Missions".
+            covers=("missions:", "canvas:", "evaluation:", "stakeholders:", "audit:mission"),
+        ),
+        OrganisationSection(
+            "actors",
+            _("Actors"),
+            "missions:actors",
+            40,
+            description=_("The ministries, firms, universities and groups missions work with."),
+            summary=_actor_summary,
+            covers=("missions:actor_edit",),
+        ),
+        OrganisationSection(
+            "import",
+            _("Import"),
+            "missions:import",
+            60,
+            description=_("Bring missions in from a file exported by Lodestar."),
+            roles=LEADS,
+        ),
+    ):
+        register_organisation_section(section)
+
+
 class MissionsConfig(AppConfig):
     name = "missions"
     verbose_name = _("Missions")
 
     def ready(self) -> None:
         from accounts import demo
+        from missions import demo as own_demo
         from missions.hooks import MissionSection, register_section
 
         demo.register(load_demo_missions, order=100)
+        # The unit's own missions: drafted after the import, proposed once the canvas and the
+        # indicators are filled in (canvas/demo.py, evaluation/demo.py), before the reviewer
+        # and the lead see them.
+        demo.register(own_demo.load_demo_drafts, order=110)
+        demo.register(own_demo.load_demo_proposals, order=300)
+        _register_organisation_sections()
         # The mission's own sections; higher apps register theirs between these.
         for section in (
             MissionSection("overview", _("Overview"), "missions:overview", 10),

@@ -7,7 +7,27 @@ class PortfoliosConfig(AppConfig):
     verbose_name = _("Portfolios")
 
     def ready(self) -> None:
+        from accounts import demo as accounts_demo
+        from portfolios import demo
+
+        # Demo data: the lead's decisions, after the reviewer's verdicts and comments.
+        accounts_demo.register(demo.load_demo_decisions, order=500)
+        from accounts.sections import LEADS, OrganisationSection, register_organisation_section
         from missions import hooks
+
+        register_organisation_section(
+            OrganisationSection(
+                "portfolio",
+                _("Portfolio"),
+                "portfolios:dashboard",
+                20,
+                description=_(
+                    "All missions side by side: filter, compare, decide and send work back."
+                ),
+                roles=LEADS,
+                covers=("portfolios:",),
+            )
+        )
         from portfolios import selectors, services
 
         # Keep each mission's search document and the organisation's cached totals current.

@@ -65,7 +65,7 @@ STEWARD_ONLY = frozenset({STEWARD})
 
 TABLE: dict[str, dict[str, frozenset | int]] = {
     # --- site and accounts ---------------------------------------------------------------
-    "home": {"GET": SIGNED_IN, "POST": Reads(SIGNED_IN)},
+    "home": {"GET": SIGNED_IN, "POST": No(SIGNED_IN)},
     "robots": {"GET": ANYONE, "POST": Reads(ANYONE)},
     "accounts:login": {"GET": ANYONE, "POST": ANYONE},
     "accounts:logout": {"GET": No(SIGNED_IN), "POST": SIGNED_IN},
@@ -80,6 +80,15 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     # Tried with a device that is not the visitor's: nobody may remove it.
     "accounts:two_factor_remove": {"GET": No(SIGNED_IN), "POST": frozenset(), "refused": 404},
     "accounts:organisation": {"GET": VIEWER_UP, "POST": READ},
+    # --- home, search and the inbox -----------------------------------------------------------
+    "workspace:search": {"GET": SIGNED_IN, "POST": Reads(SIGNED_IN)},
+    "inbox:list": {"GET": SIGNED_IN, "POST": No(SIGNED_IN)},
+    "inbox:mark_all_read": {"GET": No(SIGNED_IN), "POST": SIGNED_IN},
+    "inbox:preferences": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    # A notification answers only its recipient; the scene's belongs to someone else.
+    "inbox:open": {"GET": frozenset(), "POST": No(SIGNED_IN), "refused": 404},
+    # Signed links from e-mails work without signing in; the scene's token is not valid (400).
+    "inbox:unsubscribe": {"GET": ANYONE, "POST": ANYONE},
     "accounts:members": {"GET": VIEWER_UP, "POST": ADMIN_ONLY},
     "accounts:member_role": {"GET": GET_405, "POST": ADMIN_ONLY},
     "accounts:member_remove": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},

@@ -30,6 +30,7 @@ from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from evaluation.indicators import models as indicator_models
 from evaluation.indicators import services as indicator_services
 from evaluation.models import Finding, Measurement, ReadinessCheck
+from inbox.models import Notification
 from missions.models import Milestone, Mission
 from missions.tests.factories import (
     ActorFactory,
@@ -148,6 +149,10 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
         "indicator_key": indicator.key,
         "indicator_id": indicator.pk,
         "measurement_id": measurement.pk,
+        # Someone else's notification: only its recipient may open it.
+        "notification_id": Notification.objects.create(
+            recipient=UserFactory(), organisation=organisation, kind="mention", url="/"
+        ).pk,
         # Another person's authenticator app: there is none with this id.
         "device_id": 0,
         # Password reset links: a well-formed link that is not valid for anyone.

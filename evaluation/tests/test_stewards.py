@@ -106,7 +106,8 @@ def test_a_steward_sees_only_their_indicators(client, steward, indicator, siblin
     assert "Healthy life years" in page and "Smoking rate" not in page
     assert "Ministry of Health and Care" in page  # whose indicator it is
     assert list(stewards.indicators_stewarded_by(steward)) == [indicator]
-    assert "Indicators you keep up to date" not in home  # a member elsewhere: org list instead
+    # A member elsewhere finds their organisation and, beside their work, what they steward.
+    assert "Your organisations" in home and "Indicators you keep up to date" in home
 
 
 def test_a_steward_without_an_organisation_finds_their_indicators_on_home(

@@ -19,7 +19,7 @@ def test_an_editor_corrects_an_actor_of_the_register(
     sign_in(member("editor"))
 
     page.get_by_role("link", name=organisation.name).first.click()
-    page.get_by_role("link", name="Actor register").click()
+    page.get_by_role("main").get_by_role("link", name="Actors").click()
     page.get_by_role("link", name="Change Municipal health services").click()
     assert_accessible(page)
 

@@ -24,7 +24,7 @@ def test_an_editor_marks_a_milestone_met_with_the_value_reached(
     sign_in(member("editor"))
 
     page.get_by_role("link", name=organisation.name).first.click()
-    page.get_by_role("link", name="Missions", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Missions", exact=True).click()
     page.get_by_role("link", name="Five more healthy years").click()
     page.get_by_role("link", name="Targets and milestones").click()
     page.get_by_role("link", name="Change milestone 2024").click()

@@ -19,7 +19,7 @@ def test_a_pasted_control_character_is_found_for_the_person_and_nothing_is_lost(
     sign_in(member("editor", full_name="Sam Servant"))
 
     page.get_by_role("link", name=organisation.name).first.click()
-    page.get_by_role("link", name="Missions", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Missions", exact=True).click()
     page.get_by_role("link", name="Start a mission").click()
     page.get_by_label("Grand challenge").fill("Healthy ageing")
     page.get_by_label("Mission title").fill("Five more\x0bhealthy years")

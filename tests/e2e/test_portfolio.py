@@ -40,14 +40,14 @@ def test_filter_sort_search_and_bookmark_the_dashboard(live_server, signed_in_le
     page.get_by_label("Status").select_option("proposed")
     expect(page).to_have_url(re.compile(r"status=proposed"))
     page.get_by_label("Open warning").select_option("MANDATE_SINGLE_SPONSOR")
-    expect(page.locator("#results h2")).to_have_text(re.compile(r"^1 mission match your filters"))
+    expect(page.locator("#results h2")).to_have_text(re.compile(r"^1 mission matches your filters"))
     assert rows(page) == ["Healthy ageing"]
 
     # Sorting by a column header keeps the filters.
     page.get_by_label("Status").select_option("")
     page.get_by_label("Open warning").select_option("")
     expect(page.locator("#results h2")).to_have_text(re.compile(r"^3 missions"))
-    page.get_by_role("link", name=re.compile(r"^Mission")).first.click()
+    page.locator("#results").get_by_role("link", name=re.compile(r"^Mission")).first.click()
     expect(page).to_have_url(re.compile(r"sort=-title"))
     assert rows(page) == ["Healthy ageing", "Green steel", "Clean rivers"]
     expect(page.locator('th[aria-sort="descending"]')).to_contain_text("Mission")

@@ -23,7 +23,7 @@ def test_sign_in_home_and_members_pages_pass_axe(live_server, page: Page, member
     assert_accessible(page)
 
     page.get_by_role("link", name="Ministry of Health and Care").first.click()
-    page.get_by_role("link", name="Manage members and roles").click()
+    page.get_by_role("main").get_by_role("link", name="Members").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Members and roles")
     expect(page.get_by_role("cell", name="Eddie Editor", exact=True)).to_be_visible()
     assert_accessible(page)

@@ -472,7 +472,7 @@ def header_summary(mission: Mission) -> dict[str, Any]:
         "summary_rows": [
             SummaryRow(
                 row.code,
-                row.criterion.name,
+                row.criterion.short_name or row.criterion.name,
                 row.status,
                 row.auto_band if row.code in results else "unchecked",
             )

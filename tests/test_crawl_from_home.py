@@ -46,6 +46,8 @@ UNLINKED = {
     "indicator of another organisation up to date",
     "evaluation:readiness_start_mission": "the readiness check's result page offers it",
     "evaluation:steward_invite": "the indicator page's invitation form (POST)",
+    "workspace:search": "the search form in the header of every page",
+    "inbox:unsubscribe": "opened from the link in a notification e-mail",
 }
 # The crawler reads every mission's sections, but at most this many addresses of a kind that
 # names a part of a mission (one target's page stands for all targets).

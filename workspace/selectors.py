@@ -17,6 +17,8 @@ from canvas.models import CanvasBox, CanvasBoxRevision, CanvasComment
 from documents.models import GeneratedDocument
 from evaluation.indicators.models import Indicator
 from evaluation.models import CriterionVerdict
+from inbox.models import Kind, Notification
+from inbox.selectors import notifications_for
 from missions.models import Actor, Mission, MissionChange, MissionProject, MissionStatus, Target
 from portfolios.models import Decision, ReviewDecision
 
@@ -25,6 +27,10 @@ from portfolios.models import Decision, ReviewDecision
 VISIT_GAP = datetime.timedelta(minutes=30)
 LIST_LIMIT = 20
 ACTIVITY_LIMIT = 10
+UNREAD_LIMIT = 5
+# Unread notifications written to the person (a mention, a reply, an invitation); the others
+# (a proposal, a decision) already have their own place in the queue.
+ADDRESSED_KINDS = (Kind.MENTION, Kind.COMMENT_REPLY, Kind.STEWARD_INVITED, Kind.REVIEW_DUE)
 
 REVIEWING_ROLES = {Role.REVIEWER}
 DECIDING_ROLES = {Role.LEAD, Role.ADMIN}
@@ -43,6 +49,7 @@ class WorkQueue:
     overdue_indicators: list[Indicator]
     documents: list[GeneratedDocument]
     activity: list[MissionChange]
+    unread: list[Notification] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
 
     @property
@@ -53,6 +60,7 @@ class WorkQueue:
             + len(self.to_decide)
             + len(self.open_comments)
             + len(self.overdue_indicators)
+            + len(self.unread)
         )
 
 
@@ -163,7 +171,13 @@ def work_queue(
         .select_related("mission__organisation", "user")
         .order_by("-at", "-pk")[:ACTIVITY_LIMIT]
     )
+    unread = list(
+        notifications_for(user).filter(read_at__isnull=True, kind__in=ADDRESSED_KINDS)[
+            :UNREAD_LIMIT
+        ]
+    )
     return WorkQueue(
+        unread=unread,
         since=since,
         missions=missions,
         changes_requested=changes_requested,

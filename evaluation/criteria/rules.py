@@ -63,6 +63,7 @@ class Criterion:
     name: Promise
     explanation: Promise  # one sentence a minister's adviser understands
     human_question: Promise  # what only a person can judge
+    short_name: Promise | str = ""  # two or three words, for the compact summary on every page
 
 
 CRITERIA: dict[str, Criterion] = {
@@ -76,6 +77,7 @@ CRITERIA: dict[str, Criterion] = {
                 "it matters to their daily lives."
             ),
             _("Is it inspiring and clear to citizens, and genuinely more than business as usual?"),
+            short_name=_("Bold and relevant"),
         ),
         Criterion(
             "c2",
@@ -85,6 +87,7 @@ CRITERIA: dict[str, Criterion] = {
                 "or no."
             ),
             _("Is the indicator a fair measure of the goal, and is the data timely and reliable?"),
+            short_name=_("Clear and targeted"),
         ),
         Criterion(
             "c3",
@@ -94,6 +97,7 @@ CRITERIA: dict[str, Criterion] = {
                 "money to get there."
             ),
             _("Can these projects and this budget plausibly reach the target?"),
+            short_name=_("Ambitious but realistic"),
         ),
         Criterion(
             "c4",
@@ -103,6 +107,7 @@ CRITERIA: dict[str, Criterion] = {
                 "work on them together."
             ),
             _("Do these organisations really work together, or are they only listed?"),
+            short_name=_("Across sectors"),
         ),
         Criterion(
             "c5",
@@ -112,6 +117,7 @@ CRITERIA: dict[str, Criterion] = {
                 "fail, not one chosen path."
             ),
             _("Is the portfolio genuinely open to competing solutions, with room to learn?"),
+            short_name=_("Open to many solutions"),
         ),
     ]
 }

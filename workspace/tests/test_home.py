@@ -54,7 +54,8 @@ def test_the_reviewer_finds_the_proposal_and_the_lead_the_decision_but_not_anoth
 def test_the_editor_sees_changes_requested_and_comments_on_their_mission(
     client, member, organisation
 ):
-    editor, lead, reviewer = member("editor"), member("lead"), member("reviewer")
+    editor = member("editor", full_name="Editor Person")
+    lead, reviewer = member("lead"), member("reviewer")
     mission = MissionFactory(organisation=organisation, title="Clean rivers", created_by=editor)
     mission.status = MissionStatus.PROPOSED
     mission.save()
@@ -64,13 +65,19 @@ def test_the_editor_sees_changes_requested_and_comments_on_their_mission(
     canvas_comment_add(
         actor=reviewer, mission=mission, box_key="challenge", text="Which rivers first?"
     )
+    canvas_comment_add(
+        actor=reviewer, mission=mission, box_key="targets", text="@Editor Person which baseline?"
+    )
 
     page = _home(client, editor)
     assert "Changes requested on your missions" in page
     assert "Name the mandate." in page
     assert "Comments on your missions" in page
     assert "Which rivers first?" in page
-    assert "2 things wait for you." in page
+    assert "Addressed to you" in page
+    assert "mentioned you in a comment on Targets and milestones" in page
+    # The changes requested, two open comments and the mention.
+    assert "4 things wait for you." in page
 
 
 def test_changes_by_others_are_counted_since_the_last_visit(member, organisation, client):

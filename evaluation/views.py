@@ -6,6 +6,7 @@ user's organisations, so another organisation's mission answers 404 whatever the
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -53,6 +54,9 @@ def _context(
     bound_decision: tuple[int, FindingDecisionForm] | None = None,
     gonogo_form: GoNoGoForm | None = None,
 ) -> dict[str, Any]:
+    # When the page's data was read: an out-of-band refresh read earlier than a part the person
+    # has just saved must not put the older copy back (static/js/init.mjs).
+    read_at_ms = time.time_ns() // 1_000_000
     assessment = selectors.assessment_for(mission)
     gonogo = selectors.gonogo_for(mission, assessment.last_run)
     user = request.user
@@ -87,6 +91,7 @@ def _context(
         "gonogo_form": gonogo_form or _gonogo_form(gonogo),
         "can_gonogo": user.has_perm("evaluation.record_gonogo", mission),
         "readiness": next(iter(selectors.readiness_checks_for(mission, limit=1)), None),
+        "read_at_ms": read_at_ms,
     }
 
 

@@ -41,7 +41,7 @@ def _register_organisation_sections() -> None:
             _("Missions"),
             "missions:list",
             10,
-            description=_("Every mission of the organisation: find one, or start a new one."),
+            description=_("Every mission of the organisation, with search, filters and exports."),
             summary=_mission_summary,
             # A mission's pages, whichever app draws them, are inside "Missions".
             covers=("missions:", "canvas:", "evaluation:", "stakeholders:", "audit:mission"),

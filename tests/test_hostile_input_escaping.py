@@ -27,10 +27,11 @@ from tests.test_role_matrix import _scene, _table_urls
 
 SCRIPT = '<script>alert("x")</script>'
 SHORT = "<zq>"  # a tag no template writes, for columns too short for the script
-# Columns that are not free text a person types: identifiers, codes the code looks up, hashes.
+# Columns that are not free text a person types: identifiers, codes the code looks up, hashes,
+# links the application builds (a notification's, which the database holds to a local path).
 NOT_FREE_TEXT = (
     "key", "code", "hash", "status", "kind", "currency", "prefix", "email", "token", "password",
-    "advice",
+    "advice", "url",
 )  # fmt: skip
 
 

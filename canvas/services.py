@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from canvas import signals
@@ -80,9 +81,12 @@ def _check_length(box_title: str, text: str, limit: int) -> None:
     if len(text) > limit:
         raise ValidationError(
             {
-                "text": _(
+                "text": ngettext(
                     "%(box)s can be at most %(limit)s characters long; this text has "
-                    "%(length)s. Shorten it by %(over)s characters and it will save."
+                    "%(length)s. Shorten it by %(over)s character and it will save.",
+                    "%(box)s can be at most %(limit)s characters long; this text has "
+                    "%(length)s. Shorten it by %(over)s characters and it will save.",
+                    len(text) - limit,
                 )
                 % {
                     "box": box_title,
@@ -211,9 +215,12 @@ def clean_comment(text: str) -> str:
     if len(text) > COMMENT_LIMIT:
         raise ValidationError(
             {
-                "text": _(
+                "text": ngettext(
                     "A comment can be at most %(limit)s characters long; this one has "
-                    "%(length)s. Shorten it by %(over)s characters."
+                    "%(length)s. Shorten it by %(over)s character.",
+                    "A comment can be at most %(limit)s characters long; this one has "
+                    "%(length)s. Shorten it by %(over)s characters.",
+                    len(text) - COMMENT_LIMIT,
                 )
                 % {
                     "limit": f"{COMMENT_LIMIT:,}",

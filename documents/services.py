@@ -113,7 +113,7 @@ def build_context(
         ),
     }
     if kind == DocumentKind.BRIEFING:
-        context["decision"] = decision.strip()[:DECISION_MAX_LENGTH]
+        context["decision"] = decision.strip()
     return context
 
 
@@ -230,6 +230,23 @@ def document_request(
     still on its way; a failed one is queued again); otherwise a new row is queued and the
     render task is sent to the `pdf` queue once this transaction commits."""
     _check_member(actor, organisation)
+    decision = decision.strip()
+    if len(decision) > DECISION_MAX_LENGTH:
+        # Refused, never cut: a briefing must not print half of what the person wrote.
+        raise ValidationError(
+            ngettext(
+                "The decision requested can be at most %(limit)s characters long; it has "
+                "%(length)s. Shorten it by %(over)s character.",
+                "The decision requested can be at most %(limit)s characters long; it has "
+                "%(length)s. Shorten it by %(over)s characters.",
+                len(decision) - DECISION_MAX_LENGTH,
+            )
+            % {
+                "limit": DECISION_MAX_LENGTH,
+                "length": len(decision),
+                "over": len(decision) - DECISION_MAX_LENGTH,
+            }
+        )
     if kind == DocumentKind.PACK:
         return _pack_request(
             actor=actor, organisation=organisation, keys=_checked_keys(kind, missions)

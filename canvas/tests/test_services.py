@@ -132,7 +132,7 @@ def test_over_long_text_is_refused_naming_the_limit(mission, editor):
         )
     assert caught.value.message_dict["text"] == [
         "Challenge can be at most 3,000 characters long; this text has 3,001. "
-        "Shorten it by 1 characters and it will save."
+        "Shorten it by 1 character and it will save."
     ]
     with pytest.raises(ValidationError) as caught:
         canvas_box_save(

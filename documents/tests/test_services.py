@@ -74,6 +74,18 @@ def test_the_decision_requested_is_part_of_the_inputs(demo_missions, member):
     assert asked.context["decision"] == "Agree."
 
 
+def test_a_decision_requested_over_the_limit_is_refused_not_cut(demo_missions, member):
+    from django.core.exceptions import ValidationError
+
+    editor = member("editor")
+    with pytest.raises(ValidationError) as refused:
+        request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"], decision="A" * 601)
+    assert "Shorten it by 1 character." in refused.value.messages[0]
+    assert not GeneratedDocument.objects.exists()
+    whole = request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"], decision="A" * 600)
+    assert whole.context["decision"] == "A" * 600
+
+
 def test_a_pack_is_limited_and_needs_missions(demo_missions, member):
     from django.core.exceptions import ValidationError
 

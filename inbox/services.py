@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from accounts.mail import send_after_commit
 from accounts.models import User
 from inbox.models import Delivery, Kind, Notification, NotificationPreference
+from inbox.selectors import delivery_for
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +126,15 @@ def notifications_mark_all_read(*, actor: User) -> int:
 # --- Preferences and unsubscribing ------------------------------------------------------------
 
 
-def preference_set(*, actor: User, delivery: str) -> NotificationPreference:
-    """How `actor` wants to be e-mailed: immediately, a daily digest, or not at all."""
+def preference_set(*, actor: User, delivery: str) -> bool:
+    """How `actor` wants to be e-mailed: immediately, a daily digest, or not at all. Returns
+    whether anything changed; saving the default or the stored choice again writes nothing."""
     if delivery not in Delivery.values:
         raise ValidationError({"delivery": _("Choose how you want to be e-mailed.")})
-    preference, _created = NotificationPreference.objects.update_or_create(
-        user=actor, defaults={"delivery": delivery}
-    )
-    return preference
+    if delivery == delivery_for(actor):
+        return False
+    NotificationPreference.objects.update_or_create(user=actor, defaults={"delivery": delivery})
+    return True
 
 
 def unsubscribe_token(user: User) -> str:

@@ -56,8 +56,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():
-            services.preference_set(actor=request.user, delivery=form.cleaned_data["delivery"])
-            messages.success(request, _("Your e-mail preference is saved."))
+            if services.preference_set(actor=request.user, delivery=form.cleaned_data["delivery"]):
+                messages.success(request, _("Your e-mail preference is saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
             return redirect("inbox:preferences")
         status = 422
     else:

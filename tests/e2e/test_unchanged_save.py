@@ -31,6 +31,8 @@ from canvas.boxes import BOXES
 from conftest import _wait_until_worker_is_idle
 from evaluation.indicators.models import Indicator, Measurement
 from evaluation.toc.models import ToCLink, ToCNode
+from inbox import services as inbox_services
+from inbox.models import Delivery
 from missions.forms import MISSION_GROUPS
 from missions.models import Actor, Milestone, Mission, MissionProject, Target
 from portfolios import services as portfolio_services
@@ -96,6 +98,13 @@ def _actors() -> Iterator[FormCase]:
     for outside_actor in actors.exclude(government_level="").order_by("name")[:6]:
         url = reverse("missions:actor_edit", kwargs={"org_slug": ORG, "actor_id": outside_actor.pk})
         yield FormCase(f"actor {outside_actor.name}", EDITOR, url, url)
+
+
+def _preferences() -> Iterator[FormCase]:
+    # The editor's stored choice, and the lead's default (no row yet: saving writes none).
+    url = reverse("inbox:preferences")
+    yield FormCase("e-mail preference, stored", EDITOR, url, url)
+    yield FormCase("e-mail preference, default", LEAD, url, url)
 
 
 def _projects() -> Iterator[FormCase]:
@@ -224,6 +233,7 @@ EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "portfolios:portfolio_edit": _portfolios,
     "portfolios:facet_edit": _facets,
     "portfolios:initiative_edit": _initiatives,
+    "inbox:preferences": _preferences,
 }
 
 # URL names that accept a write but show no form of something already stored, with the reason.
@@ -232,6 +242,8 @@ DELETES = "removes something, after a confirmation"
 ACTS = "an action or an event (a button, not a form of stored values)"
 NOT_EDIT_FORMS: dict[str, str] = {
     "accounts:login": "signs in",
+    "inbox:mark_all_read": ACTS,
+    "inbox:unsubscribe": "turns e-mail off, from a signed link in an e-mail (one button)",
     "accounts:logout": "signs out",
     "accounts:password_reset": "sends a reset e-mail",
     "accounts:password_reset_confirm": "sets a new password; the fields start empty",
@@ -374,6 +386,8 @@ def _demo_with_portfolio_and_initiatives() -> None:
     for user in User.objects.filter(memberships__organisation=organisation):
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+    # The editor chose a daily digest; the lead keeps the default.
+    inbox_services.preference_set(actor=User.objects.get(email=EDITOR), delivery=Delivery.DAILY)
 
 
 def _submit_unchanged(page: Page, action: str) -> None:

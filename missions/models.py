@@ -170,6 +170,17 @@ class MissionStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+class StatementLanguage(models.TextChoices):
+    """The languages whose grammar the statement analysis knows (evaluation/criteria)."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    DUTCH = "nl", _("Dutch")
+    SWEDISH = "sv", _("Swedish")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+
+
 class MandateSource(models.TextChoices):
     """Where a mission's authority comes from; `none` until someone with power has decided."""
 
@@ -461,6 +472,16 @@ class Mission(Audited, Versioned):
         _("policy domain"), max_length=2, choices=PolicyDomain.choices, blank=True
     )
     geography = models.CharField(_("geography"), max_length=100, blank=True)
+    # The language the statement is written in: it selects the statement analysis's grammar.
+    # Empty: the organisation's language (see `statement_language`).
+    language = models.CharField(
+        _("language of the statement"), max_length=5, choices=StatementLanguage.choices, blank=True
+    )
+    # How many people the mission's change reaches, when someone has said (the C1 signal reads
+    # it; nothing else writes it).
+    affected_population = models.PositiveBigIntegerField(
+        _("people affected"), null=True, blank=True
+    )
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("Caveats, e.g. figures that still need checking.")
@@ -476,6 +497,10 @@ class Mission(Audited, Versioned):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "key"], name="missions_mission_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=_choice_ok("language", StatementLanguage, blank=True),
+                name="missions_mission_language_valid",
             ),
             models.CheckConstraint(
                 condition=_choice_ok("status", MissionStatus), name="missions_mission_status_valid"

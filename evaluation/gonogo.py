@@ -65,6 +65,8 @@ def _warning_hint(code: str, findings: dict[str, Finding], last_run: AssessmentR
             "warning",
         )
     status = last_run.checks.get(code) if last_run else None
+    if isinstance(status, dict):  # a check that names missing data (evaluation/services.py)
+        status = status.get("status")
     if status is None:
         return Hint(
             _("The automatic check “%(label)s” has not run yet for this mission.")
@@ -74,7 +76,7 @@ def _warning_hint(code: str, findings: dict[str, Finding], last_run: AssessmentR
     if status == Status.NOT_ASSESSED:
         return Hint(
             _(
-                "The automatic check “%(label)s” could not run: Lodestar does not record the data it needs yet."
+                "The automatic check “%(label)s” cannot be judged yet: the data it needs is not recorded."
             )
             % {"label": label},
             "none",

@@ -21,10 +21,13 @@ from evaluation.criteria.engine import (
     AUTO_LABELS,
     DisplayStatus,
     auto_band,
+    completeness,
     displayed_status,
+    status_reason,
 )
 from evaluation.criteria.rules import (
     CRITERIA,
+    JUDGED,
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     STATUS_LABELS,
@@ -67,21 +70,66 @@ FIX_SECTIONS: dict[str, Promise] = {
     "theory_of_change": _("Theory of change"),
     "reviews": _("Reviews"),
     "risks_rewards": _("Risks and rewards"),
+    "affected_population": _("People affected"),
 }
 
-NEEDS_LABELS: dict[str, Promise] = {
-    "stakeholders": _("the stakeholder map"),
-    "canvas": _("the canvas"),
-    "indicators": _("indicators"),
-    "reviews": _("reviews"),
-    "governance_bodies": _("governance bodies"),
-    "governance.co_owners": _("co-owners"),
-    "funding_sources": _("funding sources"),
-    "risk_reward_arrangements": _("risk and reward arrangements"),
-    "theory_of_change": _("the theory of change"),
-    "targets.trend_annual_rate": _("targets' historical trends"),
-    "projects.solution_approaches": _("projects' solution approaches"),
+# What a check that cannot be judged yet is missing (`needs`), in words, and where it is
+# entered (a fix_field of FIX_PLACES, plus a form field to jump to). Keys without a place are
+# data Lodestar has no form for yet.
+NEEDS: dict[str, tuple[Promise, str, str]] = {
+    "statement": (_("the mission statement"), "statement", "id_statement"),
+    "affected_population": (
+        _("how many people the challenge affects"),
+        "statement",
+        "id_affected_population",
+    ),
+    "sdgs": (_("the Sustainable Development Goals it serves"), "sdgs", "id_sdgs"),
+    "deadline": (_("the mission's deadline year"), "deadline", "id_deadline_year"),
+    "geography": (_("where the mission applies"), "geography", "id_geography"),
+    "targets": (_("a headline target"), "targets", ""),
+    "targets.baseline": (
+        _("each headline target's baseline, target value and unit"),
+        "targets",
+        "",
+    ),
+    "targets.milestones": (_("milestones for the headline targets"), "targets", ""),
+    "targets.trend_annual_rate": (
+        _("two years or more of measurements of a headline target's indicator"),
+        "indicators",
+        "",
+    ),
+    "projects": (_("the mission's projects"), "projects", ""),
+    "projects.sectors": (_("the sectors of the projects"), "projects", ""),
+    "projects.disciplines": (_("the disciplines of the projects"), "projects", ""),
+    "projects.solution_approaches": (_("projects' solution approaches"), "", ""),
+    "budget": (_("the committed budget"), "budget", "id_committed_budget"),
+    "budget.estimated_need": (
+        _("the estimated money the mission needs"),
+        "budget",
+        "id_estimated_need",
+    ),
+    "team": (_("the mission team's full-time equivalents"), "team", "id_team_fte"),
+    "mandate": (_("where the mandate comes from"), "mandate", "id_mandate_source"),
+    "mandate.reference": (_("the mandate's reference"), "mandate", "id_mandate_reference"),
+    "mandate.date": (_("the date of the mandate"), "mandate", "id_mandate_date"),
+    "governance": (_("the mission's owner and coordinator"), "governance", "id_owner"),
+    "stakeholders": (_("the stakeholder map"), "stakeholders", ""),
+    "stakeholders.engagement": (
+        _("consultations and other engagement with stakeholders"),
+        "stakeholders",
+        "",
+    ),
+    "indicators": (_("indicators for the headline targets"), "indicators", ""),
+    "reviews": (_("a first review of the mission"), "reviews", ""),
+    "theory_of_change": (_("the theory of change"), "theory_of_change", ""),
+    "canvas": (_("the canvas"), "", ""),
+    "new_entrants": (_("which organisations are new to the mission"), "", ""),
+    "governance_bodies": (_("governance bodies"), "", ""),
+    "governance.co_owners": (_("co-owners"), "", ""),
+    "funding_sources": (_("funding sources"), "", ""),
+    "risk_reward_arrangements": (_("risk and reward arrangements"), "", ""),
 }
+NEEDS_LABELS: dict[str, Promise] = {key: label for key, (label, _place, _f) in NEEDS.items()}
 
 
 EVIDENCE_LABELS: dict[str, Promise] = {
@@ -139,9 +187,25 @@ EVIDENCE_LABELS: dict[str, Promise] = {
     "indicators": _("Indicators"),
     "required_rate": _("Change needed per year"),
     "trend_rate": _("Change per year so far"),
+    "affected_population": _("People affected"),
+    "present": _("Groups taking part"),
+    "actors": _("Who"),
+    "targets_without_indicator": _("Headline targets without an indicator"),
+    "recorded": _("Activities recorded"),
+    "source": _("Mandate"),
+    "reference": _("Reference"),
+    "date": _("Date"),
+    "status": _("Mission status"),
+    "latest_review": _("Latest review"),
+    "recent_review": _("Reviewed in the last year"),
+    "helix_government": _("Government"),
+    "helix_industry": _("Industry"),
+    "helix_academia": _("Research"),
+    "helix_civil_society": _("Civil society"),
 }
 HIDDEN_EVIDENCE = {
     "needs",
+    "to_complete",
     "warn_above",
     "high_above",
     "hhi_limit",
@@ -208,7 +272,8 @@ FIX_PLACES: dict[str, tuple[str, dict[str, str]]] = {
     "team": ("missions:edit_group", {"group": "resources"}),
     "targets": ("missions:targets", {}),
     "projects": ("missions:projects", {}),
-    "stakeholders": ("canvas:canvas", {}),
+    "stakeholders": ("stakeholders:map", {}),
+    "affected_population": ("missions:edit_group", {"group": "basics"}),
     "indicators": ("evaluation:indicators", {}),
     "learning": ("canvas:canvas", {}),
     "reviews": ("evaluation:reviews", {}),
@@ -229,6 +294,69 @@ def fix_url(mission: Mission, fix_field: str) -> str:
         return ""
 
 
+def needs_url(mission: Mission, needs: str) -> str:
+    """Where the missing data `needs` is entered (with the form field to jump to), or ""."""
+    _label, place, field_id = NEEDS.get(needs, ("", "", ""))
+    if not place:
+        return ""
+    url = fix_url(mission, place)
+    return f"{url}#{field_id}" if url and field_id else url
+
+
+@dataclass(frozen=True)
+class ToComplete:
+    """One item of the mission's "To complete" list: missing data some checks need."""
+
+    needs: str
+    label: Promise | str
+    url: str
+    checks: list[Rule]
+
+
+def to_complete(mission: Mission, run: AssessmentRun | None, rows: list[CriterionRow]) -> list:
+    """What is missing for checks to judge the mission, one item per piece of data, in the
+    order of NEEDS, each with the checks waiting for it and a link to where it is entered."""
+    waiting: dict[str, list[Rule]] = {}
+
+    def add(needs: str, rule: Rule | None) -> None:
+        if not needs:
+            return
+        rules = waiting.setdefault(needs, [])
+        if rule is not None and rule not in rules:
+            rules.append(rule)
+
+    for row in rows:
+        for signal_row in row.signals:
+            if signal_row.status == Status.NOT_ASSESSED:
+                add(signal_row.evidence.get("needs", ""), signal_row.rule)
+            for needs in signal_row.evidence.get("to_complete") or []:
+                add(needs, signal_row.rule)
+    if run is not None:
+        for code, detail in (run.checks or {}).items():
+            status, needs, more = _check_state(detail)
+            rule = get_rule(code)
+            if status == Status.NOT_ASSESSED:
+                add(needs, rule)
+            for item in more:
+                add(item, rule)
+    order = {key: i for i, key in enumerate(NEEDS)}
+    items = []
+    for needs in sorted(waiting, key=lambda k: (order.get(k, len(order)), k)):
+        label, place, _field = NEEDS.get(needs, (needs, "", ""))
+        if not place:
+            continue  # data Lodestar has no form for yet: listed under "not checked"
+        items.append(ToComplete(needs, label, needs_url(mission, needs), waiting[needs]))
+    return items
+
+
+def _check_state(detail: Any) -> tuple[str, str, list[str]]:
+    """A run's stored warning check: the status, and what it needs (older runs stored only the
+    status text)."""
+    if isinstance(detail, dict):
+        return detail.get("status", ""), detail.get("needs", ""), detail.get("to_complete", [])
+    return str(detail), "", []
+
+
 @dataclass(frozen=True)
 class SignalRow:
     rule: Rule
@@ -237,6 +365,7 @@ class SignalRow:
     evidence: dict[str, Any]
     fix_field: str
     fix_url: str
+    needs_url: str = ""
 
     @property
     def status_label(self) -> Promise:
@@ -246,6 +375,18 @@ class SignalRow:
     def needs(self) -> Promise | str:
         needs = self.evidence.get("needs", "")
         return NEEDS_LABELS.get(needs, needs)
+
+    @property
+    def is_judged(self) -> bool:
+        return self.status in JUDGED
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            Status.PASSED: "govuk-tag--green",
+            Status.PARTLY: "govuk-tag--yellow",
+            Status.NOT_PASSED: "govuk-tag--red",
+        }.get(Status(self.status), "govuk-tag--grey")
 
     @property
     def fix_section(self) -> Promise | str:
@@ -276,6 +417,18 @@ class CriterionRow:
     @property
     def unmet(self) -> list[SignalRow]:
         return [s for s in self.signals if s.status == Status.NOT_PASSED]
+
+    @property
+    def judged_count(self) -> int:
+        return completeness([{"status": s.status} for s in self.signals])[0]
+
+    @property
+    def applicable_count(self) -> int:
+        return completeness([{"status": s.status} for s in self.signals])[1]
+
+    @property
+    def status_reason(self) -> str:
+        return status_reason(self.auto_score, self.verdict.rating if self.verdict else None)
 
 
 @dataclass(frozen=True)
@@ -318,6 +471,7 @@ class Assessment:
     criteria: list[CriterionRow]
     warnings: list[WarningRow]
     not_checked: list[Rule] = field(default_factory=list)  # warnings waiting for data
+    to_complete: list[ToComplete] = field(default_factory=list)  # missing data, with links
 
     @property
     def is_pending(self) -> bool:
@@ -367,6 +521,7 @@ def _criterion_rows(
                     evidence=item.get("evidence", {}),
                     fix_field=item.get("fix_field", ""),
                     fix_url=fix_url(mission, item.get("fix_field", "")),
+                    needs_url=needs_url(mission, item.get("evidence", {}).get("needs", "")),
                 )
             )
         verdict = verdicts.get(code)
@@ -411,17 +566,19 @@ def assessment_for(mission: Mission) -> Assessment:
     not_checked = [
         rule
         for rule in warning_rules()
-        if last_run and last_run.checks.get(rule.code) == Status.NOT_ASSESSED
+        if last_run and _check_state(last_run.checks.get(rule.code))[0] == Status.NOT_ASSESSED
     ]
+    criteria = _criterion_rows(mission, _results(state), latest_verdicts(mission))
     return Assessment(
         mission=mission,
         state=state,
         last_run=last_run,
         active_run=active,
         failed_run=failed,
-        criteria=_criterion_rows(mission, _results(state), latest_verdicts(mission)),
+        criteria=criteria,
         warnings=warnings_for(mission),
         not_checked=not_checked,
+        to_complete=to_complete(mission, last_run, criteria),
     )
 
 

@@ -297,7 +297,7 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         for c in evaluation.criteria
     )
     run.input_hash = digest
-    run.checks = {check.code: str(check.status) for check in evaluation.checks}
+    run.checks = {check.code: _check_json(check) for check in evaluation.checks}
     run.status = RunStatus.DONE
     run.finished_at = now
     run.save(update_fields=["input_hash", "checks", "status", "finished_at"])
@@ -522,3 +522,13 @@ def assessment_run_now(*, mission_id: int, wait_seconds: float = 30) -> RunOutco
         if outcome != RunOutcome.BUSY or time.monotonic() > deadline:
             return outcome
         time.sleep(0.5)
+
+
+def _check_json(check: Any) -> Any:
+    """A warning check as the run stores it: its status, or, when it names missing data (what
+    it needs, or details to complete), {"status", "needs", "to_complete"}."""
+    needs = check.evidence.get("needs", "")
+    more = list(check.evidence.get("to_complete") or [])
+    if not needs and not more:
+        return str(check.status)
+    return {"status": str(check.status), "needs": needs, "to_complete": more}

@@ -62,6 +62,7 @@ from missions.models import (
     ProjectContribution,
     ProjectStatus,
     Stage,
+    StatementLanguage,
     Target,
 )
 from missions.models import Instrument as InstrumentChoice
@@ -734,9 +735,13 @@ MISSION_SPECS = [
     F("challenge", "key", required=True),
     F("parent", "key"),
     F("statement", "str", max_length=300, default=""),
+    # Added after version 1 was published: files without it import with the language blank.
+    F("language", "str", choices=StatementLanguage, blank_choice=True, default=""),
     F("status", "str", choices=MissionStatus, default=MissionStatus.DRAFT),
     F("paused_from", "str", choices=MissionStatus, blank_choice=True, default=""),
-    F("mandate_source", "str", choices=MandateSource, default=MandateSource.NONE),
+    # "" is "not recorded"; "none" is "recorded as no mandate yet". Files without the field
+    # (or written before the blank state existed) import as not recorded when it is absent.
+    F("mandate_source", "str", choices=MandateSource, blank_choice=True, default=""),
     F("mandate_reference", "str", max_length=200, default=""),
     F("mandate_date", "date"),
     F("approved_on", "date"),
@@ -751,6 +756,8 @@ MISSION_SPECS = [
     F("sdgs", "ints", default=[]),
     F("policy_domain", "str", choices=PolicyDomain, blank_choice=True, default=""),
     F("geography", "str", max_length=100, default=""),
+    # Added after version 1 was published: files without it import with it unknown (null).
+    F("affected_population", "int"),
     F("source_url", "str", max_length=500, default=""),
     F("notes", "str", default=""),
     F("archived_at", "datetime"),
@@ -953,6 +960,14 @@ def _check(
                     sdgs=values["sdgs"],
                 ),
             )
+            population = values["affected_population"]
+            if population is not None and not 0 <= population <= 2**63 - 1:
+                errors.append(
+                    ExchangeError(
+                        f"{path}.affected_population",
+                        _("is a number of people: a whole number from 0."),
+                    )
+                )
             if (values["status"] == MissionStatus.PAUSED) != bool(values["paused_from"]) or (
                 values["paused_from"]
                 and values["paused_from"] not in {"approved", "active", "under_review"}
@@ -1129,6 +1144,7 @@ def export_mission(mission: Mission) -> dict[str, Any]:
         "challenge": mission.challenge.key,
         "parent": mission.parent.key if mission.parent else None,
         "statement": mission.statement,
+        "language": mission.language,
         "status": mission.status,
         "paused_from": mission.paused_from,
         "mandate_source": mission.mandate_source,
@@ -1146,6 +1162,7 @@ def export_mission(mission: Mission) -> dict[str, Any]:
         "sdgs": list(mission.sdgs),
         "policy_domain": mission.policy_domain,
         "geography": mission.geography,
+        "affected_population": mission.affected_population,
         "source_url": mission.source_url,
         "notes": mission.notes,
         "archived_at": mission.archived_at.isoformat() if mission.archived_at else None,

@@ -20,8 +20,10 @@ from missions.models import (
     Milestone,
     Mission,
     MissionProject,
+    StatementLanguage,
     Target,
 )
+from missions.validation import YEAR_MAX, YEAR_MIN
 
 
 class ListField(forms.CharField):
@@ -71,6 +73,11 @@ class VersionedForm(forms.Form):
                 self.initial[name] = format(value.normalize(), "f")
 
 
+# Blank: the organisation has no recorded language, so the checks recognise it from the text.
+LANGUAGE_CHOICES = [("", _("Not chosen: recognised from the text")), *StatementLanguage.choices]
+LANGUAGE_HELP = _("The automatic checks read the statement by this language's grammar.")
+
+
 class MissionStartForm(forms.Form):
     challenge_title = forms.CharField(
         label=_("Grand challenge"),
@@ -91,11 +98,17 @@ class MissionStartForm(forms.Form):
             "One sentence: what will be true, for whom, and by when. You can refine it later."
         ),
     )
+    language = forms.ChoiceField(
+        label=_("Language of the statement"),
+        required=False,
+        choices=LANGUAGE_CHOICES,
+        help_text=LANGUAGE_HELP,
+    )
     deadline_year = forms.IntegerField(
         label=_("Deadline year"),
         required=False,
-        min_value=2000,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
     )
 
@@ -120,17 +133,27 @@ class MissionBasicsForm(VersionedForm, forms.ModelForm):
         fields = [
             "title",
             "statement",
+            "language",
             "challenge",
             "start_year",
             "deadline_year",
             "policy_domain",
             "geography",
+            "affected_population",
             "sdgs",
         ]
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),
             "start_year": YEAR,
             "deadline_year": YEAR,
+            "affected_population": NUMBER,
+        }
+        labels = {"affected_population": _("People affected by the challenge")}
+        help_texts = {
+            "affected_population": _(
+                "About how many people the problem touches, as a whole number. Leave it empty "
+                "if you do not know yet."
+            )
         }
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -138,6 +161,8 @@ class MissionBasicsForm(VersionedForm, forms.ModelForm):
         self.fields["challenge"].queryset = GrandChallenge.objects.filter(
             organisation=organisation
         ).order_by("title")
+        self.fields["language"].choices = LANGUAGE_CHOICES
+        self.fields["language"].help_text = LANGUAGE_HELP
 
 
 class MissionGovernanceForm(VersionedForm, forms.ModelForm):

@@ -182,8 +182,11 @@ class StatementLanguage(models.TextChoices):
 
 
 class MandateSource(models.TextChoices):
-    """Where a mission's authority comes from; `none` until someone with power has decided."""
+    """Where a mission's authority comes from. Blank: not recorded (nobody has said yet);
+    `none`: recorded as "no mandate yet" (someone has said there is none) — evidence, unlike
+    blank (docs/domain.md failure mode "mandate"; issue #16)."""
 
+    NOT_RECORDED = "", _("Not recorded yet")
     NONE = "none", _("No mandate yet")
     LEGISLATION = "legislation", _("Law or regulation")
     GOVERNMENT_DECISION = "government_decision", _("Government or cabinet decision")
@@ -423,7 +426,11 @@ class Mission(Audited, Versioned):
         _("paused while"), max_length=20, choices=MissionStatus.choices, blank=True
     )
     mandate_source = models.CharField(
-        _("mandate"), max_length=30, choices=MandateSource.choices, default=MandateSource.NONE
+        _("mandate"),
+        max_length=30,
+        choices=MandateSource.choices,
+        default=MandateSource.NOT_RECORDED,
+        blank=True,
     )
     mandate_reference = models.CharField(
         _("mandate reference"),

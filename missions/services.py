@@ -66,6 +66,7 @@ MISSION_FIELDS = frozenset(
     {
         "title",
         "statement",
+        "language",
         "challenge",
         "parent",
         "mandate_source",
@@ -82,6 +83,7 @@ MISSION_FIELDS = frozenset(
         "sdgs",
         "policy_domain",
         "geography",
+        "affected_population",
         "source_url",
         "notes",
     }
@@ -404,6 +406,7 @@ def mission_create(
     challenge: GrandChallenge | None = None,
     challenge_title: str = "",
     statement: str = "",
+    language: str = "",
     deadline_year: int | None = None,
     parent: Mission | None = None,
     key: str | None = None,
@@ -429,6 +432,7 @@ def mission_create(
         key=key or unique_key(organisation.missions.all(), title, fallback="mission"),
         title=title.strip(),
         statement=statement.strip(),
+        language=language,
         challenge=challenge,
         parent=parent,
         deadline_year=deadline_year,

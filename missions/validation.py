@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-YEAR_MIN = 1990
+YEAR_MIN = 1900  # historical missions (Apollo, 1961) can be recorded for learning
 YEAR_MAX = 2100
 
 Problems = list[tuple[str, str]]

@@ -96,7 +96,7 @@ def needs_measurable_headline_target(mission: Mission) -> list[Need]:
 
 def needs_mandate(mission: Mission) -> list[Need]:
     unmet = []
-    if mission.mandate_source == MandateSource.NONE:
+    if mission.mandate_source in (MandateSource.NOT_RECORDED, MandateSource.NONE):
         unmet.append(
             Need(
                 _("Record where the mandate comes from (for example a cabinet decision)."),

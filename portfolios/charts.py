@@ -14,8 +14,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 # GOV.UK tag colours, darkened where text sits on them.
-FILL = {"green": "#cce2d8", "amber": "#fff7bf", "red": "#f4cdc6", "awaiting_review": "#e5e6e7"}
-INK = {"green": "#005a30", "amber": "#594d00", "red": "#942514", "awaiting_review": "#383f43"}
+FILL = {
+    "green": "#cce2d8",
+    "amber": "#fff7bf",
+    "red": "#f4cdc6",
+    "awaiting_review": "#e5e6e7",
+    # The automatic result before a reviewer rates: paler tints of the same hues.
+    "auto_meets": "#e8f3ee",
+    "auto_partly": "#fffbe0",
+    "auto_fails": "#fae8e4",
+}
+INK = {
+    "green": "#005a30",
+    "amber": "#594d00",
+    "red": "#942514",
+    "awaiting_review": "#383f43",
+    "auto_meets": "#005a30",
+    "auto_partly": "#594d00",
+    "auto_fails": "#942514",
+}
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> SafeString:

@@ -59,11 +59,14 @@ from config.inputs import whole_number
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.engine import (
     AMBER,
+    AUTO_FAILS,
+    AUTO_MEETS,
+    AUTO_PARTLY,
     AWAITING_REVIEW,
     GREEN,
     RED,
     DisplayStatus,
-    displayed_status,
+    portfolio_status,
 )
 from evaluation.criteria.rules import CRITERIA, SEVERITY_LABELS, Severity, warning_rules
 from evaluation.models import CriterionResult, CriterionVerdict, Finding, FindingStatus
@@ -81,13 +84,35 @@ from portfolios.models import (
 PAGE_SIZE = 50
 TOTALS_SECONDS = 60
 CRITERION_CODES = list(CRITERIA)
-STATUS_KEYS = ["red", "amber", "awaiting_review", "green"]  # worst first, as sorted
+# Worst first, as sorted. Until a reviewer rates a criterion, the portfolio shows the automatic
+# result marked as automatic (engine.portfolio_status); "awaiting review" only when nothing could
+# be judged.
+STATUS_KEYS = [
+    "red",
+    "amber",
+    "auto_fails",
+    "auto_partly",
+    "awaiting_review",
+    "auto_meets",
+    "green",
+]
 STATUS_RANK = {key: rank for rank, key in enumerate(STATUS_KEYS)}
-DISPLAY = {"red": RED, "amber": AMBER, "awaiting_review": AWAITING_REVIEW, "green": GREEN}
+DISPLAY = {
+    "red": RED,
+    "amber": AMBER,
+    "auto_fails": AUTO_FAILS,
+    "auto_partly": AUTO_PARTLY,
+    "awaiting_review": AWAITING_REVIEW,
+    "auto_meets": AUTO_MEETS,
+    "green": GREEN,
+}
 SHORT_STATUS = {
     "green": _("Meets"),
     "amber": _("Partly"),
     "red": _("Does not meet"),
+    "auto_meets": _("Automatic: met"),
+    "auto_partly": _("Automatic: partly"),
+    "auto_fails": _("Automatic: not met"),
     "awaiting_review": _("Awaiting review"),
 }
 WORKFLOW_ORDER = [s.value for s in MissionStatus]
@@ -253,21 +278,24 @@ def _rating(code: str) -> Subquery:
 
 
 def _status_rank(code: str) -> Case:
-    """The displayed status (evaluation.criteria.engine.displayed_status) in SQL, as its rank
+    """The portfolio status (evaluation.criteria.engine.portfolio_status) in SQL, as its rank
     in STATUS_KEYS, for filtering and sorting on a criterion."""
     t = threshold_settings.current()
     score, rating = f"{code}_score", f"{code}_rating"
+    unrated = Q(**{f"{rating}__isnull": True})
     return Case(
-        When(**{f"{rating}__isnull": True}, then=Value(STATUS_RANK["awaiting_review"])),
+        When(unrated & Q(**{f"{score}__isnull": True}), then=Value(STATUS_RANK["awaiting_review"])),
         When(
-            Q(**{f"{score}__lt": t["score_fails"]}) | Q(**{f"{rating}__lte": t["rating_red_max"]}),
-            then=Value(STATUS_RANK["red"]),
+            unrated & Q(**{f"{score}__gte": t["score_meets"]}),
+            then=Value(STATUS_RANK["auto_meets"]),
         ),
         When(
-            Q(**{f"{score}__gte": t["score_meets"]})
-            & Q(**{f"{rating}__gte": t["rating_green_min"]}),
-            then=Value(STATUS_RANK["green"]),
+            unrated & Q(**{f"{score}__lt": t["score_fails"]}),
+            then=Value(STATUS_RANK["auto_fails"]),
         ),
+        When(unrated, then=Value(STATUS_RANK["auto_partly"])),
+        When(Q(**{f"{rating}__lte": t["rating_red_max"]}), then=Value(STATUS_RANK["red"])),
+        When(Q(**{f"{rating}__gte": t["rating_green_min"]}), then=Value(STATUS_RANK["green"])),
         default=Value(STATUS_RANK["amber"]),
         output_field=IntegerField(),
     )
@@ -628,7 +656,7 @@ def row_views(rows: list[Row], organisation: Organisation) -> list[RowView]:
 def _row(mission: Mission, t: dict[str, Any]) -> Row:
     criteria = []
     for code in CRITERION_CODES:
-        status = displayed_status(
+        status = portfolio_status(
             getattr(mission, f"{code}_score"), getattr(mission, f"{code}_rating"), t
         )
         criteria.append((code, CRITERIA[code].name, status))
@@ -1042,7 +1070,7 @@ def _compute_totals(
             if count:
                 warned[severity] += 1
         for code, score, rating in zip(CRITERION_CODES, scores, ratings, strict=True):
-            key = displayed_status(score, rating, t).key
+            key = portfolio_status(score, rating, t).key
             heatmap[code][key] += 1
             keyed[code].append((STATUS_RANK[key], pk))
         keyed["warnings"].append((high * 1_000_000 + warn * 1_000 + info, pk))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.rules import (
     CRITERIA,
+    JUDGED,
     SEVERITY_ORDER,
     Context,
     Outcome,
@@ -20,7 +21,7 @@ from evaluation.criteria.rules import (
     warning_rules,
 )
 
-ENGINE_VERSION = 1  # bump when a rule changes meaning, so every mission is assessed again
+ENGINE_VERSION = 2  # bump when a rule changes meaning, so every mission is assessed again
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,29 @@ class Evaluation:
 
 
 def auto_score(signals: list[dict[str, Any]] | list[Outcome]) -> int | None:
-    """Weighted share (0–100) of passed signals among those assessed; None if none was."""
+    """Weighted share (0–100) of met signals among those judged (partly met counts half);
+    None if none could be judged. Checks that cannot be judged yet (missing data) or do not
+    apply are left out: missing data never lowers the score."""
     passed = assessed = 0.0
     for item in signals:
         status = item.status if isinstance(item, Outcome) else item["status"]
         weight = item.weight if isinstance(item, Outcome) else item.get("weight", 1)
-        if status in (Status.PASSED, Status.NOT_PASSED):
+        if status in JUDGED:
             assessed += weight
             if status == Status.PASSED:
                 passed += weight
+            elif status == Status.PARTLY:
+                passed += weight / 2
     if assessed <= 0:
         return None
     return round(100 * passed / assessed)
+
+
+def completeness(signals: list[dict[str, Any]] | list[Outcome]) -> tuple[int, int]:
+    """(checks that can be judged, checks that apply): "3 of 5 checks can be judged"."""
+    statuses = [item.status if isinstance(item, Outcome) else item["status"] for item in signals]
+    relevant = [s for s in statuses if s != Status.NOT_APPLICABLE]
+    return sum(1 for s in relevant if s in JUDGED), len(relevant)
 
 
 def evaluate(data: dict[str, Any], thresholds: dict[str, Any] | None = None) -> Evaluation:
@@ -98,6 +110,23 @@ AMBER = DisplayStatus("amber", _("Partly meets the criterion"), "govuk-tag--yell
 RED = DisplayStatus("red", _("Does not meet the criterion"), "govuk-tag--red")
 AWAITING_REVIEW = DisplayStatus("awaiting_review", _("Awaiting review"), "govuk-tag--grey")
 
+# The reviewer's rating, in the words of the rating scale (evaluation/forms.py RATING_CHOICES):
+# the colour key stays one of green / amber / red.
+RATED = {
+    5: GREEN,
+    4: DisplayStatus("green", _("Largely meets the criterion"), "govuk-tag--green"),
+    3: AMBER,
+    2: DisplayStatus("red", _("Barely meets the criterion"), "govuk-tag--red"),
+    1: RED,
+}
+
+# The automatic result alone, marked as automatic: what the portfolio shows until a reviewer
+# has rated (never a verdict).
+AUTO_MEETS = DisplayStatus("auto_meets", _("Automatic: checks met"), "govuk-tag--turquoise")
+AUTO_PARTLY = DisplayStatus("auto_partly", _("Automatic: some checks not met"), "govuk-tag--blue")
+AUTO_FAILS = DisplayStatus("auto_fails", _("Automatic: most checks not met"), "govuk-tag--purple")
+AUTO_STATUSES = {"meets": AUTO_MEETS, "partly": AUTO_PARTLY, "fails": AUTO_FAILS}
+
 AUTO_LABELS = {
     "meets": _("Automatic checks met"),
     "partly": _("Some automatic checks not met"),
@@ -121,18 +150,60 @@ def auto_band(score: int | None, t: dict[str, Any] | None = None) -> str:
 def displayed_status(
     score: int | None, rating: int | None, t: dict[str, Any] | None = None
 ) -> DisplayStatus:
-    """Combine the automatic score and the reviewer's rating (1–5):
+    """The criterion's status: the reviewer's rating decides; the automatic checks inform it.
 
-    - no rating yet: "awaiting review" (the page shows the automatic findings beside it);
-    - red: automatic score below 40, or rating 2 or lower;
-    - green: automatic score 75 or more, and rating 4 or more;
-    - amber: anything else (including a good rating with too little data to score).
+    - no rating yet: "awaiting review" (the page shows the automatic result beside it);
+    - rating 4 or more (rating_green_min): green, in the reviewer's words ("largely meets");
+    - rating 2 or less (rating_red_max): red;
+    - otherwise amber.
+
+    The automatic score never overrides the reviewer: when they disagree the page says so
+    (status_reason). `score` is accepted so callers need not know that.
     """
     t = t or threshold_settings.current()
     if rating is None:
         return AWAITING_REVIEW
-    if (score is not None and score < t["score_fails"]) or rating <= t["rating_red_max"]:
-        return RED
-    if score is not None and score >= t["score_meets"] and rating >= t["rating_green_min"]:
-        return GREEN
-    return AMBER
+    if rating >= t["rating_green_min"]:
+        return RATED.get(rating, GREEN)
+    if rating <= t["rating_red_max"]:
+        return RATED.get(rating, RED)
+    return RATED.get(rating, AMBER)
+
+
+def portfolio_status(
+    score: int | None, rating: int | None, t: dict[str, Any] | None = None
+) -> DisplayStatus:
+    """What a portfolio view shows: the reviewer's status once rated, before that the automatic
+    result marked as automatic ("awaiting review" only when nothing could be judged)."""
+    t = t or threshold_settings.current()
+    if rating is not None:
+        return displayed_status(score, rating, t)
+    return AUTO_STATUSES.get(auto_band(score, t), AWAITING_REVIEW)
+
+
+def status_reason(score: int | None, rating: int | None, t: dict[str, Any] | None = None) -> str:
+    """One sentence: how the automatic result and the reviewer's rating make the status."""
+    t = t or threshold_settings.current()
+    band = auto_band(score, t)
+    if rating is None:
+        if band == "unknown":
+            return str(
+                _(
+                    "No reviewer has rated this criterion yet, and too little is recorded for "
+                    "the automatic checks to judge it."
+                )
+            )
+        return str(
+            _(
+                "No reviewer has rated this criterion yet: the automatic result is shown for "
+                "information and is not a verdict."
+            )
+        )
+    reason = str(_("The reviewer’s rating decides the status; the automatic checks inform it."))
+    if rating >= t["rating_green_min"] and band == "fails":
+        reason += " " + str(
+            _("The automatic checks disagree: most of those that could be judged are not met.")
+        )
+    elif rating <= t["rating_red_max"] and band == "meets":
+        reason += " " + str(_("The automatic checks disagree: those that could be judged are met."))
+    return reason

@@ -30,6 +30,7 @@ from evaluation.criteria import statement as statement_analysis
 
 class Status(StrEnum):
     PASSED = "passed"
+    PARTLY = "partly"
     NOT_PASSED = "not_passed"
     NOT_APPLICABLE = "not_applicable"
     NOT_ASSESSED = "not_assessed"
@@ -37,10 +38,15 @@ class Status(StrEnum):
 
 STATUS_LABELS = {
     Status.PASSED: _("Met"),
+    Status.PARTLY: _("Partly met"),
     Status.NOT_PASSED: _("Not met"),
     Status.NOT_APPLICABLE: _("Does not apply"),
-    Status.NOT_ASSESSED: _("Not checked yet"),
+    Status.NOT_ASSESSED: _("Cannot be judged yet"),
 }
+
+# Statuses that judge the mission on recorded data (the others: does not apply, or the data
+# the check needs is missing).
+JUDGED = (Status.PASSED, Status.PARTLY, Status.NOT_PASSED)
 
 
 class Severity(StrEnum):
@@ -144,9 +150,15 @@ def not_applicable(**evidence: Any) -> Result:
     return Result(Status.NOT_APPLICABLE, evidence)
 
 
+def partly(**evidence: Any) -> Result:
+    """Met for part of what the check looks at (it counts half in the criterion's score)."""
+    return Result(Status.PARTLY, evidence)
+
+
 def not_assessed(needs: str, **evidence: Any) -> Result:
-    """The data this check needs (`needs`: stakeholders, canvas, indicators, …) is not recorded
-    by Lodestar yet."""
+    """Cannot be judged yet: the data this check needs (`needs`: a key of
+    evaluation.selectors.NEEDS, such as "projects", "budget" or "stakeholders") is not recorded.
+    Missing data never fails a check: such a result is left out of the criterion's score."""
     return Result(Status.NOT_ASSESSED, {"needs": needs, **evidence})
 
 
@@ -337,7 +349,10 @@ class Context:
     @cached_property
     def statement(self) -> statement_analysis.StatementAnalysis:
         return statement_analysis.analyse(
-            self.mission.get("statement") or "", glossary=self.t["acronym_glossary"]
+            self.mission.get("statement") or "",
+            glossary=self.t["acronym_glossary"],
+            language=self.mission.get("language") or "",
+            start_year=statement_analysis.start_year_of(self.mission),
         )
 
     @cached_property

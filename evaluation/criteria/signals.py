@@ -22,6 +22,7 @@ from evaluation.criteria.rules import (
     not_assessed,
     not_passed,
     number,
+    partly,
     passed,
     plain_number,
     share,
@@ -76,8 +77,10 @@ def _start_year(ctx: Context) -> int | None:
 )
 def statement_length(ctx: Context) -> Result:
     s = ctx.statement
+    if s.is_empty:
+        return not_assessed("statement")
     limit = ctx.t["statement_max_words"]
-    return check_when(0 < s.word_count <= limit, words=s.word_count, limit=limit)
+    return check_when(s.word_count <= limit, words=s.word_count, limit=limit)
 
 
 @signal(
@@ -137,7 +140,7 @@ def readability(ctx: Context) -> Result:
 def no_activity_verb(ctx: Context) -> Result:
     s = ctx.statement
     if s.is_empty:
-        return not_passed(reason="no_statement")
+        return not_assessed("statement")
     return check_when(not s.activity_verb, opening_word=s.opening_word, verb=s.activity_verb)
 
 
@@ -151,7 +154,9 @@ def no_activity_verb(ctx: Context) -> Result:
 )
 def sdg(ctx: Context) -> Result:
     goals = sorted(set(ctx.mission.get("sdgs") or []) | set(ctx.data["challenge"]["sdgs"] or []))
-    return check_when(bool(goals), sdgs=goals)
+    if not goals:
+        return not_assessed("sdgs")
+    return passed(sdgs=goals)
 
 
 @signal(
@@ -159,15 +164,14 @@ def sdg(ctx: Context) -> Result:
     criterion="c1",
     label=_("Says how many people are affected"),
     explanation=_("The size of the problem shows why the mission matters."),
-    hint=_("In the canvas, say who is affected by the challenge and how many people."),
-    fix="challenge",
+    hint=_("With the mission statement, record how many people the challenge affects."),
+    fix="affected_population",
 )
 def affected_population(ctx: Context) -> Result:
-    canvas = ctx.data.get("canvas")
-    if canvas is None:
-        return not_assessed("canvas")
-    population = canvas.get("challenge_affected_population")
-    return check_when(bool(population and population > 0), affected_population=population)
+    population = ctx.mission.get("affected_population")
+    if population is None:
+        return not_assessed("affected_population")
+    return check_when(population > 0, affected_population=population)
 
 
 @signal(
@@ -180,14 +184,14 @@ def affected_population(ctx: Context) -> Result:
 )
 def engagement(ctx: Context) -> Result:
     stakeholders = ctx.data.get("stakeholders")
-    if stakeholders is None:
-        return not_assessed("stakeholders")
+    if stakeholders is None or not stakeholders.get("engagement"):
+        # No engagement activity recorded: not evidence that nobody was asked.
+        return not_assessed("stakeholders.engagement")
+    recorded = stakeholders["engagement"]
     activities = [
-        a.get("type")
-        for a in stakeholders.get("engagement", [])
-        if engaged_at_least(a.get("iap2_level"), "consult")
+        a.get("type") for a in recorded if engaged_at_least(a.get("iap2_level"), "consult")
     ]
-    return check_when(bool(activities), activities=activities)
+    return check_when(bool(activities), activities=activities, recorded=len(recorded))
 
 
 @signal(
@@ -203,7 +207,7 @@ def engagement(ctx: Context) -> Result:
 )
 def ambition(ctx: Context) -> Result:
     if not ctx.headline_targets:
-        return not_passed(reason="no_headline_target")
+        return not_assessed("targets")
     minimum = Decimal(str(ctx.t["ambition_min_relative_change"]))
     findings = []
     for target in ctx.headline_targets:
@@ -225,7 +229,7 @@ def ambition(ctx: Context) -> Result:
         )
     known = [f for f in findings if f["ambitious"] is not None]
     if not known:
-        return not_passed(reason="no_baseline", targets=findings, minimum=plain_number(minimum))
+        return not_assessed("targets.baseline", targets=findings, minimum=plain_number(minimum))
     return check_when(
         all(f["ambitious"] for f in known), targets=findings, minimum=plain_number(minimum)
     )
@@ -286,9 +290,14 @@ def required_rate(target: dict) -> Decimal | None:
     fix="targets",
 )
 def headline_target(ctx: Context) -> Result:
+    if not ctx.headline_targets:
+        return not_assessed("targets")
     measurable = [t["key"] for t in ctx.headline_targets if _measurable(t)]
     incomplete = [t["key"] for t in ctx.headline_targets if not _measurable(t)]
-    return check_when(bool(measurable), measurable=measurable, incomplete=incomplete)
+    if measurable:
+        return passed(measurable=measurable, incomplete=incomplete)
+    # Headline targets are recorded but none says yet what success is: the details are missing.
+    return not_assessed("targets.baseline", measurable=measurable, incomplete=incomplete)
 
 
 @signal(
@@ -306,7 +315,7 @@ def deadline(ctx: Context) -> Result:
     start = _start_year(ctx)
     low, high = ctx.t["horizon_min_years"], ctx.t["horizon_max_years"]
     if not end:
-        return not_passed(deadline_year=None, start_year=start)
+        return not_assessed("deadline", deadline_year=None, start_year=start)
     if start is None:
         # The deadline is set; the horizon cannot be judged without a start.
         return passed(deadline_year=end, start_year=None, horizon=None)
@@ -332,6 +341,8 @@ def deadline(ctx: Context) -> Result:
 )
 def end_state(ctx: Context) -> Result:
     s = ctx.statement
+    if s.is_empty:
+        return not_assessed("statement")
     return check_when(s.has_measurable_end_state, found=s.end_state)
 
 
@@ -345,7 +356,9 @@ def end_state(ctx: Context) -> Result:
 )
 def indicators(ctx: Context) -> Result:
     data = ctx.data.get("indicators")
-    if data is None:
+    if not ctx.headline_targets:
+        return not_assessed("targets")
+    if not data:
         return not_assessed("indicators")
     missing = [
         t["key"]
@@ -355,9 +368,11 @@ def indicators(ctx: Context) -> Result:
             for i in data
         )
     ]
-    if not ctx.headline_targets:
-        return not_applicable(reason="no_headline_target")
-    return check_when(not missing, targets_without_indicator=missing)
+    if not missing:
+        return passed(targets_without_indicator=missing)
+    if len(missing) < len(ctx.headline_targets):
+        return partly(targets_without_indicator=missing)
+    return not_passed(targets_without_indicator=missing)
 
 
 @signal(
@@ -373,8 +388,12 @@ def milestone(ctx: Context) -> Result:
     years = sorted(
         m["year"] for t in ctx.headline_targets for m in t.get("milestones") or [] if m.get("year")
     )
-    early = [y for y in years if end is None or y < end]
-    return check_when(bool(early) and end is not None, milestone_years=years, deadline_year=end)
+    if not years:
+        return not_assessed("targets.milestones")
+    if end is None:
+        return not_assessed("deadline", milestone_years=years)
+    early = [y for y in years if y < end]
+    return check_when(bool(early), milestone_years=years, deadline_year=end)
 
 
 @signal(
@@ -390,7 +409,9 @@ def geography(ctx: Context) -> Result:
         t.get("geography") or "" for t in ctx.headline_targets
     ]
     places = [p for p in places if p.strip()]
-    return check_when(bool(places), geography=places)
+    if not places:
+        return not_assessed("geography")
+    return passed(geography=places)
 
 
 @signal(
@@ -403,8 +424,12 @@ def geography(ctx: Context) -> Result:
 )
 def statement_year(ctx: Context) -> Result:
     end = ctx.mission.get("deadline_year")
+    if ctx.statement.is_empty:
+        return not_assessed("statement")
+    if end is None:
+        return not_assessed("deadline")
     years = ctx.statement.years
-    return check_when(end is not None and end in years, statement_years=years, deadline_year=end)
+    return check_when(end in years, statement_years=years, deadline_year=end)
 
 
 # --- C3 Ambitious but realistic R&I ------------------------------------------------------------
@@ -422,6 +447,8 @@ def statement_year(ctx: Context) -> Result:
     fix="projects",
 )
 def rd_content(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_assessed("projects")
     found = [p["key"] for p in ctx.live_projects if p.get("stage") in RI_STAGES]
     return check_when(bool(found), projects=found)
 
@@ -437,6 +464,8 @@ def rd_content(ctx: Context) -> Result:
     fix="projects",
 )
 def full_cycle(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_assessed("projects")
     found = [
         p["key"]
         for p in ctx.live_projects
@@ -456,6 +485,10 @@ def full_cycle(ctx: Context) -> Result:
 def budget(ctx: Context) -> Result:
     committed = number(ctx.mission.get("committed_budget"))
     need = number(ctx.mission.get("estimated_need"))
+    if committed is None:
+        return not_assessed("budget")
+    if not need:
+        return not_assessed("budget.estimated_need", committed=plain_number(committed))
     minimum = ctx.t["budget_min_committed_share"]
     ratio = share(committed, need) if committed is not None and need else None
     evidence = {
@@ -480,7 +513,9 @@ def budget(ctx: Context) -> Result:
 )
 def targets_covered(ctx: Context) -> Result:
     if not ctx.headline_targets:
-        return not_applicable(reason="no_headline_target")
+        return not_assessed("targets")
+    if not ctx.projects:
+        return not_assessed("projects")
     linked = {
         c["target"] for p in ctx.projects for c in p.get("contributions") or [] if c.get("target")
     }
@@ -497,6 +532,8 @@ def targets_covered(ctx: Context) -> Result:
     fix="projects",
 )
 def stage_spread(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_assessed("projects")
     stages = sorted({p.get("stage") for p in ctx.live_projects if p.get("stage")})
     minimum = ctx.t["stage_spread_min"]
     return check_when(len(stages) >= minimum, stages=stages, minimum=minimum)
@@ -517,6 +554,8 @@ def stage_spread(ctx: Context) -> Result:
 )
 def sectors(ctx: Context) -> Result:
     found = sorted({s.strip().casefold() for p in ctx.projects for s in p.get("sectors") or []})
+    if not found:
+        return not_assessed("projects.sectors")
     minimum = ctx.t["sectors_min"]
     return check_when(len(found) >= minimum, sectors=found, minimum=minimum)
 
@@ -537,6 +576,8 @@ def disciplines(ctx: Context) -> Result:
             for d in p.get("disciplines") or []
         }
     )
+    if not found:
+        return not_assessed("projects.disciplines")
     minimum = ctx.t["disciplines_min"]
     return check_when(len(found) >= minimum, fields=found, minimum=minimum)
 
@@ -550,22 +591,32 @@ def disciplines(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def helices(ctx: Context) -> Result:
-    stakeholders = ctx.data.get("stakeholders")
-    if stakeholders is None:
-        return not_assessed("stakeholders")
     wanted = set(QUADRUPLE_HELIX)
     # Counted: stakeholders who matter to the mission (not in the "monitor" quadrant) and who
-    # have a part in it other than criticising it.
-    present = {
-        s.get("helix")
-        for s in stakeholders.get("stakeholders", [])
-        if s.get("quadrant") != "monitor" and set(s.get("roles") or []) != {"critic"}
+    # have a part in it other than criticising it, and the organisations leading projects.
+    by_helix: dict[str, set[str]] = {}
+    for s in ctx.stakeholders:
+        if s.get("quadrant") != "monitor" and set(s.get("roles") or []) != {"critic"}:
+            name = s.get("actor_name") or s.get("person_name") or s.get("key") or ""
+            by_helix.setdefault(s.get("helix") or "", set()).add(name)
+    for project in ctx.projects:
+        lead = project.get("lead")
+        helix = ctx.actor_helix(lead)
+        if lead and helix:
+            by_helix.setdefault(helix, set()).add(ctx.actor_name(lead) or lead)
+    present = {h for h in by_helix if h in wanted}
+    if not present:
+        return not_assessed("stakeholders")
+    evidence = {
+        "present": sorted(present),
+        "missing": sorted(wanted - present),
+        "actors": {f"helix_{h}": sorted(by_helix[h]) for h in sorted(present)},
     }
-    return check_when(
-        wanted <= present,
-        present=sorted(present & wanted),
-        missing=sorted(wanted - present),
-    )
+    if wanted <= present:
+        return passed(**evidence)
+    if len(present) >= len(wanted) - 1:
+        return partly(**evidence)
+    return not_passed(**evidence)
 
 
 @signal(
@@ -577,6 +628,8 @@ def helices(ctx: Context) -> Result:
     fix="governance",
 )
 def government_horizontal(ctx: Context) -> Result:
+    if not ctx.core_team_keys:
+        return not_assessed("governance")
     found = [k for k in ctx.core_team_keys if ctx.actor_helix(k) == "government"]
     minimum = ctx.t["government_actors_min"]
     return check_when(
@@ -602,7 +655,12 @@ def government_vertical(ctx: Context) -> Result:
             and actor.get("government_level")
         }
     )
+    if not levels:
+        return not_assessed("governance")
     minimum = ctx.t["government_levels_min"]
+    if len(levels) < minimum and not ctx.projects:
+        # Other levels usually take part through projects; none is recorded yet.
+        return not_assessed("projects", levels=levels, minimum=minimum)
     return check_when(len(levels) >= minimum, levels=levels, minimum=minimum)
 
 
@@ -644,6 +702,8 @@ def lead_concentration(ctx: Context) -> Result:
 def projects(ctx: Context) -> Result:
     minimum = ctx.t["projects_min"]
     count = len(ctx.live_projects)
+    if not ctx.projects:
+        return not_assessed("projects")
     return check_when(count >= minimum, live_projects=count, minimum=minimum)
 
 
@@ -656,6 +716,8 @@ def projects(ctx: Context) -> Result:
     fix="projects",
 )
 def instruments(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_assessed("projects")
     found = sorted({p.get("instrument") for p in ctx.live_projects if p.get("instrument")})
     minimum = ctx.t["instruments_min"]
     return check_when(len(found) >= minimum, instruments=found, minimum=minimum)
@@ -687,6 +749,8 @@ def approaches(ctx: Context) -> Result:
     fix="projects",
 )
 def open_origin(ctx: Context) -> Result:
+    if not ctx.projects:
+        return not_assessed("projects")
     found = [p["key"] for p in ctx.live_projects if p.get("origin") in OPEN_ORIGINS]
     return check_when(bool(found), projects=found)
 

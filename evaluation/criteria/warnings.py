@@ -1,6 +1,11 @@
 """Failure-mode warnings (docs/domain.md §5.3–5.4). A warning fires when its check is "not passed".
-Rules whose data Lodestar does not record yet answer "not assessed"; a rule that can check only
-part of its condition says which part it could not check in `evidence["not_checked"]`."""
+
+A warning fires only on recorded facts, and its evidence quotes them. What is merely missing is
+not a warning: the rule answers "not assessed" naming the missing data (`needs`), and the
+criteria page lists it under "To complete". "Not recorded" and "recorded as none" differ: a
+mandate recorded as "none" is evidence, an empty one is not. A rule that can check only part of
+its condition says which part it could not check in `evidence["not_checked"]`; one that passes
+but notices a missing detail lists it in `evidence["to_complete"]` (keys of `needs`)."""
 
 from __future__ import annotations
 
@@ -113,9 +118,20 @@ def no_new_money(ctx: Context) -> Result:
 )
 def activity_statement(ctx: Context) -> Result:
     s = ctx.statement
+    if s.is_empty:
+        return not_assessed("statement")
     measurable = [t["key"] for t in ctx.headline_targets if _measurable(t)]
-    evidence = {"verb": s.activity_verb, "measurable_headline_targets": measurable}
-    return check_when(not (s.activity_verb and not measurable), **evidence)
+    evidence = {
+        "verb": s.activity_verb,
+        "opening_word": s.opening_word,
+        "found": s.end_state,
+        "measurable_headline_targets": measurable,
+    }
+    # Fires on the statement as written: an activity verb, no measurable end state in it, and
+    # no measurable headline target.
+    return check_when(
+        not (s.activity_verb and not s.has_measurable_end_state and not measurable), **evidence
+    )
 
 
 @warning(
@@ -153,10 +169,17 @@ def unlinked(ctx: Context) -> Result:
 )
 def output_only(ctx: Context) -> Result:
     data = ctx.data.get("indicators")
-    if data is None:
+    if not data:
+        # No indicator at all is missing data, not "only output indicators".
         return not_assessed("indicators")
-    levels = sorted({i.get("level") for i in data})
-    return check_when(bool({"outcome", "impact"} & set(levels)), levels=levels)
+    levels = sorted({i.get("level") for i in data if i.get("level")})
+    if not levels:
+        return not_assessed("indicators")
+    return check_when(
+        bool({"outcome", "impact"} & set(levels)),
+        indicator_levels=levels,
+        indicators=[i.get("name") or i.get("key") for i in data],
+    )
 
 
 # --- Lock-in and capture -----------------------------------------------------------------------
@@ -237,7 +260,8 @@ def concentration(ctx: Context) -> Result:
     fix="projects",
 )
 def no_new_entrants(ctx: Context) -> Result:
-    return not_assessed("reviews")
+    # Needs to know which organisations are new to the mission, which Lodestar does not record.
+    return not_assessed("new_entrants")
 
 
 @warning(
@@ -358,10 +382,11 @@ def underfunded(ctx: Context) -> Result:
         "currency": ctx.mission.get("currency"),
         "minimum": minimum,
     }
-    if not committed:
-        return not_passed(reason="no_committed_budget", **evidence)
+    # Underfunding is judged on two recorded amounts; either missing cannot be judged.
+    if committed is None:
+        return not_assessed("budget", **evidence)
     if not need:
-        return passed(reason="need_unknown", **evidence)
+        return not_assessed("budget.estimated_need", **evidence)
     ratio = share(committed, need)
     return check_when(ratio is not None and ratio >= minimum, share=ratio, **evidence)
 
@@ -377,8 +402,10 @@ def underfunded(ctx: Context) -> Result:
 def understaffed(ctx: Context) -> Result:
     fte = number(ctx.mission.get("team_fte"))
     minimum = ctx.t["understaffed_min_fte"]
+    if fte is None:
+        return not_assessed("team")
     return check_when(
-        fte is not None and fte >= Decimal(str(minimum)),
+        fte >= Decimal(str(minimum)),
         team_fte=plain_number(fte),
         minimum=minimum,
     )
@@ -464,19 +491,32 @@ def person_boards(ctx: Context) -> Result:
     fix="mandate",
 )
 def mandate_missing(ctx: Context) -> Result:
-    source = ctx.mission.get("mandate_source") or "none"
+    """Fires only when the mandate is recorded as "none" ("no mandate yet"). Not recorded: cannot
+    be judged. Recorded, with its reference or date missing: passes, and the missing details go
+    to the mission's "To complete" list (`to_complete`)."""
+    source = ctx.mission.get("mandate_source") or ""
     reference = (ctx.mission.get("mandate_reference") or "").strip()
     date = ctx.mission.get("mandate_date")
-    missing = [
-        name
-        for name, absent in (
-            ("source", source == "none"),
-            ("reference", not reference),
-            ("date", not date),
+    if not source:
+        return not_assessed("mandate")
+    if source == "none":
+        # Recorded as "no mandate yet": normal while a mission is drafted or proposed, serious
+        # once it runs.
+        early = ctx.mission.get("status") in ("draft", "proposed")
+        return not_passed(
+            severity=Severity.WARN if early else None,
+            source=source,
+            status=ctx.mission.get("status"),
         )
+    to_complete = [
+        need
+        for need, absent in (("mandate.reference", not reference), ("mandate.date", not date))
         if absent
     ]
-    return check_when(not missing, missing=missing, source=source)
+    evidence = {"source": source, "reference": reference or None, "date": date}
+    if to_complete:
+        evidence["to_complete"] = to_complete
+    return passed(**evidence)
 
 
 @warning(
@@ -500,7 +540,7 @@ def single_sponsor(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def no_citizens(ctx: Context) -> Result:
-    if ctx.stakeholder_map is None:
+    if ctx.stakeholder_map is None or not (ctx.stakeholders or ctx.activities):
         return not_assessed("stakeholders")
     approved = ctx.mission.get("approved_on")
     consulted = [
@@ -534,6 +574,11 @@ def no_citizens(ctx: Context) -> Result:
         )
         if missing
     ]
+    # Fires only on recorded facts: a citizen group recorded but engaged below "consult", or
+    # engagement activities recorded without citizens in them. With neither a citizen group nor
+    # any engagement activity recorded, citizens' involvement cannot be judged yet.
+    if reasons and not citizen_groups and not ctx.activities:
+        return not_assessed("stakeholders.engagement")
     return check_when(
         not reasons,
         reasons=reasons,
@@ -656,7 +701,8 @@ def no_sharing(ctx: Context) -> Result:
 )
 def no_toc(ctx: Context) -> Result:
     toc = ctx.theory_of_change
-    if toc is None:
+    if toc is None or not toc.get("steps"):
+        # Not written yet: a task to complete, not a failure.
         return not_assessed("theory_of_change")
     steps, links = toc.get("steps") or [], toc.get("links") or []
     # Steps with no link between them say what exists, not how change comes about.
@@ -762,7 +808,10 @@ def no_baseline(ctx: Context) -> Result:
         for t in numeric
         if number(t.get("baseline_value")) is None or t.get("baseline_year") is None
     ]
-    return check_when(not missing, targets=missing)
+    # A baseline not filled in is missing data: it goes to "To complete", never a warning.
+    if missing:
+        return not_assessed("targets.baseline", targets=missing)
+    return passed(targets=missing)
 
 
 @warning(
@@ -777,7 +826,8 @@ def no_baseline(ctx: Context) -> Result:
 )
 def no_review(ctx: Context) -> Result:
     data = ctx.data.get("reviews")
-    if data is None:
+    if data is None or not data.get("reviews"):
+        # No review recorded yet: to complete, not a warning.
         return not_assessed("reviews")
     recent = bool(data.get("recent_review"))
     external_missing = bool(data.get("past_midpoint")) and not any(
@@ -785,6 +835,7 @@ def no_review(ctx: Context) -> Result:
     )
     return check_when(
         recent and not external_missing,
+        latest_review=max(r.get("date") or "" for r in data["reviews"]) or None,
         recent_review=recent,
         past_midpoint_without_external_review=external_missing,
     )
@@ -802,4 +853,10 @@ def topdown_only(ctx: Context) -> Result:
     if not ctx.projects:
         return not_applicable(reason="no_projects")
     found = [p["key"] for p in ctx.projects if p.get("origin") in OPEN_ORIGINS]
-    return check_when(bool(found), open_projects=found)
+    # Quotes the recorded facts: the projects and where each came from.
+    return check_when(
+        bool(found),
+        open_projects=found,
+        projects=[p["key"] for p in ctx.projects],
+        origins=sorted({p.get("origin") or "" for p in ctx.projects} - {""}),
+    )

@@ -16,6 +16,8 @@ def mission(organisation, owner):
         title="Healthy years",
         owner=owner,
         geography="Netherlands",
+        # Recorded as "no mandate yet" (a fact the mandate warning reads), as the old default was.
+        mandate_source="none",
     )
     TargetFactory(mission=mission, key="t1")
     return mission

@@ -11,8 +11,12 @@ def test_spain_2021_agriculture_is_an_activity_statement_and_fails_c2():
     assert warning is not None and warning.evidence["verb"] == "Promote"
     c2 = evaluation.criterion("c2")
     assert auto_band(c2.auto_score, DEFAULTS) == "fails"
-    unmet = {s.code for s in c2.signals if str(s.status) == "not_passed"}
-    assert {"c2_headline_target", "c2_deadline", "c2_end_state", "c2_statement_year"} <= unmet
+    # What the statement says is judged (no measurable end state); what is not recorded (no
+    # headline target, no deadline) cannot be judged yet and does not count (issue #16).
+    states = {s.code: str(s.status) for s in c2.signals}
+    assert states["c2_end_state"] == "not_passed"
+    assert states["c2_headline_target"] == "not_assessed"
+    assert states["c2_deadline"] == "not_assessed"
 
 
 def test_eu_cities_passes_c2():

@@ -192,7 +192,7 @@ def test_hints_come_from_the_current_findings(client, mission, reviewer):
     client.force_login(reviewer)
     html = client.get(f"/organisations/health/missions/{mission.key}/criteria/").text
     assert "Warning raised: “Underfunded”" in html
-    assert "could not run: Lodestar does not record the data it needs yet" in html
+    assert "cannot be judged yet: the data it needs is not recorded" in html
 
 
 def test_a_reviewer_records_a_review_and_the_history_is_kept(client, mission, reviewer):

@@ -34,7 +34,8 @@ def record(actor, mission, days_ago=10, **fields):
 
 
 def test_eval_no_review_fires_and_clears(mission, editor):
-    assert status(build_input(mission), "EVAL_NO_REVIEW") == "not_passed"
+    # No review recorded yet: to complete, not a warning.
+    assert status(build_input(mission), "EVAL_NO_REVIEW") == "not_assessed"
     record(editor, mission, days_ago=400)
     assert status(build_input(mission), "EVAL_NO_REVIEW") == "not_passed"  # too old
     record(editor, mission, days_ago=30)

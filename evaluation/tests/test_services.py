@@ -1,5 +1,7 @@
 """Requesting and running assessments, and people's decisions, through the services."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -111,7 +113,7 @@ def test_a_change_during_a_run_keeps_the_mission_pending(
 def test_warnings_are_upserted_then_resolved_when_no_longer_raised(
     mission, enqueued, django_capture_on_commit_callbacks
 ):
-    mission.team_fte = None
+    mission.team_fte = Decimal("0.5")  # recorded, and too few (an empty one is not a warning)
     mission.save()
     request_and_run(mission, django_capture_on_commit_callbacks)
     finding = Finding.objects.get(mission=mission, code="OVER_UNDERSTAFFED")
@@ -197,8 +199,9 @@ def test_verdicts_by_reviewers_only_with_a_rating_from_one_to_five(mission, revi
     )
     summary = {code: status for code, _name, status in selectors.criteria_summary(mission)}
     assert summary["c1"].key == "awaiting_review"
-    # No run yet: a rating of 4 without checkable data is amber, never green.
-    assert summary["c2"].key == "amber"
+    # The reviewer's rating decides, in their words: a 4 is "largely meets" (issue #16).
+    assert summary["c2"].key == "green"
+    assert str(summary["c2"].label) == "Largely meets the criterion"
 
 
 def test_nightly_job_requests_every_mission_that_is_not_archived(

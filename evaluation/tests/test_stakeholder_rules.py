@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from evaluation.criteria.inputs import map_is_stale
-from evaluation.tests.builders import assessment_input, demo_input, mission, project
+from evaluation.tests.builders import ACTORS, assessment_input, demo_input, mission, project
 from evaluation.tests.helpers import outcome, status
 
 
@@ -80,9 +80,40 @@ def test_helices_pass_with_all_four_beyond_monitor_and_fail_otherwise():
     assert status(with_map(FOUR), "c4_helices") == "passed"
     in_monitor = [*FOUR[:3], {**FOUR[3], "power": 1, "interest": 1, "quadrant": "monitor"}]
     result = outcome(with_map(in_monitor), "c4_helices")
-    assert str(result.status) == "not_passed" and result.evidence["missing"] == ["civil_society"]
+    # Three of the four groups: partly met, naming the one missing.
+    assert str(result.status) == "partly" and result.evidence["missing"] == ["civil_society"]
     only_critic = [*FOUR[:3], {**FOUR[3], "roles": ["critic"]}]
-    assert status(with_map(only_critic), "c4_helices") == "not_passed"
+    assert status(with_map(only_critic), "c4_helices") == "partly"
+    two = outcome(with_map(FOUR[:2]), "c4_helices")
+    assert str(two.status) == "not_passed"
+    assert two.evidence["missing"] == ["academia", "civil_society"]
+
+
+def test_helices_count_the_project_leads_as_well_as_stakeholders():
+    # The stakeholder map names government and industry; the projects are led by a research
+    # institute and a patients' association: all four take part (issue #16).
+    actors = {
+        **ACTORS,
+        "patients-nl": {
+            "name": "Patients NL",
+            "helix": "civil_society",
+            "kind": "organisation",
+            "government_level": "",
+            "country": "NL",
+        },
+    }
+    projects = [project("a", lead="tno"), project("b", lead="patients-nl")]
+    data = with_map(FOUR[:2], mission_data=mission(projects=projects))
+    data["actors"] = actors
+    result = outcome(data, "c4_helices")
+    assert str(result.status) == "passed", result.evidence
+    assert result.evidence["actors"]["helix_civil_society"] == ["Patients NL"]
+    # Without a stakeholder map, the leads alone are evidence.
+    leads_only = assessment_input(mission(projects=projects), actors=actors)
+    assert str(outcome(leads_only, "c4_helices").status) == "not_passed"
+    # Neither a map nor project leads: cannot be judged.
+    nothing = outcome(assessment_input(), "c4_helices")
+    assert str(nothing.status) == "not_assessed" and nothing.evidence["needs"] == "stakeholders"
 
 
 def test_engagement_signal_needs_consult_or_above():

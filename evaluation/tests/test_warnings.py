@@ -160,13 +160,22 @@ def test_too_many_missions():
 def test_underfunded_is_high():
     result = outcome(assessment_input(mission(estimated_need="3000000")), "OVER_UNDERFUNDED")
     assert result.fires and result.severity == "high" and result.evidence["share"] == 0.3333
-    assert fires(assessment_input(mission(committed_budget=None)), "OVER_UNDERFUNDED")
+    # No budget recorded: cannot be judged (it used to fire "Underfunded" on no data).
+    nothing = outcome(assessment_input(mission(committed_budget=None)), "OVER_UNDERFUNDED")
+    assert not nothing.fires and str(nothing.status) == "not_assessed"
+    assert nothing.evidence["needs"] == "budget"
+    no_need = outcome(assessment_input(mission(estimated_need=None)), "OVER_UNDERFUNDED")
+    assert str(no_need.status) == "not_assessed"
+    assert no_need.evidence["needs"] == "budget.estimated_need"
+    # A committed budget recorded as zero is a fact.
+    assert fires(assessment_input(mission(committed_budget="0")), "OVER_UNDERFUNDED")
     assert not fires(assessment_input(), "OVER_UNDERFUNDED")
 
 
 def test_understaffed():
     assert fires(assessment_input(mission(team_fte="0.5")), "OVER_UNDERSTAFFED")
-    assert fires(assessment_input(mission(team_fte=None)), "OVER_UNDERSTAFFED")
+    assert status(assessment_input(mission(team_fte=None)), "OVER_UNDERSTAFFED") == "not_assessed"
+    assert fires(assessment_input(mission(team_fte="0")), "OVER_UNDERSTAFFED")
     assert not fires(assessment_input(), "OVER_UNDERSTAFFED")
 
 
@@ -204,14 +213,29 @@ def test_milestone_slip():
     )
 
 
-def test_mandate_missing_is_high():
+def test_mandate_missing_fires_only_when_recorded_as_none():
+    # Recorded as "no mandate yet" on a running mission: high, quoting the recorded source.
     result = outcome(
-        assessment_input(mission(mandate_source="none", mandate_reference="", mandate_date=None)),
+        assessment_input(
+            mission(status="active", mandate_source="none", mandate_reference="", mandate_date=None)
+        ),
         "MANDATE_MISSING",
     )
     assert result.fires and result.severity == "high"
-    assert result.evidence["missing"] == ["source", "reference", "date"]
-    assert fires(assessment_input(mission(mandate_date=None)), "MANDATE_MISSING")
+    assert result.evidence["source"] == "none"
+    # The same while the mission is still a draft: a warning, not high.
+    draft = outcome(
+        assessment_input(mission(status="draft", mandate_source="none")), "MANDATE_MISSING"
+    )
+    assert draft.fires and draft.severity == "warn"
+    # Not recorded at all: cannot be judged, no warning.
+    blank = outcome(assessment_input(mission(mandate_source="")), "MANDATE_MISSING")
+    assert not blank.fires and str(blank.status) == "not_assessed"
+    assert blank.evidence["needs"] == "mandate"
+    # Recorded with its date missing: passes, and the date goes to "To complete".
+    undated = outcome(assessment_input(mission(mandate_date=None)), "MANDATE_MISSING")
+    assert not undated.fires and str(undated.status) == "passed"
+    assert undated.evidence["to_complete"] == ["mandate.date"]
     assert not fires(assessment_input(), "MANDATE_MISSING")
 
 
@@ -223,12 +247,14 @@ def test_silo_single_sector():
     assert status(assessment_input(), "SILO_SINGLE_DOMAIN") == "not_applicable"
 
 
-def test_no_baseline_is_high():
+def test_no_baseline_is_to_complete_not_a_warning():
+    # A baseline not filled in is missing data: "To complete", never a high warning.
     result = outcome(
         assessment_input(mission(targets=[target(baseline_year=None)])), "EVAL_NO_BASELINE"
     )
-    assert result.fires and result.severity == "high"
-    assert not fires(assessment_input(), "EVAL_NO_BASELINE")
+    assert not result.fires and str(result.status) == "not_assessed"
+    assert result.evidence["needs"] == "targets.baseline" and result.evidence["targets"] == ["t1"]
+    assert status(assessment_input(), "EVAL_NO_BASELINE") == "passed"
     binary = target(
         direction="binary", baseline_value=None, baseline_year=None, success_condition="Law adopted"
     )

@@ -5,26 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('missions', '0004_target_unit_longer'),
+        ("accounts", "0001_initial"),
+        ("missions", "0004_target_unit_longer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mission',
-            name='affected_population',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='people affected'),
+            model_name="mission",
+            name="affected_population",
+            field=models.PositiveBigIntegerField(
+                blank=True, null=True, verbose_name="people affected"
+            ),
         ),
         migrations.AddField(
-            model_name='mission',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish'), ('nl', 'Dutch'), ('sv', 'Swedish'), ('fr', 'French'), ('de', 'German')], max_length=5, verbose_name='language of the statement'),
+            model_name="mission",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("es", "Spanish"),
+                    ("nl", "Dutch"),
+                    ("sv", "Swedish"),
+                    ("fr", "French"),
+                    ("de", "German"),
+                ],
+                max_length=5,
+                verbose_name="language of the statement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mission',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'es', 'nl', 'sv', 'fr', 'de', ''])), name='missions_mission_language_valid'),
+            model_name="mission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["en", "es", "nl", "sv", "fr", "de", ""])),
+                name="missions_mission_language_valid",
+            ),
         ),
     ]

@@ -72,6 +72,7 @@ def test_the_start_form_marks_optional_fields_and_names_each_field_in_its_error(
         "challenge_title": "Grand challenge",
         "title": "Mission title",
         "statement": "Mission statement (optional)",
+        "language": "Language of the statement (optional)",
         "deadline_year": "Deadline year (optional)",
     }
 

@@ -120,7 +120,7 @@ def test_starting_a_mission_without_a_challenge_or_with_a_bad_year_is_explained(
     assert "There is a problem" in page
     # Each message names its field: the error summary lists them away from the fields.
     assert "Enter the grand challenge." in page
-    assert "Deadline year must be 2000 or more." in page
+    assert "Deadline year must be 1900 or more." in page
     assert "This field is required." not in page
     assert not Mission.objects.filter(title="Clean air").exists()
 

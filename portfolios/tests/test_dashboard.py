@@ -47,7 +47,8 @@ def test_each_row_shows_status_owner_criteria_in_words_warnings_and_budget(
             f"{words}</td>"
         )
 
-    assert cell("C2", "red", "Does not meet") in body  # ageing C2: score 30, rating 3
+    # ageing C2: score 30, rating 3 — the reviewer's rating decides (issue #16).
+    assert cell("C2", "amber", "Partly") in body
     assert cell("C2", "green", "Meets") in body  # rivers C2: 90 and 5
     assert cell("C2", "awaiting_review", "Awaiting review") in body  # steel: no verdict
     assert "1 high" in body  # ageing's open high warning
@@ -68,7 +69,8 @@ def test_drafts_only_when_asked(client, lead, organisation, scene):
     ("params", "expected"),
     [
         ({"status": "proposed"}, ["Green steel", "Healthy ageing"]),
-        ({"criterion": "c2", "criterion_status": "red"}, ["Healthy ageing"]),
+        ({"criterion": "c2", "criterion_status": "amber"}, ["Healthy ageing"]),
+        ({"criterion": "c2", "criterion_status": "red"}, []),
         ({"criterion": "c2", "criterion_status": "green"}, ["Clean rivers"]),
         ({"criterion": "c2", "criterion_status": "awaiting_review"}, ["Green steel"]),
         ({"warning": "MANDATE_SINGLE_SPONSOR"}, ["Healthy ageing"]),
@@ -77,7 +79,10 @@ def test_drafts_only_when_asked(client, lead, organisation, scene):
         ({"facet": "anticipatory"}, ["Green steel"]),
         ({"facet": "mission"}, ["Clean rivers"]),
         ({"owner": "water"}, ["Clean rivers", "Green steel"]),
-        ({"status": "proposed", "criterion": "c2", "criterion_status": "red"}, ["Healthy ageing"]),
+        (
+            {"status": "proposed", "criterion": "c2", "criterion_status": "amber"},
+            ["Healthy ageing"],
+        ),
     ],
 )
 def test_filters_narrow_the_rows(client, lead, organisation, scene, params, expected):
@@ -190,7 +195,7 @@ def test_totals_and_criteria_chart_count_every_matching_mission(client, lead, or
     assert "with open warnings: High" in body
     totals = selectors.totals(user=lead, organisation=organisation, filters=selectors.Filters())
     assert totals.missions == 3
-    assert totals.heatmap["c2"] == {"red": 1, "green": 1, "awaiting_review": 1}
+    assert totals.heatmap["c2"] == {"amber": 1, "green": 1, "awaiting_review": 1}
     assert totals.with_warnings == {"high": 1}
 
 

@@ -22,7 +22,7 @@ def test_approving_takes_a_snapshot_and_approves_the_mission(client, member, org
     client.force_login(lead)
     decide = reverse("portfolios:decide", args=[organisation.slug, "healthy-ageing"])
     page = client.get(decide).content.decode()
-    assert "Record the decision" in page and "Does not meet the criterion" in page
+    assert "Record the decision" in page and "Partly meets the criterion" in page
     response = client.post(decide, {"decision": "approve", "comments": "Go ahead."}, follow=True)
     assert "Approved: “Healthy ageing”. Recorded against snapshot" in response.content.decode()
     decision = ReviewDecision.objects.get()

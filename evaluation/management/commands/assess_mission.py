@@ -20,6 +20,21 @@ from missions.models import Mission
 # The automatic result alone, as the JSON names it (never a verdict).
 AUTO_STATUS = {"meets": "pass", "partly": "partial", "fails": "fail", "unknown": "not_assessed"}
 
+# Each check's state, as the JSON names it.
+STATES = {
+    "passed": "met",
+    "partly": "partly_met",
+    "not_passed": "not_met",
+    "not_assessed": "cannot_be_judged",
+    "not_applicable": "does_not_apply",
+}
+
+
+def _missing(needs: str) -> dict[str, str] | None:
+    if not needs:
+        return None
+    return {"data": needs, "label": str(selectors.NEEDS_LABELS.get(needs, needs))}
+
 
 def _verdict(row: selectors.CriterionRow) -> dict[str, Any] | None:
     verdict = row.verdict
@@ -56,11 +71,18 @@ def assessment_document(assessment: selectors.Assessment, outcome: str) -> dict[
                 "name": str(row.criterion.name),
                 "auto_status": AUTO_STATUS[row.auto_band],
                 "auto_score": row.auto_score,
+                "evidence": {
+                    "judged": row.judged_count,
+                    "applicable": row.applicable_count,
+                    "text": f"{row.judged_count} of {row.applicable_count} checks can be judged",
+                },
                 "signals": [
                     {
                         "code": signal.rule.code,
                         "label": str(signal.rule.label),
                         "status": signal.status,
+                        "state": STATES.get(signal.status, signal.status),
+                        "missing": _missing(signal.evidence.get("needs", "")),
                         "weight": signal.weight,
                         "evidence": signal.evidence,
                         "fix_field": signal.fix_field,
@@ -70,8 +92,17 @@ def assessment_document(assessment: selectors.Assessment, outcome: str) -> dict[
                 "verdict": _verdict(row),
                 "status": row.status.key,
                 "status_label": str(row.status.label),
+                "status_reason": row.status_reason,
             }
             for row in assessment.criteria
+        ],
+        "to_complete": [
+            {
+                "data": task.needs,
+                "label": str(task.label),
+                "checks": [rule.code for rule in task.checks],
+            }
+            for task in assessment.to_complete
         ],
         "warnings": [
             {
@@ -103,9 +134,20 @@ def assessment_text(document: dict[str, Any]) -> str:
             f" — automatic checks: {criterion['auto_status']}"
             + (f"; reviewer rated {verdict['rating']}/5" if verdict else "; no review yet")
         )
+        lines.append(f"      {criterion['status_reason']} ({criterion['evidence']['text']})")
         for signal in criterion["signals"]:
-            if signal["status"] == "not_passed":
-                lines.append(f"      not met: {signal['label']} ({signal['code']})")
+            if signal["status"] in ("not_passed", "partly"):
+                state = signal["state"].replace("_", " ")
+                lines.append(f"      {state}: {signal['label']} ({signal['code']})")
+            elif signal["missing"]:
+                lines.append(
+                    f"      cannot be judged: {signal['label']} ({signal['code']})"
+                    f" — missing {signal['missing']['label']}"
+                )
+    if document["to_complete"]:
+        lines.append("")
+        lines.append("To complete:")
+        lines.extend(f"  - {task['label']}" for task in document["to_complete"])
     lines.append("")
     warnings = document["warnings"]
     lines.append(f"Warnings: {len(warnings)}")

@@ -71,6 +71,7 @@ def canvas_pdf(ctx: Context) -> Figures:
         "canvas_pdf_s",
         "canvas_pdf_cached_s",
         "briefing_pdf_s",
+        "briefing_docx_s",
         "pack20_pdf_s",
         "pack20_cached_pdf_s",
         "pack20_one_changed_pdf_s",

@@ -105,6 +105,20 @@ def html_for(document) -> str:
     return front.replace("</body>", "".join(bodies) + "</body>")
 
 
+def word_briefing(document, runs: int = 3) -> float:
+    """The same briefing as an editable Word document (documents.word), in this process:
+    median seconds from its stored context to .docx bytes."""
+    from documents import word
+    from documents.services import render_context
+
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        word.briefing_docx(render_context(document))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def edit_one(organisation, key: str) -> None:
     """One mission of the pack edited as a user would (a save: its version goes up)."""
     from missions.models import Mission
@@ -191,7 +205,8 @@ def main() -> int:
     figures: dict[str, float] = {}
     figures["canvas_pdf_s"], canvas = export(user, organisation, "canvas", [keys[0]])
     figures["canvas_pdf_cached_s"], _ = export(user, organisation, "canvas", [keys[0]])
-    figures["briefing_pdf_s"], _ = export(user, organisation, "briefing", [keys[1]])
+    figures["briefing_pdf_s"], briefing = export(user, organisation, "briefing", [keys[1]])
+    figures["briefing_docx_s"] = word_briefing(briefing)
     # The pack: its 20 missions' pieces rendered in parallel by the two pdf processes, then
     # assembled; again unchanged (nothing rendered, no context built); then with one mission
     # edited (that mission's piece and the pack's own pages rendered, the rest reused).

@@ -16,14 +16,25 @@ turned into GoTo links to page N here.
 Outline. One top-level bookmark per mission (its title, at its first page) with the piece's
 own section bookmarks under it, after "Briefing pack", "Contents" and "Summary".
 
-Metadata. Title, author and language are set on the merged file; the viewer shows the title.
+Metadata. Title, author and language are set on the merged file, in the document
+information and in XMP; the viewer shows the title (/DisplayDocTitle true). Links on the
+pack's own pages are described by the briefing they lead to.
+
+Pages. Each stamp is added to the page's /Contents array as a reference: a stream written
+inline in that array (as `page["/Contents"]`, which resolves the reference, made it) is not
+valid PDF, and qpdf and pikepdf stopped reading the pack at the first such page.
+
+Fonts. The parts embed whole fonts (documents.pdf), the same bytes in every part, and the
+merged file keeps one copy of each (`compress_identical_objects`).
 
 Tagging. Each piece is a tagged PDF (PDF/UA-1) and so is the pack's own document. pypdf has no
 structure-tree merge, so the merged file gets a new StructTreeRoot whose Document element
-holds each part's top-level elements, and one ParentTree with the parts' keys shifted; the
-pages' /StructParents and annotations' /StructParent are shifted to match. What is lost: the
-PDF/UA identification (XMP metadata) is not carried over, since we cannot check conformance
-of the merged tree here, and the stamps are marked as artifacts (not read out twice).
+holds each part's top-level elements, one ParentTree with the parts' keys shifted, and one
+IDTree of the parts' table header IDs (made unique per part by documents.pdf.Finisher); the
+pages' /StructParents and annotations' /StructParent are shifted to match. The stamps are
+marked as artifacts (not read out twice), and the stamp pages' own elements are dropped. The
+PDF/UA identification is written when the caller asks (`pdf_ua`), which it does because
+documents/tests/test_structure.py checks the merged tree.
 """
 
 from __future__ import annotations
@@ -51,11 +62,12 @@ def merge(
     title: str,
     language: str,
     front_outline: list[list[Any]],
+    pdf_ua: bool = False,
 ) -> tuple[bytes, int]:
     """The pack's own pages (the first `front_pages` of `front`, followed by its stamp pages)
     and the pieces, merged into one PDF. Returns `(pdf_bytes, page_count)`."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     front_reader = PdfReader(io.BytesIO(front))
     total = front_pages + sum(p.pages for p in pieces)
@@ -77,7 +89,12 @@ def merge(
         start += piece.pages
 
     _stamp(writer, front_reader, front_pages, total)
-    _links(writer, front_pages)
+    targets: dict[int, str] = {}
+    start = front_pages
+    for piece in pieces:
+        targets.setdefault(start, piece.title)
+        start += piece.pages
+    _links(writer, front_pages, targets)
     _merge_structure(writer, parts)
 
     # Outline: the pack's own sections, then one entry per mission with its sections.
@@ -103,11 +120,50 @@ def merge(
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(language)
     root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): NameObject("/true")}
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
     )
+    root[NameObject("/Metadata")] = writer._add_object(
+        _xmp(writer, title=title, language=language, pdf_ua=pdf_ua)
+    )
+    # The parts embed the same whole fonts (documents.pdf): keep one copy of each, and drop
+    # what nothing refers to any more (the stamp pages' own objects).
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), total
+
+
+def _xmp(writer: Any, *, title: str, language: str, pdf_ua: bool) -> Any:
+    """The XMP metadata stream: title, language, creator, and the PDF/UA-1 identification
+    when the caller vouches for the structure (documents/tests/test_structure.py)."""
+    from xml.sax.saxutils import escape
+
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    ua = '<rdf:Description rdf:about="" pdfuaid:part="1"/>' if pdf_ua else ""
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
+        ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+        f"{ua}"
+        '<rdf:Description rdf:about="" pdf:Producer="pypdf" xmp:CreatorTool="Lodestar"/>\n'
+        '<rdf:Description rdf:about="">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
+        "</dc:title>"
+        "<dc:creator><rdf:Seq><rdf:li>Lodestar</rdf:li></rdf:Seq></dc:creator>"
+        f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>"
+        "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(packet.encode("utf-8"))
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    return stream
 
 
 def _stamp(writer: Any, front_reader: Any, front_pages: int, total: int) -> None:
@@ -150,17 +206,34 @@ def _stamp(writer: Any, front_reader: Any, front_pages: int, total: int) -> None
         before.set_data(b"q\n")
         after = DecodedStreamObject()
         after.set_data(f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode())
-        contents = page["/Contents"]
-        contents = contents.get_object()
-        existing = list(contents) if isinstance(contents, ArrayObject) else [page["/Contents"]]
+        # The raw entry: `page["/Contents"]` resolves the reference, and a stream written
+        # inside an array (instead of referred to) makes the file unreadable after this page.
+        raw = page.raw_get("/Contents")
+        contents = raw.get_object()
+        if isinstance(contents, ArrayObject):
+            existing = [
+                item if hasattr(item, "idnum") else writer._add_object(item) for item in contents
+            ]
+        elif hasattr(raw, "idnum"):
+            existing = [raw]
+        else:
+            existing = [writer._add_object(contents)]
         page[NameObject("/Contents")] = ArrayObject(
             [writer._add_object(before), *existing, writer._add_object(after)]
         )
 
 
-def _links(writer: Any, front_pages: int) -> None:
-    """`lodestar-page:N` URI links on the pack's own pages → GoTo page N."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
+def _links(writer: Any, front_pages: int, targets: dict[int, str]) -> None:
+    """`lodestar-page:N` URI links on the pack's own pages → GoTo page N, each described by
+    what it leads to (the mission's title), which is what a screen reader announces."""
+    from django.utils.translation import gettext as _
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        NullObject,
+        TextStringObject,
+    )
 
     for index in range(front_pages):
         page = writer.pages[index]
@@ -174,6 +247,13 @@ def _links(writer: Any, front_pages: int) -> None:
             target = int(uri.removeprefix(LINK_SCHEME)) - 1
             if not 0 <= target < len(writer.pages):
                 continue
+            mission = targets.get(target)
+            description = (
+                _("Briefing on %(title)s, page %(page)s") % {"title": mission, "page": target + 1}
+                if mission
+                else _("Page %(page)s") % {"page": target + 1}
+            )
+            annotation[NameObject("/Contents")] = TextStringObject(description)
             annotation[NameObject("/A")] = DictionaryObject(
                 {
                     NameObject("/S"): NameObject("/GoTo"),
@@ -201,6 +281,7 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
         DictionaryObject,
         NameObject,
         NumberObject,
+        TextStringObject,
     )
 
     root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
@@ -215,6 +296,7 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
     )
     document_ref = writer._add_object(document)
     nums = ArrayObject()
+    ids: dict[str, Any] = {}
     role_map = DictionaryObject()
     offset = 0
     kept = {page.indirect_reference.idnum for page in writer.pages}
@@ -223,8 +305,12 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
         if source is None:
             continue
         cloned = source.get_object().clone(writer).get_object()
+        # The part's own root and Document element, replaced by the pack's.
+        replaced = {cloned.indirect_reference.idnum}
         for element in _as_list(cloned.get("/K", ArrayObject()).get_object()):
             element = element.get_object()
+            if element.get("/S") == "/Document":
+                replaced.add(element.indirect_reference.idnum)
             children = (
                 _as_list(element["/K"].get_object())
                 if element.get("/S") == "/Document" and "/K" in element
@@ -241,10 +327,18 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
                 document["/K"].append(child)
         for key, value in (cloned.get("/RoleMap") or DictionaryObject()).items():
             role_map[NameObject(key)] = value
+        # Header cell IDs: unique across parts already (documents.pdf.Finisher prefixes them).
+        for name, element in _name_tree(cloned.get("/IDTree")):
+            target = element.get_object()
+            page = target.get("/Pg") if isinstance(target, DictionaryObject) else None
+            if page is None or page.idnum in kept:
+                ids[str(name)] = element
         largest = -1
         for key, value in _number_tree(cloned.get("/ParentTree")):
-            nums.extend([NumberObject(key + offset), value])
             largest = max(largest, key)
+            if _on_kept_pages(value, kept):  # not the stamp pages', laid over others
+                nums.extend([NumberObject(key + offset), value])
+                _reparent(value, replaced, document_ref)
         for index in range(count):
             source_page = reader.pages[index]
             page = writer.pages[first + index]
@@ -264,16 +358,71 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
     root[NameObject("/ParentTreeNextKey")] = NumberObject(offset)
     if role_map:
         root[NameObject("/RoleMap")] = role_map
+    if ids:
+        names = ArrayObject()
+        for name in sorted(ids):
+            names.extend([TextStringObject(name), ids[name]])
+        root[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): names})
     writer._root_object[NameObject("/StructTreeRoot")] = root_ref
     writer._root_object[NameObject("/MarkInfo")] = DictionaryObject(
         {NameObject("/Marked"): BooleanObject(True)}
     )
 
 
+def _reparent(value: Any, replaced: set[int], document_ref: Any) -> None:
+    """Elements WeasyPrint keeps out of the tree on purpose (the page margins' running
+    headers and footers) still name the part's Document as parent: point them at the pack's,
+    so the part's own tree (and its stamp pages) is not kept alive through them."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    for element in _as_list(value.get_object()):
+        seen = 0
+        while element is not None and seen < 64:
+            seen += 1
+            element = element.get_object()
+            if not isinstance(element, DictionaryObject):
+                break
+            parent = element.get("/P")
+            if parent is None:
+                break
+            if getattr(parent, "idnum", None) in replaced:
+                element[NameObject("/P")] = document_ref
+                break
+            element = parent
+
+
+def _on_kept_pages(value: Any, kept: set[int]) -> bool:
+    """Whether a ParentTree value (a page's array of elements, or an annotation's element)
+    belongs to a page of the merged file."""
+    from pypdf.generic import DictionaryObject
+
+    for element in _as_list(value.get_object()):
+        element = element.get_object() if element is not None else None
+        if not isinstance(element, DictionaryObject):
+            continue
+        page = element.get("/Pg")
+        return page is None or page.idnum in kept
+    return False
+
+
 def _as_list(value: Any) -> list[Any]:
     from pypdf.generic import ArrayObject
 
     return list(value) if isinstance(value, ArrayObject) else [value]
+
+
+def _name_tree(node: Any) -> list[tuple[str, Any]]:
+    if node is None:
+        return []
+    node = node.get_object()
+    items: list[tuple[str, Any]] = []
+    names = node.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        items += [(str(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
+    for kid in node.get("/Kids") or []:
+        items += _name_tree(kid)
+    return items
 
 
 def _number_tree(node: Any) -> list[tuple[int, Any]]:

@@ -245,3 +245,56 @@ class BriefingPiece(models.Model):
             and self.started_at is not None
             and self.started_at < stale_before()
         )
+
+
+class BriefingNote(models.Model):
+    """What the author of a mission's ministerial briefing writes, in the order a submission
+    is read: the bottom line first, then the recommendation, the decision and by when, timing,
+    background, risks and their handling, communications, who to contact and who cleared it.
+    Every part is optional; what is left empty is left out of the briefing. The limits are
+    refused on saving (documents.forms), never cut when printing."""
+
+    LIMITS = {
+        "summary": 500,
+        "recommendation": 600,
+        "decision": 600,
+        "timing": 400,
+        "background": 1200,
+        "risks": 1200,
+        "communications": 600,
+        "contact_officer": 200,
+        "cleared_by": 200,
+    }
+
+    mission = models.OneToOneField(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        related_name="briefing_note",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    recommendation = models.TextField(_("recommendation"), blank=True)
+    decision = models.TextField(_("decision requested"), blank=True)
+    decision_by = models.DateField(_("decision needed by"), null=True, blank=True)
+    timing = models.TextField(_("timing"), blank=True)
+    background = models.TextField(_("background"), blank=True)
+    risks = models.TextField(_("risks and their handling"), blank=True)
+    communications = models.TextField(_("communications and stakeholder handling"), blank=True)
+    contact_officer = models.CharField(_("contact officer"), max_length=200, blank=True)
+    cleared_by = models.CharField(_("cleared by"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("briefing note")
+        verbose_name_plural = _("briefing notes")
+
+    def __str__(self) -> str:
+        return str(self.mission)

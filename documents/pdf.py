@@ -13,8 +13,11 @@ The output is a tagged PDF (PDF/UA-1) with its title and language from the HTML 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
+import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -122,7 +125,17 @@ def html_to_pdf(html: str, *, base_url: str = BASE_URL) -> tuple[bytes, int]:
 
     fetcher = _fetcher_class()(base_url)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
-    return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+    return document.write_pdf(finisher=Finisher(html), **PDF_OPTIONS), len(document.pages)
+
+
+def page_count(html: str, *, base_url: str = BASE_URL) -> int:
+    """How many pages the HTML lays out to, without writing a PDF (a limit checked before
+    a document is queued)."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(base_url)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    return len(document.pages)
 
 
 def render_pdf(
@@ -141,10 +154,112 @@ def html_to_pdf_with_outline(
     html: str, *, base_url: str = BASE_URL
 ) -> tuple[bytes, int, list[list[Any]]]:
     """Like `html_to_pdf`, plus the document's bookmarks (its h1-h6 headings), which a pack
-    keeps when it assembles pieces rendered separately."""
+    keeps when it assembles pieces rendered separately.
+
+    The parts of a pack embed whole fonts, not subsets: each part's subset would differ from
+    the others', so a pack of ten parts carried ten copies of every face. Whole fonts are the
+    same bytes in every part, and the pack keeps one copy (documents.assemble)."""
     from weasyprint import HTML
 
+    options = {**PDF_OPTIONS, "full_fonts": True}
     fetcher = _fetcher_class()(base_url)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**options)
     outline = _bookmarks(document.make_bookmark_tree())
-    return document.write_pdf(**PDF_OPTIONS), len(document.pages), outline
+    return document.write_pdf(finisher=Finisher(html), **options), len(document.pages), outline
+
+
+LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)
+ATTRIBUTE = re.compile(r'\b(href|title|aria-label)="([^"]*)"', re.I)
+TAG = re.compile(r"<[^>]+>")
+
+
+def link_descriptions(html: str) -> dict[str, str]:
+    """What each link of ours says, by its target: its title (or aria-label), else its
+    text. WeasyPrint describes a link by its target alone ("summary", "cont-targets")."""
+    found: dict[str, str] = {}
+    for attributes, text in LINK.findall(html):
+        values = {k.lower(): unescape(v) for k, v in ATTRIBUTE.findall(attributes)}
+        href = values.get("href", "")
+        target = href[1:] if href.startswith("#") else href
+        label = values.get("title") or values.get("aria-label") or unescape(TAG.sub("", text))
+        label = " ".join(label.split())
+        if target and label:
+            found.setdefault(target, label)
+    return found
+
+
+class Finisher:
+    """Structure WeasyPrint leaves short of PDF/UA, completed before the file is written:
+
+    - table header cells get a /Scope (Row when a data cell of the same row points at them,
+      else Column), and the header IDs data cells point at are listed in an /IDTree. The IDs
+      are prefixed with a digest of the document, so a pack assembled from several documents
+      keeps them unique (documents.assemble merges the trees);
+    - link annotations are described by what the link says, not by its target's name.
+    """
+
+    def __init__(self, html: str) -> None:
+        self.prefix = hashlib.sha256(html.encode()).hexdigest()[:10]
+        self.links = link_descriptions(html)
+
+    def __call__(self, document: Any, pdf: Any) -> None:
+        import pydyf
+
+        elements = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructElem"
+        ]
+        renamed: dict[str, str] = {}
+        for element in elements:
+            if isinstance(element.get("ID"), pydyf.String):
+                old = str(element["ID"].string)
+                renamed[old] = f"{self.prefix}-{old}"
+                element["ID"] = pydyf.String(renamed[old])
+        row_headers: set[str] = set()
+        parent_of: dict[str, Any] = {}
+        for element in elements:
+            if element.get("S") == "/TH" and "ID" in element:
+                parent_of[element["ID"].string] = element.get("P")
+        for element in elements:
+            attributes = element.get("A")
+            if element.get("S") != "/TD" or not isinstance(attributes, pydyf.Dictionary):
+                continue
+            headers = attributes.get("Headers")
+            if not isinstance(headers, pydyf.Array):
+                continue
+            names = [renamed.get(str(h.string), str(h.string)) for h in headers]
+            attributes["Headers"] = pydyf.Array([pydyf.String(n) for n in names])
+            row_headers.update(n for n in names if parent_of.get(n) == element.get("P"))
+        for element in elements:
+            if element.get("S") != "/TH":
+                continue
+            attributes = element.get("A")
+            if not isinstance(attributes, pydyf.Dictionary):
+                attributes = pydyf.Dictionary({"O": "/Table"})
+                element["A"] = attributes
+            identifier = element["ID"].string if "ID" in element else ""
+            attributes["Scope"] = "/Row" if identifier in row_headers else "/Column"
+        tree = next(
+            (
+                o
+                for o in pdf.objects
+                if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructTreeRoot"
+            ),
+            None,
+        )
+        if tree is not None:
+            named = sorted((str(e["ID"].string), e.reference) for e in elements if "ID" in e)
+            if named:
+                tree["IDTree"] = pydyf.Dictionary(
+                    {"Names": pydyf.Array([x for n, r in named for x in (pydyf.String(n), r)])}
+                )
+        for o in pdf.objects:
+            if (
+                isinstance(o, pydyf.Dictionary)
+                and o.get("Subtype") == "/Link"
+                and isinstance(o.get("Contents"), pydyf.String)
+            ):
+                label = self.links.get(str(o["Contents"].string))
+                if label:
+                    o["Contents"] = pydyf.String(label)

@@ -17,10 +17,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from documents import criteria
-from documents.models import DocumentKind, GeneratedDocument
+from documents.models import BriefingNote, DocumentKind, GeneratedDocument
 from evaluation.indicators import progress
 from missions import selectors as mission_selectors
 from missions.exchange import export_mission
@@ -174,7 +175,8 @@ def _canvas(mission: Mission, exported: dict[str, Any]) -> list[dict[str, Any]]:
         facts["governance"].append(_("Owner: %(name)s") % {"name": mission.owner.name})
     if mission.coordinator:
         facts["governance"].append(_("Coordinator: %(name)s") % {"name": mission.coordinator.name})
-    if mission.mandate_source != MandateSource.NONE:
+    # Printed only when a mandate is recorded: not "not recorded" (""), not "none".
+    if mission.mandate_source not in ("", MandateSource.NONE):
         facts["governance"].append(
             _("Mandate: %(source)s") % {"source": mission.get_mandate_source_display()}
             + (f" ({mission.mandate_reference})" if mission.mandate_reference else "")
@@ -274,11 +276,7 @@ def mission_context(
         "version": mission.version,
         "owner": mission.owner.name if mission.owner else "",
         "coordinator": mission.coordinator.name if mission.coordinator else "",
-        "years": (
-            f"{mission.start_year or '?'}–{mission.deadline_year or '?'}"
-            if mission.start_year or mission.deadline_year
-            else ""
-        ),
+        "years": _years(mission.start_year, mission.deadline_year),
         "deadline_year": mission.deadline_year,
         "geography": mission.geography,
         "mandate": _label(MandateSource, mission.mandate_source),
@@ -309,8 +307,89 @@ def mission_context(
     else:
         data.update(criteria.criteria_for(mission))
         data["open_warning_total"] = sum(data["open_warnings"].values())
+        data["note"] = briefing_note_data(mission)
     headline = [t for t in data["targets"] if t["is_headline"]]
     data["headline_targets"] = headline[:HEADLINE_MAX]
+    if kind != DocumentKind.CANVAS:
+        data["key_figures"] = _key_figures(mission, data)
+    return data
+
+
+def _years(start: int | None, deadline: int | None) -> str:
+    """The mission's years as a reader says them: "2021–2030", "from 2021", "by 2030"."""
+    if start and deadline:
+        return f"{start}–{deadline}"
+    if start:
+        return _("from %(year)s") % {"year": start}
+    if deadline:
+        return _("by %(year)s") % {"year": deadline}
+    return ""
+
+
+def _key_figures(mission: Mission, data: dict[str, Any]) -> list[str]:
+    """The figures a briefing gives up front: budget committed of the need, headline targets
+    on track. Only what is recorded: an unknown budget or an unmeasured target is said to be
+    so, never printed as a dash or a zero."""
+    figures = []
+    committed, need = mission.committed_budget, mission.estimated_need
+    budget = data["budget"]
+    if committed is not None and need:
+        figures.append(
+            _("%(committed)s committed of %(need)s needed (%(share)s%%)")
+            % {"committed": budget["committed"], "need": budget["need"], "share": budget["share"]}
+        )
+    elif committed is not None:
+        figures.append(
+            _("%(committed)s committed; no estimate of the need recorded")
+            % {"committed": budget["committed"]}
+        )
+    elif need:
+        figures.append(
+            _("%(need)s needed; no committed budget recorded") % {"need": budget["need"]}
+        )
+    headline = data["headline_targets"]
+    rated = [t for t in headline if t["progress"] != "not_assessed"]
+    if rated:
+        on_track = sum(1 for t in rated if t["progress"] == progress.Rating.ON_TRACK)
+        figures.append(
+            ngettext(
+                "%(on_track)s of %(count)s measured headline target on track",
+                "%(on_track)s of %(count)s measured headline targets on track",
+                len(rated),
+            )
+            % {"on_track": on_track, "count": len(rated)}
+        )
+    elif headline:
+        figures.append(
+            ngettext(
+                "%(count)s headline target, not measured yet",
+                "%(count)s headline targets, none measured yet",
+                len(headline),
+            )
+            % {"count": len(headline)}
+        )
+    return figures
+
+
+NOTE_FIELDS = (
+    "summary",
+    "recommendation",
+    "decision",
+    "timing",
+    "background",
+    "risks",
+    "communications",
+    "contact_officer",
+    "cleared_by",
+)
+
+
+def briefing_note_data(mission: Mission) -> dict[str, str]:
+    """What the author wrote for the mission's briefing (documents.models.BriefingNote), as
+    plain data; empty strings where nothing was written (the templates leave those out)."""
+    note = BriefingNote.objects.filter(mission=mission).first()
+    data = {name: (getattr(note, name) if note else "").strip() for name in NOTE_FIELDS}
+    data["decision_by"] = today_text(note.decision_by) if note and note.decision_by else ""
     return data
 
 
@@ -429,9 +508,14 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
         .order_by("pk")
         .values("mission_id", "id", "version", "updated_at")
     )
+    notes = {
+        row["mission_id"]: row
+        for row in BriefingNote.objects.filter(mission_id__in=mission_ids).values()
+    }
     result = {}
     for pk in mission_ids:
         payload = [
+            notes.get(pk),
             missions.get(pk),
             targets.get(pk, []),
             milestones.get(pk, []),

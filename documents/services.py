@@ -28,13 +28,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Organisation, User
 from documents import selectors, signals
-from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
+from documents.models import (
+    BriefingNote,
+    BriefingPiece,
+    DocumentKind,
+    DocumentStatus,
+    GeneratedDocument,
+)
 from documents.pdf import (
     html_to_pdf_with_outline,
+    page_count,
     protective_marking,
     render_html,
     render_pdf,
@@ -42,7 +49,7 @@ from documents.pdf import (
 
 # Bump when a print template or its CSS changes what a document looks like: every document
 # is then rendered afresh the next time it is asked for.
-TEMPLATE_VERSION = "2026-11-29.2"  # bump when a print template changes what is printed
+TEMPLATE_VERSION = "2026-12-05.1"  # bump when a print template changes what is printed
 TEMPLATES = {
     DocumentKind.CANVAS: "documents/print/canvas.html",
     DocumentKind.BRIEFING: "documents/print/briefing.html",
@@ -52,11 +59,12 @@ PIECE_TEMPLATE = "documents/print/pack_piece.html"
 PIECE_KIND = "piece"
 # Bump when briefing_fingerprints changes what it reads: every pack then looks its pieces up
 # by their full contexts once more.
-FINGERPRINT_VERSION = "1"
+FINGERPRINT_VERSION = "2"
 # How often a pack render looks at pieces other workers are rendering.
 PIECE_POLL_SECONDS = 0.05
 PACK_MAX_MISSIONS = 50
 DECISION_MAX_LENGTH = 600
+BRIEFING_MAX_PAGES = 2
 
 logger = logging.getLogger(__name__)
 
@@ -217,19 +225,8 @@ def _since_previous(mission_data: dict[str, Any], digest: str) -> dict[str, Any]
     }
 
 
-@transaction.atomic
-def document_request(
-    *,
-    actor: User,
-    organisation: Organisation,
-    kind: str,
-    missions: list[str],
-    decision: str = "",
-) -> GeneratedDocument:
-    """Ask for a PDF. The document made from the same inputs is returned as it is (done, or
-    still on its way; a failed one is queued again); otherwise a new row is queued and the
-    render task is sent to the `pdf` queue once this transaction commits."""
-    _check_member(actor, organisation)
+def check_decision(decision: str) -> str:
+    """The decision requested, stripped; refused (never cut) when longer than the limit."""
     decision = decision.strip()
     if len(decision) > DECISION_MAX_LENGTH:
         # Refused, never cut: a briefing must not print half of what the person wrote.
@@ -247,6 +244,23 @@ def document_request(
                 "over": len(decision) - DECISION_MAX_LENGTH,
             }
         )
+    return decision
+
+
+@transaction.atomic
+def document_request(
+    *,
+    actor: User,
+    organisation: Organisation,
+    kind: str,
+    missions: list[str],
+    decision: str = "",
+) -> GeneratedDocument:
+    """Ask for a PDF. The document made from the same inputs is returned as it is (done, or
+    still on its way; a failed one is queued again); otherwise a new row is queued and the
+    render task is sent to the `pdf` queue once this transaction commits."""
+    _check_member(actor, organisation)
+    decision = check_decision(decision)
     if kind == DocumentKind.PACK:
         return _pack_request(
             actor=actor, organisation=organisation, keys=_checked_keys(kind, missions)
@@ -264,6 +278,7 @@ def document_request(
     }
     if kind == DocumentKind.BRIEFING:
         extras.update(_since_previous(context["mission"], digest))
+        check_briefing_length(context, extras)
     mission_id = context["mission"]["id"] if "mission" in context else None
     return _create_or_join(
         actor,
@@ -276,6 +291,74 @@ def document_request(
         context=context,
         extras=extras,
     )
+
+
+NOTE_LABELS = {
+    "summary": gettext_lazy("Summary"),
+    "recommendation": gettext_lazy("Recommendation"),
+    "decision": gettext_lazy("Decision requested"),
+    "timing": gettext_lazy("Timing"),
+    "background": gettext_lazy("Background"),
+    "risks": gettext_lazy("Risks and their handling"),
+    "communications": gettext_lazy("Communications and stakeholder handling"),
+}
+
+
+def briefing_pages(context: dict[str, Any], extras: dict[str, Any] | None = None) -> int:
+    """How many pages the briefing of this context takes, laid out but not written."""
+    document = GeneratedDocument(
+        kind=DocumentKind.BRIEFING,
+        context=context,
+        title=_title(DocumentKind.BRIEFING, context),
+        extras={
+            "prepared_on": selectors.today_text(timezone.localdate()),
+            "previous_date": "",
+            "changes": [],
+            **(extras or {}),
+        },
+    )
+    return page_count(render_html(TEMPLATES[DocumentKind.BRIEFING], render_context(document)))
+
+
+def too_long_message(pages: int, note: dict[str, Any]) -> str:
+    """What to shorten when a briefing takes more than two pages: the longest parts the
+    author wrote, longest first, or the mission's own text when they wrote little."""
+    written = sorted(
+        ((len(note.get(name) or ""), label) for name, label in NOTE_LABELS.items()),
+        key=lambda item: -item[0],
+    )
+    longest = [
+        _("%(part)s (%(length)s characters)") % {"part": label, "length": length}
+        for length, label in written[:3]
+        if length >= 200
+    ]
+    head = _("The briefing takes %(pages)s pages; it must fit on %(limit)s.") % {
+        "pages": pages,
+        "limit": BRIEFING_MAX_PAGES,
+    }
+    if longest:
+        return " ".join(
+            [head, _("Shorten the longest parts: %(parts)s.") % {"parts": ", ".join(longest)}]
+        )
+    return " ".join(
+        [
+            head,
+            _(
+                "Shorten the mission statement, the headline targets or the reviewers' "
+                "rationales, which the briefing prints in full."
+            ),
+        ]
+    )
+
+
+def check_briefing_length(context: dict[str, Any], extras: dict[str, Any] | None = None) -> None:
+    """Refuse a briefing longer than two pages before it is queued, saying what to shorten."""
+    pages = briefing_pages(context, extras)
+    if pages > BRIEFING_MAX_PAGES:
+        note = {**context["mission"].get("note", {})}
+        if context.get("decision"):
+            note["decision"] = context["decision"]
+        raise ValidationError(too_long_message(pages, note))
 
 
 def _create_or_join(
@@ -857,6 +940,8 @@ def pack_render(pack: GeneratedDocument, *, queue: str | None = None) -> tuple[b
         title=pack.title,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         front_outline=front_outline,
+        # documents/tests/test_structure.py checks the assembled tree (PDF/UA-1).
+        pdf_ua=True,
     )
 
 
@@ -907,4 +992,36 @@ def pack_pdf_now(*, actor: User, organisation: Organisation, keys: list[str]) ->
         title=pack.title,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         front_outline=front_outline,
+        # documents/tests/test_structure.py checks the assembled tree (PDF/UA-1).
+        pdf_ua=True,
     )
+
+
+# --- The briefing page: what the author writes for a mission's briefing -----------------
+
+
+@transaction.atomic
+def briefing_note_save(*, actor: User, mission: Any, fields: dict[str, Any]) -> BriefingNote:
+    """Store what the author wrote for the mission's briefing (the mission team may)."""
+    if not actor.has_perm("missions.change_mission", mission):
+        raise PermissionDenied(_("Only the mission team can write its briefing."))
+    note = BriefingNote.objects.select_for_update().filter(mission=mission).first()
+    note = note or BriefingNote(mission=mission)
+    for name, value in fields.items():
+        setattr(note, name, value.strip() if isinstance(value, str) else value)
+    note.updated_by = actor
+    note.full_clean(exclude=["mission"])
+    note.save()
+    return note
+
+
+def briefing_length_problem(*, actor: User, organisation: Organisation, key: str) -> str:
+    """What to shorten if the mission's briefing, as it would be printed now, takes more than
+    two pages; empty when it fits."""
+    context = build_context(
+        actor=actor, organisation=organisation, kind=DocumentKind.BRIEFING, missions=[key]
+    )
+    pages = briefing_pages(context)
+    if pages <= BRIEFING_MAX_PAGES:
+        return ""
+    return too_long_message(pages, context["mission"].get("note", {}))

@@ -8,16 +8,21 @@ itself every two seconds with htmx until the document is ready or has failed.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.selectors import organisation_for
 from documents import selectors, services
-from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
+from documents.forms import BriefingNoteForm
+from documents.models import BriefingNote, DocumentKind, DocumentStatus, GeneratedDocument
+from missions import selectors as mission_selectors
+from missions.models import Mission
 
 STATUS_TEMPLATE = "documents/document.html#document-status"
 
@@ -134,6 +139,13 @@ def document_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     template = "documents/list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#document-table"
+    mission = (
+        Mission.objects.visible_to(request.user)
+        .filter(organisation=organisation, key=mission_key)
+        .first()
+        if mission_key
+        else None
+    )
     return render(
         request,
         template,
@@ -141,5 +153,93 @@ def document_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "organisation": organisation,
             "documents": documents[:50],
             "mission_key": mission_key,
+            "mission": mission,
         },
     )
+
+
+# Said when a form comes back exactly as it was shown: nothing was written.
+NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
+
+
+def briefing_note(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The briefing page: what the author writes for the mission's ministerial briefing, in
+    the order a submission is read. Saving says whether the briefing still fits on two
+    pages, and what to shorten if not; the export refuses a longer one."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    mission = mission_selectors.mission_detail(
+        user=request.user, organisation=organisation, key=mission_key
+    )
+    if not request.user.has_perm("missions.change_mission", mission):
+        raise PermissionDenied
+    note = BriefingNote.objects.filter(mission=mission).first() or BriefingNote(mission=mission)
+    form = BriefingNoteForm(request.POST if request.method == "POST" else None, instance=note)
+    here = reverse("documents:briefing_note", args=[org_slug, mission_key])
+    if request.method == "POST" and form.is_valid():
+        if form.unchanged():
+            messages.info(request, NOTHING_CHANGED)
+            return redirect(here)
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.briefing_note_save(actor=request.user, mission=mission, fields=fields)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            problem = services.briefing_length_problem(
+                actor=request.user, organisation=organisation, key=mission_key
+            )
+            if problem:
+                messages.warning(
+                    request,
+                    _("Saved, but too long to export. %(problem)s") % {"problem": problem},
+                )
+            else:
+                messages.success(request, _("Saved. The briefing fits on two pages."))
+            return redirect(here)
+    return render(
+        request,
+        "documents/briefing_note.html",
+        {
+            "organisation": organisation,
+            "mission": mission,
+            "section": "overview",
+            "can_edit": True,
+            "form": form,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def briefing_word(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """The mission's briefing as an editable Word document, made now from the same data as
+    the PDF (documents.word); every member may, as for the PDF. Nothing is stored."""
+    from documents import word
+
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    context = services.build_context(
+        actor=request.user,
+        organisation=organisation,
+        kind=DocumentKind.BRIEFING,
+        missions=[mission_key],
+    )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    document = GeneratedDocument(
+        organisation=organisation,
+        kind=DocumentKind.BRIEFING,
+        context=context,
+        title=services._title(DocumentKind.BRIEFING, context),
+        extras={
+            "prepared_on": selectors.today_text(timezone.localdate()),
+            "previous_date": "",
+            "changes": [],
+        },
+    )
+    response = HttpResponse(word.briefing_docx(services.render_context(document)), WORD_TYPE)
+    filename = f"{organisation.slug}-briefing-{mission_key}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

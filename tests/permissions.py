@@ -122,6 +122,8 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "documents:list": {"GET": VIEWER_UP, "POST": READ},
     "documents:canvas": {"GET": GET_405, "POST": VIEWER_UP},
     "documents:briefing": {"GET": GET_405, "POST": VIEWER_UP},
+    "documents:briefing_note": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "documents:briefing_word": {"GET": VIEWER_UP, "POST": No(VIEWER_UP)},
     "documents:pack": {"GET": GET_405, "POST": VIEWER_UP},
     "documents:detail": {"GET": VIEWER_UP, "POST": READ},
     "documents:retry": {"GET": GET_405, "POST": VIEWER_UP},

@@ -63,3 +63,40 @@ def page_png(pdf: bytes, page: int = 1, dpi: int = 50) -> Path:
         str(folder / "page"),
     )
     return folder / "page.png"
+
+
+def qpdf_check(pdf: bytes) -> tuple[int, str]:
+    """`qpdf --check`: (exit status, everything it said). 0 is clean, 3 is "with warnings"."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        done = subprocess.run(
+            ["qpdf", "--check", handle.name], capture_output=True, text=True, timeout=60
+        )
+        return done.returncode, done.stdout + done.stderr
+
+
+def page_counts(pdf: bytes) -> dict[str, int]:
+    """How many pages each reader finds: pikepdf (qpdf's library), qpdf's command, poppler."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pikepdf_pages = len(document.pages)
+    return {
+        "pikepdf": pikepdf_pages,
+        "qpdf": int(_with_file(pdf, "qpdf", "--show-npages").strip()),
+        "poppler": int(info(pdf)["Pages"]),
+    }
+
+
+def assert_valid(pdf: bytes) -> int:
+    """The PDF is well formed for all three readers: qpdf finds nothing to warn about and
+    pikepdf, qpdf and poppler agree on the page count, which is returned."""
+    status, said = qpdf_check(pdf)
+    assert status == 0, f"qpdf --check exited {status}:\n{said[:3000]}"
+    assert "WARNING" not in said, said[:3000]
+    counts = page_counts(pdf)
+    assert len(set(counts.values())) == 1, f"the readers disagree on the pages: {counts}"
+    return counts["poppler"]

@@ -59,6 +59,7 @@ def assert_like_reference(pdf: bytes, name: str) -> None:
 @pytest.mark.parametrize("key", DEMO_KEYS)
 def test_canvas_of_every_demo_mission(demo_missions, member, render_now, key):
     document, pdf = make(member("viewer"), demo_missions, DocumentKind.CANVAS, [key], render_now)
+    pdftools.assert_valid(pdf)
     info = pdftools.info(pdf)
     assert info["Page size"] == A3_LANDSCAPE
     assert info["Pages"] == "2"  # the grid on page 1, the mission map on page 2
@@ -84,6 +85,7 @@ def test_briefing_of_every_demo_mission(demo_missions, member, render_now, key):
         render_now,
         decision="Agree the next phase.",
     )
+    pdftools.assert_valid(pdf)
     info = pdftools.info(pdf)
     assert info["Page size"] == A4_PORTRAIT
     assert int(info["Pages"]) <= 2
@@ -100,6 +102,7 @@ def test_briefing_of_every_demo_mission(demo_missions, member, render_now, key):
 
 def test_pack_of_all_demo_missions(demo_missions, member, render_now):
     _document, pdf = make(member("viewer"), demo_missions, DocumentKind.PACK, DEMO_KEYS, render_now)
+    pdftools.assert_valid(pdf)
     info = pdftools.info(pdf)
     assert info["Page size"] == A4_PORTRAIT
     pages = int(info["Pages"])

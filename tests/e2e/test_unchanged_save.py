@@ -216,6 +216,13 @@ def _initiatives() -> Iterator[FormCase]:
         yield FormCase(f"initiative {initiative.title}", LEAD, url, url)
 
 
+def _briefing_notes() -> Iterator[FormCase]:
+    # Every mission's briefing page, whether or not its author has written anything yet.
+    for mission in _missions():
+        url = _mission_url("documents:briefing_note", mission)
+        yield FormCase(f"{mission.key}: briefing", EDITOR, url, url)
+
+
 # URL name → the forms of the demo data that edit through it.
 EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "missions:edit_group": _mission_groups,
@@ -234,6 +241,7 @@ EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "portfolios:facet_edit": _facets,
     "portfolios:initiative_edit": _initiatives,
     "inbox:preferences": _preferences,
+    "documents:briefing_note": _briefing_notes,
 }
 
 # URL names that accept a write but show no form of something already stored, with the reason.

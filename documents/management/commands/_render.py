@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils import timezone
 
@@ -35,6 +36,10 @@ def render_to_file(
     if organisation is None:
         raise CommandError(f"There is no organisation {slug!r}.")
     user = reader(organisation, email)
+    if out.lower().endswith(".docx"):
+        data, pages = _word(user, organisation, kind, keys, decision)
+        Path(out).write_bytes(data)
+        return pages, len(data)
     if kind == "pack":
         # Several missions: the pack's pages and one briefing piece per mission, assembled
         # as a worker does (documents.assemble), nothing stored.
@@ -45,10 +50,16 @@ def render_to_file(
         Path(out).write_bytes(pdf)
         return pages, len(pdf)
     try:
+        decision = services.check_decision(decision)
         context = services.build_context(
             actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
         )
-    except Exception as exc:  # Http404 for unknown keys, ValidationError for bad input
+        if kind == "briefing":
+            # The same limits as the page: refused with what to shorten, never cut.
+            services.check_briefing_length(context)
+    except ValidationError as exc:
+        raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None
+    except Exception as exc:  # Http404 for unknown keys
         raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
     document = GeneratedDocument(
         organisation=organisation,
@@ -66,3 +77,50 @@ def render_to_file(
     pdf, pages = render_pdf(services.TEMPLATES[kind], services.render_context(document))
     Path(out).write_bytes(pdf)
     return pages, len(pdf)
+
+
+def _word(
+    user: User, organisation: Organisation, kind: str, keys: list[str], decision: str
+) -> tuple[bytes, int]:
+    """The briefing or pack as an editable Word document (documents.word), from the same
+    contexts as the PDF. Its page count is Word's business: reported as 0."""
+    from documents import word
+    from documents.models import BriefingPiece, DocumentKind
+
+    today = selectors.today_text(timezone.localdate())
+    try:
+        decision = services.check_decision(decision)
+        if kind == "pack":
+            keys = services._checked_keys(DocumentKind.PACK, keys)
+            briefings = []
+            for key in keys:
+                context = {
+                    "organisation": organisation.name,
+                    "mission": selectors.mission_context(
+                        user=user, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
+                    ),
+                }
+                piece = BriefingPiece(organisation=organisation, context=context, extras={})
+                piece.extras = {"prepared_on": today, "previous_date": "", "changes": []}
+                briefings.append(services.piece_render_context(piece))
+            summary = {"missions": [b["mission"] for b in briefings]}
+            return word.pack_docx(
+                title=services._title(DocumentKind.PACK, summary),
+                organisation=organisation.name,
+                briefings=briefings,
+            ), 0
+        context = services.build_context(
+            actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
+        )
+    except ValidationError as exc:
+        raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None
+    except Exception as exc:  # Http404 for unknown keys
+        raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
+    document = GeneratedDocument(
+        organisation=organisation,
+        kind=kind,
+        context=context,
+        title=services._title(kind, context),
+        extras={"prepared_on": today, "previous_date": "", "changes": []},
+    )
+    return word.briefing_docx(services.render_context(document)), 0

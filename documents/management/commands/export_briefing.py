@@ -5,14 +5,17 @@ from documents.management.commands._render import render_to_file
 
 class Command(BaseCommand):
     help = (
-        "Write a ministerial briefing (one --mission) or a briefing pack (several) as a PDF: "
+        "Write a ministerial briefing (one --mission) or a briefing pack (several) as a PDF, "
+        "or as an editable Word document when --out ends in .docx: "
         "export_briefing --org SLUG --mission KEY [--mission KEY ...] --out FILE"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="the organisation's slug")
         parser.add_argument("--mission", action="append", required=True, help="a mission's key")
-        parser.add_argument("--out", required=True, help="the PDF file to write")
+        parser.add_argument(
+            "--out", required=True, help="the file to write: .pdf, or .docx for Word"
+        )
         parser.add_argument("--decision", default="", help="the decision requested (briefing)")
         parser.add_argument("--as", dest="email", help="read as this member (default: an admin)")
 
@@ -26,4 +29,7 @@ class Command(BaseCommand):
             email=options["email"],
             decision=options["decision"],
         )
-        self.stdout.write(f"Wrote {options['out']}: {pages} pages, {size} bytes.")
+        if pages:
+            self.stdout.write(f"Wrote {options['out']}: {pages} pages, {size} bytes.")
+        else:
+            self.stdout.write(f"Wrote {options['out']}: {size} bytes.")

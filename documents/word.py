@@ -1,0 +1,199 @@
+"""The ministerial briefing (and a pack of them) as a Word document, for private offices that
+edit a submission before it goes up. Built from the same plain-data context as the PDF
+(documents.services.render_context), in the same order: real heading styles (Title,
+Heading 1-2), tables with a repeating header row (`w:tblHeader`), bulleted lists in the List
+Bullet style, the protective marking in every page's header and footer, and the document's
+title and language in its properties. What the author left empty is left out.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from documents.pdf import protective_marking
+
+
+def _header_row(table: Any) -> None:
+    """Mark the table's first row as its header, repeated on every page (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _table(document: Any, headers: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    _header_row(table)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = str(text or "")
+
+
+def _section(document: Any, heading: str, text: str) -> None:
+    if text:
+        document.add_heading(heading, level=2)
+        for paragraph in text.splitlines():
+            if paragraph.strip():
+                document.add_paragraph(paragraph.strip())
+
+
+def _briefing(document: Any, context: dict[str, Any], *, show_decision: bool) -> None:
+    m = context["mission"]
+    note = m.get("note") or {}
+    caption = _("Ministerial briefing")
+    if m.get("challenge"):
+        caption = f"{caption} · {m['challenge']}"
+    document.add_paragraph(caption, style="Subtitle")
+    document.add_heading(m["title"], level=1)
+    facts = [
+        (_("Owner"), m.get("owner") or _("not chosen")),
+        (_("Status"), m.get("status_label")),
+        (_("Years"), m.get("years")),
+        (_("Version"), m.get("version")),
+        (_("Prepared"), context.get("prepared_on")),
+    ]
+    document.add_paragraph(" · ".join(f"{label}: {value}" for label, value in facts if value))
+
+    _section(document, _("Summary"), note.get("summary", ""))
+    figures = list(m.get("key_figures") or [])
+    if figures:
+        document.add_heading(_("Key figures"), level=2)
+        for figure in figures:
+            document.add_paragraph(figure, style="List Bullet")
+    _section(document, _("Recommendation"), note.get("recommendation", ""))
+    decision = context.get("decision") or note.get("decision", "")
+    if decision or note.get("decision_by"):
+        document.add_heading(_("Decision requested"), level=2)
+        if decision:
+            document.add_paragraph(decision).runs[0].bold = True
+        if note.get("decision_by"):
+            document.add_paragraph(_("Needed by %(date)s") % {"date": note["decision_by"]})
+    elif show_decision:
+        document.add_heading(_("Decision requested"), level=2)
+        document.add_paragraph(_("None: this briefing is for information."))
+    _section(document, _("Timing"), note.get("timing", ""))
+    _section(document, _("Background"), note.get("background", ""))
+    _section(document, _("Risks and their handling"), note.get("risks", ""))
+    _section(document, _("Communications and stakeholder handling"), note.get("communications", ""))
+
+    _section(document, _("Mission statement"), m.get("statement", ""))
+    targets = m.get("headline_targets") or []
+    if targets:
+        document.add_heading(_("Headline targets"), level=2)
+        _table(
+            document,
+            [
+                _("Target"),
+                _("Baseline"),
+                _("Target value"),
+                _("Year"),
+                _("Latest value"),
+                _("Progress"),
+            ],
+            [
+                [
+                    t["title"],
+                    t["baseline"],
+                    t["target"],
+                    t["year"],
+                    t["latest"],
+                    t["progress_label"],
+                ]
+                for t in targets
+            ],
+        )
+    criteria = m.get("criteria") or []
+    if criteria:
+        document.add_heading(_("Assessment against the five mission criteria"), level=2)
+        _table(
+            document,
+            [_("Criterion"), _("Status"), _("Reviewer's rationale")],
+            [
+                [f"{c['code']} {c['name']}", c["status_label"], c.get("rationale") or ""]
+                for c in criteria
+            ],
+        )
+    warnings = m.get("warnings") or []
+    if warnings:
+        document.add_heading(_("Top open warnings"), level=2)
+        _table(
+            document,
+            [_("Severity"), _("Warning")],
+            [[w["severity_label"], w["label"]] for w in warnings],
+        )
+    changes = m.get("changes") or []
+    if changes:
+        document.add_heading(_("What changed since the previous briefing"), level=2)
+        for change in changes[:8]:
+            document.add_paragraph(change, style="List Bullet")
+    people = []
+    if note.get("contact_officer"):
+        people.append(_("Contact officer: %(name)s") % {"name": note["contact_officer"]})
+    if note.get("cleared_by"):
+        people.append(_("Cleared by: %(name)s") % {"name": note["cleared_by"]})
+    if people:
+        document.add_paragraph(" · ".join(people))
+
+
+def _new_document(title: str) -> Any:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.author = "Lodestar"
+    document.core_properties.language = get_language() or "en"
+    marking = protective_marking()
+    section = document.sections[0]
+    # A4 with 2 cm margins, as the PDF (python-docx's own template is US Letter).
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+    for part in (section.header, section.footer):
+        paragraph = part.paragraphs[0]
+        paragraph.text = marking
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.runs[0].bold = True
+    return document
+
+
+def _bytes(document: Any) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def briefing_docx(context: dict[str, Any]) -> bytes:
+    """One mission's briefing (the render context of the PDF's template) as .docx bytes."""
+    document = _new_document(context["title"])
+    _briefing(document, context, show_decision=True)
+    return _bytes(document)
+
+
+def pack_docx(*, title: str, organisation: str, briefings: list[dict[str, Any]]) -> bytes:
+    """A pack: a cover line and contents, then each mission's briefing on a new page."""
+    from docx.enum.text import WD_BREAK
+
+    document = _new_document(title)
+    document.add_paragraph(organisation, style="Subtitle")
+    document.add_heading(title, level=0)
+    document.add_heading(_("Contents"), level=1)
+    for index, context in enumerate(briefings, start=1):
+        document.add_paragraph(f"{index}. {context['mission']['title']}", style="List Number")
+    for context in briefings:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _briefing(document, context, show_decision=False)
+    return _bytes(document)

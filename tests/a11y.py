@@ -17,13 +17,23 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 BLOCKING = {"serious", "critical"}
+AXE_TIMEOUT_MS = 60_000
 
 
 def run_axe(page: Page, context: str | None = None) -> dict:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated rather than added as a <script>: our CSP forbids inline scripts.
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    return page.evaluate("([c, o]) => axe.run(c || document, o)", [context, AXE_OPTIONS])
+    # page.evaluate has no timeout of its own: a run that never settles would hang the suite
+    # (seen once in CI), so it is given a minute and then fails the test, naming the page.
+    return page.evaluate(
+        """([c, o, ms]) => Promise.race([
+            axe.run(c || document, o),
+            new Promise((_, fail) => setTimeout(() => fail(new Error(
+                `axe did not finish within ${ms / 1000} s on ${location.href}`)), ms)),
+        ])""",
+        [context, AXE_OPTIONS, AXE_TIMEOUT_MS],
+    )
 
 
 def assert_accessible(page: Page, context: str | None = None) -> None:

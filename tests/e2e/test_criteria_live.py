@@ -1,5 +1,6 @@
-"""The criteria header panel updates live: an inline target edit on the targets page makes it
-say "Assessing…" and then swaps in the fresh summary, with no page reload (real worker)."""
+"""The criteria header panel updates live: an inline edit on the overview page (a deadline
+brought within reach) makes it say "Assessing…" and then swaps in the fresh summary, with no
+page reload (real worker)."""
 
 import os
 import time
@@ -42,10 +43,10 @@ def test_an_inline_target_edit_updates_the_header_panel_without_a_reload(
         title="Climate-neutral cities",
         statement="By 2030 100 cities in Europe are climate-neutral.",
         start_year=2022,
-        deadline_year=2030,
+        deadline_year=2070,  # 48 years ahead: further than a deadline within reach (C2)
         geography="Europe",
     )
-    target = TargetFactory(
+    TargetFactory(
         mission=mission,
         key="neutral",
         title="Climate-neutral cities",
@@ -59,7 +60,7 @@ def test_an_inline_target_edit_updates_the_header_panel_without_a_reload(
     _assessed(mission)
     sign_in(member("editor"))
 
-    url = f"{live_server.url}/organisations/health/missions/{mission.key}/targets/"
+    url = f"{live_server.url}/organisations/health/missions/{mission.key}/"
     page.goto(url)
     panel = page.locator("#criteria-summary")
     c2 = page.locator("#criteria-summary-c2")
@@ -67,12 +68,12 @@ def test_an_inline_target_edit_updates_the_header_panel_without_a_reload(
     expect(c2).to_contain_text("Awaiting review")
     page.evaluate("window.lodestarMarker = 'still here'")
 
-    card = page.locator(f"#target-{target.key}")
-    card.get_by_role("link", name="Change").click()
-    card.get_by_label("Baseline value").fill("0")
-    card.get_by_label("Baseline year").fill("2021")
-    card.get_by_role("button", name="Save target").click()
-    expect(card.get_by_text("Target saved.")).to_be_visible()
+    # A recorded fact that fails a check (missing data would only be "cannot be judged yet").
+    group = page.locator("#group-basics")
+    group.get_by_role("link", name="Change the mission").click()
+    group.get_by_label("Deadline year").fill("2030")
+    group.get_by_role("button", name="Save").click()
+    expect(page.locator("#group-basics [role=status]")).to_have_text("Saved.")
 
     # The save tells the page the mission changed; the panel notices and waits for the run.
     expect(panel).to_contain_text("Assessing…", timeout=10_000)

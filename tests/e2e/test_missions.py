@@ -93,7 +93,7 @@ def test_start_edit_propose_and_approve_a_mission(
     sign_in(lead)
     page.goto(f"{live_server.url}/organisations/health/missions/five-more-healthy-years/")
     page.get_by_role("link", name="Change mandate and governance").click()
-    page.get_by_label("Mandate", exact=True).select_option("government_decision")
+    page.get_by_label("Mandate (optional)", exact=True).select_option("government_decision")
     page.get_by_label("Mandate reference").fill("Cabinet decision 2024/17")
     page.get_by_label("Mandate date").fill("2024-03-01")
     page.get_by_role("button", name="Save").click()

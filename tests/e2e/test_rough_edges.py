@@ -37,7 +37,7 @@ def test_a_lead_fixes_what_stops_an_approval_then_approves(
     # The mandate: its link opens the mandate group of the overview, at its first field.
     page.get_by_role("link", name=re.compile("^Record where the mandate comes from")).click()
     expect(page).to_have_url(re.compile(r"/change/governance/#id_mandate_source$"))
-    page.get_by_label("Mandate", exact=True).select_option("government_decision")
+    page.get_by_label("Mandate (optional)", exact=True).select_option("government_decision")
     page.get_by_label("Mandate reference").fill("Cabinet decision 2026/3")
     page.get_by_label("Mandate date").fill("2026-03-01")
     assert_accessible(page)

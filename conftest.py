@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -193,6 +194,8 @@ def _quiet_worker_before_flush(request) -> Iterator[None]:
         _wait_until_live_server_is_idle()
     if transactional and _running_worker:
         _wait_until_worker_is_idle()
+    if transactional:
+        _end_sessions_that_would_block_the_flush()
 
 
 def _wait_until_live_server_is_idle() -> None:
@@ -210,6 +213,32 @@ def _wait_until_live_server_is_idle() -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and serving():
         time.sleep(0.05)
+
+
+def _end_sessions_that_would_block_the_flush() -> None:
+    """The flush's TRUNCATE waits, without a time limit, for every lock another session holds
+    on the test database. CI twice hung for over an hour at this point in a browser test. Any
+    session still in a transaction after the waits above is named in a warning and ended, so the
+    flush goes ahead and the log says what held it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT pid, application_name, state, now() - xact_start, left(query, 200)
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+              AND xact_start IS NOT NULL
+            """
+        )
+        holders = cursor.fetchall()
+        for pid, application, state, held_for, query in holders:
+            warnings.warn(
+                f"ended session {pid} ({application or 'unnamed'}, {state}, in a transaction "
+                f"for {held_for}) before the flush: {query}",
+                stacklevel=1,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture

@@ -8,6 +8,12 @@ def _member_summary(organisation) -> str:
     return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
 
 
+def _language_summary(organisation) -> str:
+    if not organisation.language:
+        return str(_("No language recorded"))
+    return _("Missions start in %(language)s") % {"language": organisation.get_language_display()}
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and organisations")
@@ -26,5 +32,19 @@ class AccountsConfig(AppConfig):
                 navigation_roles=frozenset({Role.ADMIN}),
                 summary=_member_summary,
                 covers=("accounts:member_role", "accounts:member_remove"),
+            )
+        )
+        register_organisation_section(
+            OrganisationSection(
+                "settings",
+                _("Settings"),
+                "accounts:organisation_settings",
+                140,
+                description=_(
+                    "The organisation's name and the language its new missions start in."
+                ),
+                roles=frozenset({Role.ADMIN}),
+                navigation_roles=frozenset(),
+                summary=_language_summary,
             )
         )

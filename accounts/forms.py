@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Language, Role
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -32,6 +32,19 @@ class MemberAddForm(forms.Form):
     )
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+
+class OrganisationSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language of its missions"),
+        required=False,
+        choices=[("", _("Not recorded: recognised from each statement")), *Language.choices],
+        help_text=_(
+            "New missions start in this language; their authors can choose another. The "
+            "automatic checks read a mission statement by its language's grammar."
+        ),
+    )
 
 
 class MemberRoleForm(forms.Form):

@@ -101,11 +101,27 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(memberships__user=user).distinct()
 
 
+class Language(models.TextChoices):
+    """The languages Lodestar reads mission statements in (the criteria's statement analysis
+    knows their grammar). An organisation's language is what its new missions start with."""
+
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    DUTCH = "nl", _("Dutch")
+    SWEDISH = "sv", _("Swedish")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+
+
 class Organisation(models.Model):
     """A ministry, agency or innovation unit that uses Lodestar (a tenant)."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    # Blank: not recorded; new missions then leave theirs to be recognised from the text.
+    language = models.CharField(
+        _("language of its missions"), max_length=5, choices=Language.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -114,6 +130,12 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=[*Language.values, ""]),
+                name="accounts_organisation_language_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

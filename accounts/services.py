@@ -1,4 +1,5 @@
-"""Writes for accounts: adding members, changing roles, removing members."""
+"""Writes for accounts: an organisation's settings, adding members, changing roles, removing
+members."""
 
 from __future__ import annotations
 
@@ -27,6 +28,26 @@ def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
     )
     count = admins.exclude(pk=membership.pk).count()
     return count + (1 if new_role == Role.ADMIN else 0)
+
+
+@transaction.atomic
+def organisation_update(
+    *, actor: User, organisation: Organisation, name: str, language: str
+) -> bool:
+    """Rename the organisation or record its language; False when nothing differed."""
+    if not actor.has_perm("accounts.change_organisation", organisation):
+        raise PermissionDenied(_("Only administrators can change the organisation's settings."))
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter the organisation's name.")})
+    if (locked.name, locked.language) == (name, language):
+        return False
+    locked.name, locked.language = name, language
+    locked.full_clean(exclude=["slug"])
+    locked.save(update_fields=["name", "language"])
+    organisation.name, organisation.language = name, language
+    return True
 
 
 @transaction.atomic

@@ -57,6 +57,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("organisations/<slug:org_slug>/", views.organisation_detail, name="organisation"),
+    path(
+        "organisations/<slug:org_slug>/settings/",
+        views.organisation_settings,
+        name="organisation_settings",
+    ),
     path("organisations/<slug:org_slug>/members/", views.members, name="members"),
     path(
         "organisations/<slug:org_slug>/members/<int:membership_id>/role/",

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import oidc, services, two_factor
-from accounts.forms import EmailLoginForm, MemberAddForm, MemberRoleForm, TwoFactorCodeForm
+from accounts.forms import (
+    EmailLoginForm,
+    MemberAddForm,
+    MemberRoleForm,
+    OrganisationSettingsForm,
+    TwoFactorCodeForm,
+)
 from accounts.models import ROLE_DESCRIPTIONS, Role
 from accounts.sections import landing_entries
 from accounts.selectors import (
@@ -71,6 +77,35 @@ def organisation_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
             "membership": membership,
             "entries": landing_entries(membership),
         },
+    )
+
+
+def organisation_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Administrators name the organisation and record the language its missions start in."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    if not request.user.has_perm("accounts.change_organisation", organisation):
+        raise PermissionDenied
+    initial = {"name": organisation.name, "language": organisation.language}
+    form = OrganisationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.organisation_update(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            if changed:
+                messages.success(request, _("The organisation's settings are saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("accounts:organisation_settings", org_slug=organisation.slug)
+    return render(
+        request,
+        "accounts/organisation_settings.html",
+        {"organisation": organisation, "form": form},
+        status=422 if form.errors else 200,
     )
 
 

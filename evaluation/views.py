@@ -335,7 +335,7 @@ def readiness_start_mission(request: HttpRequest, org_slug: str, check_id: int) 
         "challenge_title": (answers.get("challenge", {}).get("note") or "")[:120],
         "statement": (answers.get("objective", {}).get("note") or "")[:600],
     }
-    form = MissionStartForm(request.POST or None, initial=initial)
+    form = MissionStartForm(request.POST or None, initial=initial, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             mission = mission_create(

@@ -735,7 +735,8 @@ MISSION_SPECS = [
     F("challenge", "key", required=True),
     F("parent", "key"),
     F("statement", "str", max_length=300, default=""),
-    # Added after version 1 was published: files without it import with the language blank.
+    # Added after version 1 was published: a new mission from a file without it takes its
+    # organisation's language; an existing one keeps its own.
     F("language", "str", choices=StatementLanguage, blank_choice=True, default=""),
     F("status", "str", choices=MissionStatus, default=MissionStatus.DRAFT),
     F("paused_from", "str", choices=MissionStatus, blank_choice=True, default=""),
@@ -1056,6 +1057,8 @@ def import_document(
         before = {name: plain(getattr(mission, name)) for name in values} if mission else {}
         if mission is None:
             mission = Mission(organisation=organisation, created_by=user)
+        if "language" not in raw:  # a file from before the field: nothing to change
+            values["language"] = mission.language if mission.pk else organisation.language
         mission.updated_by = user
         _save(mission, values, "missions", summary)
         stored[mission.key] = mission

@@ -112,6 +112,11 @@ class MissionStartForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
     )
 
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new mission is written in its organisation's language unless the author says not.
+        self.fields["language"].initial = organisation.language
+
 
 def _actor_choices(organisation: Organisation) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(

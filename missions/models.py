@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Language, Organisation
 from missions import validation
 from missions.validation import YEAR_MAX, YEAR_MIN
 
@@ -170,15 +170,9 @@ class MissionStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
-class StatementLanguage(models.TextChoices):
-    """The languages whose grammar the statement analysis knows (evaluation/criteria)."""
-
-    ENGLISH = "en", _("English")
-    SPANISH = "es", _("Spanish")
-    DUTCH = "nl", _("Dutch")
-    SWEDISH = "sv", _("Swedish")
-    FRENCH = "fr", _("French")
-    GERMAN = "de", _("German")
+# The languages whose grammar the statement analysis knows (evaluation/criteria): the same
+# list an organisation records its language from, so a mission's default is always valid.
+StatementLanguage = Language
 
 
 class MandateSource(models.TextChoices):
@@ -480,7 +474,7 @@ class Mission(Audited, Versioned):
     )
     geography = models.CharField(_("geography"), max_length=100, blank=True)
     # The language the statement is written in: it selects the statement analysis's grammar.
-    # Empty: the organisation's language (see `statement_language`).
+    # A new mission starts with its organisation's language; empty: recognised from the text.
     language = models.CharField(
         _("language of the statement"), max_length=5, choices=StatementLanguage.choices, blank=True
     )

@@ -142,7 +142,7 @@ def mission_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     _require(request, "missions.add_mission", organisation)
-    form = MissionStartForm(request.POST or None)
+    form = MissionStartForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             mission = services.mission_create(

@@ -89,6 +89,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "inbox:open": {"GET": frozenset(), "POST": No(SIGNED_IN), "refused": 404},
     # Signed links from e-mails work without signing in; the scene's token is not valid (400).
     "inbox:unsubscribe": {"GET": ANYONE, "POST": ANYONE},
+    "accounts:organisation_settings": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "accounts:members": {"GET": VIEWER_UP, "POST": ADMIN_ONLY},
     "accounts:member_role": {"GET": GET_405, "POST": ADMIN_ONLY},
     "accounts:member_remove": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},

@@ -185,6 +185,11 @@ def _member_roles() -> Iterator[FormCase]:
         yield FormCase(f"role of {membership.user.email}", ADMIN, page, url)
 
 
+def _organisation_settings() -> Iterator[FormCase]:
+    url = reverse("accounts:organisation_settings", kwargs={"org_slug": ORG})
+    yield FormCase("organisation settings", ADMIN, url, url)
+
+
 def _portfolios() -> Iterator[FormCase]:
     for portfolio in Portfolio.objects.filter(organisation__slug=ORG):
         url = reverse(
@@ -237,6 +242,7 @@ EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "evaluation:toc_link_edit": _toc_links,
     "stakeholders:edit": _stakeholders,
     "accounts:member_role": _member_roles,
+    "accounts:organisation_settings": _organisation_settings,
     "portfolios:portfolio_edit": _portfolios,
     "portfolios:facet_edit": _facets,
     "portfolios:initiative_edit": _initiatives,

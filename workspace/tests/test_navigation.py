@@ -64,6 +64,7 @@ def _nav(page: str) -> list[str]:
                 "Import",
                 "Members",
                 "Audit trail",
+                "Settings",
             ],
             ["Missions", "Portfolio", "Documents", "Actors", "Import", "Members"],
         ),

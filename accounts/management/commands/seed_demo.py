@@ -46,8 +46,9 @@ class Command(BaseCommand):
         password = settings.DEMO_PASSWORD
         organisations = {}
         for slug, name in ORGANISATIONS:
+            # The language only when created: an administrator may have changed it since.
             organisations[slug], _ = Organisation.objects.update_or_create(
-                slug=slug, defaults={"name": name}
+                slug=slug, defaults={"name": name}, create_defaults={"name": name, "language": "en"}
             )
         for email, full_name, slug, role in USERS:
             user = User.objects.filter(email=email).first()

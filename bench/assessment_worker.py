@@ -35,8 +35,11 @@ def bench_queries() -> dict:
     from evaluation import services
     from evaluation.models import RunStatus
 
-    document = generated_document(2)
-    for mission, projects in zip(document["missions"], (5, 50), strict=True):
+    # The first mission only warms this process's caches (the audit trail's content types),
+    # so the two measured assessments count the same kind of queries.
+    sizes = (5, 5, 50)
+    document = generated_document(len(sizes))
+    for mission, projects in zip(document["missions"], sizes, strict=True):
         template = mission["projects"][0]
         mission["projects"] = [
             dict(template, key=f"p{p}", title=f"Project {p}", lead=f"actor-{p % 50}")
@@ -44,7 +47,10 @@ def bench_queries() -> dict:
         ]
     organisation = _import("bench-assess-queries", document)
     result = {}
-    for mission, projects in zip(organisation.missions.order_by("key"), (5, 50), strict=True):
+    missions = organisation.missions.order_by("key")
+    services.assessment_request(mission_id=missions[0].pk, reason="bench", enqueue=False)
+    services.assessment_run(mission_id=missions[0].pk)
+    for mission, projects in zip(missions[1:], sizes[1:], strict=True):
         services.assessment_request(mission_id=mission.pk, reason="bench", enqueue=False)
         with CaptureQueriesContext(connection) as captured:
             outcome = services.assessment_run(mission_id=mission.pk)

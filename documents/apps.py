@@ -14,6 +14,14 @@ class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
 
+    @property
+    def covering_note_limit(self) -> int:
+        """The longest covering note a pack request takes (characters), for the forms of other
+        apps that post a pack request here (the missions list)."""
+        from documents.services import COVERING_NOTE_MAX_LENGTH
+
+        return COVERING_NOTE_MAX_LENGTH
+
     def ready(self) -> None:
         from accounts.sections import OrganisationSection, register_organisation_section
 

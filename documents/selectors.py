@@ -25,42 +25,9 @@ from documents.models import BriefingNote, DocumentKind, GeneratedDocument
 from evaluation.indicators import progress
 from missions import selectors as mission_selectors
 from missions.exchange import export_mission
-from missions.models import Direction, Instrument, MandateSource, Mission, MissionStatus, Stage
+from missions.models import Direction, MandateSource, Mission, MissionStatus
 
-# The twelve canvas boxes (docs/domain.md §1.2), in reading order, with the band each belongs to.
-CANVAS_BOXES: list[tuple[str, str, str]] = [
-    ("challenge", "strategic", "1"),
-    ("mission_statement", "strategic", "2"),
-    ("targets", "strategic", "3"),
-    ("rationale", "strategic", "4"),
-    ("system_baseline", "strategic", "5"),
-    ("stakeholders", "coordination", "6"),
-    ("governance", "coordination", "7"),
-    ("sectors_disciplines", "coordination", "8"),
-    ("portfolio", "implementation", "9"),
-    ("instruments_resources", "implementation", "10"),
-    ("risks_rewards", "implementation", "11"),
-    ("learning", "learning", "12"),
-]
-BOX_TEXT_MAX = 3000
 HEADLINE_MAX = 5
-
-
-def box_titles() -> dict[str, str]:
-    return {
-        "challenge": _("Challenge"),
-        "mission_statement": _("Mission statement"),
-        "targets": _("Targets and milestones"),
-        "rationale": _("Why a mission?"),
-        "system_baseline": _("System and barriers (baseline)"),
-        "stakeholders": _("Stakeholders and citizens"),
-        "governance": _("Governance and mandate"),
-        "sectors_disciplines": _("Sectors and disciplines"),
-        "portfolio": _("Portfolio of mission projects"),
-        "instruments_resources": _("Instruments and resources"),
-        "risks_rewards": _("Risks and rewards"),
-        "learning": _("Learning: theory of change, indicators, review cadence"),
-    }
 
 
 def _decimal(text: Any) -> Decimal | None:
@@ -150,76 +117,11 @@ def _label(choices: Any, value: str) -> str:
 
 
 def _canvas(mission: Mission, exported: dict[str, Any]) -> list[dict[str, Any]]:
-    """The twelve boxes: text from the canvas section (when the canvas app registers one),
-    plus what the mission's own fields already say about structured boxes."""
-    boxes = (exported.get("canvas") or {}).get("boxes") or {}
-    titles = box_titles()
-    facts: dict[str, list[str]] = {key: [] for key, _band, _n in CANVAS_BOXES}
-    facts["challenge"].append(mission.challenge.title)
-    for target in exported.get("targets", []):
-        if target["is_headline"]:
-            if target["direction"] == Direction.BINARY:
-                facts["targets"].append(f"{target['title']}: {target['success_condition']}")
-            else:
-                facts["targets"].append(
-                    _("%(title)s: %(baseline)s → %(target)s %(unit)s by %(year)s")
-                    % {
-                        "title": target["title"],
-                        "baseline": number(target["baseline_value"]),
-                        "target": number(target["target_value"]),
-                        "unit": target["unit"],
-                        "year": target["target_year"] or "?",
-                    }
-                )
-    if mission.owner:
-        facts["governance"].append(_("Owner: %(name)s") % {"name": mission.owner.name})
-    if mission.coordinator:
-        facts["governance"].append(_("Coordinator: %(name)s") % {"name": mission.coordinator.name})
-    # Printed only when a mandate is recorded: not "not recorded" (""), not "none".
-    if mission.mandate_source not in ("", MandateSource.NONE):
-        facts["governance"].append(
-            _("Mandate: %(source)s") % {"source": mission.get_mandate_source_display()}
-            + (f" ({mission.mandate_reference})" if mission.mandate_reference else "")
-        )
-    sectors: list[str] = []
-    for project in exported.get("projects", []):
-        facts["portfolio"].append(
-            f"{project['title']} ({_label(Stage, project['stage'])}, "
-            f"{_label(Instrument, project['instrument'])})"
-        )
-        sectors += project.get("sectors", []) + project.get("disciplines", [])
-    if sectors:
-        facts["sectors_disciplines"].append(", ".join(dict.fromkeys(sectors)))
-    if mission.committed_budget is not None or mission.estimated_need is not None:
-        facts["instruments_resources"].append(
-            _("Committed %(committed)s of an estimated need of %(need)s")
-            % {
-                "committed": money(mission.committed_budget, mission.currency),
-                "need": money(mission.estimated_need, mission.currency),
-            }
-        )
-    if mission.team_fte is not None:
-        facts["instruments_resources"].append(
-            _("Mission team: %(fte)s full-time equivalents") % {"fte": number(mission.team_fte)}
-        )
-    result = []
-    for key, band, position in CANVAS_BOXES:
-        box = boxes.get(key) or {}
-        text = mission.statement if key == "mission_statement" else (box.get("text") or "")
-        result.append(
-            {
-                "key": key,
-                "band": band,
-                "number": position,
-                "title": titles[key],
-                "text": text[:BOX_TEXT_MAX],
-                "facts": [] if key == "mission_statement" else facts[key],
-                "version": box.get("version"),
-                "updated_at": box.get("updated_at"),
-                "updated_by": box.get("updated_by"),
-            }
-        )
-    return result
+    """The twelve boxes, from the box registry (canvas.boxes): the text written in each and
+    what the mission's records say about it (documents.canvas_print)."""
+    from documents import canvas_print
+
+    return canvas_print.boxes(mission, exported)
 
 
 def _map_tree(user: User, mission: Mission) -> list[dict[str, Any]]:
@@ -235,26 +137,10 @@ def _map_tree(user: User, mission: Mission) -> list[dict[str, Any]]:
 
 def _grid_items(exported: dict[str, Any]) -> list[dict[str, Any]]:
     """The stakeholders as the power/interest grid draws them, numbered by name as on the map
-    page, from the mission's exchange export (its "stakeholders" section)."""
-    section = exported.get("stakeholders") or {}
-    people = section.get("stakeholders") or []
+    page, with sector, attitude and group in words (documents.canvas_print)."""
+    from documents import canvas_print
 
-    def name(item: dict[str, Any]) -> str:
-        return item.get("person_name") or item.get("actor_name") or item["key"]
-
-    return [
-        {
-            "number": number,
-            "key": item["key"],
-            "name": name(item),
-            "helix": item.get("helix", ""),
-            "power": item["power"],
-            "interest": item["interest"],
-            "attitude": item.get("attitude", 0),
-            "quadrant": item.get("quadrant", ""),
-        }
-        for number, item in enumerate(sorted(people, key=lambda i: name(i).lower()), start=1)
-    ]
+    return canvas_print.stakeholder_rows(exported)
 
 
 def mission_context(

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Organisation, User
-from documents import selectors, signals
+from documents import canvas_print, selectors, signals
 from documents.models import (
     BriefingNote,
     BriefingPiece,
@@ -49,7 +49,7 @@ from documents.pdf import (
 
 # Bump when a print template or its CSS changes what a document looks like: every document
 # is then rendered afresh the next time it is asked for.
-TEMPLATE_VERSION = "2026-12-05.1"  # bump when a print template changes what is printed
+TEMPLATE_VERSION = "2026-12-05.2"  # bump when a print template changes what is printed
 TEMPLATES = {
     DocumentKind.CANVAS: "documents/print/canvas.html",
     DocumentKind.BRIEFING: "documents/print/briefing.html",
@@ -64,6 +64,9 @@ FINGERPRINT_VERSION = "2"
 PIECE_POLL_SECONDS = 0.05
 PACK_MAX_MISSIONS = 50
 DECISION_MAX_LENGTH = 600
+# The pack's covering note: what the pack is for, in the requester's words. Long enough for a
+# paragraph or two, short enough to leave the first page to the decisions each mission asks for.
+COVERING_NOTE_MAX_LENGTH = 1200
 BRIEFING_MAX_PAGES = 2
 
 logger = logging.getLogger(__name__)
@@ -247,6 +250,25 @@ def check_decision(decision: str) -> str:
     return decision
 
 
+def check_covering_note(note: str) -> str:
+    """The pack's covering note, stripped; refused (never cut) when longer than the limit."""
+    note = note.strip()
+    over = len(note) - COVERING_NOTE_MAX_LENGTH
+    if over > 0:
+        raise ValidationError(
+            ngettext(
+                "The covering note can be at most %(limit)s characters long; it has "
+                "%(length)s. Shorten it by %(over)s character.",
+                "The covering note can be at most %(limit)s characters long; it has "
+                "%(length)s. Shorten it by %(over)s characters.",
+                over,
+            )
+            % {"limit": COVERING_NOTE_MAX_LENGTH, "length": len(note), "over": over},
+            code="covering_note",
+        )
+    return note
+
+
 @transaction.atomic
 def document_request(
     *,
@@ -255,15 +277,21 @@ def document_request(
     kind: str,
     missions: list[str],
     decision: str = "",
+    covering_note: str = "",
 ) -> GeneratedDocument:
     """Ask for a PDF. The document made from the same inputs is returned as it is (done, or
     still on its way; a failed one is queued again); otherwise a new row is queued and the
-    render task is sent to the `pdf` queue once this transaction commits."""
+    render task is sent to the `pdf` queue once this transaction commits. A pack may carry a
+    covering note (what it is for), printed on its first page."""
     _check_member(actor, organisation)
     decision = check_decision(decision)
     if kind == DocumentKind.PACK:
+        covering_note = check_covering_note(covering_note)
         return _pack_request(
-            actor=actor, organisation=organisation, keys=_checked_keys(kind, missions)
+            actor=actor,
+            organisation=organisation,
+            keys=_checked_keys(kind, missions),
+            covering_note=covering_note,
         )
     context = build_context(
         actor=actor, organisation=organisation, kind=kind, missions=missions, decision=decision
@@ -486,20 +514,44 @@ def _summary(mission: dict[str, Any]) -> dict[str, Any]:
             for c in mission.get("criteria", [])
         ],
         "budget": {k: mission.get("budget", {}).get(k) for k in ("committed", "need")},
+        # The covering note lists the decision each mission asks for, and by when.
+        "decision": (mission.get("note") or {}).get("decision", ""),
+        "decision_by": (mission.get("note") or {}).get("decision_by", ""),
     }
 
 
-def _pack_request(*, actor: User, organisation: Organisation, keys: list[str]) -> GeneratedDocument:
+def decisions_line(missions: list[dict[str, Any]]) -> str:
+    """The covering note's count of what the pack asks the minister: how many of its missions
+    ask for a decision, or that all are for information."""
+    asking = sum(1 for m in missions if m.get("decision"))
+    if not asking:
+        return _("Every briefing in this pack is for information: none asks for a decision.")
+    return ngettext(
+        "%(asking)s of the %(count)s missions asks for a decision.",
+        "%(asking)s of the %(count)s missions ask for a decision.",
+        asking,
+    ) % {"asking": asking, "count": len(missions)}
+
+
+def _pack_request(
+    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+) -> GeneratedDocument:
     pieces = pack_pieces(actor=actor, organisation=organisation, keys=keys)
     context = {
         "organisation": organisation.name,
         "missions": [_summary(piece.context["mission"]) for piece in pieces],
         "pieces": [piece.pk for piece in pieces],
+        "covering_note": covering_note,
     }
-    # The pack's hash is made of its pieces' hashes (each covers its mission's whole context).
+    # The pack's hash is made of its pieces' hashes (each covers its mission's whole context)
+    # and its covering note.
     digest = input_hash(
         DocumentKind.PACK,
-        {"organisation": organisation.name, "pieces": [piece.input_hash for piece in pieces]},
+        {
+            "organisation": organisation.name,
+            "pieces": [piece.input_hash for piece in pieces],
+            "covering_note": covering_note,
+        },
     )
     existing = _existing(organisation, DocumentKind.PACK, digest)
     if existing is not None:
@@ -627,62 +679,11 @@ def _claim(
     return False
 
 
-# Where each box sits in the paper canvas's 7-column grid (row 1 holds the band titles), and
-# how much text it holds before the rest continues after the grid (characters; a line break
-# counts as a short line). Generous enough for real canvases, small enough to keep the grid on
-# one A3 page: see the page-count test.
-BOX_AREAS = {
-    "challenge": ("1", "2", 560),
-    "mission_statement": ("2", "2", 560),
-    "targets": ("3", "2", 560),
-    "rationale": ("1 / 3", "3", 1150),
-    "system_baseline": ("3", "3", 560),
-    "stakeholders": ("4", "2", 560),
-    "sectors_disciplines": ("4", "3", 560),
-    "governance": ("5", "2 / 4", 1200),
-    "portfolio": ("6", "2 / 4", 1200),
-    "instruments_resources": ("7", "2", 560),
-    "risks_rewards": ("7", "3", 560),
-    "learning": ("1 / 8", "4", 1000),
-}
-LINE_COST = 40
-FACT_COST = 70
-
-
-def split_box_text(text: str, budget: int) -> tuple[str, str]:
-    """Split `text` where it stops fitting `budget`: at a paragraph or sentence end when one
-    is near, else at a space, so the continuation starts on a whole word."""
-    cost, index = 0, len(text)
-    for position, char in enumerate(text):
-        cost += LINE_COST if char == "\n" else 1
-        if cost > budget:
-            index = position
-            break
-    if index == len(text):
-        return text, ""
-    head = text[:index]
-    for separator in ("\n\n", "\n", ". ", " "):
-        cut = head.rfind(separator)
-        if cut > len(head) * 0.6:
-            cut += len(separator) if separator == ". " else 0
-            return text[:cut].rstrip(), text[cut:].strip()
-    return head.rstrip(), text[index:].strip()
-
-
-def canvas_layout(boxes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The boxes with their grid area and the text shown in the box, and the boxes whose text
-    continues after the grid."""
-    laid_out, continued = [], []
-    for box in boxes:
-        column, row, budget = BOX_AREAS[box["key"]]
-        budget = max(budget - FACT_COST * len(box["facts"]), 150)
-        shown, rest = split_box_text(box["text"], budget)
-        item = {**box, "area": f"grid-column: {column}; grid-row: {row}", "shown": shown}
-        item["rest"] = rest
-        laid_out.append(item)
-        if rest:
-            continued.append(item)
-    return laid_out, continued
+# The canvas's layout lives with its content (documents.canvas_print); these names stay here
+# for the callers that know them.
+BOX_AREAS = canvas_print.BOX_AREAS
+split_box_text = canvas_print.split_box_text
+canvas_layout = canvas_print.layout
 
 
 def render_context(document: GeneratedDocument) -> dict[str, Any]:
@@ -692,16 +693,13 @@ def render_context(document: GeneratedDocument) -> dict[str, Any]:
     context["title"] = document.title
     context["document_id"] = document.pk
     if document.kind == DocumentKind.CANVAS:
-        from missions.mission_map import mission_map_svg
-
         mission = document.context["mission"]
-        context["boxes"], context["continued"] = canvas_layout(mission["boxes"])
-        context["map_svg"] = mission_map_svg(mission["map_tree"])
-        if mission.get("stakeholders"):
-            from stakeholders.grid import draw_grid
-
-            # The same drawing as the stakeholder map page, without its interactive parts.
-            context["grid_svg"] = draw_grid(mission["stakeholders"], id_prefix="pdf-grid").svg
+        context["boxes"], context["continued"] = canvas_print.layout(mission["boxes"])
+        # The mission map and the stakeholder grid: the same drawings as their pages, in the
+        # document's font, with the map's titles wrapped and the map given in words too.
+        context.update(canvas_print.figures(mission))
+    if document.kind == DocumentKind.PACK:
+        context["decisions_line"] = decisions_line(document.context.get("missions", []))
     if document.kind == DocumentKind.BRIEFING:
         context["mission"] = {
             **document.context["mission"],
@@ -945,14 +943,15 @@ def pack_render(pack: GeneratedDocument, *, queue: str | None = None) -> tuple[b
     )
 
 
-def pack_pdf_now(*, actor: User, organisation: Organisation, keys: list[str]) -> tuple[bytes, int]:
-    """A briefing pack rendered in this process without storing anything (export_briefing):
-    the same pieces, pack pages and assembly as a worker's, from contexts built now."""
-    from documents import assemble
-
+def _pack_now(
+    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+) -> tuple[GeneratedDocument, list[BriefingPiece]]:
+    """A pack and its pieces built in this process from contexts made now, nothing stored
+    (export_briefing): the same data a worker's pack is made from."""
     keys = _checked_keys(DocumentKind.PACK, keys)
+    covering_note = check_covering_note(covering_note)
     today = selectors.today_text(timezone.localdate())
-    pieces, parts = [], []
+    pieces = []
     for key in keys:
         context = {
             "organisation": organisation.name,
@@ -960,22 +959,12 @@ def pack_pdf_now(*, actor: User, organisation: Organisation, keys: list[str]) ->
                 user=actor, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
             ),
         }
-        piece = BriefingPiece(organisation=organisation, context=context, extras={})
-        piece.extras = {"prepared_on": today, "previous_date": "", "changes": []}
-        html = render_html(PIECE_TEMPLATE, piece_render_context(piece))
-        pdf, piece.page_count, piece.outline = html_to_pdf_with_outline(html)
-        pieces.append(piece)
-        parts.append(
-            assemble.Piece(
-                title=context["mission"]["title"],
-                pdf=pdf,
-                pages=piece.page_count,
-                outline=piece.outline,
-            )
-        )
+        extras = {"prepared_on": today, "previous_date": "", "changes": []}
+        pieces.append(BriefingPiece(organisation=organisation, context=context, extras=extras))
     pack_context = {
         "organisation": organisation.name,
         "missions": [_summary(piece.context["mission"]) for piece in pieces],
+        "covering_note": covering_note,
     }
     pack = GeneratedDocument(
         organisation=organisation,
@@ -984,6 +973,31 @@ def pack_pdf_now(*, actor: User, organisation: Organisation, keys: list[str]) ->
         title=_title(DocumentKind.PACK, pack_context),
         extras={"prepared_on": today, "requested_by": actor.get_full_name() or actor.email},
     )
+    return pack, pieces
+
+
+def pack_pdf_now(
+    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+) -> tuple[bytes, int]:
+    """A briefing pack rendered in this process without storing anything (export_briefing):
+    the same pieces, pack pages and assembly as a worker's, from contexts built now."""
+    from documents import assemble
+
+    pack, pieces = _pack_now(
+        actor=actor, organisation=organisation, keys=keys, covering_note=covering_note
+    )
+    parts = []
+    for piece in pieces:
+        html = render_html(PIECE_TEMPLATE, piece_render_context(piece))
+        pdf, piece.page_count, piece.outline = html_to_pdf_with_outline(html)
+        parts.append(
+            assemble.Piece(
+                title=piece.context["mission"]["title"],
+                pdf=pdf,
+                pages=piece.page_count,
+                outline=piece.outline,
+            )
+        )
     front, front_pages, front_outline = _front_pdf(pack, pieces)
     return assemble.merge(
         front=front,
@@ -995,6 +1009,48 @@ def pack_pdf_now(*, actor: User, organisation: Organisation, keys: list[str]) ->
         # documents/tests/test_structure.py checks the assembled tree (PDF/UA-1).
         pdf_ua=True,
     )
+
+
+def pack_docx_now(
+    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+) -> bytes:
+    """The same pack as an editable Word document (export_briefing --out *.docx)."""
+    from documents import word
+
+    pack, pieces = _pack_now(
+        actor=actor, organisation=organisation, keys=keys, covering_note=covering_note
+    )
+    return word.pack_docx(
+        pack=render_context(pack), briefings=[piece_render_context(p) for p in pieces]
+    )
+
+
+# --- Word copies: the same briefing or pack, editable -----------------------------------
+
+WORD_KINDS = (DocumentKind.BRIEFING, DocumentKind.PACK)
+
+
+def document_word(document: GeneratedDocument) -> bytes:
+    """An editable Word copy of a briefing or pack document, made now from the inputs stored
+    with it (the same data its PDF was made from; a pack's from its missions' pieces)."""
+    from documents import word
+
+    if document.kind == DocumentKind.BRIEFING:
+        return word.briefing_docx(render_context(document))
+    if document.kind != DocumentKind.PACK:
+        raise ValueError(f"no Word copy of a {document.kind}")
+    ids = list(document.context.get("pieces", []))
+    pieces = {piece.pk: piece for piece in BriefingPiece.objects.filter(pk__in=ids)}
+    if len(pieces) != len(set(ids)):
+        raise BriefingPiece.DoesNotExist("a mission's briefing is no longer there")
+    return word.pack_docx(
+        pack=render_context(document),
+        briefings=[piece_render_context(pieces[pk]) for pk in ids],
+    )
+
+
+def word_filename(document: GeneratedDocument) -> str:
+    return document.filename().removesuffix(".pdf") + ".docx"
 
 
 # --- The briefing page: what the author writes for a mission's briefing -----------------

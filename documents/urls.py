@@ -26,4 +26,5 @@ urlpatterns = [
     path(DOCUMENT, views.document_detail, name="detail"),
     path(DOCUMENT + "retry/", views.document_retry, name="retry"),
     path(DOCUMENT + "download/", views.document_download, name="download"),
+    path(DOCUMENT + "word/", views.document_word, name="word"),
 ]

@@ -17,10 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.models import Organisation
 from accounts.selectors import organisation_for
 from documents import selectors, services
 from documents.forms import BriefingNoteForm
-from documents.models import BriefingNote, DocumentKind, DocumentStatus, GeneratedDocument
+from documents.models import (
+    BriefingNote,
+    BriefingPiece,
+    DocumentKind,
+    DocumentStatus,
+    GeneratedDocument,
+)
 from missions import selectors as mission_selectors
 from missions.models import Mission
 
@@ -42,6 +49,7 @@ def _requested(
     organisation = organisation_for(user=request.user, slug=org_slug)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    covering_note = request.POST.get("covering_note", "")
     try:
         document = services.document_request(
             actor=request.user,
@@ -49,8 +57,11 @@ def _requested(
             kind=kind,
             missions=keys,
             decision=request.POST.get("decision", ""),
+            covering_note=covering_note if kind == DocumentKind.PACK else "",
         )
     except ValidationError as error:
+        if kind == DocumentKind.PACK and not request.htmx and keys:
+            return _pack_refused(request, organisation, keys, covering_note, error)
         if request.htmx:
             return render(
                 request,
@@ -64,6 +75,39 @@ def _requested(
     if request.htmx:
         return _status(request, document)
     return redirect("documents:detail", org_slug=org_slug, document_id=document.pk)
+
+
+def _pack_refused(
+    request: HttpRequest,
+    organisation: Organisation,
+    keys: list[str],
+    covering_note: str,
+    error: ValidationError,
+) -> HttpResponse:
+    """A pack request that was refused (a covering note over its limit, too many missions):
+    the request again, as it was sent, with what to change, so nothing typed is lost."""
+    found = {
+        mission.key: mission
+        for mission in Mission.objects.visible_to(request.user).filter(
+            organisation=organisation, key__in=keys[: services.PACK_MAX_MISSIONS * 2]
+        )
+    }
+    note_errors = [
+        e.message % (e.params or {}) for e in error.error_list if e.code == "covering_note"
+    ]
+    return render(
+        request,
+        "documents/pack_request.html",
+        {
+            "organisation": organisation,
+            "missions": [found[key] for key in dict.fromkeys(keys) if key in found],
+            "covering_note": covering_note,
+            "note_errors": note_errors,
+            "other_errors": [m for m in error.messages if m not in note_errors],
+            "note_limit": services.COVERING_NOTE_MAX_LENGTH,
+        },
+        status=422,
+    )
 
 
 def request_canvas(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
@@ -241,5 +285,28 @@ def briefing_word(request: HttpRequest, org_slug: str, mission_key: str) -> Http
     response = HttpResponse(word.briefing_docx(services.render_context(document)), WORD_TYPE)
     filename = f"{organisation.slug}-briefing-{mission_key}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def document_word(request: HttpRequest, org_slug: str, document_id: int) -> HttpResponse:
+    """An editable Word copy of a briefing or pack document, made now from the inputs stored
+    with it (documents.services.document_word); members only, as the PDF. Nothing is stored."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    document = selectors.document_for(
+        user=request.user, organisation=organisation, document_id=document_id
+    )
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if document.kind not in services.WORD_KINDS:
+        raise Http404(_("There is no Word copy of a canvas."))
+    try:
+        data = services.document_word(document)
+    except BriefingPiece.DoesNotExist:
+        raise Http404(
+            _("A mission's briefing is no longer there; ask for the pack again.")
+        ) from None
+    response = HttpResponse(data, WORD_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{services.word_filename(document)}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from documents.pdf import protective_marking
@@ -28,9 +28,24 @@ def _header_row(table: Any) -> None:
     properties.append(header)
 
 
-def _table(document: Any, headers: list[str], rows: list[list[str]]) -> None:
+# The text width of an A4 page with 2 cm margins, which tables fill.
+TEXT_WIDTH_MM = 170
+
+
+def _table(
+    document: Any,
+    headers: list[str],
+    rows: list[list[str]],
+    widths: list[float] | None = None,
+) -> None:
+    """A table with a bold header row that repeats on every page; `widths` are the columns'
+    shares of the text width (equal when not given), so long text gets the room."""
+    from docx.shared import Mm
+
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = False
+    shares = widths or [1 / len(headers)] * len(headers)
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -39,6 +54,18 @@ def _table(document: Any, headers: list[str], rows: list[list[str]]) -> None:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = str(text or "")
+    for column, share in zip(table.columns, shares, strict=True):
+        width = Mm(TEXT_WIDTH_MM * share)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _after_table(document: Any, text: str) -> None:
+    """A line of text after a table, with room between them."""
+    from docx.shared import Pt
+
+    document.add_paragraph(text).paragraph_format.space_before = Pt(8)
 
 
 def _section(document: Any, heading: str, text: str) -> None:
@@ -49,13 +76,16 @@ def _section(document: Any, heading: str, text: str) -> None:
                 document.add_paragraph(paragraph.strip())
 
 
-def _briefing(document: Any, context: dict[str, Any], *, show_decision: bool) -> None:
+def _briefing(
+    document: Any, context: dict[str, Any], *, show_decision: bool, new_page: bool = False
+) -> None:
     m = context["mission"]
     note = m.get("note") or {}
     caption = _("Ministerial briefing")
     if m.get("challenge"):
         caption = f"{caption} · {m['challenge']}"
-    document.add_paragraph(caption, style="Subtitle")
+    # A pack's briefing starts a page (page break before, not an empty paragraph).
+    document.add_paragraph(caption, style="Subtitle").paragraph_format.page_break_before = new_page
     document.add_heading(m["title"], level=1)
     facts = [
         (_("Owner"), m.get("owner") or _("not chosen")),
@@ -113,6 +143,7 @@ def _briefing(document: Any, context: dict[str, Any], *, show_decision: bool) ->
                 ]
                 for t in targets
             ],
+            widths=[0.27, 0.14, 0.16, 0.1, 0.14, 0.19],
         )
     criteria = m.get("criteria") or []
     if criteria:
@@ -124,6 +155,7 @@ def _briefing(document: Any, context: dict[str, Any], *, show_decision: bool) ->
                 [f"{c['code']} {c['name']}", c["status_label"], c.get("rationale") or ""]
                 for c in criteria
             ],
+            widths=[0.32, 0.2, 0.48],
         )
     warnings = m.get("warnings") or []
     if warnings:
@@ -132,6 +164,7 @@ def _briefing(document: Any, context: dict[str, Any], *, show_decision: bool) ->
             document,
             [_("Severity"), _("Warning")],
             [[w["severity_label"], w["label"]] for w in warnings],
+            widths=[0.2, 0.8],
         )
     changes = m.get("changes") or []
     if changes:
@@ -144,7 +177,7 @@ def _briefing(document: Any, context: dict[str, Any], *, show_decision: bool) ->
     if note.get("cleared_by"):
         people.append(_("Cleared by: %(name)s") % {"name": note["cleared_by"]})
     if people:
-        document.add_paragraph(" · ".join(people))
+        _after_table(document, " · ".join(people))
 
 
 def _new_document(title: str) -> Any:
@@ -183,17 +216,62 @@ def briefing_docx(context: dict[str, Any]) -> bytes:
     return _bytes(document)
 
 
-def pack_docx(*, title: str, organisation: str, briefings: list[dict[str, Any]]) -> bytes:
-    """A pack: a cover line and contents, then each mission's briefing on a new page."""
-    from docx.enum.text import WD_BREAK
+def _covering_note(document: Any, pack: dict[str, Any]) -> None:
+    """The pack's first page: what it is for (the requester's covering note), the decision
+    each mission asks for and by when, who prepared it and its protective marking."""
+    missions = pack.get("missions") or []
+    document.add_heading(_("Covering note"), level=1)
+    note = (pack.get("covering_note") or "").strip()
+    if note:
+        for paragraph in note.splitlines():
+            if paragraph.strip():
+                document.add_paragraph(paragraph.strip())
+    else:
+        document.add_paragraph(
+            ngettext(
+                "The briefing on %(count)s mission of %(organisation)s.",
+                "The briefings on %(count)s missions of %(organisation)s.",
+                len(missions),
+            )
+            % {"count": len(missions), "organisation": pack.get("organisation", "")}
+        )
+    if pack.get("decisions_line"):
+        document.add_paragraph(pack["decisions_line"])
+    document.add_heading(_("Decisions requested"), level=2)
+    _table(
+        document,
+        [_("Mission"), _("Decision requested"), _("Needed by")],
+        [
+            [
+                f"{index}. {m.get('title', '')}",
+                m.get("decision") or _("None: for information."),
+                m.get("decision_by") or "—",
+            ]
+            for index, m in enumerate(missions, start=1)
+        ],
+        widths=[0.32, 0.48, 0.2],
+    )
+    facts = [
+        (_("Prepared by"), pack.get("requested_by") or pack.get("organisation")),
+        (_("Prepared"), pack.get("prepared_on")),
+        (_("Protective marking"), protective_marking()),
+    ]
+    _after_table(document, " · ".join(f"{label}: {value}" for label, value in facts if value))
 
+
+def pack_docx(*, pack: dict[str, Any], briefings: list[dict[str, Any]]) -> bytes:
+    """A pack: its covering note and contents, then each mission's briefing on a new page.
+    `pack` is the pack's render context (organisation, title, missions' summaries with their
+    decisions, covering note, requested_by, prepared_on); `briefings` its pieces' contexts."""
+    title = pack["title"]
     document = _new_document(title)
-    document.add_paragraph(organisation, style="Subtitle")
+    document.add_paragraph(pack.get("organisation", ""), style="Subtitle")
     document.add_heading(title, level=0)
+    _covering_note(document, pack)
     document.add_heading(_("Contents"), level=1)
-    for index, context in enumerate(briefings, start=1):
-        document.add_paragraph(f"{index}. {context['mission']['title']}", style="List Number")
     for context in briefings:
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _briefing(document, context, show_decision=False)
+        # List Number numbers them (1., 2., …) as the PDF's contents and covering note do.
+        document.add_paragraph(context["mission"]["title"], style="List Number")
+    for context in briefings:
+        _briefing(document, context, show_decision=False, new_page=True)
     return _bytes(document)

@@ -1,12 +1,15 @@
 """The mission map as a server-side SVG: grand challenge → missions → sectors → projects.
 
 Drawn from `selectors.mission_map` data so the same picture appears on the page and in PDFs.
-Every text is escaped; long titles are shortened on the drawing and given in full in a
-<title> tooltip and in the table that accompanies the drawing.
+Every text is escaped. On the page long titles are shortened on the drawing and given in full
+in a <title> tooltip and in the table that accompanies the drawing; the PDF asks for them
+wrapped (`wrap=True`), every title in full on as many lines as it needs.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
 from typing import Any
 
 from django.utils.html import escape
@@ -21,6 +24,12 @@ WIDTH = COLUMN_X[-1] + BOX_WIDTH
 FILLS = ("#1d3557", "#e8eef7", "#f3f2f1", "#ffffff")
 TEXT_FILLS = ("#ffffff", "#0b0c0c", "#0b0c0c", "#0b0c0c")
 MAX_CHARS = 32
+FONT = "Arial, Helvetica, sans-serif"
+# Wrapped labels: characters per line (a generous average glyph width), line height, padding.
+WRAP_CHARS = 31
+LINE_HEIGHT = 14
+BOX_PADDING = 10
+ROW_GAP = 6
 
 
 def _short(text: str, limit: int = MAX_CHARS) -> str:
@@ -49,10 +58,14 @@ def _link(column: int, y_from: float, y_to: float) -> str:
     )
 
 
-def mission_map_svg(tree: list[dict[str, Any]]) -> str:
+def mission_map_svg(
+    tree: list[dict[str, Any]], *, wrap: bool = False, font_family: str = FONT
+) -> str:
     """An SVG string for the tree. Rows are laid out from the leaves up: each project takes a
     row, and every parent sits at the middle of its children, so nothing overlaps however many
-    projects there are."""
+    projects there are. `wrap` writes every title in full over as many lines as it needs."""
+    if wrap:
+        return _finish(*_wrapped(tree, font_family), font_family)
     parts: list[str] = []
     row = 0
 
@@ -88,9 +101,14 @@ def mission_map_svg(tree: list[dict[str, Any]]) -> str:
         row += 1  # a blank row between challenges
 
     height = HEADER_HEIGHT + max(row, 1) * ROW_HEIGHT
+    return _finish(parts, height, FONT)
+
+
+def _finish(parts: list[str], height: float, font_family: str) -> str:
+    family = escape(font_family)
     headers = "".join(
         f'<text x="{x}" y="18" font-size="13" font-weight="bold" fill="#0b0c0c" '
-        f'font-family="Arial, Helvetica, sans-serif">{escape(label)}</text>'
+        f'font-family="{family}">{escape(label)}</text>'
         for x, label in zip(
             COLUMN_X,
             (_("Grand challenge"), _("Mission"), _("Sectors"), _("Projects")),
@@ -109,8 +127,83 @@ def mission_map_svg(tree: list[dict[str, Any]]) -> str:
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="mission-map" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height:g}" width="{WIDTH}" height="{height:g}" '
         f'aria-labelledby="mission-map-title mission-map-desc">'
         f'<title id="mission-map-title">{title}</title><desc id="mission-map-desc">{desc}</desc>'
         f"{headers}{''.join(links)}{''.join(boxes)}</svg>"
     )
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    """(width, height) of a drawing made here, in its own units."""
+    match = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    return (float(match.group(1)), float(match.group(2))) if match else (0.0, 0.0)
+
+
+def _lines(text: str) -> list[str]:
+    text = " ".join(str(text).split())
+    return textwrap.wrap(text, WRAP_CHARS, break_long_words=True) or [""]
+
+
+def _wrapped_box(column: int, y: float, lines: list[str], full: str, family: str) -> str:
+    """A node whose title is written in full over `lines`, centred on `y`."""
+    x = COLUMN_X[column]
+    height = len(lines) * LINE_HEIGHT + BOX_PADDING
+    top = y - height / 2
+    spans = "".join(
+        f'<tspan x="{x + 8}" y="{top + BOX_PADDING / 2 + LINE_HEIGHT * (n + 0.78):.1f}">'
+        f"{escape(line)}</tspan>"
+        for n, line in enumerate(lines)
+    )
+    return (
+        f'<g class="mission-map__node"><title>{escape(full)}</title>'
+        f'<rect x="{x}" y="{top:.1f}" width="{BOX_WIDTH}" height="{height}" '
+        f'rx="3" fill="{FILLS[column]}" stroke="#505a5f" stroke-width="1"/>'
+        f'<text font-size="12" fill="{TEXT_FILLS[column]}" font-family="{escape(family)}">'
+        f"{spans}</text></g>"
+    )
+
+
+def _wrapped(tree: list[dict[str, Any]], family: str) -> tuple[list[str], float]:
+    """The tree with wrapped titles: every node gets the height its lines need, a parent
+    the height of its children or its own, whichever is more, and sits at their middle."""
+    parts: list[str] = []
+
+    def own(title: str) -> float:
+        return len(_lines(title)) * LINE_HEIGHT + BOX_PADDING + ROW_GAP
+
+    # Each node: (column, title, children); heights computed bottom-up.
+    def node(column: int, title: str, children: list[Any]) -> dict[str, Any]:
+        kids = [node(column + 1, *child) for child in children]
+        need = sum(kid["height"] for kid in kids)
+        return {"column": column, "title": title, "kids": kids, "height": max(own(title), need)}
+
+    def place(item: dict[str, Any], top: float) -> float:
+        centre = top + item["height"] / 2
+        y = top + (item["height"] - sum(kid["height"] for kid in item["kids"])) / 2
+        for kid in item["kids"]:
+            kid_centre = place(kid, y)
+            parts.append(_link(item["column"], centre, kid_centre))
+            y += kid["height"]
+        parts.append(
+            _wrapped_box(item["column"], centre, _lines(item["title"]), item["title"], family)
+        )
+        return centre
+
+    top = float(HEADER_HEIGHT)
+    for challenge in tree:
+        missions = [
+            (
+                mission["title"],
+                [
+                    (sector["name"], [(p["title"], []) for p in sector["projects"]])
+                    for sector in mission["sectors"]
+                ]
+                or [(_("No projects yet"), [])],
+            )
+            for mission in challenge["missions"]
+        ]
+        item = node(0, challenge["title"], missions)
+        place(item, top)
+        top += item["height"] + ROW_HEIGHT / 2
+    return parts, max(top, HEADER_HEIGHT + ROW_HEIGHT)

@@ -135,8 +135,19 @@ def mission_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "query": query.urlencode(),
             "can_add": request.user.has_perm("missions.add_mission", organisation),
             "can_import": request.user.has_perm("missions.import_missions", organisation),
+            "covering_note_limit": _covering_note_limit(),
         },
     )
+
+
+def _covering_note_limit() -> int:
+    """The longest covering note the pack form may send (the documents app takes the pack
+    request and sets the limit); 0 when that app is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("documents"):
+        return 0
+    return getattr(apps.get_app_config("documents"), "covering_note_limit", 0)
 
 
 def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:

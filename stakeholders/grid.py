@@ -268,9 +268,11 @@ def draw_grid(
     title: str = "",
     id_prefix: str = "grid",
     arrows_label: str = "",
+    font_family: str = FONT,
 ) -> Drawing:
     """The grid with `items` on it (see the module docstring). `interactive` adds what the
-    page's script needs (focusable markers with accessible names and data attributes)."""
+    page's script needs (focusable markers with accessible names and data attributes);
+    `font_family` writes every text in another font (the PDF's own)."""
     drawing = Drawing(svg="")
     parts: list[str] = []
     legend_top = TOP + PLOT + 52
@@ -541,4 +543,8 @@ def draw_grid(
     )
     parts.append("</svg>")
     drawing.svg = "".join(parts)
+    if font_family != FONT:
+        drawing.svg = drawing.svg.replace(
+            f'font-family="{FONT}"', f'font-family="{escape(font_family)}"'
+        )
     return drawing

@@ -129,6 +129,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "documents:detail": {"GET": VIEWER_UP, "POST": READ},
     "documents:retry": {"GET": GET_405, "POST": VIEWER_UP},
     "documents:download": {"GET": VIEWER_UP, "POST": READ},
+    "documents:word": {"GET": VIEWER_UP, "POST": No(VIEWER_UP)},
     # --- canvas ----------------------------------------------------------------------------
     "canvas:canvas": {"GET": VIEWER_UP, "POST": READ},
     "canvas:box": {"GET": VIEWER_UP, "POST": EDITOR_UP},

@@ -39,6 +39,7 @@ UNLINKED = {
     "evaluation:readiness_result": "shown after the readiness check's form is sent",
     "documents:detail": "shown after asking for a document; the list links to ready ones",
     "documents:download": "a file, not a page",
+    "documents:word": "a file (a Word copy), not a page",
     "stakeholders:actor_suggestions": "loaded in place by the stakeholder form (htmx)",
     "canvas:comment_resolve": "the Resolve button's form (POST)",
     "evaluation:criteria_summary": "the criteria panel reloads itself in place (htmx)",

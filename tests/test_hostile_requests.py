@@ -93,6 +93,10 @@ def test_a_briefing_decision_or_pack_selection_with_a_nul_is_400(lead_client, mi
 
     _refused(lead_client.post(briefing, {"decision": "Approve\x00"}), "decision")
     _refused(lead_client.post(pack, {"missions": [mission.key, "\x00"]}), "missions")
+    _refused(
+        lead_client.post(pack, {"missions": [mission.key], "covering_note": "For\x00"}),
+        "covering_note",
+    )
     assert not GeneratedDocument.objects.exists()
 
 

@@ -111,11 +111,12 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
     measurement = indicator_services.measurement_add(
         actor=None, indicator=indicator, period_end=now.date().replace(month=1, day=1), value=1
     )
+    # A pack (of no missions), so its Word copy (documents:word) can be made too.
     document = GeneratedDocument(
         organisation=organisation,
-        kind=DocumentKind.CANVAS,
-        mission=mission,
-        title="Secret canvas",
+        kind=DocumentKind.PACK,
+        context={"organisation": organisation.name, "missions": [], "pieces": []},
+        title="Secret pack",
         input_hash="0" * 64,
         status=DocumentStatus.DONE,
         finished_at=now,

@@ -100,3 +100,96 @@ def assert_valid(pdf: bytes) -> int:
     counts = page_counts(pdf)
     assert len(set(counts.values())) == 1, f"the readers disagree on the pages: {counts}"
     return counts["poppler"]
+
+
+def text_sizes(pdf: bytes, page: int) -> list[tuple[str, float]]:
+    """(font name, size in points as printed) for every text run on `page` (1-based): the
+    size set by Tf, scaled by the text matrix and every enclosing transformation (a drawing
+    scaled to fit the page shrinks its text). Form XObjects are followed."""
+    import io
+
+    import pikepdf
+
+    def scale(matrix: list[float]) -> float:
+        a, b, c, d = matrix[:4]
+        return abs(a * d - b * c) ** 0.5
+
+    def multiply(m: list[float], n: list[float]) -> list[float]:
+        a, b, c, d, e, f = m
+        a2, b2, c2, d2, e2, f2 = n
+        return [
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ]
+
+    found: list[tuple[str, float]] = []
+
+    def walk(stream_owner, resources, ctm: list[float]) -> None:
+        stack: list[list[float]] = []
+        font, size, tm = "", 0.0, [1.0, 0, 0, 1.0, 0, 0]
+        for operands, operator in pikepdf.parse_content_stream(stream_owner):
+            op = str(operator)
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q" and stack:
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = multiply([float(v) for v in operands], ctm)
+            elif op == "BT":
+                tm = [1.0, 0, 0, 1.0, 0, 0]
+            elif op == "Tm":
+                tm = [float(v) for v in operands]
+            elif op == "Tf":
+                name = str(operands[0])
+                fonts = resources.get("/Font", {}) if resources is not None else {}
+                base = fonts.get(name) if name in fonts else None
+                font = str(base.get("/BaseFont", name)) if base is not None else name
+                size = float(operands[1])
+            elif op in ("Tj", "TJ", "'", '"'):
+                found.append((font, round(size * scale(tm) * scale(ctm), 2)))
+            elif op == "Do":
+                xobjects = resources.get("/XObject", {}) if resources is not None else {}
+                xobject = xobjects.get(str(operands[0]))
+                if xobject is not None and xobject.get("/Subtype") == "/Form":
+                    matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    walk(xobject, xobject.get("/Resources", resources), multiply(matrix, ctm))
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        target = document.pages[page - 1]
+        walk(target, target.obj.get("/Resources"), [1.0, 0, 0, 1.0, 0, 0])
+    return found
+
+
+def words(pdf: bytes, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(x min, y min, x max, y max, word) for every word on `page`, in points from the top
+    left, as poppler places them."""
+    import html
+    import re
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        out = _run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), handle.name, "-")
+    pattern = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    )
+    return [
+        (float(a), float(b), float(c), float(d), html.unescape(w))
+        for a, b, c, d, w in pattern.findall(out)
+    ]
+
+
+def region_text(
+    found: list[tuple[float, float, float, float, str]],
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+) -> str:
+    """The words inside a rectangle, in reading order (top to bottom, left to right)."""
+    inside = [w for w in found if w[0] >= x0 and w[2] <= x1 and w[1] >= y0 and w[3] <= y1]
+    return " ".join(w[4] for w in sorted(inside, key=lambda w: (round(w[1]), w[0])))

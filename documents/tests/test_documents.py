@@ -59,20 +59,22 @@ def assert_like_reference(pdf: bytes, name: str) -> None:
 @pytest.mark.parametrize("key", DEMO_KEYS)
 def test_canvas_of_every_demo_mission(demo_missions, member, render_now, key):
     document, pdf = make(member("viewer"), demo_missions, DocumentKind.CANVAS, [key], render_now)
+    mission = Mission.objects.get(organisation=demo_missions, key=key)
     pdftools.assert_valid(pdf)
     info = pdftools.info(pdf)
     assert info["Page size"] == A3_LANDSCAPE
-    assert info["Pages"] == "2"  # the grid on page 1, the mission map on page 2
+    # The grid on page 1; the stakeholders (when there are any) on page 2, then the map.
+    pages = int(info["Pages"])
+    assert pages == (3 if mission.stakeholders.exists() else 2)
     assert info["Tagged"] == "yes"
     assert info["Title"] == document.title
-    mission = Mission.objects.get(organisation=demo_missions, key=key)
     text = " ".join(pdftools.text(pdf, 1, 1).split())
     assert " ".join(mission.statement.split())[:60] in text
-    assert "OFFICIAL" in text and "Page 1 of 2" in text
+    assert "OFFICIAL" in text and f"Page 1 of {pages}" in text
     for target in mission.targets.filter(is_headline=True):
         assert target.title[:30] in text
-    assert "Mission map" in pdftools.text(pdf, 2, 2)
-    assert document.page_count == 2 and document.size_bytes == len(pdf)
+    assert "Mission map" in pdftools.text(pdf, pages, pages)
+    assert document.page_count == pages and document.size_bytes == len(pdf)
 
 
 @pytest.mark.parametrize("key", DEMO_KEYS)
@@ -129,8 +131,9 @@ def test_a_full_canvas_box_continues_on_a_later_page(demo_missions, member, rend
         )
     _document, pdf = make(editor, demo_missions, DocumentKind.CANVAS, ["eu-cities"], render_now)
     pages = int(pdftools.info(pdf)["Pages"])
-    # Page-count regression: the grid stays on page 1, continuations follow, then the map.
-    assert 3 <= pages <= 4, pages
+    # Page-count regression: the grid stays on page 1, continuations follow, then the
+    # stakeholders and the map.
+    assert 3 <= pages <= 5, pages
     first = " ".join(pdftools.text(pdf, 1, 1).split())
     assert "Continued on page 2" in first
     for title in ("Challenge", "Why a mission?", "Learning", "Risks and rewards"):
@@ -173,7 +176,7 @@ def test_page_one_matches_the_reviewed_reference(
     assert_like_reference(pdf, f"{kind}-page1")
 
 
-def test_the_canvas_shows_the_stakeholder_grid_beside_the_map(demo_missions, member, render_now):
+def test_the_canvas_shows_the_stakeholder_grid_before_the_map(demo_missions, member, render_now):
     _document, with_map = make(
         member("viewer"), demo_missions, DocumentKind.CANVAS, ["eu-cities"], render_now
     )
@@ -181,10 +184,12 @@ def test_the_canvas_shows_the_stakeholder_grid_beside_the_map(demo_missions, mem
         member("viewer"), demo_missions, DocumentKind.CANVAS, ["es-agri-2021"], render_now
     )
 
+    # The grid and its table fill page 2; the map, drawn and in words, is the last page.
     page_two = " ".join(pdftools.text(with_map, 2, 2).split())
-    assert pdftools.info(with_map)["Pages"] == "2"  # map and grid share page 2
-    assert "Mission map" in page_two
+    assert pdftools.info(with_map)["Pages"] == "3"
     assert "Stakeholders: power and interest" in page_two
     assert "NetZeroCities consortium" in page_two  # in the numbered key beside the grid
     assert "Keep satisfied" in page_two and "Key players" in page_two
+    assert "Mission map" in pdftools.text(with_map, 3, 3)
     assert "Stakeholders: power and interest" not in pdftools.text(without)
+    assert pdftools.info(without)["Pages"] == "2"

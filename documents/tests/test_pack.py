@@ -281,3 +281,101 @@ def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
     assert sum(p.attempts for p in pieces) <= len(DEMO_KEYS) + 2
     folder = Path(finished.file.path).parent
     assert not [n for n in os.listdir(folder) if n.startswith(".partial-")]
+
+
+COVERING_NOTE = "For the minister's bilateral with the Commissioner on 12 January."
+
+
+def _decisions(demo_missions, member):
+    """Briefing notes asking for a decision on eu-soil (with a date) and eu-cancer (without)."""
+    import datetime
+
+    editor = member("editor")
+    for key, fields in (
+        (
+            "eu-soil",
+            {
+                "decision": "Agree the soil budget for 2027.",
+                "decision_by": datetime.date(2027, 1, 15),
+            },
+        ),
+        ("eu-cancer", {"decision": "Note the screening results."}),
+    ):
+        mission = Mission.objects.get(organisation=demo_missions, key=key)
+        services.briefing_note_save(actor=editor, mission=mission, fields=fields)
+    return editor
+
+
+def test_the_pack_opens_with_its_covering_note_and_each_missions_decision(
+    demo_missions, member, render_now
+):
+    editor = _decisions(demo_missions, member)
+    document = services.document_request(
+        actor=editor,
+        organisation=demo_missions,
+        kind=DocumentKind.PACK,
+        missions=KEYS[:3],
+        covering_note=f"  {COVERING_NOTE}\n",
+    )
+    document = render_now(document)
+    assert document.status == DocumentStatus.DONE, document.error
+    pdf = document.file.read()
+    first = " ".join(pdftools.text(pdf, 1, 1).split())
+    # What the pack is for, in the requester's words; the decision each mission asks for and
+    # by when (or that it is for information); who prepared it; the protective marking.
+    assert "Covering note" in first and COVERING_NOTE in first
+    assert "Agree the soil budget for 2027." in first and "15 January 2027" in first
+    assert "Note the screening results." in first
+    assert "None: for information." in first  # se-school-food asks for no decision
+    assert first.index("A Soil Deal for Europe") < first.index("Agree the soil budget")
+    assert "prepared by" in first.lower() and "OFFICIAL" in first
+    assert "2 of the 3 missions ask for a decision." in first
+    # Each mission's briefing in the pack carries its own decision and date.
+    briefings = " ".join(pdftools.text(pdf, 4).split())
+    assert (
+        "decision requested agree the soil budget for 2027. needed by 15 january 2027"
+        in briefings.lower()
+    )
+    # Another covering note is another pack; the same one is the same pack.
+    again = services.document_request(
+        actor=editor,
+        organisation=demo_missions,
+        kind=DocumentKind.PACK,
+        missions=KEYS[:3],
+        covering_note=COVERING_NOTE,
+    )
+    assert again.pk == document.pk
+    other = services.document_request(
+        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS[:3]
+    )
+    assert other.pk != document.pk and other.context["covering_note"] == ""
+
+
+def test_an_over_long_covering_note_is_refused_with_the_limit_and_kept(
+    client, demo_missions, member
+):
+    from django.urls import reverse
+
+    client.force_login(member("viewer"))
+    note = "A" * (services.COVERING_NOTE_MAX_LENGTH + 25)
+    response = client.post(
+        reverse("documents:pack", args=["health"]),
+        {"missions": ["eu-soil", "eu-cancer"], "covering_note": note},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert (
+        "The covering note can be at most 1200 characters long; it has 1225. "
+        "Shorten it by 25 characters." in page
+    )
+    # Nothing is cut and nothing is lost: the request comes back as it was sent.
+    assert f">{note}</textarea>" in page
+    assert 'value="eu-soil" checked' in page and 'value="eu-cancer" checked' in page
+    assert not GeneratedDocument.objects.exists()
+    # At the limit it is taken.
+    response = client.post(
+        reverse("documents:pack", args=["health"]),
+        {"missions": ["eu-soil"], "covering_note": note[: services.COVERING_NOTE_MAX_LENGTH]},
+    )
+    assert response.status_code == 302
+    assert len(GeneratedDocument.objects.get().context["covering_note"]) == 1200

@@ -1,6 +1,7 @@
 """Export a PDF in the browser through a real Celery worker; survive a worker crash."""
 
 import os
+import re
 import signal
 import time
 
@@ -72,9 +73,7 @@ def test_the_status_is_shown_in_words_while_rendering(
         page.locator(f"#pack-{key}").check()
     page.get_by_role("button", name="Make a briefing pack of the chosen missions (PDF)").click()
     status = page.locator("#document-status")
-    expect(status).to_contain_text(
-        __import__("re").compile("Queued|Rendering…|Ready"), timeout=5000
-    )
+    expect(status).to_contain_text(re.compile("Queued|Rendering…|Ready"), timeout=5000)
     assert_accessible(page)
     expect(status.get_by_role("link", name="Download")).to_be_visible(timeout=60000)
     assert_accessible(page)
@@ -114,3 +113,69 @@ def test_a_worker_killed_mid_render_leaves_no_broken_file_and_the_render_complet
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
     folder = os.path.dirname(finished.file.path)
     assert not [n for n in os.listdir(folder) if n.startswith(".partial-")]
+
+
+@pytest.mark.e2e
+@pytest.mark.celery
+def test_a_pack_with_a_covering_note_from_the_documents_page_and_its_word_copy(
+    live_server, page: Page, demo, member, sign_in, celery_worker
+):
+    """From Home to the documents page, a pack of two missions with a covering note (refused
+    once for its length, with nothing typed lost), then its Word copy and its PDF."""
+    import io
+
+    import docx
+
+    sign_in(member("viewer", full_name="Vic Viewer"))
+    page.get_by_role("link", name=demo.name).first.click()
+    page.get_by_role("main").get_by_role("link", name="Documents", exact=True).click()
+    expect(page.get_by_role("heading", name="Documents", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Make a briefing pack").click()
+    page.get_by_label("Put “A Soil Deal for Europe” in the briefing pack").check()
+    page.get_by_label(
+        "Put “Every child eats sustainable, good school food” in the briefing pack"
+    ).check()
+    note = page.get_by_label("Covering note (optional)")
+    purpose = "For the minister's bilateral with the Commissioner on 12 January."
+    too_long = purpose + " " + "Background. " * 100
+    note.fill(too_long)
+    # The count says how far over the limit it is while typing; nothing is cut.
+    expect(page.locator(".govuk-character-count__status")).to_contain_text("too many")
+    assert_accessible(page)
+    page.get_by_role("button", name="Make a briefing pack of the chosen missions (PDF)").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The covering note can be at most 1200 characters long")
+    assert_accessible(page)
+    note = page.get_by_label("Covering note (optional)")
+    expect(note).to_have_value(too_long)  # as typed, not cut
+    note.fill(purpose)
+    page.get_by_role("button", name="Make the briefing pack").click()
+
+    expect(page.get_by_role("heading", name="Briefing pack: 2 missions")).to_be_visible()
+    word = page.get_by_role("link", name="Download “Briefing pack: 2 missions” (Word)")
+    with page.expect_download() as download_info:
+        word.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    with open(download.path(), "rb") as handle:
+        document = docx.Document(io.BytesIO(handle.read()))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert purpose in text and "A Soil Deal for Europe" in text
+    assert document.sections[0].header.paragraphs[0].text == "OFFICIAL"
+
+    status = page.locator("#document-status")
+    expect(status.get_by_role("link", name="Download")).to_be_visible(timeout=60000)
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        status.get_by_role("link", name="Download").click()
+    with open(download_info.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+    # The documents page offers both copies of the pack.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Documents").click()
+    row = page.get_by_role("row", name=re.compile("Briefing pack: 2 missions"))
+    expect(row.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(row.get_by_role("link", name="Word")).to_be_visible()
+    assert_accessible(page)

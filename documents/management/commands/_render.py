@@ -30,22 +30,35 @@ def reader(organisation: Organisation, email: str | None) -> User:
 
 
 def render_to_file(
-    *, slug: str, kind: str, keys: list[str], out: str, email: str | None, decision: str = ""
+    *,
+    slug: str,
+    kind: str,
+    keys: list[str],
+    out: str,
+    email: str | None,
+    decision: str = "",
+    covering_note: str = "",
 ) -> tuple[int, int]:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         raise CommandError(f"There is no organisation {slug!r}.")
     user = reader(organisation, email)
     if out.lower().endswith(".docx"):
-        data, pages = _word(user, organisation, kind, keys, decision)
+        data, pages = _word(user, organisation, kind, keys, decision, covering_note)
         Path(out).write_bytes(data)
         return pages, len(data)
     if kind == "pack":
         # Several missions: the pack's pages and one briefing piece per mission, assembled
         # as a worker does (documents.assemble), nothing stored.
         try:
-            pdf, pages = services.pack_pdf_now(actor=user, organisation=organisation, keys=keys)
-        except Exception as exc:  # Http404 for unknown keys, ValidationError for bad input
+            pdf, pages = services.pack_pdf_now(
+                actor=user, organisation=organisation, keys=keys, covering_note=covering_note
+            )
+        except ValidationError as exc:
+            raise CommandError(
+                f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}"
+            ) from None
+        except Exception as exc:  # Http404 for unknown keys
             raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
         Path(out).write_bytes(pdf)
         return pages, len(pdf)
@@ -80,34 +93,23 @@ def render_to_file(
 
 
 def _word(
-    user: User, organisation: Organisation, kind: str, keys: list[str], decision: str
+    user: User,
+    organisation: Organisation,
+    kind: str,
+    keys: list[str],
+    decision: str,
+    covering_note: str = "",
 ) -> tuple[bytes, int]:
     """The briefing or pack as an editable Word document (documents.word), from the same
     contexts as the PDF. Its page count is Word's business: reported as 0."""
     from documents import word
-    from documents.models import BriefingPiece, DocumentKind
 
     today = selectors.today_text(timezone.localdate())
     try:
         decision = services.check_decision(decision)
         if kind == "pack":
-            keys = services._checked_keys(DocumentKind.PACK, keys)
-            briefings = []
-            for key in keys:
-                context = {
-                    "organisation": organisation.name,
-                    "mission": selectors.mission_context(
-                        user=user, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
-                    ),
-                }
-                piece = BriefingPiece(organisation=organisation, context=context, extras={})
-                piece.extras = {"prepared_on": today, "previous_date": "", "changes": []}
-                briefings.append(services.piece_render_context(piece))
-            summary = {"missions": [b["mission"] for b in briefings]}
-            return word.pack_docx(
-                title=services._title(DocumentKind.PACK, summary),
-                organisation=organisation.name,
-                briefings=briefings,
+            return services.pack_docx_now(
+                actor=user, organisation=organisation, keys=keys, covering_note=covering_note
             ), 0
         context = services.build_context(
             actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision

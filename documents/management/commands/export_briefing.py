@@ -17,6 +17,9 @@ class Command(BaseCommand):
             "--out", required=True, help="the file to write: .pdf, or .docx for Word"
         )
         parser.add_argument("--decision", default="", help="the decision requested (briefing)")
+        parser.add_argument(
+            "--covering-note", default="", help="what the pack is for, on its first page (pack)"
+        )
         parser.add_argument("--as", dest="email", help="read as this member (default: an admin)")
 
     def handle(self, *args, **options):
@@ -28,6 +31,7 @@ class Command(BaseCommand):
             out=options["out"],
             email=options["email"],
             decision=options["decision"],
+            covering_note=options["covering_note"],
         )
         if pages:
             self.stdout.write(f"Wrote {options['out']}: {pages} pages, {size} bytes.")

@@ -217,25 +217,34 @@ def _wait_until_live_server_is_idle() -> None:
 
 def _end_sessions_that_would_block_the_flush() -> None:
     """The flush's TRUNCATE waits, without a time limit, for every lock another session holds
-    on the test database. CI twice hung for over an hour at this point in a browser test. Any
-    session still in a transaction after the waits above is named in a warning and ended, so the
-    flush goes ahead and the log says what held it."""
+    on the test database. CI twice hung for over an hour at this point in a browser test. A
+    session still in a transaction after the waits above gets five more seconds (a query that
+    has just begun ends by itself); one that is still there then is named in a warning and
+    ended, so the flush goes ahead and the log says what held it."""
     from django.db import connection
 
+    holders: list[tuple] = []
+    deadline = time.monotonic() + 5
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT pid, application_name, state, now() - xact_start, left(query, 200)
-            FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid()
-              AND xact_start IS NOT NULL
-            """
-        )
-        holders = cursor.fetchall()
-        for pid, application, state, held_for, query in holders:
+        while True:
+            cursor.execute(
+                """
+                SELECT pid, application_name, state, wait_event_type,
+                       date_trunc('second', clock_timestamp() - xact_start), left(query, 200)
+                FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND xact_start IS NOT NULL
+                """
+            )
+            holders = cursor.fetchall()
+            if not holders or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for pid, application, state, waiting_on, held_for, query in holders:
             warnings.warn(
-                f"ended session {pid} ({application or 'unnamed'}, {state}, in a transaction "
-                f"for {held_for}) before the flush: {query}",
+                f"ended session {pid} ({application or 'unnamed'}, {state}, waiting on "
+                f"{waiting_on or 'nothing'}, in a transaction for {held_for}) before the "
+                f"flush: {query}",
                 stacklevel=1,
             )
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])

@@ -3,11 +3,12 @@
 import contextlib
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import redis
 from celery import Celery
 from celery.bootsteps import StartStopStep
+from celery.signals import task_postrun, task_prerun
 
 if TYPE_CHECKING:
     from celery.worker.consumer import Consumer
@@ -140,3 +141,20 @@ class WorkerHeartbeat(StartStopStep):
 
 
 app.steps["consumer"].add(WorkerHeartbeat)
+
+
+# --- Database connections in the worker --------------------------------------------------------
+# Celery's Django fixup closes every database connection before and after each task unless
+# CELERY_DB_REUSE_MAX is set (config/settings.py sets it out of reach), so each assessment paid
+# for a new PostgreSQL connection: about half of its time in the 1,000-mission benchmark.
+# Instead a task starts and ends as a web request does: a connection past CONN_MAX_AGE or left
+# broken by an error is closed, and a kept one is health-checked before its first query
+# (conn_health_checks), so a PostgreSQL restart costs one reconnect, not a failed task.
+@task_prerun.connect
+@task_postrun.connect
+def _keep_healthy_database_connections(sender: Any = None, **kwargs: object) -> None:
+    from django.db import close_old_connections
+
+    # Not for a task run in the caller's process (apply()): that is inside the caller's work.
+    if not getattr(getattr(sender, "request", None), "is_eager", False):
+        close_old_connections()

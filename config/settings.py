@@ -187,6 +187,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers keep their database connection between tasks (config/celery.py closes old or broken
+# ones as a web request does); Celery's own per-task close is put out of reach.
+CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "pdf"}}
 CELERY_TASK_SOFT_TIME_LIMIT = 300

@@ -96,13 +96,16 @@ def assessment_request(
     """Mark the mission's assessment pending and make sure one run is queued for it. Returns
     the queued run (new, or the one this request joined), or None if the mission is gone.
     `enqueue=False` (the `assess_mission` command) leaves running it to the caller."""
-    if not Mission.objects.filter(pk=mission_id).exists():
-        return None
     now = timezone.now()
-    AssessmentState.objects.get_or_create(mission_id=mission_id)
-    AssessmentState.objects.filter(mission_id=mission_id).update(
-        pending_since=Coalesce(F("pending_since"), Value(now)), requested_at=now
-    )
+    pending = AssessmentState.objects.filter(mission_id=mission_id)
+    marks = {"pending_since": Coalesce(F("pending_since"), Value(now)), "requested_at": now}
+    # One UPDATE in the usual case (the nightly job asks for every mission): a state row exists
+    # only while its mission does, so only a mission never asked about before needs more.
+    if not pending.update(**marks):
+        if not Mission.objects.filter(pk=mission_id).exists():
+            return None
+        AssessmentState.objects.get_or_create(mission_id=mission_id)
+        pending.update(**marks)
     queued = AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).first()
     if queued is not None:
         if enqueue and _due_for_resend(queued, now):
@@ -215,23 +218,29 @@ def assessment_run(*, mission_id: int) -> RunOutcome:
 
 def _claim(mission_id: int) -> AssessmentRun | None:
     now = timezone.now()
-    # We hold the mission's lock, so a run still marked running has lost its worker.
-    AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED,
-        finished_at=now,
-        error="The assessment stopped before it finished (its worker was interrupted).",
+    # One read for both kinds of unfinished run; this mission's runs change only under its lock
+    # (which we hold) or by a request queuing one, which the conditional UPDATE below allows for.
+    unfinished = list(
+        AssessmentRun.objects.filter(
+            mission_id=mission_id, status__in=(RunStatus.RUNNING, RunStatus.QUEUED)
+        ).order_by("pk")
     )
-    queued = (
-        AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED)
-        .order_by("pk")
-        .first()
-    )
+    if any(run.status == RunStatus.RUNNING for run in unfinished):
+        # We hold the mission's lock, so a run still marked running has lost its worker.
+        AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=now,
+            error="The assessment stopped before it finished (its worker was interrupted).",
+        )
+    queued = next((run for run in unfinished if run.status == RunStatus.QUEUED), None)
     if queued is not None:
         claimed = AssessmentRun.objects.filter(pk=queued.pk, status=RunStatus.QUEUED).update(
             status=RunStatus.RUNNING, started_at=now
         )
         if claimed:
-            queued.refresh_from_db()
+            # What the UPDATE wrote; nothing else of the row is read or written by this run.
+            queued.status = RunStatus.RUNNING
+            queued.started_at = now
             return queued
         return None
     if AssessmentState.objects.filter(mission_id=mission_id, pending_since__isnull=False).exists():
@@ -243,11 +252,11 @@ def _claim(mission_id: int) -> AssessmentRun | None:
 
 
 def _run_locked(mission_id: int) -> RunOutcome:
-    if not Mission.objects.filter(pk=mission_id).exists():
-        return RunOutcome.MISSING
     run = _claim(mission_id)
     if run is None:
-        return RunOutcome.IDLE
+        # A deleted mission's runs and state went with it, so there was nothing to claim.
+        exists = Mission.objects.filter(pk=mission_id).exists()
+        return RunOutcome.IDLE if exists else RunOutcome.MISSING
     try:
         with transaction.atomic():
             return _assess(run)
@@ -273,18 +282,20 @@ def run_fingerprint(data: dict[str, Any], thresholds: dict[str, Any]) -> str:
 
 
 def _assess(run: AssessmentRun) -> RunOutcome:
+    # Read after the claim: a change committed from here on queues a run of its own.
     mission = Mission.objects.select_related("challenge", "parent", "owner", "coordinator").get(
         pk=run.mission_id
     )
+    # Locked until commit: a request marking the mission pending meanwhile waits for us, so
+    # _settle never clears "pending" under a run queued after this one.
     state = AssessmentState.objects.select_for_update().get_or_create(mission=mission)[0]
     thresholds = threshold_settings.current()
-    data = build_input(mission)
+    data = build_input(mission, thresholds=thresholds)
     digest = run_fingerprint(data, thresholds)
     now = timezone.now()
     if state.last_run_id and state.last_hash == digest:
         run.delete()
-        state.checked_at = now
-        _settle(state)
+        _settle(state.mission_id, checked_at=now)
         return RunOutcome.UNCHANGED
     evaluation = evaluate(data, thresholds)
     CriterionResult.objects.bulk_create(
@@ -296,34 +307,34 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         )
         for c in evaluation.criteria
     )
+    _upsert_findings(mission, evaluation, now)
     run.input_hash = digest
     run.checks = {check.code: _check_json(check) for check in evaluation.checks}
     run.status = RunStatus.DONE
-    run.finished_at = now
+    # When the work ended (not when the input was read), so the run's duration is all of it.
+    run.finished_at = timezone.now()
     run.save(update_fields=["input_hash", "checks", "status", "finished_at"])
-    _upsert_findings(mission, evaluation, now)
-    state.last_hash = digest
-    state.last_run = run
-    state.checked_at = now
-    _settle(state)
+    _settle(state.mission_id, last_hash=digest, last_run=run, checked_at=now)
     return RunOutcome.DONE
 
 
-def _settle(state: AssessmentState) -> None:
-    """Clear "pending" unless a newer request already queued another run."""
-    if not AssessmentRun.objects.filter(
-        mission_id=state.mission_id, status=RunStatus.QUEUED
-    ).exists():
-        state.pending_since = None
-    state.save()
+def _settle(mission_id: int, **values: Any) -> None:
+    """Store what the run leaves behind, and clear "pending" unless a newer request already
+    queued another run. Only the given fields are written: the caller holds the state row's
+    lock, and a request waiting on it must find its own marks intact."""
+    if not AssessmentRun.objects.filter(mission_id=mission_id, status=RunStatus.QUEUED).exists():
+        values["pending_since"] = None
+    AssessmentState.objects.filter(pk=mission_id).update(**values)
 
 
 def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> None:
     existing = {f.code: f for f in Finding.objects.select_for_update().filter(mission=mission)}
     raised = {w.code: w for w in evaluation.warnings}
+    refreshed: list[Finding] = []
     for code, outcome in raised.items():
         finding = existing.get(code)
         if finding is None:
+            # One by one, through save(): the audit trail records each warning raised.
             Finding.objects.create(
                 mission=mission,
                 code=code,
@@ -338,13 +349,18 @@ def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> None
             # A decision about a milder warning does not cover a more severe one.
             finding.status in (FindingStatus.ACKNOWLEDGED, FindingStatus.DISMISSED) and escalated
         )
-        if reopen:
-            finding.status = FindingStatus.OPEN
-            finding.resolved_at = None
         finding.severity = str(outcome.severity)
         finding.evidence = outcome.evidence
         finding.last_seen = now
-        finding.save()
+        if reopen:
+            finding.status = FindingStatus.OPEN
+            finding.resolved_at = None
+            finding.save()  # a change of status: recorded in the audit trail
+        else:
+            refreshed.append(finding)
+    if refreshed:
+        # Still raised, status unchanged: none of these fields is audited, so one UPDATE.
+        Finding.objects.bulk_update(refreshed, ["severity", "evidence", "last_seen"])
     for code, finding in existing.items():
         if code not in raised and finding.status != FindingStatus.RESOLVED:
             finding.status = FindingStatus.RESOLVED

@@ -42,6 +42,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from evaluation.criteria import thresholds as threshold_settings
@@ -89,16 +90,24 @@ def map_is_stale(last_updated: str | None, today: datetime.date, months: int) ->
 
 
 def _organisation_counts(mission: Mission) -> dict[str, int | None]:
-    others = Mission.objects.filter(organisation_id=mission.organisation_id, archived_at=None)
-    owner_active = None
+    counts: dict[str, Count] = {}
     if mission.owner_id:
-        owner_active = others.filter(owner_id=mission.owner_id, status__in=ACTIVE_STATUSES).count()
-    domain = None
+        counts["owner_active_missions"] = Count(
+            "pk", filter=Q(owner_id=mission.owner_id, status__in=ACTIVE_STATUSES)
+        )
     if mission.policy_domain:
-        domain = others.filter(
-            policy_domain=mission.policy_domain, status__in=LIVE_STATUSES
-        ).count()
-    return {"owner_active_missions": owner_active, "policy_domain_missions": domain}
+        counts["policy_domain_missions"] = Count(
+            "pk", filter=Q(policy_domain=mission.policy_domain, status__in=LIVE_STATUSES)
+        )
+    found: dict[str, int] = {}
+    if counts:  # both counts in one pass over the organisation's missions
+        found = Mission.objects.filter(
+            organisation_id=mission.organisation_id, archived_at=None
+        ).aggregate(**counts)
+    return {
+        "owner_active_missions": found.get("owner_active_missions"),
+        "policy_domain_missions": found.get("policy_domain_missions"),
+    }
 
 
 def _add_trends(targets: list[dict[str, Any]], indicators: list[dict[str, Any]]) -> None:
@@ -145,12 +154,21 @@ def _review_flags(
     }
 
 
-def build_input(mission: Mission) -> dict[str, Any]:
-    """The mission as the rules see it (see the module docstring for the shape)."""
+ACTOR_FIELDS = ("name", "helix", "kind", "government_level", "country")
+
+
+def build_input(mission: Mission, *, thresholds: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The mission as the rules see it (see the module docstring for the shape). `mission`
+    should come with its challenge, parent, owner and coordinator (select_related), which the
+    export reads; `thresholds` are the ones in force unless given."""
     mission_data = exchange.export_mission(mission)
-    actors = Actor.objects.filter(
-        organisation_id=mission.organisation_id, key__in=_referenced_actor_keys(mission_data)
-    ).order_by("key")
+    actors = (
+        Actor.objects.filter(
+            organisation_id=mission.organisation_id, key__in=_referenced_actor_keys(mission_data)
+        )
+        .order_by("key")
+        .values_list("key", *ACTOR_FIELDS)
+    )
     challenge = mission.challenge
     data: dict[str, Any] = {
         "format": FORMAT,
@@ -161,16 +179,7 @@ def build_input(mission: Mission) -> dict[str, Any]:
             "description": challenge.description,
             "sdgs": list(challenge.sdgs),
         },
-        "actors": {
-            actor.key: {
-                "name": actor.name,
-                "helix": actor.helix,
-                "kind": actor.kind,
-                "government_level": actor.government_level,
-                "country": actor.country,
-            }
-            for actor in actors
-        },
+        "actors": {key: dict(zip(ACTOR_FIELDS, values, strict=True)) for key, *values in actors},
         "organisation": _organisation_counts(mission),
     }
     for name in PLACEHOLDERS:
@@ -189,7 +198,7 @@ def build_input(mission: Mission) -> dict[str, Any]:
         stakeholders["map_stale"] = map_is_stale(
             summary.get("map_last_updated"),
             timezone.localdate(),
-            int(threshold_settings.current()["stale_map_months"]),
+            int((thresholds or threshold_settings.current())["stale_map_months"]),
         )
     return data
 

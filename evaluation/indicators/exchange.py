@@ -82,10 +82,45 @@ MEASUREMENT_SPECS = [
 ]
 
 
+INDICATOR_FIELDS = (
+    "key",
+    "name",
+    "target",
+    "level",
+    "direction",
+    "definition",
+    "unit",
+    "data_source",
+    "frequency",
+    "owner",
+    "timing",
+    "disaggregations",
+)
+
+
 def export_indicators(mission: Mission) -> list[dict[str, Any]]:
+    # Plain rows (values_list), not model instances: this runs in every assessment.
     indicators = list(
-        Indicator.objects.filter(mission=mission).select_related("target", "owner").order_by("key")
+        Indicator.objects.filter(mission=mission)
+        .order_by("key")
+        .values_list(
+            "pk",
+            "key",
+            "name",
+            "target__key",
+            "level",
+            "direction",
+            "definition",
+            "unit",
+            "data_source",
+            "frequency",
+            "owner__email",
+            "timing",
+            "disaggregations",
+        )
     )
+    if not indicators:  # most missions: no versions or values to look for (two queries fewer)
+        return []
     versions: dict[int, list[IndicatorVersion]] = defaultdict(list)
     for v in IndicatorVersion.objects.filter(indicator__mission=mission).order_by("number"):
         versions[v.indicator_id].append(v)
@@ -99,18 +134,8 @@ def export_indicators(mission: Mission) -> list[dict[str, Any]]:
         measurements[m.indicator_id].append(m)
     return [
         {
-            "key": i.key,
-            "name": i.name,
-            "target": i.target.key if i.target else None,
-            "level": i.level,
-            "direction": i.direction,
-            "definition": i.definition,
-            "unit": i.unit,
-            "data_source": i.data_source,
-            "frequency": i.frequency,
-            "owner": i.owner.email if i.owner else None,
-            "timing": i.timing,
-            "disaggregations": list(i.disaggregations),
+            **dict(zip(INDICATOR_FIELDS, values, strict=True)),
+            "disaggregations": list(values[-1]),
             "versions": [
                 {
                     "number": v.number,
@@ -119,7 +144,7 @@ def export_indicators(mission: Mission) -> list[dict[str, Any]]:
                     "data_source": v.data_source,
                     "created_at": v.created_at.isoformat(),
                 }
-                for v in versions[i.pk]
+                for v in versions[pk]
             ],
             "measurements": [
                 {
@@ -131,10 +156,10 @@ def export_indicators(mission: Mission) -> list[dict[str, Any]]:
                     "entered_by": m.entered_by.email if m.entered_by else None,
                     "entered_at": m.entered_at.isoformat(),
                 }
-                for m in measurements[i.pk]
+                for m in measurements[pk]
             ],
         }
-        for i in indicators
+        for pk, *values in indicators
     ]
 
 

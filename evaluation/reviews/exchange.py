@@ -41,17 +41,25 @@ CHANGE_SPECS = [
 
 
 def export_reviews(mission: Mission) -> list[dict[str, Any]]:
+    # Plain rows (values_list), not model instances: this runs in every assessment.
+    rows = (
+        Review.objects.filter(mission=mission)
+        .order_by("date", "created_at", "pk")
+        .values_list(
+            "date", "type", "independence", "findings", "decisions", "target_changes", "created_at"
+        )
+    )
     return [
         {
-            "date": r.date.isoformat(),
-            "type": r.type,
-            "independence": r.independence,
-            "findings": r.findings,
-            "decisions": list(r.decisions),
-            "target_changes": list(r.target_changes),
-            "recorded_at": r.created_at.isoformat(),
+            "date": date.isoformat(),
+            "type": kind,
+            "independence": independence,
+            "findings": findings,
+            "decisions": list(decisions),
+            "target_changes": list(target_changes),
+            "recorded_at": created_at.isoformat(),
         }
-        for r in Review.objects.filter(mission=mission).order_by("date", "created_at", "pk")
+        for date, kind, independence, findings, decisions, target_changes, created_at in rows
     ]
 
 

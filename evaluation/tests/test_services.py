@@ -220,3 +220,47 @@ def test_nightly_job_requests_every_mission_that_is_not_archived(
 def test_a_listener_for_a_deleted_mission_does_nothing(enqueued, db):
     services.on_mission_changed(987654)
     assert not AssessmentRun.objects.exists() and not enqueued
+
+
+def _mission_with_projects(organisation, owner, key: str, projects: int):
+    from missions.tests.factories import (
+        ActorFactory,
+        MissionFactory,
+        MissionProjectFactory,
+        ProjectContributionFactory,
+        TargetFactory,
+    )
+
+    mission = MissionFactory(organisation=organisation, key=key, owner=owner, mandate_source="none")
+    target = TargetFactory(mission=mission, key="t1")
+    actors = [ActorFactory(organisation=organisation, key=f"{key}-a{n}") for n in range(3)]
+    for n in range(projects):
+        project = MissionProjectFactory(mission=mission, key=f"p{n}", lead=actors[n % 3])
+        project.partners.set(actors)
+        ProjectContributionFactory(project=project, target=target)
+    return mission
+
+
+def test_an_assessment_costs_the_same_queries_however_many_projects(organisation, owner, mission):
+    """Reading the input and writing the results take a fixed number of queries: a mission
+    with 40 projects costs what one with 2 does (bench assess_queries measures the same)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A first assessment in this process looks up what the audit trail caches (content types).
+    services.assessment_request(mission_id=mission.pk, enqueue=False)
+    services.assessment_run(mission_id=mission.pk)
+    counts, warnings = [], []
+    for key, projects in (("few", 2), ("many", 40)):
+        mission = _mission_with_projects(organisation, owner, key, projects)
+        services.assessment_request(mission_id=mission.pk, enqueue=False)
+        with CaptureQueriesContext(connection) as captured:
+            assert services.assessment_run(mission_id=mission.pk) == RunOutcome.DONE
+        counts.append(len(captured))
+        warnings.append(set(mission.findings.values_list("code", flat=True)))
+    assert warnings[0] == warnings[1]  # the same warnings raised, so the same rows written
+    # Lock (2), claim (2), transaction (2), mission and state (2), the input (14: 12 for the
+    # exchange sections, actors, the owner's other missions), results (1), warnings (1 read,
+    # then per new warning its row and audit entry), run (1), state (2). A new exchange section
+    # adds its own queries here; nothing else should.
+    assert counts[0] == counts[1] == 27 + 2 * len(warnings[0]), counts

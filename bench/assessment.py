@@ -3,7 +3,9 @@ generated missions through real Celery workers.
 
 The workers are started here, on the bench database and Redis from bench/context.py, consume
 a queue of this run's own (so no other worker on the same Redis takes the tasks), and are
-stopped when the benchmark ends. BENCH_ASSESS_WORKERS (4) sets their concurrency.
+stopped when the benchmark ends. BENCH_ASSESS_WORKERS sets their concurrency: by default the
+machine's core count, as Celery's own default (more processes than cores only queue for the CPU,
+which the per-mission figure would then count as assessment work).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def assess_queries(ctx: Context) -> Figures:
 
 def reassess_all(ctx: Context) -> Figures:
     """Re-assessing 1,000 generated missions through real Celery workers; median per mission."""
-    concurrency = env_int("BENCH_ASSESS_WORKERS", 4, minimum=1)
+    concurrency = env_int("BENCH_ASSESS_WORKERS", os.cpu_count() or 1, minimum=1)
     count = env_int("BENCH_ASSESS_MISSIONS", 1000, minimum=1)
     queue = f"bench-assess-{os.getpid()}"
     say(f"starting a Celery worker (concurrency {concurrency}) on queue {queue} …")

@@ -13,7 +13,7 @@ import pytest
 
 from documents import services
 from documents.models import DocumentKind, DocumentStatus
-from documents.tests import pdftools
+from documents.tests import pdfstructure, pdftools
 from documents.tests.test_documents import DEMO_KEYS
 from missions.models import Mission
 
@@ -29,10 +29,16 @@ def make(user, organisation, kind, keys, render_now):
     return document, document.file.read()
 
 
-@pytest.mark.parametrize("kind", [DocumentKind.CANVAS, DocumentKind.BRIEFING])
-def test_single_mission_documents_are_valid(demo_missions, member, render_now, kind):
-    document, pdf = make(member("viewer"), demo_missions, kind, ["eu-cities"], render_now)
-    assert pdftools.assert_valid(pdf) == document.page_count
+@pytest.mark.parametrize("key", DEMO_KEYS)
+def test_every_demo_missions_canvas_and_briefing_are_valid_and_structured(
+    demo_missions, member, render_now, key
+):
+    for kind in (DocumentKind.CANVAS, DocumentKind.BRIEFING):
+        document, pdf = make(member("viewer"), demo_missions, kind, [key], render_now)
+        assert pdftools.assert_valid(pdf) == document.page_count
+        # The tagged structure holds for what each mission really has, not only for one.
+        assert pdfstructure.problems(pdf) == [], f"{kind} of {key}"
+        assert pdfstructure.summary(pdf)["pdf_ua"]
 
 
 def test_a_pack_of_the_demo_missions_is_valid_on_every_page(demo_missions, member, render_now):

@@ -50,6 +50,7 @@ def not_assessed() -> dict[str, Any]:
                 "status": "not_assessed",
                 "status_label": _("Not assessed yet"),
                 "status_short": short_labels()["not_assessed"],
+                "automatic": _("Not checked yet"),
                 "rating": None,
                 "rationale": "",
                 "reviewer": "",
@@ -62,8 +63,8 @@ def not_assessed() -> dict[str, Any]:
 
 
 def criteria_for(mission: Mission) -> dict[str, Any]:
-    """`{"assessed", "criteria": [{code, name, status, status_label, rating, rationale,
-    reviewer}], "warnings": [top open warnings], "open_warnings": {severity label: count}}`
+    """`{"assessed", "criteria": [{code, name, status, status_label, automatic, rating,
+    rationale, reviewer}], "warnings": [top open warnings], "open_warnings": {severity label: count}}`
     for a mission the caller has already scoped to the user."""
     try:
         from evaluation.selectors import assessment_for
@@ -84,6 +85,9 @@ def criteria_for(mission: Mission) -> dict[str, Any]:
                     "status": row.status.key,
                     "status_label": str(row.status.label),
                     "status_short": short_labels().get(row.status.key, str(row.status.label)),
+                    # Beside the verdict, never as one (how they combine: the note under the
+                    # table, evaluation's status_reason).
+                    "automatic": str(row.auto_label),
                     "rating": verdict.rating if verdict else None,
                     "rationale": verdict.rationale if verdict else "",
                     "reviewer": reviewer,

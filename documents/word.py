@@ -150,12 +150,24 @@ def _briefing(
         document.add_heading(_("Assessment against the five mission criteria"), level=2)
         _table(
             document,
-            [_("Criterion"), _("Status"), _("Reviewer's rationale")],
+            [_("Criterion"), _("Automatic checks"), _("Status"), _("Reviewer's rationale")],
             [
-                [f"{c['code']} {c['name']}", c["status_label"], c.get("rationale") or ""]
+                [
+                    f"{c['code']} {c['name']}",
+                    c.get("automatic") or "",
+                    c["status_label"],
+                    c.get("rationale") or "",
+                ]
                 for c in criteria
             ],
-            widths=[0.32, 0.2, 0.48],
+            widths=[0.28, 0.2, 0.16, 0.36],
+        )
+        _after_table(
+            document,
+            _(
+                "A reviewer's rating decides each status; the automatic checks inform it and "
+                "are never a verdict on their own."
+            ),
         )
     warnings = m.get("warnings") or []
     if warnings:

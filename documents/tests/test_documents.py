@@ -99,7 +99,7 @@ def test_briefing_of_every_demo_mission(demo_missions, member, render_now, key):
         assert target.title[:30] in text
     for code in ("C1", "C2", "C3", "C4", "C5"):
         assert code in text
-    assert "Criteria based on Mazzucato (2018) / Horizon Europe" in text
+    assert "Criteria: Mazzucato (2018) / Horizon Europe" in text  # in every page's footer
 
 
 def test_pack_of_all_demo_missions(demo_missions, member, render_now):

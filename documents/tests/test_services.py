@@ -53,6 +53,8 @@ def test_changed_inputs_make_a_new_briefing_that_says_what_changed(
 ):
     editor = member("editor")
     first = render_now(request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"]))
+    # Nothing to compare a first briefing with: no section spent on saying so.
+    assert "What changed" not in pdftools.text(first.file.read())
     Mission.objects.filter(key="eu-soil").update(committed_budget=90000000, status="approved")
     second = request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"])
     assert second.pk != first.pk
@@ -241,3 +243,23 @@ def test_a_document_queued_too_long_lost_its_message_and_can_be_retried(
     assert again.pk == document.pk
     assert again.status == DocumentStatus.QUEUED and not again.is_stale
     assert len(callbacks) == 1  # sent to the workers once more
+
+
+def test_a_briefing_shows_the_automatic_checks_beside_the_verdict(
+    demo_missions, member, render_now
+):
+    from evaluation import services as evaluation
+
+    mission = Mission.objects.get(organisation=demo_missions, key="eu-soil")
+    evaluation.assessment_request(mission_id=mission.pk, reason="test", enqueue=False)
+    evaluation.assessment_run(mission_id=mission.pk)
+    briefing = render_now(
+        request(member("editor"), demo_missions, DocumentKind.BRIEFING, ["eu-soil"])
+    )
+    text = " ".join(pdftools.text(briefing.file.read()).split())
+    automatic = [c["automatic"] for c in briefing.context["mission"]["criteria"]]
+    assert len(automatic) == 5 and "Not checked yet" not in automatic
+    for label in set(automatic):
+        assert " ".join(label.split()[:2]) in text
+    assert "the automatic checks inform it and are never a verdict on their own" in text
+    assert briefing.page_count == 1  # a first briefing fits on one page: nothing spills over

@@ -679,13 +679,6 @@ def _claim(
     return False
 
 
-# The canvas's layout lives with its content (documents.canvas_print); these names stay here
-# for the callers that know them.
-BOX_AREAS = canvas_print.BOX_AREAS
-split_box_text = canvas_print.split_box_text
-canvas_layout = canvas_print.layout
-
-
 def render_context(document: GeneratedDocument) -> dict[str, Any]:
     """What the print template gets: the stored inputs plus the printed-only details."""
     context = {**document.context, **document.extras}

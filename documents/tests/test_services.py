@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import services
+from documents import canvas_print, services
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from documents.tests import pdftools
 from missions.models import Mission
@@ -186,11 +186,11 @@ def test_no_partial_file_is_ever_left_behind(demo_missions, member, render_now):
 
 def test_box_text_splits_at_a_word_and_keeps_every_character():
     text = "One two three. " * 100
-    shown, rest = services.split_box_text(text, 500)
+    shown, rest = canvas_print.split_box_text(text, 500)
     assert len(shown) <= 500
     assert shown.endswith(".")
     assert (shown + " " + rest).split() == text.split()
-    assert services.split_box_text("short", 500) == ("short", "")
+    assert canvas_print.split_box_text("short", 500) == ("short", "")
 
 
 def test_the_export_commands_write_pdfs(demo_missions, member, tmp_path):

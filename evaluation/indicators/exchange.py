@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from evaluation.indicators import services
 from evaluation.indicators.models import (
     Frequency,
     Indicator,
@@ -82,20 +83,8 @@ MEASUREMENT_SPECS = [
 ]
 
 
-INDICATOR_FIELDS = (
-    "key",
-    "name",
-    "target",
-    "level",
-    "direction",
-    "definition",
-    "unit",
-    "data_source",
-    "frequency",
-    "owner",
-    "timing",
-    "disaggregations",
-)
+# Named in the order export_indicators reads them (values_list below).
+INDICATOR_FIELDS = ("key", *services.INDICATOR_FIELDS)
 
 
 def export_indicators(mission: Mission) -> list[dict[str, Any]]:

@@ -33,7 +33,8 @@ from missions.models import Mission, Target
 from missions.services import field_changes, field_values, unique_key
 
 VERSIONED_FIELDS = ("definition", "unit", "data_source")
-INDICATOR_FIELDS = {
+# The fields a person edits, in the order the exchange format writes them.
+INDICATOR_FIELDS = (
     "name",
     "target",
     "level",
@@ -45,7 +46,7 @@ INDICATOR_FIELDS = {
     "owner",
     "timing",
     "disaggregations",
-}
+)
 # Keys that would clash with fixed addresses under …/indicators/.
 RESERVED_KEYS = frozenset({"add", "import", "export"})
 MAX_ABS_VALUE = Decimal(10) ** 15
@@ -93,7 +94,7 @@ def indicator_create(
     *, actor: User | None, mission: Mission, name: str, level: str, key: str | None = None,
     **fields: Any,
 ) -> Indicator:  # fmt: skip
-    unknown = set(fields) - INDICATOR_FIELDS
+    unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     if actor is not None:
@@ -126,7 +127,7 @@ def indicator_create(
 def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any) -> Indicator:
     """Change an indicator. Returns it; `indicator.version_number` went up if the definition,
     unit or data source changed."""
-    unknown = set(fields) - INDICATOR_FIELDS
+    unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     mission = indicator.mission

@@ -108,8 +108,9 @@ def _the(label: str) -> str:
 
 def _class_default(field: forms.Field, code: str) -> Any:
     for klass in type(field).__mro__:
-        if code in getattr(klass, "default_error_messages", {}):
-            return klass.default_error_messages[code]
+        messages = getattr(klass, "default_error_messages", {})
+        if code in messages:
+            return messages[code]
     return None
 
 
@@ -241,3 +242,16 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = GovukBoundField
+
+
+def add_service_error(form: forms.BaseForm, error: Exception) -> None:
+    """Put a service's refusal on the form the person submitted: a `ValidationError`'s field
+    messages beside their fields (when the form shows them), everything else — its other
+    messages, or any other refusal such as a conflict with someone else's save — at the top."""
+    if not isinstance(error, ValidationError):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

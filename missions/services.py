@@ -12,7 +12,6 @@ Conventions for callers (views, the importer, tests):
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,11 +19,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from missions import hooks, signals, workflow
+from missions import hooks, parts, signals, workflow
 from missions.models import (
     Actor,
     ActorKind,
@@ -33,34 +31,16 @@ from missions.models import (
     Milestone,
     MilestoneStatus,
     Mission,
-    MissionChange,
     MissionProject,
     MissionStatus,
     ProjectContribution,
     Target,
 )
+from missions.parts import ConflictError, plain, record_change, unique_key
 
-
-class ConflictError(Exception):
-    """Someone else saved the object since the page was loaded. Carries the current version so
-    the page can reload it and show what changed."""
-
-    def __init__(self, *, obj: models.Model, expected_version: int, current_version: int):
-        self.obj = obj
-        self.expected_version = expected_version
-        self.current_version = current_version
-        super().__init__(
-            _(
-                "Someone else changed this %(thing)s while you were editing it (your version "
-                "%(expected)s, now %(current)s). Reload to see their changes, then make yours again."
-            )
-            % {
-                "thing": obj._meta.verbose_name,
-                "expected": expected_version,
-                "current": current_version,
-            }
-        )
-
+# ConflictError is raised by every *_update (views catch it from here); the rest is the kernel's
+# (missions.parts), imported here by code that predates it.
+__all__ = ["ConflictError", "plain", "record_change", "unique_key"]
 
 MISSION_FIELDS = frozenset(
     {
@@ -132,146 +112,6 @@ ACTOR_FIELDS = frozenset({"name", "helix", "kind", "government_level", "country"
 def _require(actor: User, permission: str, obj: Any, message: str) -> None:
     if not actor.has_perm(permission, obj):
         raise PermissionDenied(message)
-
-
-def _check_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        # A programming error, not a user's: the page offered a field the service does not own.
-        raise TypeError(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
-
-
-def plain(value: Any) -> Any:
-    """A JSON-friendly form of a field value, for history and exports."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return getattr(value, "key", None) or str(value.pk)
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    return value
-
-
-def _snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    return {name: plain(getattr(obj, name)) for name in fields}
-
-
-def field_values(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
-    """The object's current values of `names`, as Python values, to compare after a change."""
-    return {name: getattr(obj, name) for name in names}
-
-
-def field_changes(before: Mapping[str, Any], obj: models.Model) -> dict[str, list[Any]]:
-    """The fields whose value on `obj` differs from `before` (see `field_values`), each as
-    [old, new] in plain form for the history. Compared as values, not as text: a budget of 5
-    is the same as 5.00, so saving a form unchanged changes nothing."""
-    return {
-        name: [plain(old), plain(getattr(obj, name))]
-        for name, old in before.items()
-        if old != getattr(obj, name)
-    }
-
-
-def save_changes(
-    part: models.Model,
-    changes: Mapping[str, Any],
-    *,
-    actor: User,
-    mission: Mission,
-    object_type: str,
-    object_key: str,
-    touch: bool = True,
-) -> None:
-    """Save a part that `changes` says has changed, and say so: who changed it, an entry in the
-    mission's history (which tells the criteria engine), and the mission's "last changed" (not
-    needed when the part is the mission itself). Callers return early when nothing changed."""
-    part.updated_by = actor  # type: ignore[attr-defined]
-    part.save()
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
-        object_type=object_type,
-        object_key=object_key,
-        changes=changes,
-    )
-    if touch:
-        _touch(mission, actor)
-
-
-def _diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    return {
-        name: [before.get(name), value]
-        for name, value in after.items()
-        if before.get(name) != value
-    }
-
-
-def record_change(
-    *,
-    mission: Mission,
-    user: User | None,
-    action: str,
-    object_type: str,
-    object_key: str = "",
-    changes: Mapping[str, Any] | None = None,
-) -> MissionChange:
-    """Add one entry to the mission's history (used by every service and by the importer), and
-    tell `missions.hooks` listeners (e.g. the criteria engine) once the transaction commits."""
-    hooks.mission_changed(mission.pk)
-    return MissionChange.objects.create(
-        mission=mission,
-        user=user,
-        action=action,
-        object_type=object_type,
-        object_key=object_key,
-        changes=dict(changes or {}),
-    )
-
-
-def unique_key(queryset: models.QuerySet, text: str, *, fallback: str = "item") -> str:
-    """A slug of `text` not yet used as a key in `queryset` (title → "title", "title-2", ...)."""
-    base = slugify(text)[:70].strip("-") or fallback
-    taken = set(queryset.filter(key__startswith=base).values_list("key", flat=True))
-    key, counter = base, 2
-    while key in taken:
-        key, counter = f"{base}-{counter}", counter + 1
-    return key
-
-
-def _locked[M: models.Model](obj: M, expected_version: int) -> M:
-    """The object's row, locked for this transaction, after checking nobody saved it since the
-    caller read version `expected_version`."""
-    fresh = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if fresh.version != expected_version:
-        raise ConflictError(
-            obj=fresh, expected_version=expected_version, current_version=fresh.version
-        )
-    return fresh
-
-
-def _touch(mission: Mission, actor: User | None) -> None:
-    # A change to a part shows on the mission ("last changed by"), without bumping the mission's
-    # version: an edit to a target must not make a concurrent edit of the title fail.
-    Mission.objects.filter(pk=mission.pk).update(updated_at=timezone.now(), updated_by=actor)
-
-
-def _apply(obj: models.Model, fields: Mapping[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(obj, name, value)
-
-
-def _require_editable(actor: User, mission: Mission) -> None:
-    if mission.archived_at is not None:
-        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
-    _require(
-        actor,
-        "missions.change_mission",
-        mission,
-        _("You can read this mission but not change it. Ask an editor of the organisation."),
-    )
 
 
 def _same_organisation(mission: Mission, **objects: models.Model | None) -> None:
@@ -367,7 +207,7 @@ def actor_get_or_create(
 def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> tuple[Actor, bool]:
     """Change an actor's details; (the actor, whether anything changed). Renaming to another
     actor's name (ignoring case) is refused."""
-    _check_fields(fields, ACTOR_FIELDS)
+    parts.check_fields(fields, ACTOR_FIELDS)
     _require(actor, "missions.change_actor", outside_actor, _("Only editors can change actors."))
     if "name" in fields:
         fields["name"] = _normalised_name(fields["name"])
@@ -382,10 +222,10 @@ def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> tuple[A
             raise ValidationError(
                 {"name": _("%(name)s is already in the actor register.") % {"name": clash.name}}
             )
-    before = field_values(outside_actor, fields)
-    _apply(outside_actor, fields)
+    before = parts.field_values(outside_actor, fields)
+    parts.apply(outside_actor, fields)
     outside_actor.full_clean()
-    if not field_changes(before, outside_actor):
+    if not parts.field_changes(before, outside_actor):
         return outside_actor, False  # the form came back as it was shown: nothing written
     outside_actor.updated_by = actor
     outside_actor.save()
@@ -449,7 +289,9 @@ def mission_create(
         action=ChangeAction.CREATED,
         object_type="mission",
         object_key=mission.key,
-        changes=_diff({}, _snapshot(mission, ["title", "statement", "challenge", "deadline_year"])),
+        changes=parts.changes_between(
+            {}, parts.snapshot(mission, ["title", "statement", "challenge", "deadline_year"])
+        ),
     )
     return mission
 
@@ -461,9 +303,6 @@ def mission_update(
     """Change a mission's fields (see `MISSION_FIELDS`; status changes go through
     `mission_transition`). Refuses with `ConflictError` if the mission's version is no longer
     `expected_version`. A new deadline must not fall before any target's year."""
-    _check_fields(fields, MISSION_FIELDS)
-    _require_editable(actor, mission)
-    mission = _locked(mission, expected_version)
     _same_organisation(
         mission,
         challenge=fields.get("challenge"),
@@ -471,40 +310,35 @@ def mission_update(
         coordinator=fields.get("coordinator"),
         parent=fields.get("parent"),
     )
-    before = field_values(mission, fields)
-    _apply(mission, fields)
-    mission.full_clean()
-    changes = field_changes(before, mission)
-    if not changes:
-        # Saved unchanged: no new version, no history, no assessment (the caller sees the
-        # version it sent back).
-        return mission
-    if "deadline_year" in fields and mission.deadline_year:
-        late = mission.targets.filter(target_year__gt=mission.deadline_year).order_by("target_year")
-        if late:
-            raise ValidationError(
-                {
-                    "deadline_year": [
-                        _("Target “%(title)s” is due in %(year)s, after the deadline %(deadline)s.")
-                        % {
-                            "title": t.title,
-                            "year": t.target_year,
-                            "deadline": mission.deadline_year,
-                        }
-                        for t in late
-                    ]
-                }
-            )
-    save_changes(
+    # Saved unchanged: no new version, no history, no assessment (the caller sees the version it
+    # sent back).
+    return parts.update_part(
+        MISSION,
         mission,
-        changes,
-        actor=actor,
+        by=actor,
         mission=mission,
-        object_type="mission",
-        object_key=mission.key,
-        touch=False,
+        expected_version=expected_version,
+        fields=fields,
+        validate=_deadline_after_targets,
+        touch_mission=False,
     )
-    return mission
+
+
+def _deadline_after_targets(mission: Mission, changes: Mapping[str, list[Any]]) -> None:
+    """A new deadline must not fall before any target's year."""
+    if "deadline_year" not in changes or not mission.deadline_year:
+        return
+    late = mission.targets.filter(target_year__gt=mission.deadline_year).order_by("target_year")
+    if late:
+        raise ValidationError(
+            {
+                "deadline_year": [
+                    _("Target “%(title)s” is due in %(year)s, after the deadline %(deadline)s.")
+                    % {"title": t.title, "year": t.target_year, "deadline": mission.deadline_year}
+                    for t in late
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -645,8 +479,14 @@ def mission_delete_draft(*, actor: User, mission: Mission) -> None:
 
 # --- Targets and milestones ------------------------------------------------------------------
 
+MISSION = parts.PartKind("mission", MISSION_FIELDS)
+TARGET = parts.PartKind("target", TARGET_FIELDS)
+MILESTONE = parts.PartKind(
+    "milestone", MILESTONE_FIELDS, key_of=lambda m: f"{m.target.key}@{m.year}"
+)
+PROJECT = parts.PartKind("project", PROJECT_FIELDS)
 
-@transaction.atomic
+
 def target_create(
     *,
     actor: User,
@@ -657,70 +497,39 @@ def target_create(
     **fields: Any,
 ) -> Target:
     """Add a target to a mission. Other fields as in `TARGET_FIELDS`."""
-    _check_fields(fields, TARGET_FIELDS)
-    _require_editable(actor, mission)
+    parts.check_fields(fields, TARGET_FIELDS)
     fields.setdefault("position", mission.targets.count())
     target = Target(
         mission=mission,
-        key=key or unique_key(mission.targets.all(), title, fallback="target"),
+        key=key or parts.unique_key(mission.targets.all(), title, fallback="target"),
         title=title.strip(),
         direction=direction,
-        created_by=actor,
-        updated_by=actor,
         **fields,
     )
-    target.full_clean()
-    target.save()
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type="target",
-        object_key=target.key,
-        changes=_diff({}, _snapshot(target, ["title", "direction", *fields])),
+    return parts.create_part(
+        TARGET, target, by=actor, mission=mission, recorded=["title", "direction", *fields]
     )
-    _touch(mission, actor)
-    return target
 
 
-@transaction.atomic
 def target_update(*, actor: User, target: Target, expected_version: int, **fields: Any) -> Target:
     """Change a target; `ConflictError` if it changed since `expected_version`."""
-    _check_fields(fields, TARGET_FIELDS)
-    _require_editable(actor, target.mission)
-    mission = target.mission
-    target = _locked(target, expected_version)
-    target.mission = mission
-    before = field_values(target, fields)
-    _apply(target, fields)
-    target.full_clean()
-    changes = field_changes(before, target)
-    if not changes:
-        return target
-    save_changes(
-        target, changes, actor=actor, mission=mission, object_type="target", object_key=target.key
+    return parts.update_part(
+        TARGET,
+        target,
+        by=actor,
+        mission=target.mission,
+        expected_version=expected_version,
+        fields=fields,
     )
-    return target
 
 
-@transaction.atomic
 def target_delete(*, actor: User, target: Target) -> None:
     """Remove a target, its milestones and the contributions pointing at it."""
-    mission = target.mission
-    _require_editable(actor, mission)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type="target",
-        object_key=target.key,
-        changes={"title": [target.title, None]},
+    parts.delete_part(
+        TARGET, target, by=actor, mission=target.mission, changes={"title": [target.title, None]}
     )
-    target.delete()
-    _touch(mission, actor)
 
 
-@transaction.atomic
 def milestone_create(
     *,
     actor: User,
@@ -731,77 +540,39 @@ def milestone_create(
     status: str = MilestoneStatus.PENDING,
 ) -> Milestone:
     """Add an interim milestone to a target (one per year)."""
-    mission = target.mission
-    _require_editable(actor, mission)
     if target.milestones.filter(year=year).exists():
         raise ValidationError(
             {"year": _("This target already has a milestone in %(year)s.") % {"year": year}}
         )
     milestone = Milestone(
-        target=target,
-        year=year,
-        value=value,
-        description=description.strip(),
-        status=status,
-        created_by=actor,
-        updated_by=actor,
+        target=target, year=year, value=value, description=description.strip(), status=status
     )
-    milestone.full_clean()
-    milestone.save()
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type="milestone",
-        object_key=f"{target.key}@{year}",
-        changes=_diff({}, _snapshot(milestone, ["year", "value", "description", "status"])),
+    return parts.create_part(
+        MILESTONE,
+        milestone,
+        by=actor,
+        mission=target.mission,
+        recorded=["year", "value", "description", "status"],
     )
-    _touch(mission, actor)
-    return milestone
 
 
-@transaction.atomic
 def milestone_update(
     *, actor: User, milestone: Milestone, expected_version: int, **fields: Any
 ) -> Milestone:
     """Change a milestone (e.g. mark it met with its actual value)."""
-    _check_fields(fields, MILESTONE_FIELDS)
-    target = milestone.target
-    _require_editable(actor, target.mission)
-    old_key = f"{target.key}@{milestone.year}"
-    milestone = _locked(milestone, expected_version)
-    milestone.target = target
-    before = field_values(milestone, fields)
-    _apply(milestone, fields)
-    milestone.full_clean()
-    changes = field_changes(before, milestone)
-    if not changes:
-        return milestone
-    save_changes(
+    return parts.update_part(
+        MILESTONE,
         milestone,
-        changes,
-        actor=actor,
-        mission=target.mission,
-        object_type="milestone",
-        object_key=old_key,
+        by=actor,
+        mission=milestone.target.mission,
+        expected_version=expected_version,
+        fields=fields,
     )
-    return milestone
 
 
-@transaction.atomic
 def milestone_delete(*, actor: User, milestone: Milestone) -> None:
     """Remove a milestone."""
-    target = milestone.target
-    _require_editable(actor, target.mission)
-    record_change(
-        mission=target.mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type="milestone",
-        object_key=f"{target.key}@{milestone.year}",
-    )
-    milestone.delete()
-    _touch(target.mission, actor)
+    parts.delete_part(MILESTONE, milestone, by=actor, mission=milestone.target.mission)
 
 
 # --- Projects and contributions --------------------------------------------------------------
@@ -817,7 +588,6 @@ def _check_actors(mission: Mission, lead: Actor | None, partners: Iterable[Actor
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def project_create(
     *,
     actor: User,
@@ -828,40 +598,26 @@ def project_create(
     **fields: Any,
 ) -> MissionProject:
     """Add a project to the mission's portfolio. Other fields as in `PROJECT_FIELDS`."""
-    _check_fields(fields, PROJECT_FIELDS)
-    _require_editable(actor, mission)
+    parts.check_fields(fields, PROJECT_FIELDS)
     partners = list(partners)
     _check_actors(mission, fields.get("lead"), partners)
     project = MissionProject(
         mission=mission,
-        key=key or unique_key(mission.projects.all(), title, fallback="project"),
+        key=key or parts.unique_key(mission.projects.all(), title, fallback="project"),
         title=title.strip(),
-        created_by=actor,
-        updated_by=actor,
         **fields,
     )
-    project.full_clean()
-    project.save()
-    project.partners.set(partners)
-    record_change(
+    return parts.create_part(
+        PROJECT,
+        project,
+        by=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type="project",
-        object_key=project.key,
-        changes=_diff(
-            {},
-            {
-                **_snapshot(project, ["title", *fields]),
-                "partners": sorted(p.key for p in partners),
-            },
-        ),
+        recorded=["title", *fields],
+        also_recorded={"partners": sorted(p.key for p in partners)},
+        after_save=lambda saved: saved.partners.set(partners),
     )
-    _touch(mission, actor)
-    return project
 
 
-@transaction.atomic
 def project_update(
     *,
     actor: User,
@@ -871,51 +627,42 @@ def project_update(
     **fields: Any,
 ) -> MissionProject:
     """Change a project; `partners`, when given, replaces the partner list."""
-    _check_fields(fields, PROJECT_FIELDS)
     mission = project.mission
-    _require_editable(actor, mission)
-    partners = list(partners) if partners is not None else None
-    _check_actors(mission, fields.get("lead"), partners)
-    project = _locked(project, expected_version)
-    project.mission = mission
-    before = field_values(project, fields)
-    old_partners = sorted(project.partners.values_list("key", flat=True))
-    _apply(project, fields)
-    project.full_clean()
-    changes = field_changes(before, project)
-    new_partners = sorted(p.key for p in partners) if partners is not None else old_partners
-    if new_partners != old_partners:
-        changes["partners"] = [old_partners, new_partners]
-    if not changes:
-        return project
-    save_changes(
+    chosen = list(partners) if partners is not None else None
+    _check_actors(mission, fields.get("lead"), chosen)
+
+    def partner_change(locked: MissionProject) -> dict[str, list[Any]]:
+        if chosen is None:
+            return {}
+        old = sorted(locked.partners.values_list("key", flat=True))
+        new = sorted(p.key for p in chosen)
+        return {"partners": [old, new]} if new != old else {}
+
+    def save_partners(saved: MissionProject, _changes: Mapping[str, list[Any]]) -> None:
+        if chosen is not None:
+            saved.partners.set(chosen)
+
+    return parts.update_part(
+        PROJECT,
         project,
-        changes,
-        actor=actor,
+        by=actor,
         mission=mission,
-        object_type="project",
-        object_key=project.key,
+        expected_version=expected_version,
+        fields=fields,
+        more_changes=partner_change,
+        after_save=save_partners,
     )
-    if partners is not None:
-        project.partners.set(partners)
-    return project
 
 
-@transaction.atomic
 def project_delete(*, actor: User, project: MissionProject) -> None:
     """Remove a project from the portfolio. (To record that it ended, set its status instead.)"""
-    mission = project.mission
-    _require_editable(actor, mission)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type="project",
-        object_key=project.key,
+    parts.delete_part(
+        PROJECT,
+        project,
+        by=actor,
+        mission=project.mission,
         changes={"title": [project.title, None]},
     )
-    project.delete()
-    _touch(mission, actor)
 
 
 @transaction.atomic
@@ -925,7 +672,7 @@ def project_contributions_set(
     """Say which targets the project contributes to, each with a rationale; replaces the
     project's previous contributions. Returns whether anything changed."""
     mission = project.mission
-    _require_editable(actor, mission)
+    parts.require_editable(actor, mission)
     errors = []
     for target, rationale in contributions.items():
         if target.mission_id != mission.pk:
@@ -967,5 +714,5 @@ def project_contributions_set(
             object_key=project.key,
             changes=changes,
         )
-        _touch(mission, actor)
+        parts.touch(mission, actor)
     return True

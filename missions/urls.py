@@ -1,6 +1,6 @@
 from django.urls import path
 
-from missions import snapshot_views, views
+from missions import actor_views, exchange_views, snapshot_views, views
 
 app_name = "missions"
 
@@ -11,16 +11,16 @@ TARGET = MISSION + "targets/<slug:target_key>/"
 urlpatterns = [
     path(ORG + "missions/", views.mission_list, name="list"),
     path(ORG + "start-mission/", views.mission_start, name="start"),
-    path(ORG + "export/", views.missions_export, name="export"),
-    path(ORG + "import/", views.missions_import, name="import"),
-    path(ORG + "actors/", views.actor_list, name="actors"),
-    path(ORG + "actors/<int:actor_id>/", views.actor_edit, name="actor_edit"),
+    path(ORG + "export/", exchange_views.missions_export, name="export"),
+    path(ORG + "import/", exchange_views.missions_import, name="import"),
+    path(ORG + "actors/", actor_views.actor_list, name="actors"),
+    path(ORG + "actors/<int:actor_id>/", actor_views.actor_edit, name="actor_edit"),
     path(MISSION, views.mission_overview, name="overview"),
     path(MISSION + "change/<slug:group>/", views.mission_group_edit, name="edit_group"),
     path(MISSION + "status/<slug:transition>/", views.mission_transition, name="transition"),
     path(MISSION + "archive/", views.mission_archive, name="archive"),
     path(MISSION + "delete/", views.mission_delete, name="delete"),
-    path(MISSION + "export/", views.mission_export, name="mission_export"),
+    path(MISSION + "export/", exchange_views.mission_export, name="mission_export"),
     path(MISSION + "targets/", views.mission_targets, name="targets"),
     path(TARGET + "change/", views.target_edit, name="target_edit"),
     path(TARGET + "delete/", views.target_delete, name="target_delete"),

@@ -7,27 +7,27 @@ JavaScript every "Change" link opens the same page with that part in edit mode.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.selectors import organisation_for
-from config.inputs import local_url, whole_number
-from missions import exchange, selectors, services
+from config.forms import add_service_error
+from config.inputs import whole_number
+from missions import selectors, services
+from missions.editing import form_fields, submit
 from missions.forms import (
     MISSION_GROUPS,
-    ActorForm,
-    ImportForm,
     MilestoneEditForm,
     MilestoneForm,
     MissionStartForm,
@@ -36,7 +36,6 @@ from missions.forms import (
 )
 from missions.mission_map import mission_map_svg
 from missions.models import (
-    Actor,
     Instrument,
     Milestone,
     Mission,
@@ -45,38 +44,20 @@ from missions.models import (
     Stage,
     Target,
 )
-from missions.services import ConflictError
 from missions.workflow import transitions_for
 
 
-def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+def mission_from_url(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
     return selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
 
 
-def _require(request: HttpRequest, permission: str, obj: Any) -> None:
+def require_permission(request: HttpRequest, permission: str, obj: Any) -> None:
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied
 
 
 def _post_only(request: HttpRequest) -> HttpResponse | None:
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
-def _add_service_error(form: Form, error: ValidationError | ConflictError) -> None:
-    """Put a service's complaint on the form: field messages on their fields (when the form has
-    them), everything else at the top."""
-    if isinstance(error, ConflictError):
-        form.add_error(None, str(error))
-        return
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _version(form: Form, obj: Any) -> int:
-    return form.cleaned_data.get("version") or obj.version
 
 
 def _mission_context(request: HttpRequest, mission: Mission, section: str) -> dict[str, Any]:
@@ -152,7 +133,7 @@ def _covering_note_limit() -> int:
 
 def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
-    _require(request, "missions.add_mission", organisation)
+    require_permission(request, "missions.add_mission", organisation)
     form = MissionStartForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +141,7 @@ def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("Mission “%(title)s” started as a draft.") % {"title": mission}
@@ -175,83 +156,12 @@ def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def missions_export(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """The organisation's missions (or those ticked/asked for with ?mission=KEY) as one
-    exchange-format file."""
-    organisation = organisation_for(user=request.user, slug=org_slug)
-    _require(request, "missions.export_missions", organisation)
-    keys = request.GET.getlist("mission")
-    try:
-        document = exchange.export_document(
-            organisation=organisation, mission_keys=keys or None, user=request.user
-        )
-    except LookupError as error:
-        messages.error(request, str(error.args[0] if error.args else error))
-        return redirect("missions:list", org_slug=org_slug)
-    return _json_download(document, f"{organisation.slug}-missions.json")
-
-
-def mission_export(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
-    _require(request, "missions.export_missions", mission.organisation)
-    document = exchange.export_document(
-        organisation=mission.organisation, mission_keys=[mission.key], user=request.user
-    )
-    return _json_download(document, f"{mission.organisation.slug}-{mission.key}.json")
-
-
-def _json_download(document: dict[str, Any], filename: str) -> HttpResponse:
-    response = HttpResponse(exchange.dumps(document), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def missions_import(request: HttpRequest, org_slug: str) -> HttpResponse:
-    organisation = organisation_for(user=request.user, slug=org_slug)
-    _require(request, "missions.import_missions", organisation)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors: list[exchange.ExchangeError] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > exchange.max_import_bytes():
-                raise exchange._too_big(upload.size)
-            summary = exchange.import_document(
-                document=exchange.parse(upload.read()), organisation=organisation, user=request.user
-            )
-        except exchange.ImportRejected as rejected:
-            errors = rejected.errors
-            form.add_error(
-                "file",
-                ngettext(
-                    "Nothing was imported: the file has %(count)s problem, listed below.",
-                    "Nothing was imported: the file has %(count)s problems, listed below.",
-                    len(errors),
-                )
-                % {"count": len(errors)},
-            )
-        else:
-            messages.success(request, _("Imported: %(summary)s") % {"summary": summary})
-            return redirect("missions:list", org_slug=org_slug)
-    return render(
-        request,
-        "missions/import.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "import_errors": errors[:200],
-            "more_errors": max(0, len(errors) - 200),
-        },
-        status=422 if form.errors else 200,
-    )
-
-
 # --- Overview and its inline-edited groups ---------------------------------------------------
 
 
 @vary_on_headers("HX-Request")
 def mission_overview(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     return _render_overview(request, mission)
 
 
@@ -284,10 +194,10 @@ def _render_overview(
 def mission_group_edit(
     request: HttpRequest, org_slug: str, mission_key: str, group: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if group not in MISSION_GROUPS:
         return render(request, "404.html", status=404)
-    _require(request, "missions.change_mission", mission)
+    require_permission(request, "missions.change_mission", mission)
     form_class, label = MISSION_GROUPS[group]
     form = form_class(
         request.POST or None,
@@ -295,45 +205,42 @@ def mission_group_edit(
         organisation=mission.organisation,
         initial={"version": mission.version},
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
-            expected = _version(form, mission)
-            try:
-                updated = services.mission_update(
-                    actor=request.user,
-                    mission=Mission.objects.get(pk=mission.pk),
-                    expected_version=expected,
-                    **fields,
-                )
-            except (ValidationError, ConflictError) as error:
-                _add_service_error(form, error)
-            else:
-                changed = updated.version != expected
-                mission = _mission(request, org_slug, mission_key)
-                if request.htmx:
-                    response = render(
-                        request,
-                        "missions/overview.html#group",
-                        {
-                            **_mission_context(request, mission, "overview"),
-                            "group": group,
-                            "label": label,
-                            "saved": True,
-                            "changed": changed,
-                        },
-                    )
-                    if changed:
-                        # Panels that summarise the mission (the criteria header) refresh on this.
-                        response["HX-Trigger"] = "missionChanged"
-                    return response
-                if changed:
-                    messages.success(request, _("Saved: %(part)s.") % {"part": label})
-                else:
-                    messages.info(request, _("Nothing changed: %(part)s.") % {"part": label})
-                return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
-        status = 422
+    result = submit(
+        request,
+        form,
+        lambda fields, expected: services.mission_update(
+            actor=request.user,
+            mission=Mission.objects.get(pk=mission.pk),
+            expected_version=expected,
+            **fields,
+        ),
+        shown_version=mission.version,
+    )
+    if result is not None and result.saved is not None:
+        changed = result.changed
+        mission = mission_from_url(request, org_slug, mission_key)
+        if request.htmx:
+            response = render(
+                request,
+                "missions/overview.html#group",
+                {
+                    **_mission_context(request, mission, "overview"),
+                    "group": group,
+                    "label": label,
+                    "saved": True,
+                    "changed": changed,
+                },
+            )
+            if changed:
+                # Panels that summarise the mission (the criteria header) refresh on this.
+                response["HX-Trigger"] = "missionChanged"
+            return response
+        if changed:
+            messages.success(request, _("Saved: %(part)s.") % {"part": label})
+        else:
+            messages.info(request, _("Nothing changed: %(part)s.") % {"part": label})
+        return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
+    status = result.status if result is not None else 200
     if request.htmx:
         return render(
             request,
@@ -353,7 +260,7 @@ def mission_group_edit(
 def mission_transition(
     request: HttpRequest, org_slug: str, mission_key: str, transition: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if response := _post_only(request):
         return response
     try:
@@ -371,7 +278,7 @@ def mission_transition(
 
 
 def mission_archive(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if response := _post_only(request):
         return response
     if request.POST.get("action") == "restore":
@@ -386,8 +293,8 @@ def mission_archive(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
 
 
 def mission_delete(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
-    _require(request, "missions.delete_mission", mission)
+    mission = mission_from_url(request, org_slug, mission_key)
+    require_permission(request, "missions.delete_mission", mission)
     if request.method == "POST":
         try:
             services.mission_delete_draft(actor=request.user, mission=mission)
@@ -410,16 +317,16 @@ NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
 @vary_on_headers("HX-Request")
 def mission_targets(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The targets page; POST adds a target."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     form = _new_target_form(mission, request.POST or None)
     if request.method == "POST":
-        _require(request, "missions.change_mission", mission)
+        require_permission(request, "missions.change_mission", mission)
         if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+            fields = form_fields(form)
             try:
                 target = services.target_create(actor=request.user, mission=mission, **fields)
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Target “%(title)s” added.") % {"title": target})
                 url = reverse("missions:targets", args=[org_slug, mission_key])
@@ -448,43 +355,39 @@ def _milestone(mission: Mission, target_key: str, milestone_id: int) -> tuple[Ta
 def target_edit(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
-    _require(request, "missions.change_mission", mission)
+    require_permission(request, "missions.change_mission", mission)
     form = TargetForm(
         request.POST or None,
         instance=target,
         initial={"version": target.version},
         prefix=f"t-{target.key}",
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            fields = {name: form.cleaned_data[name] for name in form._meta.fields}
-            expected = _version(form, target)
-            try:
-                updated = services.target_update(
-                    actor=request.user,
-                    target=Target.objects.get(pk=target.pk),
-                    expected_version=expected,
-                    **fields,
-                )
-            except (ValidationError, ConflictError) as error:
-                _add_service_error(form, error)
-            else:
-                changed = updated.version != expected
-                note = _("Target saved.") if changed else NOTHING_CHANGED
-                return _after_part_saved(
-                    request, org_slug, mission_key, "targets", target.key, note, changed=changed
-                )
-        status = 422
+    result = submit(
+        request,
+        form,
+        lambda fields, expected: services.target_update(
+            actor=request.user,
+            target=Target.objects.get(pk=target.pk),
+            expected_version=expected,
+            **fields,
+        ),
+        shown_version=target.version,
+    )
+    if result is not None and result.saved is not None:
+        note = _("Target saved.") if result.changed else NOTHING_CHANGED
+        return _after_part_saved(
+            request, org_slug, mission_key, "targets", target.key, note, changed=result.changed
+        )
+    status = result.status if result is not None else 200
     return _render_part(request, mission, "targets", "target", target, form, status)
 
 
 def target_delete(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
     if response := _post_only(request):
         return response
@@ -496,18 +399,18 @@ def target_delete(
 def milestone_add(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
     if response := _post_only(request):
         return response
-    _require(request, "missions.change_mission", mission)
+    require_permission(request, "missions.change_mission", mission)
     form = MilestoneForm(request.POST, prefix=f"m-{target.key}")
     if form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        fields = form_fields(form)
         try:
             services.milestone_create(actor=request.user, target=target, **fields)
         except ValidationError as error:
-            _add_service_error(form, error)
+            add_service_error(form, error)
         else:
             return _after_part_saved(
                 request, org_slug, mission_key, "targets", target.key, _("Milestone added.")
@@ -521,36 +424,34 @@ def milestone_edit(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
 ) -> HttpResponse:
     """A page of its own for one milestone: mark it met or missed, with the value reached."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     target, milestone = _milestone(mission, target_key, milestone_id)
-    _require(request, "missions.change_mission", mission)
+    require_permission(request, "missions.change_mission", mission)
     form = MilestoneEditForm(
         request.POST or None, instance=milestone, initial={"version": milestone.version}
     )
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
-        expected = _version(form, milestone)
-        try:
-            updated = services.milestone_update(
-                actor=request.user,
-                milestone=Milestone.objects.select_related("target").get(pk=milestone.pk),
-                expected_version=expected,
-                **fields,
-            )
-        except (ValidationError, ConflictError) as error:
-            _add_service_error(form, error)
-        else:
-            changed = updated.version != expected
-            note = _("Milestone %(year)s saved.") % {"year": updated.year}
-            return _after_part_saved(
-                request,
-                org_slug,
-                mission_key,
-                "targets",
-                target.key,
-                note if changed else NOTHING_CHANGED,
-                changed=changed,
-            )
+    result = submit(
+        request,
+        form,
+        lambda fields, expected: services.milestone_update(
+            actor=request.user,
+            milestone=Milestone.objects.select_related("target").get(pk=milestone.pk),
+            expected_version=expected,
+            **fields,
+        ),
+        shown_version=milestone.version,
+    )
+    if result is not None and result.saved is not None:
+        note = _("Milestone %(year)s saved.") % {"year": result.saved.year}
+        return _after_part_saved(
+            request,
+            org_slug,
+            mission_key,
+            "targets",
+            target.key,
+            note if result.changed else NOTHING_CHANGED,
+            changed=result.changed,
+        )
     context = _mission_context(request, mission, "targets")
     context.update({"target": target, "milestone": milestone, "form": form})
     return render(
@@ -561,7 +462,7 @@ def milestone_edit(
 def milestone_delete(
     request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     target, milestone = _milestone(mission, target_key, milestone_id)
     if response := _post_only(request):
         return response
@@ -572,10 +473,6 @@ def milestone_delete(
 
 
 # --- Projects ----------------------------------------------------------------------------------
-
-
-def _project_fields(form: ProjectForm) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
 def _contributions(form: ProjectForm) -> dict[Target, str]:
@@ -594,7 +491,7 @@ def _contributions(form: ProjectForm) -> dict[Target, str]:
 @vary_on_headers("HX-Request")
 def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The projects page; POST adds a project."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     form = ProjectForm(
         request.POST or None,
         mission=mission,
@@ -603,17 +500,17 @@ def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> H
         add_lead_url=_add_lead_url(request, mission, _new_project_url(mission)),
     )
     if request.method == "POST":
-        _require(request, "missions.change_mission", mission)
+        require_permission(request, "missions.change_mission", mission)
         if form.is_valid():
             try:
                 project = services.project_create(
-                    actor=request.user, mission=mission, **_project_fields(form)
+                    actor=request.user, mission=mission, **form_fields(form)
                 )
                 services.project_contributions_set(
                     actor=request.user, project=project, contributions=_contributions(form)
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Project “%(title)s” added.") % {"title": project})
                 url = reverse("missions:projects", args=[org_slug, mission_key])
@@ -627,9 +524,9 @@ def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> H
 def project_edit(
     request: HttpRequest, org_slug: str, mission_key: str, project_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
-    _require(request, "missions.change_mission", mission)
+    require_permission(request, "missions.change_mission", mission)
     edit_url = reverse("missions:project_edit", args=[org_slug, mission_key, project.key])
     form = ProjectForm(
         request.POST or None,
@@ -639,29 +536,29 @@ def project_edit(
         prefix=f"p-{project.key}",
         add_lead_url=_add_lead_url(request, mission, f"{edit_url}#project-{project.key}"),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            expected = _version(form, project)
-            try:
-                updated = services.project_update(
-                    actor=request.user,
-                    project=MissionProject.objects.get(pk=project.pk),
-                    expected_version=expected,
-                    **_project_fields(form),
-                )
-                contributions_changed = services.project_contributions_set(
-                    actor=request.user, project=updated, contributions=_contributions(form)
-                )
-            except (ValidationError, ConflictError) as error:
-                _add_service_error(form, error)
-            else:
-                changed = updated.version != expected or contributions_changed
-                note = _("Project saved.") if changed else NOTHING_CHANGED
-                return _after_part_saved(
-                    request, org_slug, mission_key, "projects", project.key, note, changed=changed
-                )
-        status = 422
+    contributions_changed = False
+
+    def save(fields: Mapping[str, Any], expected: int) -> MissionProject:
+        nonlocal contributions_changed
+        updated = services.project_update(
+            actor=request.user,
+            project=MissionProject.objects.get(pk=project.pk),
+            expected_version=expected,
+            **fields,
+        )
+        contributions_changed = services.project_contributions_set(
+            actor=request.user, project=updated, contributions=_contributions(form)
+        )
+        return updated
+
+    result = submit(request, form, save, shown_version=project.version)
+    if result is not None and result.saved is not None:
+        changed = result.changed or contributions_changed
+        note = _("Project saved.") if changed else NOTHING_CHANGED
+        return _after_part_saved(
+            request, org_slug, mission_key, "projects", project.key, note, changed=changed
+        )
+    status = result.status if result is not None else 200
     return _render_part(request, mission, "projects", "project", project, form, status)
 
 
@@ -685,17 +582,10 @@ def _lead_on_return(request: HttpRequest) -> dict[str, int]:
     return {"lead": lead} if request.method == "GET" and lead is not None else {}
 
 
-def _with_query(url: str, **params: str) -> str:
-    """`url` with `params` added to its query string, ahead of any #fragment."""
-    parts = urlsplit(url)
-    query = urlencode([*parse_qsl(parts.query), *params.items()])
-    return urlunsplit(parts._replace(query=query))
-
-
 def project_delete(
     request: HttpRequest, org_slug: str, mission_key: str, project_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
     if response := _post_only(request):
         return response
@@ -720,7 +610,7 @@ def _after_part_saved(
     """After saving a target or project: htmx gets the fresh card, a plain form a redirect.
     A save that changed nothing says so, and does not ask the summary panels to refresh."""
     if request.htmx:
-        mission = _mission(request, org_slug, mission_key)
+        mission = mission_from_url(request, org_slug, mission_key)
         singular = "target" if section == "targets" else "project"
         objects = mission.targets.all() if section == "targets" else mission.projects.all()
         obj = next(o for o in objects if o.key == key)
@@ -773,7 +663,7 @@ def _render_part(
 
 
 def mission_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     tree = selectors.mission_map(
         user=request.user, organisation=mission.organisation, challenge_key=mission.challenge.key
     )
@@ -797,82 +687,7 @@ def mission_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRe
 
 
 def mission_history(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     context = _mission_context(request, mission, "history")
     context["changes"] = selectors.mission_history(user=request.user, mission=mission, limit=200)
     return render(request, "missions/history.html", context)
-
-
-def actor_edit(request: HttpRequest, org_slug: str, actor_id: int) -> HttpResponse:
-    """Correct an actor of the register: its name, sector, kind, level or country."""
-    organisation = organisation_for(user=request.user, slug=org_slug)
-    outside_actor = get_object_or_404(Actor, organisation=organisation, pk=actor_id)
-    _require(request, "missions.change_actor", organisation)
-    # The form edits a copy: the page keeps showing the name it was opened with.
-    form = ActorForm(request.POST or None, instance=Actor.objects.get(pk=outside_actor.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved, changed = services.actor_update(
-                actor=request.user,
-                outside_actor=Actor.objects.get(pk=outside_actor.pk),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _add_service_error(form, error)
-        else:
-            if changed:
-                messages.success(request, _("“%(name)s” saved.") % {"name": saved})
-            else:
-                messages.info(request, NOTHING_CHANGED)
-            return redirect("missions:actors", org_slug=org_slug)
-    return render(
-        request,
-        "missions/actor_edit.html",
-        {"organisation": organisation, "outside_actor": outside_actor, "form": form},
-        status=422 if form.errors else 200,
-    )
-
-
-def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """The organisation's register of outside actors; editors add to it."""
-    organisation = organisation_for(user=request.user, slug=org_slug)
-    form = ActorForm(request.POST or None)
-    # Opened from a project form to add its lead actor: saving goes back there, actor chosen.
-    back = local_url(request, request.GET.get("next"))
-    if request.method == "POST":
-        _require(request, "missions.change_actor", organisation)
-        if form.is_valid():
-            try:
-                outside_actor, created = services.actor_get_or_create(
-                    actor=request.user, organisation=organisation, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _add_service_error(form, error)
-            else:
-                if created:
-                    messages.success(request, _("“%(name)s” added.") % {"name": outside_actor})
-                else:
-                    messages.info(
-                        request,
-                        _("“%(name)s” was already in the register, so nothing was added.")
-                        % {"name": outside_actor},
-                    )
-                if back:
-                    return redirect(_with_query(back, lead=str(outside_actor.pk)))
-                return redirect("missions:actors", org_slug=org_slug)
-    actors: QuerySet[Actor] = selectors.actor_list(
-        user=request.user, organisation=organisation, search=request.GET.get("q", "")[:200]
-    )
-    return render(
-        request,
-        "missions/actors.html",
-        {
-            "organisation": organisation,
-            "actors": actors,
-            "form": form,
-            "search": request.GET.get("q", ""),
-            "can_add": request.user.has_perm("missions.change_actor", organisation),
-            "back": back,
-        },
-        status=422 if form.errors else 200,
-    )

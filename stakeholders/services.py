@@ -10,23 +10,20 @@ the page showed and raise `ConflictError` if someone saved in between.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from missions import parts
 from missions.models import Actor, ActorKind, ChangeAction, Mission
-from missions.services import (
-    ConflictError,
-    actor_get_or_create,
-    plain,
-    record_change,
-    unique_key,
-)
+from missions.parts import record_change, unique_key
+from missions.services import actor_get_or_create
 from stakeholders.models import (
     CORE_ROLES,
     EngagementActivity,
@@ -56,17 +53,16 @@ ACTIVITY_FIELDS = frozenset(
 RESERVED_KEYS = frozenset({"add", "actors", "import", "export", "reviewed"})
 
 
+STAKEHOLDER = parts.PartKind(
+    "stakeholder",
+    STAKEHOLDER_FIELDS,
+    refusal=gettext_lazy("You can read this stakeholder map but not change it. Ask an editor."),
+)
+ACTIVITY = parts.PartKind("engagement activity", ACTIVITY_FIELDS, refusal=STAKEHOLDER.refusal)
+
+
 def _require_editable(actor: User, mission: Mission) -> None:
-    if mission.archived_at is not None:
-        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
-    if not actor.has_perm("missions.change_mission", mission):
-        raise PermissionDenied(
-            _("You can read this stakeholder map but not change it. Ask an editor.")
-        )
-
-
-def _touch(mission: Mission, actor: User | None) -> None:
-    Mission.objects.filter(pk=mission.pk).update(updated_at=timezone.now(), updated_by=actor)
+    parts.require_kind_editable(STAKEHOLDER, actor, mission)
 
 
 def stakeholder_key(mission: Mission, text: str) -> str:
@@ -74,10 +70,6 @@ def stakeholder_key(mission: Mission, text: str) -> str:
     if key in RESERVED_KEYS:
         key = unique_key(mission.stakeholders.all(), f"{text}-stakeholder")
     return key
-
-
-def _snapshot(stakeholder: Stakeholder, fields: Iterable[str]) -> dict[str, Any]:
-    return {name: plain(getattr(stakeholder, name)) for name in fields}
 
 
 def record_position(
@@ -166,76 +158,37 @@ def stakeholder_create(
         **fields,
     )
     stakeholder.is_core_team = _core(stakeholder.roles, stakeholder.is_core_team)
-    stakeholder.full_clean()
-    stakeholder.save()
-    record_position(stakeholder, actor)
-    record_change(
+    return parts.create_part(
+        STAKEHOLDER,
+        stakeholder,
+        by=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type="stakeholder",
-        object_key=stakeholder.key,
-        changes={
-            name: [None, value]
-            for name, value in _snapshot(stakeholder, ["roles", *TRACKED]).items()
-        },
+        recorded=["roles", *TRACKED],
+        after_save=lambda saved: record_position(saved, actor),
     )
-    _touch(mission, actor)
-    return stakeholder
 
 
-def _locked(stakeholder: Stakeholder, expected_version: int) -> Stakeholder:
-    fresh = (
-        Stakeholder.objects.select_for_update(of=("self",))
-        .select_related("actor", "mission")
-        .get(pk=stakeholder.pk)
-    )
-    if fresh.version != expected_version:
-        raise ConflictError(
-            obj=fresh, expected_version=expected_version, current_version=fresh.version
-        )
-    return fresh
-
-
-@transaction.atomic
 def stakeholder_update(
     *, actor: User, stakeholder: Stakeholder, expected_version: int, **fields: Any
 ) -> Stakeholder:
     """Change a stakeholder. A change of position, attitude or engagement adds a history row."""
-    unknown = set(fields) - STAKEHOLDER_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    mission = stakeholder.mission
-    _require_editable(actor, mission)
-    stakeholder = _locked(stakeholder, expected_version)
     if "roles" in fields and set(fields["roles"]) == set(stakeholder.roles):
         fields["roles"] = stakeholder.roles  # the same roles in another order: no change
-    before = _snapshot(stakeholder, fields)
-    for name, value in fields.items():
-        setattr(stakeholder, name, value)
-    stakeholder.is_core_team = _core(stakeholder.roles, stakeholder.is_core_team)
-    stakeholder.updated_by = actor
-    stakeholder.full_clean()
-    changes = {
-        name: [before.get(name), value]
-        for name, value in _snapshot(stakeholder, fields).items()
-        if before.get(name) != value
-    }
-    if not changes:
-        return stakeholder
-    stakeholder.save()
-    if set(changes) & set(TRACKED):
-        record_position(stakeholder, actor)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.UPDATED,
-        object_type="stakeholder",
-        object_key=stakeholder.key,
-        changes=changes,
+
+    def record_movement(saved: Stakeholder, changes: Mapping[str, list[Any]]) -> None:
+        if set(changes) & set(TRACKED):
+            record_position(saved, actor)
+
+    return parts.update_part(
+        STAKEHOLDER,
+        stakeholder,
+        by=actor,
+        mission=stakeholder.mission,
+        expected_version=expected_version,
+        fields=fields,
+        prepare=lambda s: setattr(s, "is_core_team", _core(s.roles, s.is_core_team)),
+        after_save=record_movement,
     )
-    _touch(mission, actor)
-    return stakeholder
 
 
 def stakeholder_move(
@@ -258,20 +211,14 @@ def stakeholder_move(
     )
 
 
-@transaction.atomic
 def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
-    mission = stakeholder.mission
-    _require_editable(actor, mission)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type="stakeholder",
-        object_key=stakeholder.key,
+    parts.delete_part(
+        STAKEHOLDER,
+        stakeholder,
+        by=actor,
+        mission=stakeholder.mission,
         changes={"name": [stakeholder.name, None]},
     )
-    stakeholder.delete()
-    _touch(mission, actor)
 
 
 @transaction.atomic
@@ -301,7 +248,7 @@ def map_confirm(*, actor: User, mission: Mission) -> int:
         object_type="stakeholder map",
         changes={"reviewed": [None, now.date().isoformat()]},
     )
-    _touch(mission, actor)
+    parts.touch(mission, actor)
     return len(stakeholders)
 
 
@@ -340,40 +287,29 @@ def activity_create(
         updated_by=actor,
         **fields,
     )
-    activity.full_clean()
-    activity.save()
-    activity.stakeholders.set(stakeholders)
-    if date:
-        for stakeholder in stakeholders:
-            if stakeholder.last_engaged is None or stakeholder.last_engaged < date:
-                Stakeholder.objects.filter(pk=stakeholder.pk).update(last_engaged=date)
-    record_change(
+
+    def link_stakeholders(saved: EngagementActivity) -> None:
+        saved.stakeholders.set(stakeholders)
+        if date:
+            for stakeholder in stakeholders:
+                if stakeholder.last_engaged is None or stakeholder.last_engaged < date:
+                    Stakeholder.objects.filter(pk=stakeholder.pk).update(last_engaged=date)
+
+    return parts.create_part(
+        ACTIVITY,
+        activity,
+        by=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type="engagement activity",
-        object_key=activity.key,
-        changes={
-            "date": [None, plain(activity.date)],
-            "type": [None, activity.type],
-            "level": [None, activity.level],
-        },
+        recorded=["date", "type", "level"],
+        after_save=link_stakeholders,
     )
-    _touch(mission, actor)
-    return activity
 
 
-@transaction.atomic
 def activity_delete(*, actor: User, activity: EngagementActivity) -> None:
-    mission = activity.mission
-    _require_editable(actor, mission)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type="engagement activity",
-        object_key=activity.key,
+    parts.delete_part(
+        ACTIVITY,
+        activity,
+        by=actor,
+        mission=activity.mission,
         changes={"summary": [activity.summary[:80], None]},
     )
-    activity.delete()
-    _touch(mission, actor)

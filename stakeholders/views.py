@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
+from config.forms import add_service_error
 from config.inputs import file_too_big, local_url
 from missions import selectors as mission_selectors
+from missions.editing import submit
 from missions.models import Actor, Helix, Mission
-from missions.services import ConflictError
+from missions.parts import ConflictError
 from stakeholders import csv_io, selectors, services
 from stakeholders.forms import (
     ActivityForm,
@@ -70,16 +71,6 @@ def _context(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, 
 def _map_url(mission: Mission, query: str = "") -> str:
     url = reverse("stakeholders:map", args=[mission.organisation.slug, mission.key])
     return f"{url}?{query}" if query else url
-
-
-def _add_error(form: Form, error: ValidationError | ConflictError) -> None:
-    if isinstance(error, ConflictError):
-        form.add_error(None, str(error))
-    elif hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- The map --------------------------------------------------------------------------------
@@ -316,7 +307,7 @@ def stakeholder_add(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
                 **form.stakeholder_fields(),
             )
         except ValidationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("%(name)s added to the map.") % {"name": stakeholder.name})
             return redirect(_map_url(mission))
@@ -403,27 +394,27 @@ def stakeholder_edit(
         return HttpResponseNotAllowed(["POST"])
     _require_edit(request, mission)
     form = StakeholderEditForm(request.POST, stakeholder=stakeholder)
-    if form.is_valid():
-        try:
-            updated = services.stakeholder_update(
-                actor=request.user,
-                stakeholder=stakeholder,
-                expected_version=form.cleaned_data["version"],
-                **form.stakeholder_fields(),
-            )
-        except (ValidationError, ConflictError) as error:
-            _add_error(form, error)
+    result = submit(
+        request,
+        form,
+        lambda _fields, expected: services.stakeholder_update(
+            actor=request.user,
+            stakeholder=stakeholder,
+            expected_version=expected,
+            **form.stakeholder_fields(),
+        ),
+    )
+    if result is not None and result.saved is not None:
+        if result.changed:
+            messages.success(request, _("%(name)s saved.") % {"name": stakeholder.name})
         else:
-            if updated.version == form.cleaned_data["version"]:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(request, _("%(name)s saved.") % {"name": stakeholder.name})
-            return redirect(
-                "stakeholders:detail",
-                org_slug=org_slug,
-                mission_key=mission_key,
-                stakeholder_key=stakeholder_key,
-            )
+            messages.info(request, _("Nothing was changed."))
+        return redirect(
+            "stakeholders:detail",
+            org_slug=org_slug,
+            mission_key=mission_key,
+            stakeholder_key=stakeholder_key,
+        )
     stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
     return render(
         request,
@@ -472,7 +463,7 @@ def activities(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
                     influence_on_decision=form.cleaned_data["influence_on_decision"],
                 )
             except ValidationError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request, _("Activity of %(date)s logged.") % {"date": activity.date}

@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,9 +28,9 @@ from evaluation.indicators.models import (
     Measurement,
     Quality,
 )
-from missions import hooks
+from missions import hooks, parts
 from missions.models import Mission, Target
-from missions.services import field_changes, field_values, unique_key
+from missions.parts import field_changes, field_values, unique_key
 
 VERSIONED_FIELDS = ("definition", "unit", "data_source")
 # The fields a person edits, in the order the exchange format writes them.
@@ -53,10 +53,15 @@ MAX_ABS_VALUE = Decimal(10) ** 15
 
 
 def require_editable(actor: User, mission: Mission) -> None:
-    if mission.archived_at is not None:
-        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
-    if not actor.has_perm("evaluation.change_indicators", mission):
-        raise PermissionDenied(_("You can read these indicators but not change them."))
+    # Indicators change through the kernel's permission step only: a definition is versioned
+    # (a new `IndicatorVersion`, not a diff in the mission's history) and values are appended,
+    # never edited, so the rest of `missions.parts` does not apply.
+    parts.require_editable(
+        actor,
+        mission,
+        permission="evaluation.change_indicators",
+        refusal=_("You can read these indicators but not change them."),
+    )
 
 
 def _check_target(mission: Mission, target: Target | None, indicator: Indicator | None) -> None:

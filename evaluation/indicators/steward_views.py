@@ -7,17 +7,18 @@ and never a mission page (which would answer 404 to them anyway)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from evaluation.indicators import csv_io, selectors, stewards
+from config.forms import add_service_error
+from evaluation.indicators import selectors, stewards, value_pages
 from evaluation.indicators.forms import (
-    MeasurementCsvForm,
     MeasurementForm,
     PushTokenForm,
     StewardInviteForm,
@@ -28,7 +29,7 @@ from evaluation.indicators.models import (
     IndicatorSteward,
     Measurement,
 )
-from evaluation.indicators.views import _apply_errors, _indicator_url, _mission, _page
+from evaluation.indicators.views import indicator_page, indicator_url, mission_from_url
 
 
 def _entry_url(indicator: Indicator) -> str:
@@ -80,7 +81,7 @@ def steward_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
                 actor=request.user, indicator=indicator, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Value added."))
             return redirect(_entry_url(indicator) + "#values")
@@ -95,67 +96,24 @@ def steward_correct(request: HttpRequest, indicator_id: int, measurement_id: int
         )
     except Measurement.DoesNotExist:
         raise Http404 from None
-    form = MeasurementForm(
-        request.POST or None,
-        correcting=True,
-        initial={
-            "value": measurement.value,
-            "source_ref": measurement.source_ref,
-            "quality": measurement.quality,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            recorded = stewards.steward_measurement_correct(
-                actor=request.user, measurement=measurement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            if recorded.pk == measurement.pk:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(request, _("Value corrected. The old value stays in the history."))
-            return redirect(_entry_url(indicator) + "#values")
-    return render(
+    return value_pages.correct_value(
         request,
-        "evaluation/indicators/steward_correct.html",
-        {"indicator": indicator, "measurement": measurement, "form": form},
-        status=422 if form.errors else 200,
+        measurement,
+        partial(stewards.steward_measurement_correct, actor=request.user),
+        done_url=_entry_url(indicator) + "#values",
+        template="evaluation/indicators/steward_correct.html",
+        context={"indicator": indicator},
     )
 
 
 def steward_import(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = stewards.stewarded_indicator(request.user, indicator_id)
-    form = MeasurementCsvForm(request.POST or None, request.FILES or None)
-    row_errors: list[csv_io.RowError] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > csv_io.max_bytes():
-                raise csv_io.too_big(upload.size)
-            summary = stewards.steward_import_csv(
-                actor=request.user, indicator=indicator, raw=upload.read()
-            )
-        except csv_io.CsvRejected as rejected:
-            row_errors = rejected.errors
-            form.add_error(
-                "file",
-                ngettext(
-                    "Nothing was imported: %(count)s problem to fix (listed below).",
-                    "Nothing was imported: %(count)s problems to fix (listed below).",
-                    len(row_errors),
-                )
-                % {"count": len(row_errors)},
-            )
-        else:
-            messages.success(request, _("Values imported: %(summary)s") % {"summary": summary})
-            return redirect(_entry_url(indicator) + "#values")
-    return render(
+    return value_pages.import_values(
         request,
-        "evaluation/indicators/steward_import.html",
-        {"indicator": indicator, "form": form, "row_errors": row_errors},
-        status=422 if form.errors else 200,
+        lambda raw: stewards.steward_import_csv(actor=request.user, indicator=indicator, raw=raw),
+        done_url=_entry_url(indicator) + "#values",
+        template="evaluation/indicators/steward_import.html",
+        context={"indicator": indicator},
     )
 
 
@@ -171,7 +129,7 @@ def push_tokens(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             form = PushTokenForm()
     response = render(
@@ -210,11 +168,11 @@ def push_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def steward_invite(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     item.mission = mission
     if request.method != "POST":
-        return redirect(_indicator_url(item) + "#stewards")
+        return redirect(indicator_url(item) + "#stewards")
     if not request.user.has_perm("evaluation.change_indicators", mission):
         raise PermissionDenied(_("You can read these indicators but not change them."))
     form = StewardInviteForm(request.POST)
@@ -227,21 +185,21 @@ def steward_invite(
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
                 _("%(person)s can now add values to this indicator.")
                 % {"person": steward.user.email},
             )
-            return redirect(_indicator_url(item) + "#stewards")
-    return _page(request, mission, item, steward_form=form, status=422)
+            return redirect(indicator_url(item) + "#stewards")
+    return indicator_page(request, mission, item, steward_form=form, status=422)
 
 
 def steward_revoke(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str, steward_id: int
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     item.mission = mission
     try:
@@ -259,4 +217,4 @@ def steward_revoke(
         _("%(person)s can no longer add values to this indicator.")
         % {"person": steward.user.email},
     )
-    return redirect(_indicator_url(item) + "#stewards")
+    return redirect(indicator_url(item) + "#stewards")

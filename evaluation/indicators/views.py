@@ -6,6 +6,7 @@ organisation's mission answers 404 whatever the method."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from evaluation.indicators import csv_io, selectors, services, stewards
+from config.forms import add_service_error
+from evaluation.indicators import csv_io, selectors, services, stewards, value_pages
 from evaluation.indicators.forms import (
     IndicatorForm,
-    MeasurementCsvForm,
     MeasurementForm,
     StewardInviteForm,
 )
@@ -28,7 +28,7 @@ from missions.models import Mission
 from missions.selectors import mission_detail
 
 
-def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+def mission_from_url(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
     mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
     if not request.user.has_perm("evaluation.view_indicators", mission):
         raise Http404
@@ -50,15 +50,7 @@ def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any
     }
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _indicator_url(indicator: Indicator) -> str:
+def indicator_url(indicator: Indicator) -> str:
     return reverse(
         "evaluation:indicator",
         kwargs={
@@ -70,7 +62,7 @@ def _indicator_url(indicator: Indicator) -> str:
 
 
 def indicators(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     form = IndicatorForm(mission=mission)
     if request.method == "POST":
         _require_edit(request, mission)
@@ -81,13 +73,13 @@ def indicators(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
                     actor=request.user, mission=mission, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request, _("Indicator “%(name)s” added.") % {"name": indicator.name}
                 )
                 indicator.mission = mission
-                return redirect(_indicator_url(indicator))
+                return redirect(indicator_url(indicator))
     rows = []
     for indicator in selectors.indicator_list(mission):
         rows.append(indicator)
@@ -99,7 +91,7 @@ def indicators(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
     )
 
 
-def _page(
+def indicator_page(
     request: HttpRequest,
     mission: Mission,
     indicator: Indicator,
@@ -129,28 +121,28 @@ def indicator(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     """The indicator's page; POST adds a value."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     item.mission = mission
     if request.method != "POST":
-        return _page(request, mission, item)
+        return indicator_page(request, mission, item)
     _require_edit(request, mission)
     form = MeasurementForm(request.POST)
     if form.is_valid():
         try:
             services.measurement_add(actor=request.user, indicator=item, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Value added."))
-            return redirect(_indicator_url(item) + "#values")
-    return _page(request, mission, item, measurement_form=form, status=422)
+            return redirect(indicator_url(item) + "#values")
+    return indicator_page(request, mission, item, measurement_form=form, status=422)
 
 
 def indicator_edit(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     item.mission = mission
     _require_edit(request, mission)
@@ -168,7 +160,7 @@ def indicator_edit(
                 actor=request.user, indicator=item, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             if updated.version_number != item.version_number:
                 messages.success(
@@ -180,7 +172,7 @@ def indicator_edit(
                 messages.success(request, _("Indicator saved."))
             else:
                 messages.info(request, _("Nothing was changed."))
-            return redirect(_indicator_url(item))
+            return redirect(indicator_url(item))
     return render(
         request,
         "evaluation/indicators/edit.html",
@@ -192,7 +184,7 @@ def indicator_edit(
 def measurement_correct(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str, measurement_id: int
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     item.mission = mission
     try:
@@ -200,77 +192,36 @@ def measurement_correct(
     except Measurement.DoesNotExist:
         raise Http404 from None
     _require_edit(request, mission)
-    form = MeasurementForm(
-        request.POST or None,
-        correcting=True,
-        initial={
-            "value": measurement.value,
-            "source_ref": measurement.source_ref,
-            "quality": measurement.quality,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            recorded = services.measurement_correct(
-                actor=request.user, measurement=measurement, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            if recorded.pk == measurement.pk:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(request, _("Value corrected. The old value stays in the history."))
-            return redirect(_indicator_url(item) + "#values")
-    return render(
+    return value_pages.correct_value(
         request,
-        "evaluation/indicators/correct.html",
-        _base(request, mission, indicator=item, measurement=measurement, form=form),
-        status=422 if form.errors else 200,
+        measurement,
+        partial(services.measurement_correct, actor=request.user),
+        done_url=indicator_url(item) + "#values",
+        template="evaluation/indicators/correct.html",
+        context=_base(request, mission, indicator=item),
     )
 
 
 def measurements_import(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     item.mission = mission
     _require_edit(request, mission)
-    form = MeasurementCsvForm(request.POST or None, request.FILES or None)
-    row_errors: list[csv_io.RowError] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > csv_io.max_bytes():
-                raise csv_io.too_big(upload.size)
-            summary = csv_io.import_csv(actor=request.user, indicator=item, raw=upload.read())
-        except csv_io.CsvRejected as rejected:
-            row_errors = rejected.errors
-            form.add_error(
-                "file",
-                ngettext(
-                    "Nothing was imported: %(count)s problem to fix (listed below).",
-                    "Nothing was imported: %(count)s problems to fix (listed below).",
-                    len(row_errors),
-                )
-                % {"count": len(row_errors)},
-            )
-        else:
-            messages.success(request, _("Values imported: %(summary)s") % {"summary": summary})
-            return redirect(_indicator_url(item) + "#values")
-    return render(
+    return value_pages.import_values(
         request,
-        "evaluation/indicators/import.html",
-        _base(request, mission, indicator=item, form=form, row_errors=row_errors),
-        status=422 if form.errors else 200,
+        lambda raw: csv_io.import_csv(actor=request.user, indicator=item, raw=raw),
+        done_url=indicator_url(item) + "#values",
+        template="evaluation/indicators/import.html",
+        context=_base(request, mission, indicator=item),
     )
 
 
 def measurements_export(
     request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
     response = HttpResponse(csv_io.export_csv(item), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{mission.key}-{item.key}.csv"'

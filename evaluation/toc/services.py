@@ -7,10 +7,10 @@ someone saved in between.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,16 +26,9 @@ from evaluation.toc.models import (
     ToCLink,
     ToCNode,
 )
-from missions.models import ChangeAction, Mission, MissionProject, Target
-from missions.services import (
-    _diff,
-    _locked,
-    _snapshot,
-    _touch,
-    record_change,
-    save_changes,
-    unique_key,
-)
+from missions import parts
+from missions.models import Mission, MissionProject, Target
+from missions.parts import unique_key
 
 NODE_FIELDS = frozenset({"kind", "title", "description", "project", "target"})
 LINK_FIELDS = frozenset({"assumption", "evidence"})
@@ -66,11 +59,28 @@ ANOTHER = {
 DIRECTION = gettext_lazy("links go from activities to outputs to outcomes to impact")
 
 
+TOC_REFUSAL = gettext_lazy("You can read this theory of change but not change it.")
+# The mission, project and target of a step or link are checked against the mission by
+# `_check_node` and `check_link`, so `full_clean` leaves them alone.
+NODE = parts.PartKind(
+    NODE_TYPE,
+    NODE_FIELDS,
+    permission="evaluation.change_toc",
+    refusal=TOC_REFUSAL,
+    clean_exclude=("mission", "project", "target"),
+)
+LINK = parts.PartKind(
+    LINK_TYPE,
+    LINK_FIELDS,
+    permission="evaluation.change_toc",
+    refusal=TOC_REFUSAL,
+    key_of=lambda link: f"{link.from_node.key}>{link.to_node.key}"[:80],
+    clean_exclude=("mission", "from_node", "to_node"),
+)
+
+
 def require_editable(actor: User, mission: Mission) -> None:
-    if mission.archived_at is not None:
-        raise PermissionDenied(_("This mission is archived. Restore it before changing it."))
-    if not actor.has_perm("evaluation.change_toc", mission):
-        raise PermissionDenied(_("You can read this theory of change but not change it."))
+    parts.require_kind_editable(NODE, actor, mission)
 
 
 def direction_problem(from_kind: str, to_kind: str) -> str | None:
@@ -129,14 +139,6 @@ def _new_key(mission: Mission, title: str) -> str:
     return unique_key(existing, f"{key}-step") if key in RESERVED_KEYS else key
 
 
-def _node_snapshot(node: ToCNode, indicators: Iterable[Indicator] | None = None) -> dict[str, Any]:
-    data = _snapshot(node, ["kind", "title", "description", "project", "target"])
-    if indicators is not None:
-        data["indicators"] = sorted(i.key for i in indicators)
-    return data
-
-
-@transaction.atomic
 def node_create(
     *, actor: User, mission: Mission, kind: str, title: str, description: str = "",
     project: MissionProject | None = None, target: Target | None = None,
@@ -156,107 +158,94 @@ def node_create(
         description=description.strip(),
         project=project,
         target=target,
-        created_by=actor,
-        updated_by=actor,
     )
-    node.full_clean(exclude=["mission", "project", "target"])
-    node.save()
-    node.indicators.set(indicators)
-    record_change(
+    return parts.create_part(
+        NODE,
+        node,
+        by=actor,
         mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type=NODE_TYPE,
-        object_key=node.key,
-        changes=_diff({}, _node_snapshot(node, indicators)),
+        recorded=["kind", "title", "description", "project", "target"],
+        also_recorded={"indicators": sorted(i.key for i in indicators)},
+        after_save=lambda saved: saved.indicators.set(indicators),
     )
-    _touch(mission, actor)
-    return node
 
 
-@transaction.atomic
 def node_update(
     *, actor: User, node: ToCNode, expected_version: int,
     indicators: Iterable[Indicator] | None = None, **fields: Any,
 ) -> ToCNode:  # fmt: skip
     """Change a step. A new kind must keep every link of the step rightwards."""
-    unknown = set(fields) - NODE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     mission = node.mission
-    require_editable(actor, mission)
-    node = _locked(node, expected_version)
-    node.mission = mission
-    old_indicators = list(node.indicators.all())
-    before = _node_snapshot(node, old_indicators)
-    values = {name: getattr(node, name) for name in NODE_FIELDS} | fields
-    indicators = list(indicators) if indicators is not None else None
-    _check_node(
-        mission,
-        kind=values["kind"],
-        title=values["title"],
-        project=values["project"],
-        target=values["target"],
-        indicators=indicators,
+    chosen = list(indicators) if indicators is not None else None
+    fields = {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
+
+    def check(step: ToCNode, changes: Mapping[str, list[Any]]) -> None:
+        _check_node(
+            mission,
+            kind=step.kind,
+            title=step.title,
+            project=step.project,
+            target=step.target,
+            indicators=chosen,
+        )
+        if "kind" in changes:
+            _check_links_stay_rightwards(step)
+
+    def indicator_change(step: ToCNode) -> dict[str, list[Any]]:
+        if chosen is None:
+            return {}
+        old = sorted(step.indicators.values_list("key", flat=True))
+        new = sorted(i.key for i in chosen)
+        return {"indicators": [old, new]} if old != new else {}
+
+    def save_indicators(step: ToCNode, _changes: Mapping[str, list[Any]]) -> None:
+        if chosen is not None:
+            step.indicators.set(chosen)
+
+    return parts.update_part(
+        NODE,
+        node,
+        by=actor,
+        mission=mission,
+        expected_version=expected_version,
+        fields=fields,
+        validate=check,
+        more_changes=indicator_change,
+        after_save=save_indicators,
     )
-    if values["kind"] != node.kind:
-        broken = []
-        for link in node.outgoing.select_related("to_node"):
-            if direction_problem(values["kind"], link.to_node.kind):
-                broken.append(f"“{values['title']}” → “{link.to_node.title}”")
-        for link in node.incoming.select_related("from_node"):
-            if direction_problem(link.from_node.kind, values["kind"]):
-                broken.append(f"“{link.from_node.title}” → “{values['title']}”")
-        if broken:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "As %(kind)s this step's links would go backwards (%(links)s): %(rule)s. "
-                        "Remove those links first."
-                    )
-                    % {
-                        "kind": OBJECT[values["kind"]],
-                        "links": ", ".join(broken),
-                        "rule": DIRECTION,
-                    }
-                }
-            )
-    for name, value in fields.items():
-        setattr(node, name, value.strip() if isinstance(value, str) else value)
-    node.full_clean(exclude=["mission", "project", "target"])
-    changes = _diff(
-        before, _node_snapshot(node, indicators if indicators is not None else old_indicators)
-    )
-    if not changes:
-        return node  # saved unchanged: no new version, no history
-    save_changes(
-        node, changes, actor=actor, mission=mission, object_type=NODE_TYPE, object_key=node.key
-    )
-    if indicators is not None:
-        node.indicators.set(indicators)
-    return node
 
 
-@transaction.atomic
+def _check_links_stay_rightwards(node: ToCNode) -> None:
+    """Refuse a new kind that would turn one of the step's links backwards."""
+    broken = []
+    for link in node.outgoing.select_related("to_node"):
+        if direction_problem(node.kind, link.to_node.kind):
+            broken.append(f"“{node.title}” → “{link.to_node.title}”")
+    for link in node.incoming.select_related("from_node"):
+        if direction_problem(link.from_node.kind, node.kind):
+            broken.append(f"“{link.from_node.title}” → “{node.title}”")
+    if broken:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "As %(kind)s this step's links would go backwards (%(links)s): %(rule)s. "
+                    "Remove those links first."
+                )
+                % {"kind": OBJECT[node.kind], "links": ", ".join(broken), "rule": DIRECTION}
+            }
+        )
+
+
 def node_delete(*, actor: User, node: ToCNode) -> None:
     """Remove a step and the links to and from it."""
-    mission = node.mission
-    require_editable(actor, mission)
     links = node.outgoing.count() + node.incoming.count()
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type=NODE_TYPE,
-        object_key=node.key,
+    parts.delete_part(
+        NODE,
+        node,
+        by=actor,
+        mission=node.mission,
         changes={"title": [node.title, None], "links": [links, 0]},
     )
-    node.delete()
-    _touch(mission, actor)
-
-
-def _link_key(link: ToCLink) -> str:
-    return f"{link.from_node.key}>{link.to_node.key}"[:80]
 
 
 def check_link(mission: Mission, from_node: ToCNode, to_node: ToCNode) -> None:
@@ -303,7 +292,7 @@ def link_create(
     check_link(mission, from_node, to_node)
     assumption = assumption.strip()
     _check_link_fields(assumption, evidence)
-    link = ToCLink.objects.create(
+    link = ToCLink(
         mission=mission,
         from_node=from_node,
         to_node=to_node,
@@ -311,63 +300,27 @@ def link_create(
         to_kind=to_node.kind,
         assumption=assumption,
         evidence=evidence,
-        created_by=actor,
-        updated_by=actor,
     )
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.CREATED,
-        object_type=LINK_TYPE,
-        object_key=_link_key(link),
-        changes=_diff({}, {"assumption": assumption, "evidence": evidence}),
+    return parts.create_part(
+        LINK, link, by=actor, mission=mission, recorded=["assumption", "evidence"]
     )
-    _touch(mission, actor)
-    return link
 
 
-@transaction.atomic
 def link_update(*, actor: User, link: ToCLink, expected_version: int, **fields: Any) -> ToCLink:
     """Change a link's assumption or strength of evidence (to move a link, delete it and draw
     a new one)."""
-    unknown = set(fields) - LINK_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    mission = link.mission
-    require_editable(actor, mission)
-    ends = (link.from_node, link.to_node)
-    link = _locked(link, expected_version)
-    link.mission, link.from_node, link.to_node = mission, *ends
     if "assumption" in fields:
         fields["assumption"] = fields["assumption"].strip()
-    before = _snapshot(link, ["assumption", "evidence"])
-    for name, value in fields.items():
-        setattr(link, name, value)
-    _check_link_fields(link.assumption, link.evidence)
-    changes = _diff(before, _snapshot(link, ["assumption", "evidence"]))
-    if not changes:
-        return link  # saved unchanged: no new version, no history
-    save_changes(
+    return parts.update_part(
+        LINK,
         link,
-        changes,
-        actor=actor,
-        mission=mission,
-        object_type=LINK_TYPE,
-        object_key=_link_key(link),
+        by=actor,
+        mission=link.mission,
+        expected_version=expected_version,
+        fields=fields,
+        validate=lambda saved, _changes: _check_link_fields(saved.assumption, saved.evidence),
     )
-    return link
 
 
-@transaction.atomic
 def link_delete(*, actor: User, link: ToCLink) -> None:
-    mission = link.mission
-    require_editable(actor, mission)
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.DELETED,
-        object_type=LINK_TYPE,
-        object_key=_link_key(link),
-    )
-    link.delete()
-    _touch(mission, actor)
+    parts.delete_part(LINK, link, by=actor, mission=link.mission)

@@ -9,23 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.forms import add_service_error
 from evaluation.toc import selectors, services
 from evaluation.toc.forms import LinkEditForm, LinkForm, StepForm
+from missions.editing import Submission, submit
 from missions.models import Mission
-from missions.services import ConflictError
 
 
 def _require_edit(request: HttpRequest, mission: Mission) -> None:
-    if mission.archived_at is not None or not request.user.has_perm(
-        "evaluation.change_toc", mission
-    ):
-        raise PermissionDenied(_("You can read this theory of change but not change it."))
+    services.require_editable(request.user, mission)
 
 
 def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
@@ -38,12 +36,11 @@ def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any
     }
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
+def _say_saved(request: HttpRequest, result: Submission[Any], note: str) -> None:
+    if result.changed:
+        messages.success(request, note)
     else:
-        form.add_error(None, error.messages)
+        messages.info(request, _("Nothing was changed."))
 
 
 def _toc_url(mission: Mission, anchor: str = "") -> str:
@@ -94,7 +91,7 @@ def step_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespo
         try:
             step = services.node_create(actor=request.user, mission=mission, **form.values())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Step “%(title)s” added.") % {"title": step.title})
             return redirect(_toc_url(mission, "add-link"))
@@ -111,7 +108,7 @@ def link_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespo
         try:
             link = services.link_create(actor=request.user, mission=mission, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -129,22 +126,17 @@ def step_edit(request: HttpRequest, org_slug: str, mission_key: str, step_key: s
     step.mission = mission
     if request.method == "POST":
         form = StepForm(request.POST, mission=mission)
-        if form.is_valid():
-            expected = form.cleaned_data.get("version") or step.version
-            try:
-                step = services.node_update(
-                    actor=request.user, node=step, expected_version=expected, **form.values()
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            except ConflictError as error:
-                form.add_error(None, str(error))
-            else:
-                if step.version == expected:
-                    messages.info(request, _("Nothing was changed."))
-                else:
-                    messages.success(request, _("Step “%(title)s” saved.") % {"title": step.title})
-                return redirect(_toc_url(mission, "steps"))
+        result = submit(
+            request,
+            form,
+            lambda _fields, expected: services.node_update(
+                actor=request.user, node=step, expected_version=expected, **form.values()
+            ),
+            shown_version=step.version,
+        )
+        if result is not None and result.saved is not None:
+            _say_saved(request, result, _("Step “%(title)s” saved.") % {"title": step.title})
+            return redirect(_toc_url(mission, "steps"))
     else:
         form = StepForm(
             mission=mission,
@@ -190,25 +182,20 @@ def link_edit(request: HttpRequest, org_slug: str, mission_key: str, link_id: in
     link.mission = mission
     if request.method == "POST":
         form = LinkEditForm(request.POST)
-        if form.is_valid():
-            try:
-                link = services.link_update(
-                    actor=request.user,
-                    link=link,
-                    expected_version=form.cleaned_data["version"],
-                    assumption=form.cleaned_data["assumption"],
-                    evidence=form.cleaned_data["evidence"],
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            except ConflictError as error:
-                form.add_error(None, str(error))
-            else:
-                if link.version == form.cleaned_data["version"]:
-                    messages.info(request, _("Nothing was changed."))
-                else:
-                    messages.success(request, _("Link saved."))
-                return redirect(_toc_url(mission, "links"))
+        result = submit(
+            request,
+            form,
+            lambda fields, expected: services.link_update(
+                actor=request.user,
+                link=link,
+                expected_version=expected,
+                assumption=fields["assumption"],
+                evidence=fields["evidence"],
+            ),
+        )
+        if result is not None and result.saved is not None:
+            _say_saved(request, result, _("Link saved."))
+            return redirect(_toc_url(mission, "links"))
     else:
         form = LinkEditForm(
             initial={

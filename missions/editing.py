@@ -1,0 +1,76 @@
+"""The edit-view half of the mission-part kernel (`missions.parts` is the service half).
+
+Every page that edits a part does the same thing: bind the form with the version it showed,
+call one service, put the service's refusal (a validation problem or someone else's save) on
+the form, tell a real save from one that changed nothing, and answer 422 with the form when it
+did not save. `submit` does that; the view only says which service to call and what to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from config.forms import add_service_error
+from missions.parts import ConflictError
+
+
+@dataclass(frozen=True)
+class Submission[M]:
+    """What became of a submitted form: the saved part (None when the form or the service
+    refused it) and whether the save changed anything."""
+
+    saved: M | None
+    changed: bool = False
+
+    @property
+    def status(self) -> int:
+        """The status for the page that shows the form again: 422 when it did not save."""
+        return 200 if self.saved is not None else 422
+
+
+def form_fields(form: forms.BaseForm) -> dict[str, Any]:
+    """A model form's own fields from its cleaned data (what the service takes as `**fields`)."""
+    names = form._meta.fields if hasattr(form, "_meta") else form.fields  # type: ignore[attr-defined]
+    return {name: form.cleaned_data[name] for name in names}
+
+
+def submit[M](
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[Mapping[str, Any], int], M],
+    *,
+    shown_version: int = 0,
+) -> Submission[M] | None:
+    """On POST, validate `form` and call `save(fields, expected_version)` with the version the
+    page showed (the form's hidden `version`, else `shown_version`). None for a GET."""
+    if request.method != "POST":
+        return None
+    if not form.is_valid():
+        return Submission(None)
+    expected = form.cleaned_data.get("version") or shown_version
+    try:
+        saved = save(form_fields(form), expected)
+    except (ValidationError, ConflictError) as error:
+        add_service_error(form, error)
+        return Submission(None)
+    return Submission(saved, changed=getattr(saved, "version", None) != expected)
+
+
+def render_part(
+    request: HttpRequest,
+    template: str,
+    partial: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The page, or for htmx only its `partial` (a `{% partialdef %}` of the same template)."""
+    name = f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
+    return render(request, name, context, status=status)

@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run      serve Lodestar on http://127.0.0.1:$(PORT)/ with demo data (Ctrl-C stops it)"
-	@echo "make test     run the whole test suite, lint and the migrations check"
+	@echo "make test     run the whole test suite, lint (ruff, lint-imports, mypy) and the migrations check"
 	@echo "make bench    run the benchmarks (prints BENCH name value lines)"
 	@echo "make install  create .venv and install Lodestar and its tools"
 
@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff check --fix .
@@ -53,6 +54,7 @@ test: install
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet . || (echo "lodestar: code is not formatted; run make fmt" >&2; exit 1)
 	@out=$$(PYTHONPATH=. $(BIN)/lint-imports --no-cache --no-logo 2>&1) || (echo "$$out"; echo "lodestar: an app imports a higher layer (see above; README Architecture)" >&2; exit 1)
+	@out=$$($(BIN)/mypy 2>&1) || (echo "$$out"; echo "lodestar: mypy found type errors (see above)" >&2; exit 1)
 	@DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null || (echo "lodestar: a model change has no migration; run make manage ARGS=makemigrations" >&2; exit 1)
 	@rm -rf .data/html-pages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

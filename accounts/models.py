@@ -6,7 +6,7 @@ organisations a mission works with are *actors* and live in the missions app.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -55,7 +55,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -63,6 +63,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+
+    if TYPE_CHECKING:
+        # django-otp's OTPMiddleware (settings.MIDDLEWARE) gives each request's user this method:
+        # has this session passed its second factor (accounts/two_factor.py)?
+        def is_verified(self) -> bool: ...
 
     def __str__(self) -> str:
         return self.full_name or self.email

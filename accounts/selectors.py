@@ -25,11 +25,14 @@ def organisations_with_roles(*, user: User) -> QuerySet[Membership]:
 
 
 def memberships_for_request(request: HttpRequest) -> list[Membership]:
-    """The signed-in user's memberships, read once per request (navigation and home share it)."""
-    cached = getattr(request, "_lodestar_memberships", None)
+    """The signed-in user's memberships, read once per request (navigation and home share it);
+    none for an anonymous visitor."""
+    cached: list[Membership] | None = getattr(request, "_lodestar_memberships", None)
     if cached is None:
-        cached = list(organisations_with_roles(user=request.user))
-        request._lodestar_memberships = cached
+        user = request.user
+        cached = list(organisations_with_roles(user=user)) if user.is_authenticated else []
+        # Kept on the request itself, so it lives exactly as long as the request.
+        request._lodestar_memberships = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -19,6 +19,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Role, User
 from accounts.selectors import memberships_for_request
 
@@ -101,7 +102,7 @@ def confirm_device(request: HttpRequest, device: TOTPDevice, token: str) -> bool
     return True
 
 
-def verify_session(request: HttpRequest, token: str) -> bool:
+def verify_session(request: AuthenticatedHttpRequest, token: str) -> bool:
     """Check a code against the user's authenticators; on success the session is verified."""
     token = normalise_token(token)
     for device in confirmed_devices(request.user):

@@ -21,6 +21,7 @@ from accounts.forms import (
     OrganisationSettingsForm,
     TwoFactorCodeForm,
 )
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import ROLE_DESCRIPTIONS, Role
 from accounts.sections import landing_entries
 from accounts.selectors import (
@@ -65,7 +66,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     )
 
 
-def organisation_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's landing page: every section its member's role may open, with what
     each holds (sections are registered by the apps that own them: accounts/sections.py)."""
     membership = membership_for(request, slug=org_slug)
@@ -80,7 +81,7 @@ def organisation_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def organisation_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organisation_settings(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """Administrators name the organisation and record the language its missions start in."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     if not request.user.has_perm("accounts.change_organisation", organisation):
@@ -109,7 +110,7 @@ def organisation_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def _members_context(request: HttpRequest, organisation, add_form=None) -> dict:
+def _members_context(request: AuthenticatedHttpRequest, organisation, add_form=None) -> dict:
     return {
         "organisation": organisation,
         "memberships": members_of(organisation=organisation),
@@ -120,7 +121,7 @@ def _members_context(request: HttpRequest, organisation, add_form=None) -> dict:
     }
 
 
-def members(request: HttpRequest, org_slug: str) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """Everyone in the organisation can see who else is in it; only administrators change it."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     add_form = None
@@ -155,7 +156,7 @@ def members(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def member_role(request: HtmxHttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
     # Scope first: another organisation's members answer 404 whatever the method.
     organisation = organisation_for(user=request.user, slug=org_slug)
     membership = get_object_or_404(members_of(organisation=organisation), pk=membership_id)
@@ -202,7 +203,9 @@ def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> Http
     return redirect("accounts:members", org_slug=organisation.slug)
 
 
-def member_remove(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def member_remove(
+    request: AuthenticatedHttpRequest, org_slug: str, membership_id: int
+) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     membership = get_object_or_404(members_of(organisation=organisation), pk=membership_id)
     if not request.user.has_perm("accounts.manage_members", organisation):
@@ -235,7 +238,7 @@ def robots(request: HttpRequest) -> HttpResponse:
 # --- Your account: password and two-factor authentication ------------------------------------
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -263,7 +266,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return local_url(request, request.POST.get("next") or request.GET.get("next")) or default
 
 
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show a new authenticator's secret (QR code and text) and confirm it with a code from it."""
     if two_factor.has_device(request.user) and not request.user.is_verified():
         # Someone with only the password must not add their own authenticator to get past the
@@ -293,7 +296,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for a code from the authenticator app after the password, once per sign-in."""
     if not two_factor.has_device(request.user):
         return redirect("accounts:two_factor_setup")
@@ -319,7 +322,7 @@ def _code_refused() -> str:
     )
 
 
-def two_factor_remove(request: HttpRequest, device_id: int) -> HttpResponse:
+def two_factor_remove(request: AuthenticatedHttpRequest, device_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,13 +35,14 @@ class AuditFilterForm(forms.Form):
         self, data: Any, *, people: list[tuple[str, str]], kinds: list[tuple[str, str]]
     ) -> None:
         super().__init__(data)
-        self.fields["who"].choices = [("", _("Anyone")), *people]
-        self.fields["kind"].choices = [("", _("Anything")), *kinds]
+        cast(forms.ChoiceField, self.fields["who"]).choices = [("", _("Anyone")), *people]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Anything")), *kinds]
         self.fields["who"].error_messages["invalid_choice"] = _("Choose a person from the list.")
         self.fields["kind"].error_messages["invalid_choice"] = _("Choose a kind from the list.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
             self.add_error("until", _("The end date must be on or after the start date."))

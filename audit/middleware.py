@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Organisation
@@ -37,7 +38,7 @@ class DownloadAuditMiddleware:
         )
         if organisation is None:
             return
-        obj = organisation
+        obj: models.Model = organisation
         mission_id = None
         if "document_id" in match.kwargs:
             from documents.models import GeneratedDocument

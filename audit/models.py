@@ -26,7 +26,11 @@ class AuditEntryQuerySet(models.QuerySet):
         return self.filter(organisation__memberships__user=user)
 
 
-class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+# django-auditlog ships no types, so its manager is Any to mypy: named here for the class below.
+_LogEntryManager: Any = LogEntryManager.from_queryset(AuditEntryQuerySet)
+
+
+class AuditEntryManager(_LogEntryManager):
     """django-auditlog writes every entry through `log_create` (and `log_m2m_changes`): this is
     where the entry learns its organisation and mission, from the registry."""
 

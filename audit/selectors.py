@@ -14,13 +14,14 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -148,19 +149,20 @@ def _content_type(entry: AuditEntry) -> ContentType:
 
 
 def _model_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    """The model's own field of this name (a column or a many-to-many), not a reverse relation."""
     if model is None:
         return None
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return (
-        model_field if getattr(model_field, "concrete", False) or model_field.many_to_many else None
-    )
+    if isinstance(model_field, models.Field) and (model_field.concrete or model_field.many_to_many):
+        return model_field
+    return None
 
 
-def _is_fk(model_field: Any) -> bool:
-    return model_field is not None and (model_field.many_to_one or model_field.one_to_one)
+def _is_fk(model_field: models.Field | None) -> TypeGuard[models.Field]:
+    return model_field is not None and bool(model_field.many_to_one or model_field.one_to_one)
 
 
 def _plain(value: Any) -> str:
@@ -216,7 +218,7 @@ def _who(entry: AuditEntry) -> str:
     return entry.actor_email or _("The system")
 
 
-EVENT_ACTIONS = {
+EVENT_ACTIONS: dict[str, Promise] = {
     AuditEvent.DOWNLOAD: gettext_lazy("Downloaded from"),
     AuditEvent.SIGN_IN: gettext_lazy("Signed in:"),
 }

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
 from audit import selectors
@@ -73,7 +74,9 @@ def _query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def mission_audit(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_audit(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = get_object_or_404(
         Mission.objects.visible_to(request.user).select_related("organisation", "challenge"),
         organisation__slug=org_slug,
@@ -101,7 +104,7 @@ def mission_audit(request: HttpRequest, org_slug: str, mission_key: str) -> Http
     return render(request, "audit/mission_audit.html", context, status=422 if form.errors else 200)
 
 
-def organisation_audit(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organisation_audit(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     if not request.user.has_perm("audit.view_organisation_audit", organisation):
         raise PermissionDenied

@@ -204,7 +204,7 @@ def backup(out: Path) -> dict[str, Any]:
             "pg_dump",
         )
         files = _media_files(media_root)
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "lodestar_version": _lodestar_version(),
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -53,7 +54,11 @@ def redis_client() -> redis.Redis:
     url = settings.REDIS_URL
     client = _clients.get(url)
     if client is None:
-        options = {"socket_timeout": 1, "socket_connect_timeout": 1, "retry": Retry(NoBackoff(), 1)}
+        options: dict[str, Any] = {
+            "socket_timeout": 1,
+            "socket_connect_timeout": 1,
+            "retry": Retry(NoBackoff(), 1),
+        }
         if url.startswith("redis+socket://"):
             client = redis.Redis(unix_socket_path=url.removeprefix("redis+socket://"), **options)
         else:

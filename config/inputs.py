@@ -198,20 +198,31 @@ def strip_control(value: str) -> str:
     return _CONTROL_MULTILINE.sub("", _SURROGATE.sub("", value))
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection; the
+# list OWASP gives: equals, plus, minus, at, tab and carriage return).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_cell(value: Any) -> Any:
     """`value` made safe for a CSV or XLSX cell: text without control characters (an XLSX
     file cannot hold them at all), and a leading apostrophe where a spreadsheet would run it
-    as a formula. Numbers and dates pass unchanged; None is an empty cell."""
+    as a formula. Numbers and dates pass unchanged; None is an empty cell. The only escape:
+    every CSV and XLSX writer calls it, and `spreadsheet_text` undoes it on the way back in."""
     if value is None:
         return ""
     if not isinstance(value, str):
         return value
     text = strip_control(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def spreadsheet_text(cell: str) -> str:
+    """A cell of an uploaded CSV file as the text it stands for: without the apostrophe
+    `spreadsheet_cell` put before a formula's first character, so an exported file reads back
+    as it was written."""
+    if cell[:1] == "'" and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def whole_number(value: str | None) -> int | None:

@@ -113,7 +113,7 @@ def _indicator(organisation: Organisation, spec: dict[str, Any]) -> tuple[bool, 
         return False, 0
     indicator = Indicator.objects.filter(mission=mission, key=spec["key"]).first()
     created = indicator is None
-    if created:
+    if indicator is None:
         target = mission.targets.filter(key=spec["target"]).first() if spec["target"] else None
         indicator = indicator_services.indicator_create(
             actor=editor,

@@ -116,6 +116,8 @@ def hints_for(mission: Mission, last_run: AssessmentRun | None) -> dict[str, Hin
         f.code: f
         for f in Finding.objects.current().filter(mission=mission, code__in=WARNING_HINTS.values())
     }
-    hints = {item: _warning_hint(code, findings, last_run) for item, code in WARNING_HINTS.items()}
+    hints: dict[str, Hint] = {
+        item: _warning_hint(code, findings, last_run) for item, code in WARNING_HINTS.items()
+    }
     hints[GoNoGoItem.ADDED_VALUE] = _rationale_hint(mission)
     return hints

@@ -37,7 +37,7 @@ class Question:
 
     @property
     def title(self) -> str:
-        return ReadinessStep(self.step).label
+        return str(ReadinessStep(self.step).label)
 
 
 QUESTIONS: tuple[Question, ...] = (

@@ -606,7 +606,7 @@ HEADER_AUTO_LABELS: dict[str, Promise] = {
 @dataclass(frozen=True)
 class SummaryRow:
     code: str
-    name: Promise
+    name: Promise | str
     status: Any  # DisplayStatus
     auto_band: str
 

@@ -39,7 +39,7 @@ from accounts.models import User
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.engine import ENGINE_VERSION, Evaluation, evaluate
 from evaluation.criteria.inputs import build_input, input_hash
-from evaluation.criteria.rules import SEVERITY_ORDER
+from evaluation.criteria.rules import SEVERITY_ORDER, Severity
 from evaluation.models import (
     AssessmentRun,
     AssessmentState,
@@ -344,7 +344,9 @@ def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> None
                 last_seen=now,
             )
             continue
-        escalated = SEVERITY_ORDER[outcome.severity] < SEVERITY_ORDER.get(finding.severity, 9)
+        escalated = SEVERITY_ORDER[outcome.severity] < SEVERITY_ORDER.get(
+            Severity(finding.severity), 9
+        )
         reopen = finding.status == FindingStatus.RESOLVED or (
             # A decision about a milder warning does not cover a more severe one.
             finding.status in (FindingStatus.ACKNOWLEDGED, FindingStatus.DISMISSED) and escalated

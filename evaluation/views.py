@@ -11,12 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.selectors import organisation_for
 from evaluation import selectors, services
 from evaluation.forms import FindingDecisionForm, GoNoGoForm, ReadinessForm, VerdictForm
@@ -30,11 +31,11 @@ from missions.services import mission_create
 TEMPLATE = "evaluation/criteria.html"
 
 
-def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
     return mission_detail(user=request.user, organisation=org_slug, key=mission_key)
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx and not request.htmx.boosted)
 
 
@@ -47,7 +48,7 @@ def _decision_form(finding: Finding, data: Any = None) -> FindingDecisionForm:
 
 
 def _context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     mission: Mission,
     *,
     bound_verdict: tuple[str, VerdictForm] | None = None,
@@ -69,13 +70,13 @@ def _context(
         )
         criterion_items.append({"row": row, "form": form})
     warning_items = []
-    for row in assessment.warnings:
-        form = (
+    for warning in assessment.warnings:
+        decision_form = (
             bound_decision[1]
-            if bound_decision and bound_decision[0] == row.finding.pk
-            else _decision_form(row.finding)
+            if bound_decision and bound_decision[0] == warning.finding.pk
+            else _decision_form(warning.finding)
         )
-        warning_items.append({"row": row, "form": form})
+        warning_items.append({"row": warning, "form": decision_form})
     return {
         "mission": mission,
         "organisation": mission.organisation,
@@ -106,13 +107,13 @@ def _gonogo_form(gonogo: selectors.GoNoGoPanel, data: Any = None) -> GoNoGoForm:
 
 
 @vary_on_headers("HX-Request")
-def criteria(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def criteria(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     return render(request, TEMPLATE, _context(request, mission))
 
 
 @vary_on_headers("HX-Request")
-def criteria_status(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def criteria_status(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The polled status region. While a run is queued or running it keeps polling; once the
     run has finished it swaps in the fresh results (out of band) and stops the polling."""
     mission = _mission(request, org_slug, mission_key)
@@ -128,7 +129,7 @@ def criteria_status(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
 
 
 @vary_on_headers("HX-Request")
-def assess(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def assess(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -140,7 +141,9 @@ def assess(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespons
 
 
 @vary_on_headers("HX-Request")
-def verdict(request: HttpRequest, org_slug: str, mission_key: str, criterion: str) -> HttpResponse:
+def verdict(
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, criterion: str
+) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     if criterion not in CriterionCode.values:
         raise Http404
@@ -173,7 +176,9 @@ def verdict(request: HttpRequest, org_slug: str, mission_key: str, criterion: st
 
 
 @vary_on_headers("HX-Request")
-def decide(request: HttpRequest, org_slug: str, mission_key: str, finding_id: int) -> HttpResponse:
+def decide(
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, finding_id: int
+) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     finding = Finding.objects.filter(mission=mission, pk=finding_id).first()
     if finding is None:
@@ -215,7 +220,7 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str, finding_id: in
 
 
 @vary_on_headers("HX-Request")
-def criteria_summary(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def criteria_summary(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The header panel on its own, for htmx: polled while an assessment is under way and
     fetched again after any inline save (the `missionChanged` event)."""
     mission = _mission(request, org_slug, mission_key)
@@ -226,7 +231,7 @@ def criteria_summary(request: HttpRequest, org_slug: str, mission_key: str) -> H
 
 
 @vary_on_headers("HX-Request")
-def gonogo(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def gonogo(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """Record a go/no-go review (reviewers, leads and administrators)."""
     mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
@@ -269,7 +274,7 @@ def _readiness_context(check: ReadinessCheck | None) -> dict[str, Any]:
 
 
 def _readiness_post(
-    request: HttpRequest, organisation: Any, mission: Mission | None
+    request: AuthenticatedHttpRequest, organisation: Any, mission: Mission | None
 ) -> tuple[ReadinessForm, ReadinessCheck | None]:
     form = ReadinessForm(request.POST or None, auto_id="readiness-%s")
     if request.method != "POST" or not form.is_valid():
@@ -285,7 +290,7 @@ def _readiness_post(
     return form, check
 
 
-def readiness(request: HttpRequest, org_slug: str) -> HttpResponse:
+def readiness(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The readiness check on its own, before a mission exists."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     if not request.user.has_perm("evaluation.take_readiness_check", organisation):
@@ -301,12 +306,14 @@ def readiness(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def readiness_result(request: HttpRequest, org_slug: str, check_id: int) -> HttpResponse:
+def readiness_result(
+    request: AuthenticatedHttpRequest, org_slug: str, check_id: int
+) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     check = ReadinessCheck.objects.filter(organisation=organisation, pk=check_id).first()
     if check is None:
         raise Http404
-    if check.mission_id:
+    if check.mission is not None:
         return redirect("evaluation:mission_readiness", org_slug, check.mission.key)
     return render(
         request,
@@ -319,7 +326,9 @@ def readiness_result(request: HttpRequest, org_slug: str, check_id: int) -> Http
     )
 
 
-def readiness_start_mission(request: HttpRequest, org_slug: str, check_id: int) -> HttpResponse:
+def readiness_start_mission(
+    request: AuthenticatedHttpRequest, org_slug: str, check_id: int
+) -> HttpResponse:
     """ "Start a mission" from a readiness check: the usual start form, with the check's notes
     carried along, and the check attached to the new mission."""
     organisation = organisation_for(user=request.user, slug=org_slug)
@@ -364,7 +373,9 @@ def readiness_start_mission(request: HttpRequest, org_slug: str, check_id: int) 
     )
 
 
-def mission_readiness(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_readiness(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The readiness check for an existing mission: the latest result and a form to take it
     (again). Every check is kept."""
     mission = _mission(request, org_slug, mission_key)

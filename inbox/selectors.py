@@ -75,6 +75,8 @@ def owner_and_editors(mission: Mission) -> QuerySet[User]:
 
 def owner_of(mission: Mission) -> QuerySet[User]:
     """The member who started the mission, if they still belong to its organisation."""
+    if mission.created_by_id is None:  # their account was deleted
+        return User.objects.none()
     return _members(mission.organisation_id).filter(pk=mission.created_by_id)
 
 

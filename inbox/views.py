@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from config.inputs import local_url
 from inbox import selectors, services
 from inbox.forms import PreferenceForm
 
 
 @require_http_methods(["GET", "HEAD"])
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = selectors.notification_page(user=request.user, page=request.GET.get("page"))
     return render(
         request,
@@ -27,7 +28,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+def open_notification(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """Opening a notification marks it read and goes straight to what it is about. A link
     from the inbox, so a GET; what it changes (read or not) is the reader's own."""
     notification = selectors.notification_for(user=request.user, notification_id=notification_id)
@@ -36,7 +37,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
 
 
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(actor=request.user)
     if count:
         messages.success(
@@ -52,7 +53,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():

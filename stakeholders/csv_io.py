@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.inputs import CsvRejected, RowError, csv_text, spreadsheet_cell
+from config.inputs import CsvRejected, RowError, csv_text, spreadsheet_cell, spreadsheet_text
 from missions.models import Actor, Helix, Mission
 from stakeholders import services
 from stakeholders.models import EngagementLevel, Role, Stakeholder
@@ -72,10 +72,6 @@ class CsvSummary:
 # --- Export ---------------------------------------------------------------------------------
 
 
-def _safe(text: str) -> str:
-    return spreadsheet_cell(text)
-
-
 def export_csv(stakeholders: Iterable[Stakeholder]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -84,7 +80,7 @@ def export_csv(stakeholders: Iterable[Stakeholder]) -> str:
         writer.writerow(
             [
                 s.key,
-                _safe(s.name),
+                spreadsheet_cell(s.name),
                 "yes" if not s.actor_id else "no",
                 s.helix,
                 ";".join(s.roles),
@@ -93,7 +89,7 @@ def export_csv(stakeholders: Iterable[Stakeholder]) -> str:
                 s.attitude,
                 s.engagement_now,
                 s.engagement_planned,
-                _safe(s.engagement_plan),
+                spreadsheet_cell(s.engagement_plan),
                 "yes" if s.is_core_team else "no",
                 s.last_engaged.isoformat() if s.last_engaged else "",
             ]
@@ -102,12 +98,6 @@ def export_csv(stakeholders: Iterable[Stakeholder]) -> str:
 
 
 # --- Import ---------------------------------------------------------------------------------
-
-
-def _unsafe(text: str) -> str:
-    if text[:2] in {"'=", "'+", "'-", "'@"}:
-        return text[1:]
-    return text
 
 
 def _integer(value: str, low: int, high: int) -> tuple[int | None, str | None]:
@@ -157,7 +147,7 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
             if None in raw_row:
                 errors.append(RowError(index, "", _("This row has more cells than the header.")))
                 continue
-            row = {k: _unsafe((v or "").strip()) for k, v in raw_row.items() if k}
+            row = {k: spreadsheet_text((v or "").strip()) for k, v in raw_row.items() if k}
             if not any(row.values()):
                 continue
             values: dict[str, Any] = {"key": row.get("key", "")}

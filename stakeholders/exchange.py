@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from missions import exchange
 from missions.exchange import (
     ExchangeError,
-    F,
+    FieldSpec,
     SectionContext,
     read_list,
     read_object,
@@ -63,38 +63,38 @@ from stakeholders.models import (
 SECTION = "stakeholders"
 
 STAKEHOLDER_SPECS = [
-    F("key", "key", required=True),
-    F("actor", "key"),
-    F("actor_name", "str", max_length=200, default=""),
-    F("person_name", "str", max_length=200, default=""),
-    F("helix", "str", required=True, choices=Helix),
-    F("roles", "strs", required=True),
-    F("power", "int", required=True),
-    F("interest", "int", required=True),
-    F("attitude", "int", default=0),
-    F("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
-    F("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
-    F("engagement_plan", "str", max_length=500, default=""),
-    F("core_team", "bool", default=False),
-    F("last_engaged", "date"),
+    FieldSpec("key", "key", required=True),
+    FieldSpec("actor", "key"),
+    FieldSpec("actor_name", "str", max_length=200, default=""),
+    FieldSpec("person_name", "str", max_length=200, default=""),
+    FieldSpec("helix", "str", required=True, choices=Helix),
+    FieldSpec("roles", "strs", required=True),
+    FieldSpec("power", "int", required=True),
+    FieldSpec("interest", "int", required=True),
+    FieldSpec("attitude", "int", default=0),
+    FieldSpec("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+    FieldSpec("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+    FieldSpec("engagement_plan", "str", max_length=500, default=""),
+    FieldSpec("core_team", "bool", default=False),
+    FieldSpec("last_engaged", "date"),
 ]
 DERIVED_STAKEHOLDER_FIELDS = {"quadrant", "history"}
 POSITION_SPECS = [
-    F("at", "datetime", required=True),
-    F("power", "int", required=True),
-    F("interest", "int", required=True),
-    F("attitude", "int", default=0),
-    F("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
-    F("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+    FieldSpec("at", "datetime", required=True),
+    FieldSpec("power", "int", required=True),
+    FieldSpec("interest", "int", required=True),
+    FieldSpec("attitude", "int", default=0),
+    FieldSpec("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+    FieldSpec("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
 ]
 ACTIVITY_SPECS = [
-    F("key", "key", required=True),
-    F("date", "date", required=True),
-    F("type", "str", required=True, choices=ActivityType),
-    F("iap2_level", "str", required=True, choices=EngagementLevel),
-    F("stakeholders", "strs", default=[]),
-    F("summary", "str", required=True, max_length=1000),
-    F("influence_on_decision", "str", max_length=1000, default=""),
+    FieldSpec("key", "key", required=True),
+    FieldSpec("date", "date", required=True),
+    FieldSpec("type", "str", required=True, choices=ActivityType),
+    FieldSpec("iap2_level", "str", required=True, choices=EngagementLevel),
+    FieldSpec("stakeholders", "strs", default=[]),
+    FieldSpec("summary", "str", required=True, max_length=1000),
+    FieldSpec("influence_on_decision", "str", max_length=1000, default=""),
 ]
 
 
@@ -275,9 +275,9 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
             )
         ):
             read_object(entry, f"{item_path}.history[{h_index}]", POSITION_SPECS, errors)
-    exchange._duplicates(keys, _("Stakeholder key"), errors)
-    exchange._duplicates(actors, _("Stakeholder actor"), errors)
-    exchange._duplicates(persons, _("Stakeholder person"), errors, ignore_case=True)
+    exchange.report_duplicates(keys, _("Stakeholder key"), errors)
+    exchange.report_duplicates(actors, _("Stakeholder actor"), errors)
+    exchange.report_duplicates(persons, _("Stakeholder person"), errors, ignore_case=True)
     known = {key for _path, key in keys if key}
     activity_keys = []
     for index, item in enumerate(read_list(data.get("engagement"), f"{path}.engagement", errors)):
@@ -300,7 +300,7 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
             participants = {}
         if not isinstance(participants, dict):
             errors.append(
-                exchange._type_error(f"{item_path}.participants", _("an object"), participants)
+                exchange.type_error(f"{item_path}.participants", _("an object"), participants)
             )
         else:
             for helix, count in participants.items():
@@ -319,7 +319,7 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
                             _("expected a whole number, 0 or more."),
                         )
                     )
-    exchange._duplicates(activity_keys, _("Activity key"), errors)
+    exchange.report_duplicates(activity_keys, _("Activity key"), errors)
     return errors
 
 
@@ -390,7 +390,7 @@ def load_stakeholders(mission: Mission, data: dict[str, Any], context: SectionCo
             for name in ("power", "interest", "attitude", "engagement_now", "engagement_planned")
         )
         stakeholder.updated_by = context.user
-        exchange._save(stakeholder, fields, "stakeholders", context.summary)
+        exchange.save_if_changed(stakeholder, fields, "stakeholders", context.summary)
         loaded[stakeholder.key] = stakeholder
         history = item.get("history")
         if isinstance(history, list) and history:
@@ -476,11 +476,11 @@ def load_stakeholders(mission: Mission, data: dict[str, Any], context: SectionCo
         activity = activities.get(values["key"]) or EngagementActivity(
             mission=mission, created_by=context.user
         )
-        exchange._save(activity, values, "engagement activities", context.summary)
+        exchange.save_if_changed(activity, values, "engagement activities", context.summary)
         current = sorted(s.key for s in activity.stakeholders.all())
         if current != sorted(stakeholder_keys):
             activity.stakeholders.set([loaded[k] for k in stakeholder_keys if k in loaded])
-    exchange._sync(
+    exchange.delete_missing(
         activities,
         [item["key"] for item in data.get("engagement") or []],
         "engagement activities",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -22,6 +22,9 @@ from inbox.selectors import notifications_for
 from missions.models import Actor, Mission, MissionChange, MissionProject, MissionStatus, Target
 from portfolios.models import Decision, ReviewDecision
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # Home views closer together than this are one visit: "changed since your last visit" counts
 # from the start of the visit before.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -36,14 +39,24 @@ REVIEWING_ROLES = {Role.REVIEWER}
 DECIDING_ROLES = {Role.LEAD, Role.ADMIN}
 
 
+class _YourMissionFacts(TypedDict):
+    changes_since: int
+    latest_decision: str | None
+    latest_decision_comments: str | None
+
+
+class _ReviewFacts(TypedDict):
+    rated_by_you: int
+
+
 @dataclass
 class WorkQueue:
     """What Home shows a person: their missions and what waits for them."""
 
     since: datetime.datetime | None
-    missions: list[Mission]
-    changes_requested: list[Mission]
-    to_review: list[Mission]
+    missions: list[WithAnnotations[Mission, _YourMissionFacts]]
+    changes_requested: list[WithAnnotations[Mission, _YourMissionFacts]]
+    to_review: list[WithAnnotations[Mission, _ReviewFacts]]
     to_decide: list[Mission]
     open_comments: list[CanvasComment]
     overdue_indicators: list[Indicator]
@@ -75,7 +88,9 @@ def _worked_on(user: User) -> Q:
     )
 
 
-def your_missions(user: User, *, since: datetime.datetime | None) -> QuerySet[Mission]:
+def your_missions(
+    user: User, *, since: datetime.datetime | None
+) -> QuerySet[WithAnnotations[Mission, _YourMissionFacts]]:
     """The person's missions, each with how many changes others made since `since` and the
     latest portfolio decision on it."""
     changes_by_others = (

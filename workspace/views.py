@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import memberships_for_request
 from config.inputs import single_line
 from workspace import selectors, services
@@ -14,7 +15,7 @@ SEARCH_MAX_LENGTH = 200
 
 
 @require_safe  # a GET notes the visit; nothing else is accepted
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A person's work queue: their missions and what waits for them, by role."""
     memberships = memberships_for_request(request)
     since = services.record_visit(request.user)
@@ -22,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/home.html", {"memberships": memberships, "queue": queue})
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = single_line(request.GET.get("q", ""), limit=SEARCH_MAX_LENGTH)
     results = selectors.search(request.user, text) if text else None
     return render(

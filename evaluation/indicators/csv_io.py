@@ -32,6 +32,7 @@ from config.inputs import (
     decimal_value,
     file_too_big,
     spreadsheet_cell,
+    spreadsheet_text,
 )
 from evaluation.indicators import overdue, services
 from evaluation.indicators.models import (
@@ -118,7 +119,9 @@ def _rows(reader: csv.DictReader) -> list[Row]:
                 RowError(number, "", _("Too many rows; the limit is %(n)s.") % {"n": max_rows()})
             )
             break
-        cells = {name: (record.get(name) or "").strip() for name in COLUMNS}
+        # A cell this app exported with a formula's first character escaped reads back as
+        # written, so re-importing an export changes nothing.
+        cells = {name: spreadsheet_text((record.get(name) or "").strip()) for name in COLUMNS}
         if not any(cells.values()):
             continue
         row, problems = check_row(number, cells, seen)

@@ -39,47 +39,47 @@ from evaluation.indicators.services import MAX_ABS_VALUE
 from missions import exchange
 from missions.exchange import (
     ExchangeError,
-    F,
+    FieldSpec,
     SectionContext,
-    _duplicates,
-    _save,
     number_text,
     read_list,
     read_object,
+    report_duplicates,
+    save_if_changed,
 )
 from missions.models import Direction, Mission
 
 SECTION = "indicators"
 
 INDICATOR_SPECS = [
-    F("key", "key", required=True),
-    F("name", "str", required=True, max_length=200),
-    F("target", "key"),
-    F("level", "str", required=True, choices=Level),
-    F("direction", "str", choices=Direction, default=Direction.INCREASE),
-    F("definition", "str", max_length=500, default=""),
-    F("unit", "str", max_length=30, default=""),
-    F("data_source", "str", max_length=200, default=""),
-    F("frequency", "str", choices=Frequency, default=Frequency.ANNUAL),
-    F("owner", "str", max_length=254),
-    F("timing", "str", choices=Timing, default=Timing.LAGGING),
-    F("disaggregations", "strs", default=[]),
+    FieldSpec("key", "key", required=True),
+    FieldSpec("name", "str", required=True, max_length=200),
+    FieldSpec("target", "key"),
+    FieldSpec("level", "str", required=True, choices=Level),
+    FieldSpec("direction", "str", choices=Direction, default=Direction.INCREASE),
+    FieldSpec("definition", "str", max_length=500, default=""),
+    FieldSpec("unit", "str", max_length=30, default=""),
+    FieldSpec("data_source", "str", max_length=200, default=""),
+    FieldSpec("frequency", "str", choices=Frequency, default=Frequency.ANNUAL),
+    FieldSpec("owner", "str", max_length=254),
+    FieldSpec("timing", "str", choices=Timing, default=Timing.LAGGING),
+    FieldSpec("disaggregations", "strs", default=[]),
 ]
 VERSION_SPECS = [
-    F("number", "int", required=True),
-    F("definition", "str", max_length=500, default=""),
-    F("unit", "str", max_length=30, default=""),
-    F("data_source", "str", max_length=200, default=""),
-    F("created_at", "datetime"),
+    FieldSpec("number", "int", required=True),
+    FieldSpec("definition", "str", max_length=500, default=""),
+    FieldSpec("unit", "str", max_length=30, default=""),
+    FieldSpec("data_source", "str", max_length=200, default=""),
+    FieldSpec("created_at", "datetime"),
 ]
 MEASUREMENT_SPECS = [
-    F("period_end", "date", required=True),
-    F("value", "decimal", required=True, maximum=MAX_ABS_VALUE),
-    F("source_ref", "str", max_length=200, default=""),
-    F("quality", "str", choices=Quality, default=Quality.OFFICIAL),
-    F("version", "int", default=1),
-    F("entered_by", "str", max_length=254),
-    F("entered_at", "datetime"),
+    FieldSpec("period_end", "date", required=True),
+    FieldSpec("value", "decimal", required=True, maximum=MAX_ABS_VALUE),
+    FieldSpec("source_ref", "str", max_length=200, default=""),
+    FieldSpec("quality", "str", choices=Quality, default=Quality.OFFICIAL),
+    FieldSpec("version", "int", default=1),
+    FieldSpec("entered_by", "str", max_length=254),
+    FieldSpec("entered_at", "datetime"),
 ]
 
 
@@ -179,7 +179,7 @@ def validate_indicators(data: Any, path: str, context: SectionContext) -> list[E
             version = read_object(v_item, f"{item_path}.versions[{v_index}]", VERSION_SPECS, errors)
             if version is not None:
                 numbers.append((f"{item_path}.versions[{v_index}].number", version.get("number")))
-        _duplicates(numbers, _("Version"), errors)
+        report_duplicates(numbers, _("Version"), errors)
         known = {n for _p, n in numbers} or {1}
         for m_index, m_item in enumerate(
             read_list(item.get("measurements"), f"{item_path}.measurements", errors)
@@ -194,8 +194,8 @@ def validate_indicators(data: Any, path: str, context: SectionContext) -> list[E
                         % {"n": measurement.get("version")},
                     )
                 )
-    _duplicates(keys, _("Indicator key"), errors)
-    _duplicates(targets, _("Indicator for target"), errors)
+    report_duplicates(keys, _("Indicator key"), errors)
+    report_duplicates(targets, _("Indicator for target"), errors)
     return errors
 
 
@@ -243,7 +243,7 @@ def load_indicators(mission: Mission, data: list[dict[str, Any]], context: Secti
             versions_data[-1]["number"], existing[values["key"]].version_number
         ) if values["key"] in existing else versions_data[-1]["number"]  # fmt: skip
         indicator = existing.get(values["key"]) or Indicator(mission=mission)
-        _save(indicator, values, "indicators", context.summary)
+        save_if_changed(indicator, values, "indicators", context.summary)
         stored_versions = {v.number: v for v in indicator.versions.all()}
         for v in versions_data:
             if v["number"] not in stored_versions:

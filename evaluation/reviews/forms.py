@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -40,7 +40,7 @@ class ReviewForm(forms.Form):
                 choices=[("", _("No decision")), *list(ProjectAction.choices)],
                 required=False,
             )
-        self.fields["change_target"].choices = [
+        cast(forms.ChoiceField, self.fields["change_target"]).choices = [
             ("", _("No target changes")),
             *list(mission.targets.order_by("position", "key").values_list("key", "title")),
         ]

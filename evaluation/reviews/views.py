@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from evaluation.reviews import services
 from evaluation.reviews.forms import ReviewForm
 from evaluation.reviews.models import ProjectAction, Review
 from missions.selectors import mission_detail
 
 
-def reviews(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def reviews(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
     can_record = request.user.has_perm("evaluation.record_review", mission)
     form = ReviewForm(mission=mission)

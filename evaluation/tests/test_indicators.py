@@ -191,6 +191,20 @@ def test_csv_import_adds_and_corrects_in_one_go(indicator, editor):
     assert (again.added, again.corrected, again.unchanged) == (0, 0, 3)
 
 
+def test_an_exported_csv_with_a_formula_like_source_imports_unchanged(indicator, editor):
+    services.measurement_add(
+        actor=editor,
+        indicator=indicator,
+        period_end=day(2019),
+        value=D(62),
+        source_ref="=HYPERLINK(evil)",
+    )
+    text = csv_io.export_csv(indicator)
+    assert "'=HYPERLINK(evil)" in text  # no formulas in spreadsheets
+    summary = csv_io.import_csv(actor=editor, indicator=indicator, raw=text.encode())
+    assert (summary.added, summary.corrected, summary.unchanged) == (0, 0, 1)
+
+
 def test_csv_import_reports_every_bad_row_and_writes_nothing(indicator, editor):
     raw = (
         b"period_end,value,source_ref,quality\n"

@@ -36,32 +36,32 @@ from evaluation.toc.services import RESERVED_KEYS, direction_problem
 from missions import exchange
 from missions.exchange import (
     ExchangeError,
-    F,
+    FieldSpec,
     ImportRejected,
     SectionContext,
-    _duplicates,
-    _save,
-    _sync,
+    delete_missing,
     read_list,
     read_object,
+    report_duplicates,
+    save_if_changed,
 )
 from missions.models import Mission
 
 SECTION = "theory_of_change"
 STEP_SPECS = [
-    F("key", "key", required=True),
-    F("kind", "str", required=True, choices=NodeKind),
-    F("title", "str", required=True, max_length=150),
-    F("description", "str", max_length=500, default=""),
-    F("project", "key"),
-    F("target", "key"),
-    F("indicators", "strs", default=[]),
+    FieldSpec("key", "key", required=True),
+    FieldSpec("kind", "str", required=True, choices=NodeKind),
+    FieldSpec("title", "str", required=True, max_length=150),
+    FieldSpec("description", "str", max_length=500, default=""),
+    FieldSpec("project", "key"),
+    FieldSpec("target", "key"),
+    FieldSpec("indicators", "strs", default=[]),
 ]
 LINK_SPECS = [
-    F("from", "key", required=True),
-    F("to", "key", required=True),
-    F("assumption", "str", max_length=300, default=""),
-    F("evidence", "str", choices=EvidenceStrength, default=EvidenceStrength.NONE),
+    FieldSpec("from", "key", required=True),
+    FieldSpec("to", "key", required=True),
+    FieldSpec("assumption", "str", max_length=300, default=""),
+    FieldSpec("evidence", "str", choices=EvidenceStrength, default=EvidenceStrength.NONE),
 ]
 
 
@@ -149,7 +149,7 @@ def validate_toc(data: Any, path: str, context: SectionContext) -> list[Exchange
                         % {"key": step["target"]},
                     )
                 )
-    _duplicates(keys, _("Step key"), errors)
+    report_duplicates(keys, _("Step key"), errors)
     pairs = []
     for index, item in enumerate(read_list(data.get("links"), f"{path}.links", errors)):
         item_path = f"{path}.links[{index}]"
@@ -174,7 +174,7 @@ def validate_toc(data: Any, path: str, context: SectionContext) -> list[Exchange
         if problem:
             errors.append(ExchangeError(f"{item_path}.to", problem))
         pairs.append((f"{item_path}", f"{link['from']} → {link['to']}"))
-    _duplicates(pairs, _("Link"), errors)
+    report_duplicates(pairs, _("Link"), errors)
     return errors
 
 
@@ -243,7 +243,7 @@ def load_toc(mission: Mission, data: dict[str, Any], context: SectionContext) ->
             "project": projects[step["project"]] if step["project"] else None,
             "target": targets[step["target"]] if step["target"] else None,
         }
-        _save(node, values, "theory of change steps", context.summary)
+        save_if_changed(node, values, "theory of change steps", context.summary)
         chosen = sorted(step["indicators"])
         if node.pk in {n.pk for n in existing.values()}:
             current = sorted(i.key for i in node.indicators.all())
@@ -252,7 +252,7 @@ def load_toc(mission: Mission, data: dict[str, Any], context: SectionContext) ->
         if current != chosen:
             node.indicators.set([indicators[key] for key in chosen])
         nodes[node.key] = node
-    _sync(existing, list(wanted_kinds), "theory of change steps", context.summary)
+    delete_missing(existing, list(wanted_kinds), "theory of change steps", context.summary)
     for pair, values in wanted_links.items():
         link = stored_links.get(pair) or ToCLink(
             mission=mission,
@@ -262,7 +262,7 @@ def load_toc(mission: Mission, data: dict[str, Any], context: SectionContext) ->
             to_kind=nodes[pair[1]].kind,
             created_by=context.user,
         )
-        _save(
+        save_if_changed(
             link,
             {"assumption": values["assumption"], "evidence": values["evidence"]},
             "theory of change links",

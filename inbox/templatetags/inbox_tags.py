@@ -11,7 +11,7 @@ def unread_notifications(context: template.Context) -> int:
     often a page asks."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request is None or user is None or not user.is_authenticated:
         return 0
     if not hasattr(request, "_inbox_unread"):
         request._inbox_unread = selectors.unread_count(user)

@@ -168,7 +168,7 @@ def test_a_late_failure_rolls_back_everything(organisation, demo_document, monke
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(
-        exchange,
+        exchange.registry,
         "_sections",
         [
             (

@@ -20,6 +20,17 @@ def test_export_then_import_changes_nothing(add, editor, mission, ministry):
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
 
 
+def test_a_plan_starting_with_any_formula_character_reads_back_as_written(
+    add, editor, mission, ministry
+):
+    for start in ("=", "+", "-", "@", "\t"):
+        add(f"Group {ord(start)}", roles=["critic"], engagement_plan=f"{start}1 call a month")
+    text = csv_io.export_csv(Stakeholder.objects.filter(mission=mission).select_related("actor"))
+    assert "'\t1 call a month" in text and "'@1 call a month" in text
+    summary = csv_io.import_csv(actor=editor, mission=mission, raw=text.encode())
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 5)
+
+
 def test_good_rows_add_and_update(add, editor, mission, ministry):
     add("Ministry of Health", roles=["owner"], power=5, interest=4)
     raw = (

@@ -2,10 +2,12 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from missions.models import ChangeAction, MissionChange
 from workspace.selectors import GREATER_THAN, LESS_THAN, MATCH_END, MATCH_START
@@ -37,15 +39,16 @@ def ago(moment: datetime.datetime | None) -> str:
     return _("%(time)s ago") % {"time": timesince(moment, depth=1)}
 
 
-# What someone did to a mission, as a verb phrase before the mission's title.
-_ACTIVITY_VERBS = {
-    ChangeAction.CREATED: _("added to"),
-    ChangeAction.UPDATED: _("changed"),
-    ChangeAction.DELETED: _("removed part of"),
-    ChangeAction.TRANSITIONED: _("changed the status of"),
-    ChangeAction.ARCHIVED: _("archived"),
-    ChangeAction.RESTORED: _("restored"),
-    ChangeAction.IMPORTED: _("imported"),
+# What someone did to a mission, as a verb phrase before the mission's title (lazy: translated
+# when a page shows it, in that page's language, not once at import).
+_ACTIVITY_VERBS: dict[str, Promise] = {
+    ChangeAction.CREATED: gettext_lazy("added to"),
+    ChangeAction.UPDATED: gettext_lazy("changed"),
+    ChangeAction.DELETED: gettext_lazy("removed part of"),
+    ChangeAction.TRANSITIONED: gettext_lazy("changed the status of"),
+    ChangeAction.ARCHIVED: gettext_lazy("archived"),
+    ChangeAction.RESTORED: gettext_lazy("restored"),
+    ChangeAction.IMPORTED: gettext_lazy("imported"),
 }
 
 

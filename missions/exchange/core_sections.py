@@ -1,0 +1,315 @@
+"""The two sections `missions` itself contributes to the format: a mission's targets (with
+their milestones) and its projects (with their contributions to targets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from missions import validation
+from missions.exchange.reading import (
+    MONEY,
+    FieldSpec,
+    problems_at,
+    read_list,
+    read_object,
+    report_duplicates,
+    unknown_actor,
+)
+from missions.exchange.registry import (
+    Section,
+    SectionContext,
+    delete_missing,
+    register_section,
+    save_if_changed,
+)
+from missions.exchange.results import ExchangeError
+from missions.exchange.writing import iso_date, number_text
+from missions.models import (
+    Direction,
+    Milestone,
+    MilestoneStatus,
+    Mission,
+    MissionProject,
+    Origin,
+    ProjectContribution,
+    ProjectStatus,
+    Stage,
+    Target,
+)
+from missions.models import Instrument as InstrumentChoice
+
+# --- Targets with milestones -------------------------------------------------------------------
+
+TARGET_SPECS = [
+    FieldSpec("key", "key", required=True),
+    FieldSpec("title", "str", required=True, max_length=200),
+    FieldSpec("is_headline", "bool", default=False),
+    FieldSpec("direction", "str", required=True, choices=Direction),
+    FieldSpec("baseline_value", "decimal"),
+    FieldSpec("baseline_year", "int"),
+    FieldSpec("target_value", "decimal"),
+    FieldSpec("target_year", "int"),
+    FieldSpec("unit", "str", max_length=60, default=""),
+    FieldSpec("success_condition", "str", max_length=500, default=""),
+    FieldSpec("geography", "str", max_length=100, default=""),
+    FieldSpec("notes", "str", default=""),
+]
+MILESTONE_SPECS = [
+    FieldSpec("year", "int", required=True),
+    FieldSpec("value", "decimal"),
+    FieldSpec("description", "str", max_length=200, default=""),
+    FieldSpec("status", "str", choices=MilestoneStatus, default=MilestoneStatus.PENDING),
+    FieldSpec("actual_value", "decimal"),
+]
+
+
+def export_targets(mission: Mission) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": t.key,
+            "title": t.title,
+            "is_headline": t.is_headline,
+            "direction": t.direction,
+            "baseline_value": number_text(t.baseline_value),
+            "baseline_year": t.baseline_year,
+            "target_value": number_text(t.target_value),
+            "target_year": t.target_year,
+            "unit": t.unit,
+            "success_condition": t.success_condition,
+            "geography": t.geography,
+            "notes": t.notes,
+            "milestones": [
+                {
+                    "year": m.year,
+                    "value": number_text(m.value),
+                    "description": m.description,
+                    "status": m.status,
+                    "actual_value": number_text(m.actual_value),
+                }
+                for m in t.milestones.all()
+            ],
+        }
+        for t in mission.targets.order_by("position", "key").prefetch_related("milestones")
+    ]
+
+
+def validate_targets(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
+    errors: list[ExchangeError] = []
+    keys = []
+    for index, item in enumerate(read_list(data, path, errors)):
+        item_path = f"{path}[{index}]"
+        target = read_object(item, item_path, TARGET_SPECS, errors)
+        if target is None:
+            continue
+        keys.append((f"{item_path}.key", target.get("key")))
+        if len(target) == len(TARGET_SPECS):  # every field read cleanly: check across fields
+            errors += problems_at(
+                item_path,
+                validation.target_problems(
+                    direction=target["direction"],
+                    baseline_value=target["baseline_value"],
+                    baseline_year=target["baseline_year"],
+                    target_value=target["target_value"],
+                    target_year=target["target_year"],
+                    success_condition=target["success_condition"],
+                    deadline_year=context.mission_data.get("deadline_year"),
+                ),
+            )
+        years = []
+        for m_index, m_item in enumerate(
+            read_list(item.get("milestones"), f"{item_path}.milestones", errors)
+        ):
+            m_path = f"{item_path}.milestones[{m_index}]"
+            milestone = read_object(m_item, m_path, MILESTONE_SPECS, errors)
+            if milestone is None:
+                continue
+            years.append((f"{m_path}.year", milestone.get("year")))
+            if len(milestone) == len(MILESTONE_SPECS):
+                errors += problems_at(
+                    m_path,
+                    validation.milestone_problems(
+                        year=milestone["year"],
+                        value=milestone["value"],
+                        description=milestone["description"],
+                        baseline_year=target.get("baseline_year"),
+                        target_year=target.get("target_year"),
+                    ),
+                )
+        report_duplicates(years, _("Milestone year"), errors)
+    report_duplicates(keys, _("Target key"), errors)
+    return errors
+
+
+def load_targets(mission: Mission, data: list[dict[str, Any]], context: SectionContext) -> None:
+    existing = {t.key: t for t in mission.targets.prefetch_related("milestones")}
+    for position, item in enumerate(data):
+        values = read_object(item, "", TARGET_SPECS, [])
+        assert values is not None  # validated before loading  # noqa: S101
+        target = existing.get(values["key"]) or Target(mission=mission, created_by=context.user)
+        values["position"] = position
+        save_if_changed(target, values, "targets", context.summary)
+        milestones = {m.year: m for m in target.milestones.all()} if target.pk else {}
+        for m_item in item.get("milestones") or []:
+            m_values = read_object(m_item, "", MILESTONE_SPECS, [])
+            assert m_values is not None  # noqa: S101
+            milestone = milestones.get(m_values["year"]) or Milestone(
+                target=target, created_by=context.user
+            )
+            save_if_changed(milestone, m_values, "milestones", context.summary)
+        delete_missing(
+            milestones,
+            [m["year"] for m in item.get("milestones") or []],
+            "milestones",
+            context.summary,
+        )
+    delete_missing(existing, [item["key"] for item in data], "targets", context.summary)
+
+
+# --- Projects with contributions ----------------------------------------------------------------
+
+PROJECT_SPECS = [
+    FieldSpec("key", "key", required=True),
+    FieldSpec("title", "str", required=True, max_length=150),
+    FieldSpec("description", "str", max_length=1000, default=""),
+    FieldSpec("lead", "key"),
+    FieldSpec("partners", "strs", default=[]),
+    FieldSpec("sectors", "strs", default=[]),
+    FieldSpec("disciplines", "strs", default=[]),
+    FieldSpec("instrument", "str", choices=InstrumentChoice, default=InstrumentChoice.GRANT),
+    FieldSpec("stage", "str", choices=Stage, default=Stage.RESEARCH),
+    FieldSpec("origin", "str", choices=Origin, default=Origin.COMMISSIONED),
+    FieldSpec("start_date", "date"),
+    FieldSpec("end_date", "date"),
+    FieldSpec("budget", "decimal", digits=MONEY),
+    FieldSpec("public_funding", "decimal", digits=MONEY),
+    FieldSpec("status", "str", choices=ProjectStatus, default=ProjectStatus.PLANNED),
+    FieldSpec("notes", "str", default=""),
+]
+CONTRIBUTION_SPECS = [
+    FieldSpec("target", "key", required=True),
+    FieldSpec("rationale", "str", required=True, max_length=500),
+]
+
+
+def export_projects(mission: Mission) -> list[dict[str, Any]]:
+    projects = (
+        mission.projects.order_by("key")
+        .select_related("lead")
+        .prefetch_related("partners", "contributions__target")
+    )
+    return [
+        {
+            "key": p.key,
+            "title": p.title,
+            "description": p.description,
+            "lead": p.lead.key if p.lead else None,
+            "partners": sorted(a.key for a in p.partners.all()),
+            "sectors": list(p.sectors),
+            "disciplines": list(p.disciplines),
+            "instrument": p.instrument,
+            "stage": p.stage,
+            "origin": p.origin,
+            "start_date": iso_date(p.start_date),
+            "end_date": iso_date(p.end_date),
+            "budget": number_text(p.budget),
+            "public_funding": number_text(p.public_funding),
+            "status": p.status,
+            "notes": p.notes,
+            "contributions": sorted(
+                ({"target": c.target.key, "rationale": c.rationale} for c in p.contributions.all()),
+                key=lambda c: c["target"],
+            ),
+        }
+        for p in projects
+    ]
+
+
+def validate_projects(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
+    errors: list[ExchangeError] = []
+    keys = []
+    for index, item in enumerate(read_list(data, path, errors)):
+        item_path = f"{path}[{index}]"
+        project = read_object(item, item_path, PROJECT_SPECS, errors)
+        if project is None:
+            continue
+        keys.append((f"{item_path}.key", project.get("key")))
+        if project.get("lead") and project["lead"] not in context.actor_keys:
+            errors.append(unknown_actor(f"{item_path}.lead", project["lead"]))
+        for p_index, partner in enumerate(project.get("partners") or []):
+            if partner not in context.actor_keys:
+                errors.append(unknown_actor(f"{item_path}.partners[{p_index}]", partner))
+        report_duplicates(
+            [
+                (f"{item_path}.partners[{i}]", k)
+                for i, k in enumerate(project.get("partners") or [])
+            ],
+            _("Partner"),
+            errors,
+        )
+        if len(project) == len(PROJECT_SPECS):
+            errors += problems_at(
+                item_path,
+                validation.project_problems(
+                    start_date=project["start_date"],
+                    end_date=project["end_date"],
+                    budget=project["budget"],
+                    public_funding=project["public_funding"],
+                ),
+            )
+        contribution_targets = []
+        for c_index, c_item in enumerate(
+            read_list(item.get("contributions"), f"{item_path}.contributions", errors)
+        ):
+            c_path = f"{item_path}.contributions[{c_index}]"
+            contribution = read_object(c_item, c_path, CONTRIBUTION_SPECS, errors)
+            if contribution is None or "target" not in contribution:
+                continue
+            contribution_targets.append((f"{c_path}.target", contribution["target"]))
+            if contribution["target"] not in context.target_keys:
+                errors.append(
+                    ExchangeError(
+                        f"{c_path}.target",
+                        _("refers to target %(key)r, which this mission does not have.")
+                        % {"key": contribution["target"]},
+                    )
+                )
+        report_duplicates(contribution_targets, _("Contribution to target"), errors)
+    report_duplicates(keys, _("Project key"), errors)
+    return errors
+
+
+def load_projects(mission: Mission, data: list[dict[str, Any]], context: SectionContext) -> None:
+    existing = {p.key: p for p in mission.projects.prefetch_related("partners", "contributions")}
+    targets = {t.key: t for t in mission.targets.all()}
+    for item in data:
+        values = read_object(item, "", PROJECT_SPECS, [])
+        assert values is not None  # noqa: S101
+        partner_keys = values.pop("partners")
+        lead_key = values.pop("lead")
+        values["lead"] = context.actors[lead_key] if lead_key else None
+        project = existing.get(values["key"]) or MissionProject(
+            mission=mission, created_by=context.user
+        )
+        save_if_changed(project, values, "projects", context.summary)
+        if sorted(a.key for a in project.partners.all()) != sorted(partner_keys):
+            project.partners.set([context.actors[key] for key in partner_keys])
+        wanted = {c["target"]: c["rationale"] for c in item.get("contributions") or []}
+        stored = {c.target_id: c for c in project.contributions.all()}
+        stored_by_key = {
+            key: stored[target.pk] for key, target in targets.items() if target.pk in stored
+        }
+        for key, rationale in wanted.items():
+            contribution = stored_by_key.get(key) or ProjectContribution(
+                project=project, target=targets[key]
+            )
+            save_if_changed(
+                contribution, {"rationale": rationale}, "contributions", context.summary
+            )
+        delete_missing(stored_by_key, wanted, "contributions", context.summary)
+    delete_missing(existing, [item["key"] for item in data], "projects", context.summary)
+
+
+register_section(Section("targets", export_targets, validate_targets, load_targets), order=10)
+register_section(Section("projects", export_projects, validate_projects, load_projects), order=20)

@@ -1,0 +1,90 @@
+"""The format and its sections: each part of a mission in a document (`targets`, `projects`,
+and whatever higher apps add in their `AppConfig.ready()`) is a `Section` in one ordered
+registry, with the helpers a section's loader writes through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from accounts.models import Organisation, User
+from missions.exchange.results import ExchangeError, ImportSummary
+from missions.models import Actor, Mission
+
+FORMAT = "lodestar.missions/1"
+
+
+@dataclass
+class SectionContext:
+    """What a section may need while validating or loading one mission."""
+
+    organisation: Organisation
+    user: User | None
+    mission_data: dict[str, Any]  # the mission's core fields, converted
+    actor_keys: set[str]  # known actors: in the document or already registered
+    target_keys: set[str]  # the mission's targets: in the document, or already stored
+    summary: ImportSummary
+    actors: dict[str, Actor] = field(default_factory=dict)  # filled before loading
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a mission in the document, under `mission[name]`.
+
+    - `export(mission) -> data` (JSON-ready),
+    - `validate(data, path, context) -> [ExchangeError]` (no writes),
+    - `load(mission, data, context)` (writes; called only after the whole document passed).
+    """
+
+    name: str
+    export: Callable[[Mission], Any]
+    validate: Callable[[Any, str, SectionContext], list[ExchangeError]]
+    load: Callable[[Mission, Any, SectionContext], None]
+
+
+_sections: list[tuple[int, Section]] = []
+
+
+def register_section(section: Section, *, order: int = 100) -> Section:
+    """Add a section to the format (idempotent by name). Lower `order` loads first."""
+    if all(existing.name != section.name for _order, existing in _sections):
+        _sections.append((order, section))
+    return section
+
+
+def sections() -> list[Section]:
+    return [section for _order, section in sorted(_sections, key=lambda item: item[0])]
+
+
+# --- What loaders write through ----------------------------------------------------------------
+
+
+def delete_missing(
+    existing: Mapping[Any, models.Model],
+    wanted: Iterable[Any],
+    kind: str,
+    summary: ImportSummary,
+) -> None:
+    """Delete stored rows the document no longer has."""
+    gone = [obj for key, obj in existing.items() if key not in set(wanted)]
+    for obj in gone:
+        obj.delete()
+    if gone:
+        summary.count("deleted", kind, len(gone))
+
+
+def save_if_changed(
+    obj: models.Model, values: dict[str, Any], kind: str, summary: ImportSummary
+) -> bool:
+    """Set values and save if anything differs; count it. Returns whether it was saved."""
+    is_new = obj.pk is None
+    changed = is_new or any(getattr(obj, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if changed:
+        obj.save()
+        summary.count("created" if is_new else "updated", kind)
+    return changed

@@ -1,0 +1,100 @@
+"""The mission map as data: grand challenges, missions, their targets and milestones, the
+portfolio of mission projects, and the outside actors involved.
+
+The tenant is `accounts.Organisation`; the outside organisations and people a mission works with
+are `Actor`s, registered once per tenant. Every list query starts from `visible_to(user)`.
+Writes go through `missions.services`, which validates, checks permissions and records history.
+
+One module per part, each importing only those below it:
+
+- `base`: the queryset scope, who changed a row, the version, shared checks and validators;
+- `choices`: the fixed lists fields choose from;
+- `register`: the tenant's actors and grand challenges;
+- `mission`: the mission;
+- `targets`: targets and their milestones;
+- `projects`: the portfolio of projects and their contributions to targets;
+- `history`: the history of changes and the named snapshots.
+
+Import from `missions.models`: every model and choice is here, and migrations name the
+validators and `PartOfMission` by this path.
+"""
+
+from missions.models.base import (
+    Audited,
+    PartOfMission,
+    ScopedQuerySet,
+    Versioned,
+    validate_sdgs,
+    validate_text_list,
+)
+from missions.models.choices import (
+    ActorKind,
+    Direction,
+    GovernmentLevel,
+    Helix,
+    Instrument,
+    MandateSource,
+    MilestoneStatus,
+    MissionStatus,
+    Origin,
+    PolicyDomain,
+    ProjectStatus,
+    Stage,
+    StatementLanguage,
+)
+from missions.models.history import (
+    ChangeAction,
+    MissionChange,
+    MissionChangeQuerySet,
+    MissionSnapshot,
+    MissionSnapshotQuerySet,
+)
+from missions.models.mission import Mission, MissionQuerySet
+from missions.models.projects import MissionProject, MissionProjectQuerySet, ProjectContribution
+from missions.models.register import (
+    Actor,
+    ActorQuerySet,
+    GrandChallenge,
+    GrandChallengeQuerySet,
+)
+from missions.models.targets import Milestone, MilestoneQuerySet, Target, TargetQuerySet
+
+__all__ = [
+    "Actor",
+    "ActorKind",
+    "ActorQuerySet",
+    "Audited",
+    "ChangeAction",
+    "Direction",
+    "GovernmentLevel",
+    "GrandChallenge",
+    "GrandChallengeQuerySet",
+    "Helix",
+    "Instrument",
+    "MandateSource",
+    "Milestone",
+    "MilestoneQuerySet",
+    "MilestoneStatus",
+    "Mission",
+    "MissionChange",
+    "MissionChangeQuerySet",
+    "MissionProject",
+    "MissionProjectQuerySet",
+    "MissionQuerySet",
+    "MissionSnapshot",
+    "MissionSnapshotQuerySet",
+    "MissionStatus",
+    "Origin",
+    "PartOfMission",
+    "PolicyDomain",
+    "ProjectContribution",
+    "ProjectStatus",
+    "ScopedQuerySet",
+    "Stage",
+    "StatementLanguage",
+    "Target",
+    "TargetQuerySet",
+    "Versioned",
+    "validate_sdgs",
+    "validate_text_list",
+]

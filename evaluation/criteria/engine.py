@@ -10,11 +10,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.criteria import thresholds as threshold_settings
+from evaluation.criteria.facts import Context
 from evaluation.criteria.rules import (
     CRITERIA,
     JUDGED,
     SEVERITY_ORDER,
-    Context,
     Outcome,
     Status,
     signals_for,

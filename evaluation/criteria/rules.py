@@ -1,7 +1,7 @@
 """The rule registry: the five criteria, the shape of a rule and of its result.
 
 A rule is a small pure function `check(ctx) -> Result` over the assessment input (wrapped in a
-`Context` that computes shared facts once). Two kinds:
+`Context` that computes shared facts once, facts.py). Two kinds:
 
 - **signals** feed a criterion's automatic score (each has a weight, see thresholds.py);
 - **warnings** name a failure mode (docs/domain.md §5.4) and carry a severity when they fire.
@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from functools import cached_property
+from functools import partial
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.criteria import statement as statement_analysis
+from evaluation.criteria.facts import Context
 
 
 class Status(StrEnum):
@@ -166,6 +165,28 @@ def check_when(condition: bool, **evidence: Any) -> Result:
     return passed(**evidence) if condition else not_passed(**evidence)
 
 
+def graded(met: bool, partly_met: bool, **evidence: Any) -> Result:
+    """Passed when `met`, else partly met when `partly_met`, else not passed."""
+    if met:
+        return passed(**evidence)
+    return partly(**evidence) if partly_met else not_passed(**evidence)
+
+
+# A rule's check: a pure function of the input and its shared facts.
+Check = Callable[[Context], Result]
+
+
+def not_recorded_yet(needs: str) -> Check:
+    """The check of a rule whose data Lodestar does not record yet (docs/domain.md §5.4): it
+    always answers "not assessed", naming that data, so the rule is shown as not checked yet
+    and never fires."""
+
+    def check(ctx: Context) -> Result:
+        return not_assessed(needs)
+
+    return check
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -174,7 +195,7 @@ class Rule:
     explanation: Promise  # one sentence: what it checks and why it matters
     hint: Promise  # how to fix it, in plain words
     fix_field: str  # the mission section or field that fixes it
-    check: Callable[[Context], Result]
+    check: Check
     criterion: str = ""  # signals only
     severity: Severity = Severity.WARN  # warnings only: the level when it fires
 
@@ -239,16 +260,24 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def signal(
-    code: str, *, criterion: str, label: Promise, explanation: Promise, hint: Promise, fix: str
-) -> Callable[[Callable[[Context], Result]], Callable[[Context], Result]]:
-    """Decorator: register `check` as a signal of `criterion`."""
+def _registering(make_rule: Callable[[Check], Rule]) -> Callable[[Check], Check]:
+    """A decorator that registers the rule `make_rule` builds around a check, and returns the
+    check unchanged (so it stays a plain function, callable on its own)."""
 
-    def decorate(check: Callable[[Context], Result]) -> Callable[[Context], Result]:
-        register(Rule(code, "signal", label, explanation, hint, fix, check, criterion=criterion))
+    def decorate(check: Check) -> Check:
+        register(make_rule(check))
         return check
 
     return decorate
+
+
+def signal(
+    code: str, *, criterion: str, label: Promise, explanation: Promise, hint: Promise, fix: str
+) -> Callable[[Check], Check]:
+    """Decorator: register `check` as a signal of `criterion`."""
+    return _registering(
+        partial(Rule, code, "signal", label, explanation, hint, fix, criterion=criterion)
+    )
 
 
 def warning(
@@ -259,14 +288,11 @@ def warning(
     explanation: Promise,
     hint: Promise,
     fix: str,
-) -> Callable[[Callable[[Context], Result]], Callable[[Context], Result]]:
+) -> Callable[[Check], Check]:
     """Decorator: register `check` as a warning; it fires when the check is not passed."""
-
-    def decorate(check: Callable[[Context], Result]) -> Callable[[Context], Result]:
-        register(Rule(code, "warning", label, explanation, hint, fix, check, severity=severity))
-        return check
-
-    return decorate
+    return _registering(
+        partial(Rule, code, "warning", label, explanation, hint, fix, severity=severity)
+    )
 
 
 def all_rules() -> list[Rule]:
@@ -290,176 +316,3 @@ def get_rule(code: str) -> Rule | None:
 def _load() -> None:
     # The rule modules register themselves on import.
     from evaluation.criteria import signals, warnings  # noqa: F401
-
-
-# --- Context: shared facts about the input, computed once -------------------------------------
-
-
-def number(value: Any) -> Decimal | None:
-    """A decimal from the exchange format's number text, or None."""
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def plain_number(value: Decimal | float | None) -> float | int | None:
-    """A number for evidence JSON: whole numbers as int, others rounded to 4 places."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return round(float(value), 4)
-
-
-LIVE_PROJECT_STATUSES = {"planned", "active"}
-OPEN_ORIGINS = {"open_call", "bottom_up"}
-RI_STAGES = {"research", "development", "demonstration"}
-UPTAKE_STAGES = {"deployment", "diffusion"}
-UPTAKE_INSTRUMENTS = {"regulation", "procurement"}
-ENGAGEMENT_LEVELS = ["inform", "consult", "involve", "collaborate", "empower"]
-QUADRUPLE_HELIX = ["government", "industry", "academia", "civil_society"]
-
-
-def engaged_at_least(level: str | None, minimum: str) -> bool:
-    """Whether an engagement level is `minimum` or more (inform < consult < … < empower)."""
-    if level not in ENGAGEMENT_LEVELS:
-        return False
-    return ENGAGEMENT_LEVELS.index(level) >= ENGAGEMENT_LEVELS.index(minimum)
-
-
-class Context:
-    """The assessment input plus derived facts the rules share. Pure: reads only `data`."""
-
-    def __init__(self, data: dict[str, Any], thresholds: dict[str, Any]):
-        self.data = data
-        self.t = thresholds
-
-    @property
-    def mission(self) -> dict[str, Any]:
-        return self.data["mission"]
-
-    @property
-    def actors(self) -> dict[str, dict[str, Any]]:
-        return self.data.get("actors") or {}
-
-    @cached_property
-    def statement(self) -> statement_analysis.StatementAnalysis:
-        return statement_analysis.analyse(
-            self.mission.get("statement") or "",
-            glossary=self.t["acronym_glossary"],
-            language=self.mission.get("language") or "",
-            start_year=statement_analysis.start_year_of(self.mission),
-        )
-
-    @cached_property
-    def targets(self) -> list[dict[str, Any]]:
-        return list(self.mission.get("targets") or [])
-
-    @cached_property
-    def headline_targets(self) -> list[dict[str, Any]]:
-        return [t for t in self.targets if t.get("is_headline")]
-
-    @cached_property
-    def projects(self) -> list[dict[str, Any]]:
-        return list(self.mission.get("projects") or [])
-
-    @cached_property
-    def live_projects(self) -> list[dict[str, Any]]:
-        """Projects planned or under way (not paused, stopped or completed)."""
-        return [p for p in self.projects if p.get("status") in LIVE_PROJECT_STATUSES]
-
-    def budget(self, project: dict[str, Any]) -> Decimal:
-        return number(project.get("budget")) or Decimal(0)
-
-    @cached_property
-    def project_budget_total(self) -> Decimal:
-        return sum((self.budget(p) for p in self.projects), Decimal(0))
-
-    def is_pre_existing(self, project: dict[str, Any]) -> bool:
-        """Existed before the mission: origin says so, or it started before approval."""
-        if project.get("origin") == "pre_existing":
-            return True
-        start, approved = project.get("start_date"), self.mission.get("approved_on")
-        return bool(start and approved and start < approved)
-
-    def actor(self, key: str | None) -> dict[str, Any] | None:
-        return self.actors.get(key) if key else None
-
-    def actor_name(self, key: str | None) -> str | None:
-        actor = self.actor(key)
-        if actor:
-            return actor["name"]
-        found = next((s for s in self.stakeholders if s.get("actor") == key), None)
-        return (found.get("actor_name") or key) if found else key
-
-    @cached_property
-    def theory_of_change(self) -> dict[str, Any] | None:
-        """The "theory_of_change" section: {"steps", "links"} (None: not recorded)."""
-        data = self.data.get("theory_of_change")
-        return data if isinstance(data, dict) else None
-
-    @cached_property
-    def stakeholder_map(self) -> dict[str, Any] | None:
-        """The "stakeholders" section (None: the stakeholder data does not exist)."""
-        data = self.data.get("stakeholders")
-        return data if isinstance(data, dict) else None
-
-    @cached_property
-    def stakeholders(self) -> list[dict[str, Any]]:
-        return list((self.stakeholder_map or {}).get("stakeholders") or [])
-
-    @cached_property
-    def activities(self) -> list[dict[str, Any]]:
-        return list((self.stakeholder_map or {}).get("engagement") or [])
-
-    @cached_property
-    def core_team_keys(self) -> list[str]:
-        """Owner and coordinator, plus the actors the stakeholder map puts in the core team
-        (owners, coordinators, mission board members and others marked so)."""
-        keys = [self.mission.get("owner"), self.mission.get("coordinator")]
-        keys += [s.get("actor") for s in self.stakeholders if s.get("core_team")]
-        return sorted({k for k in keys if k})
-
-    def actor_helix(self, key: str | None) -> str | None:
-        actor = self.actor(key)
-        if actor:
-            return actor.get("helix")
-        found = next((s for s in self.stakeholders if s.get("actor") == key), None)
-        return found.get("helix") if found else None
-
-    @cached_property
-    def involved_actor_keys(self) -> list[str]:
-        keys = set(self.core_team_keys)
-        for project in self.projects:
-            if project.get("lead"):
-                keys.add(project["lead"])
-            keys.update(project.get("partners") or [])
-        return sorted(keys)
-
-    @cached_property
-    def budget_by_lead(self) -> dict[str, Decimal]:
-        """Project budget per lead organisation, for projects with both a lead and a budget."""
-        shares: dict[str, Decimal] = {}
-        for project in self.projects:
-            amount = self.budget(project)
-            if project.get("lead") and amount > 0:
-                shares[project["lead"]] = shares.get(project["lead"], Decimal(0)) + amount
-        return shares
-
-
-def hhi(amounts: list[Decimal]) -> float | None:
-    """Herfindahl–Hirschman index of shares (0 = spread thin, 1 = all in one)."""
-    total = sum(amounts, Decimal(0))
-    if total <= 0:
-        return None
-    return round(float(sum((a / total) ** 2 for a in amounts)), 4)
-
-
-def share(part: Decimal | int, whole: Decimal | int) -> float | None:
-    if not whole:
-        return None
-    return round(float(Decimal(part) / Decimal(whole)), 4)

@@ -3,29 +3,35 @@ assessment input; its weight in the criterion's score is a setting (thresholds.p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.criteria.rules import (
+from evaluation.criteria.facts import (
     OPEN_ORIGINS,
     QUADRUPLE_HELIX,
     RI_STAGES,
     UPTAKE_INSTRUMENTS,
     UPTAKE_STAGES,
     Context,
-    Result,
-    check_when,
-    engaged_at_least,
+    distinct,
     hhi,
-    not_applicable,
-    not_assessed,
-    not_passed,
+    measurable,
     number,
-    partly,
-    passed,
+    pace_finding,
     plain_number,
     share,
+    stakeholder_name,
+)
+from evaluation.criteria.rules import (
+    Result,
+    check_when,
+    graded,
+    not_applicable,
+    not_assessed,
+    passed,
     signal,
 )
 
@@ -41,27 +47,20 @@ FORD_FIELDS = {
 }
 
 
-def _measurable(target: dict) -> bool:
-    """A headline target that defines success: numbers with unit and baseline, or a yes/no
-    target with its success condition."""
-    if target.get("direction") == "binary":
-        return bool((target.get("success_condition") or "").strip())
-    return (
-        number(target.get("target_value")) is not None
-        and bool((target.get("unit") or "").strip())
-        and number(target.get("baseline_value")) is not None
-        and target.get("baseline_year") is not None
-    )
+def _at_least(ctx: Context, setting: str, **found: list[Any]) -> Result:
+    """Passed when each list in `found` holds at least the number the setting names; the
+    evidence quotes the lists and that minimum."""
+    minimum = ctx.t[setting]
+    return check_when(min(map(len, found.values())) >= minimum, **found, minimum=minimum)
 
 
-def _start_year(ctx: Context) -> int | None:
-    mission = ctx.mission
-    if mission.get("start_year"):
-        return mission["start_year"]
-    for field in ("approved_on", "mandate_date"):
-        if mission.get(field):
-            return int(mission[field][:4])
-    return None
+def _some_live_project(ctx: Context, wanted: Callable[[dict[str, Any]], bool]) -> Result:
+    """Passed when at least one live project is of the kind `wanted` picks; the evidence
+    lists them."""
+    if not ctx.projects:
+        return not_assessed("projects")
+    found = [p["key"] for p in ctx.live_projects if wanted(p)]
+    return check_when(bool(found), projects=found)
 
 
 # --- C1 Bold, inspiring, relevant --------------------------------------------------------------
@@ -183,15 +182,11 @@ def affected_population(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def engagement(ctx: Context) -> Result:
-    stakeholders = ctx.data.get("stakeholders")
-    if stakeholders is None or not stakeholders.get("engagement"):
+    if not ctx.activities:
         # No engagement activity recorded: not evidence that nobody was asked.
         return not_assessed("stakeholders.engagement")
-    recorded = stakeholders["engagement"]
-    activities = [
-        a.get("type") for a in recorded if engaged_at_least(a.get("iap2_level"), "consult")
-    ]
-    return check_when(bool(activities), activities=activities, recorded=len(recorded))
+    activities = [a.get("type") for a in ctx.consultations]
+    return check_when(bool(activities), activities=activities, recorded=len(ctx.activities))
 
 
 @signal(
@@ -247,32 +242,13 @@ def trend(ctx: Context) -> Result:
     # Targets do not record a historical trend yet (docs/domain.md §7.1 trend_annual_rate); the
     # check runs as soon as the exchange format carries one.
     multiple = Decimal(str(ctx.t["ambition_min_trend_multiple"]))
-    findings = []
-    for target in ctx.headline_targets:
-        rate = required_rate(target)
-        trend_rate = number(target.get("trend_annual_rate"))
-        if rate is None or trend_rate is None:
-            continue
-        findings.append(
-            {
-                "target": target["key"],
-                "required_rate": plain_number(rate),
-                "trend_rate": plain_number(trend_rate),
-                "faster": rate >= multiple * abs(trend_rate),
-            }
-        )
+    findings = [
+        pace_finding(target, rate, trend_rate, faster=rate >= multiple * abs(trend_rate))
+        for target, rate, trend_rate in ctx.headline_paces
+    ]
     if not findings:
         return not_assessed("targets.trend_annual_rate")
     return check_when(all(f["faster"] for f in findings), targets=findings)
-
-
-def required_rate(target: dict) -> Decimal | None:
-    """The yearly change a target needs, from its baseline to its target value."""
-    baseline, goal = number(target.get("baseline_value")), number(target.get("target_value"))
-    start, end = target.get("baseline_year"), target.get("target_year")
-    if baseline is None or goal is None or not start or not end or end <= start:
-        return None
-    return abs(goal - baseline) / (end - start)
 
 
 # --- C2 Clear direction ----------------------------------------------------------------------
@@ -292,12 +268,12 @@ def required_rate(target: dict) -> Decimal | None:
 def headline_target(ctx: Context) -> Result:
     if not ctx.headline_targets:
         return not_assessed("targets")
-    measurable = [t["key"] for t in ctx.headline_targets if _measurable(t)]
-    incomplete = [t["key"] for t in ctx.headline_targets if not _measurable(t)]
-    if measurable:
-        return passed(measurable=measurable, incomplete=incomplete)
+    found = ctx.measurable_headline_targets
+    incomplete = [t["key"] for t in ctx.headline_targets if not measurable(t)]
+    if found:
+        return passed(measurable=found, incomplete=incomplete)
     # Headline targets are recorded but none says yet what success is: the details are missing.
-    return not_assessed("targets.baseline", measurable=measurable, incomplete=incomplete)
+    return not_assessed("targets.baseline", measurable=found, incomplete=incomplete)
 
 
 @signal(
@@ -312,7 +288,7 @@ def headline_target(ctx: Context) -> Result:
 )
 def deadline(ctx: Context) -> Result:
     end = ctx.mission.get("deadline_year")
-    start = _start_year(ctx)
+    start = ctx.start_year
     low, high = ctx.t["horizon_min_years"], ctx.t["horizon_max_years"]
     if not end:
         return not_assessed("deadline", deadline_year=None, start_year=start)
@@ -368,11 +344,11 @@ def indicators(ctx: Context) -> Result:
             for i in data
         )
     ]
-    if not missing:
-        return passed(targets_without_indicator=missing)
-    if len(missing) < len(ctx.headline_targets):
-        return partly(targets_without_indicator=missing)
-    return not_passed(targets_without_indicator=missing)
+    return graded(
+        not missing,
+        len(missing) < len(ctx.headline_targets),
+        targets_without_indicator=missing,
+    )
 
 
 @signal(
@@ -447,10 +423,7 @@ def statement_year(ctx: Context) -> Result:
     fix="projects",
 )
 def rd_content(ctx: Context) -> Result:
-    if not ctx.projects:
-        return not_assessed("projects")
-    found = [p["key"] for p in ctx.live_projects if p.get("stage") in RI_STAGES]
-    return check_when(bool(found), projects=found)
+    return _some_live_project(ctx, lambda p: p.get("stage") in RI_STAGES)
 
 
 @signal(
@@ -464,14 +437,10 @@ def rd_content(ctx: Context) -> Result:
     fix="projects",
 )
 def full_cycle(ctx: Context) -> Result:
-    if not ctx.projects:
-        return not_assessed("projects")
-    found = [
-        p["key"]
-        for p in ctx.live_projects
-        if p.get("stage") in UPTAKE_STAGES or p.get("instrument") in UPTAKE_INSTRUMENTS
-    ]
-    return check_when(bool(found), projects=found)
+    return _some_live_project(
+        ctx,
+        lambda p: p.get("stage") in UPTAKE_STAGES or p.get("instrument") in UPTAKE_INSTRUMENTS,
+    )
 
 
 @signal(
@@ -483,23 +452,18 @@ def full_cycle(ctx: Context) -> Result:
     fix="budget",
 )
 def budget(ctx: Context) -> Result:
-    committed = number(ctx.mission.get("committed_budget"))
-    need = number(ctx.mission.get("estimated_need"))
+    committed, need = ctx.committed_budget, ctx.estimated_need
     if committed is None:
         return not_assessed("budget")
     if not need:
         return not_assessed("budget.estimated_need", committed=plain_number(committed))
     minimum = ctx.t["budget_min_committed_share"]
-    ratio = share(committed, need) if committed is not None and need else None
-    evidence = {
-        "committed": plain_number(committed),
-        "estimated_need": plain_number(need),
-        "currency": ctx.mission.get("currency"),
-        "share": ratio,
-        "minimum": minimum,
-    }
+    ratio = share(committed, need)
     return check_when(
-        bool(committed and committed > 0 and ratio is not None and ratio >= minimum), **evidence
+        committed > 0 and ratio is not None and ratio >= minimum,
+        **ctx.funding_evidence,
+        share=ratio,
+        minimum=minimum,
     )
 
 
@@ -534,9 +498,7 @@ def targets_covered(ctx: Context) -> Result:
 def stage_spread(ctx: Context) -> Result:
     if not ctx.projects:
         return not_assessed("projects")
-    stages = sorted({p.get("stage") for p in ctx.live_projects if p.get("stage")})
-    minimum = ctx.t["stage_spread_min"]
-    return check_when(len(stages) >= minimum, stages=stages, minimum=minimum)
+    return _at_least(ctx, "stage_spread_min", stages=distinct(ctx.live_projects, "stage"))
 
 
 # --- C4 Across disciplines, sectors and actors -------------------------------------------------
@@ -553,11 +515,9 @@ def stage_spread(ctx: Context) -> Result:
     fix="projects",
 )
 def sectors(ctx: Context) -> Result:
-    found = sorted({s.strip().casefold() for p in ctx.projects for s in p.get("sectors") or []})
-    if not found:
+    if not ctx.sectors:
         return not_assessed("projects.sectors")
-    minimum = ctx.t["sectors_min"]
-    return check_when(len(found) >= minimum, sectors=found, minimum=minimum)
+    return _at_least(ctx, "sectors_min", sectors=ctx.sectors)
 
 
 @signal(
@@ -578,8 +538,7 @@ def disciplines(ctx: Context) -> Result:
     )
     if not found:
         return not_assessed("projects.disciplines")
-    minimum = ctx.t["disciplines_min"]
-    return check_when(len(found) >= minimum, fields=found, minimum=minimum)
+    return _at_least(ctx, "disciplines_min", fields=found)
 
 
 @signal(
@@ -597,8 +556,7 @@ def helices(ctx: Context) -> Result:
     by_helix: dict[str, set[str]] = {}
     for s in ctx.stakeholders:
         if s.get("quadrant") != "monitor" and set(s.get("roles") or []) != {"critic"}:
-            name = s.get("actor_name") or s.get("person_name") or s.get("key") or ""
-            by_helix.setdefault(s.get("helix") or "", set()).add(name)
+            by_helix.setdefault(s.get("helix") or "", set()).add(stakeholder_name(s) or "")
     for project in ctx.projects:
         lead = project.get("lead")
         helix = ctx.actor_helix(lead)
@@ -612,11 +570,7 @@ def helices(ctx: Context) -> Result:
         "missing": sorted(wanted - present),
         "actors": {f"helix_{h}": sorted(by_helix[h]) for h in sorted(present)},
     }
-    if wanted <= present:
-        return passed(**evidence)
-    if len(present) >= len(wanted) - 1:
-        return partly(**evidence)
-    return not_passed(**evidence)
+    return graded(wanted <= present, len(present) >= len(wanted) - 1, **evidence)
 
 
 @signal(
@@ -631,10 +585,7 @@ def government_horizontal(ctx: Context) -> Result:
     if not ctx.core_team_keys:
         return not_assessed("governance")
     found = [k for k in ctx.core_team_keys if ctx.actor_helix(k) == "government"]
-    minimum = ctx.t["government_actors_min"]
-    return check_when(
-        len(found) >= minimum, government=[ctx.actor_name(k) for k in found], minimum=minimum
-    )
+    return _at_least(ctx, "government_actors_min", government=[ctx.actor_name(k) for k in found])
 
 
 @signal(
@@ -661,7 +612,7 @@ def government_vertical(ctx: Context) -> Result:
     if len(levels) < minimum and not ctx.projects:
         # Other levels usually take part through projects; none is recorded yet.
         return not_assessed("projects", levels=levels, minimum=minimum)
-    return check_when(len(levels) >= minimum, levels=levels, minimum=minimum)
+    return _at_least(ctx, "government_levels_min", levels=levels)
 
 
 @signal(
@@ -718,9 +669,7 @@ def projects(ctx: Context) -> Result:
 def instruments(ctx: Context) -> Result:
     if not ctx.projects:
         return not_assessed("projects")
-    found = sorted({p.get("instrument") for p in ctx.live_projects if p.get("instrument")})
-    minimum = ctx.t["instruments_min"]
-    return check_when(len(found) >= minimum, instruments=found, minimum=minimum)
+    return _at_least(ctx, "instruments_min", instruments=distinct(ctx.live_projects, "instrument"))
 
 
 @signal(
@@ -736,8 +685,7 @@ def approaches(ctx: Context) -> Result:
     if not tagged:
         return not_assessed("projects.solution_approaches")
     found = sorted({a for p in tagged for a in p["solution_approaches"]})
-    minimum = ctx.t["approaches_min"]
-    return check_when(len(found) >= minimum, approaches=found, minimum=minimum)
+    return _at_least(ctx, "approaches_min", approaches=found)
 
 
 @signal(
@@ -749,10 +697,7 @@ def approaches(ctx: Context) -> Result:
     fix="projects",
 )
 def open_origin(ctx: Context) -> Result:
-    if not ctx.projects:
-        return not_assessed("projects")
-    found = [p["key"] for p in ctx.live_projects if p.get("origin") in OPEN_ORIGINS]
-    return check_when(bool(found), projects=found)
+    return _some_live_project(ctx, lambda p: p.get("origin") in OPEN_ORIGINS)
 
 
 @signal(

@@ -183,6 +183,18 @@ COMPARATORS: dict[str, list[str]] = {
     "fr": ["au moins", "plus de", "moins de", "jusqu'à", "sous", "de", "près de"],
     "de": ["mindestens", "mehr als", "weniger als", "unter", "über", "bis zu", "um", "fast"],
 }  # fmt: skip
+
+
+def _comparator_before(comparators: set[str]) -> re.Pattern[str]:
+    """One of the comparators just before the end of a text. Any two found there end at the same
+    place, so the one that starts first, the match, is the longest."""
+    alternatives = "|".join(re.escape(c) for c in sorted(comparators, key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)({alternatives})\s+$", re.IGNORECASE)
+
+
+# Per language, and "" for a text in a language without comparators of its own (any language's).
+COMPARATOR_BEFORE_RE = {lang: _comparator_before(set(words)) for lang, words in COMPARATORS.items()}
+COMPARATOR_BEFORE_RE[""] = _comparator_before({c for words in COMPARATORS.values() for c in words})
 # Words that end a quoted end-state phrase: conjunctions and deadline prepositions.
 PHRASE_STOPS = {
     "and", "or", "while", "through", "by", "before", "until", "y", "o", "mediante", "antes",
@@ -494,16 +506,9 @@ def find_relative_deadline(
 def _phrase(text: str, start: int, end: int, language: str) -> str:
     """The quantity at text[start:end] with its comparator before it and its words after it, up
     to a comma, a conjunction or a deadline."""
-    before = text[:start]
-    languages = [language] if language in COMPARATORS else list(COMPARATORS)
-    comparators = sorted(
-        {c for lang in languages for c in COMPARATORS[lang]}, key=len, reverse=True
-    )
-    for comparator in comparators:
-        match = re.search(rf"(?:^|\s)({re.escape(comparator)})\s+$", before, re.IGNORECASE)
-        if match:
-            start = match.start(1)
-            break
+    match = COMPARATOR_BEFORE_RE.get(language, COMPARATOR_BEFORE_RE[""]).search(text[:start])
+    if match:
+        start = match.start(1)
     rest = text[end:]
     clause = CLAUSE_END_RE.split(rest, maxsplit=1)[0]
     taken = 0
@@ -538,9 +543,9 @@ def find_end_state(text: str, language: str = "und") -> tuple[str, list[str]]:
             continue
         numbers.append(match)
         quantities.append(_phrase(text, match.start(), match.end(1), language))
-    match = PERCENT_RE.search(text)
-    if match:
-        return _phrase(text, match.start(), match.end(), language), quantities
+    percent = PERCENT_RE.search(text)
+    if percent:
+        return _phrase(text, percent.start(), percent.end(), language), quantities
     if numbers:
         first = numbers[0]
         return _phrase(text, first.start(), first.end(1), language), quantities
@@ -551,9 +556,9 @@ def find_end_state(text: str, language: str = "und") -> tuple[str, list[str]]:
     for token in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*", text):
         if token.group(0).casefold() in words:
             return _phrase(text, token.start(), token.end(), language), quantities
-    match = BINARY_RE.search(text)
-    if match:
-        return _phrase(text, match.start(), match.end(), language), quantities
+    binary = BINARY_RE.search(text)
+    if binary:
+        return _phrase(text, binary.start(), binary.end(), language), quantities
     return "", quantities
 
 

@@ -10,30 +10,35 @@ but notices a missing detail lists it in `evidence["to_complete"]` (keys of `nee
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from evaluation.criteria.rules import (
+from evaluation.criteria.facts import (
+    CHANGE_LEVELS,
+    GOVERNANCE_ROLES,
     OPEN_ORIGINS,
     Context,
+    distinct,
+    engaged_at_least,
+    hhi,
+    number,
+    pace_finding,
+    plain_number,
+    share,
+    stakeholder_name,
+)
+from evaluation.criteria.rules import (
     Result,
     Severity,
     check_when,
-    engaged_at_least,
-    hhi,
     not_applicable,
     not_assessed,
     not_passed,
-    number,
+    not_recorded_yet,
     passed,
-    plain_number,
-    share,
     warning,
 )
-from evaluation.criteria.signals import _measurable
-
-# Stakeholder roles that govern a mission (SILO_SINGLE_DOMAIN).
-GOVERNANCE_ROLES = {"owner", "co_owner", "coordinator", "board_member"}
 
 # --- Mission washing -------------------------------------------------------------------------
 
@@ -53,15 +58,12 @@ def rebadged(ctx: Context) -> Result:
     if not ctx.projects:
         return not_applicable(reason="no_projects")
     old = [p for p in ctx.projects if ctx.is_pre_existing(p)]
-    by_count = share(len(old), len(ctx.projects))
-    total = ctx.project_budget_total
-    by_budget = share(sum((ctx.budget(p) for p in old), Decimal(0)), total) if total else None
-    worst = max(by_count or 0, by_budget or 0)
+    shares = ctx.shares_held(old, ctx.projects)
+    worst = max(s or 0 for s in shares.values())
     evidence = {
         "pre_existing": [p["key"] for p in old],
         "projects": len(ctx.projects),
-        "share_of_projects": by_count,
-        "share_of_budget": by_budget,
+        **shares,
         "warn_above": ctx.t["rebadged_warn_share"],
         "high_above": ctx.t["rebadged_high_share"],
     }
@@ -82,14 +84,11 @@ def rebadged(ctx: Context) -> Result:
 )
 def no_new_money(ctx: Context) -> Result:
     projects_total = ctx.project_budget_total
-    committed = number(ctx.mission.get("committed_budget")) or Decimal(0)
-    unallocated = max(committed - projects_total, Decimal(0))
+    unallocated = max((ctx.committed_budget or Decimal(0)) - projects_total, Decimal(0))
     total = projects_total + unallocated
     if total <= 0:
         return not_applicable(reason="no_budget_recorded")
-    new_projects = sum(
-        (ctx.budget(p) for p in ctx.projects if not ctx.is_pre_existing(p)), Decimal(0)
-    )
+    new_projects = ctx.budget_of([p for p in ctx.projects if not ctx.is_pre_existing(p)])
     new_share = share(new_projects + unallocated, total)
     minimum = ctx.t["new_money_min_share"]
     return check_when(
@@ -120,7 +119,7 @@ def activity_statement(ctx: Context) -> Result:
     s = ctx.statement
     if s.is_empty:
         return not_assessed("statement")
-    measurable = [t["key"] for t in ctx.headline_targets if _measurable(t)]
+    measurable = ctx.measurable_headline_targets
     evidence = {
         "verb": s.activity_verb,
         "opening_word": s.opening_word,
@@ -168,15 +167,13 @@ def unlinked(ctx: Context) -> Result:
     fix="indicators",
 )
 def output_only(ctx: Context) -> Result:
-    data = ctx.data.get("indicators")
-    if not data:
-        # No indicator at all is missing data, not "only output indicators".
-        return not_assessed("indicators")
-    levels = sorted({i.get("level") for i in data if i.get("level")})
+    data = ctx.data.get("indicators") or []
+    levels = distinct(data, "level")
     if not levels:
+        # No indicator (with a level) is missing data, not "only output indicators".
         return not_assessed("indicators")
     return check_when(
-        bool({"outcome", "impact"} & set(levels)),
+        bool(CHANGE_LEVELS & set(levels)),
         indicator_levels=levels,
         indicators=[i.get("name") or i.get("key") for i in data],
     )
@@ -201,23 +198,18 @@ def core_team(ctx: Context) -> Result:
         return not_applicable(reason="no_project_leads")
     core = set(ctx.core_team_keys)
     by_core = [p for p in led if p["lead"] in core]
-    count_share = share(len(by_core), len(led))
-    led_budget = sum((ctx.budget(p) for p in led), Decimal(0))
-    budget_share = (
-        share(sum((ctx.budget(p) for p in by_core), Decimal(0)), led_budget) if led_budget else None
-    )
+    shares = ctx.shares_held(by_core, led)
     limit = ctx.t["core_team_max_share"]
     evidence = {
         "core_team": [ctx.actor_name(k) for k in sorted(core)],
         "projects_led": [p["key"] for p in by_core],
-        "share_of_projects": count_share,
-        "share_of_budget": budget_share,
+        **shares,
         "limit": limit,
     }
     if ctx.stakeholder_map is None:
         # Without the stakeholder map, mission board members are not known.
         evidence["not_checked"] = ["governance board members"]
-    return check_when(max(count_share or 0, budget_share or 0) < limit, **evidence)
+    return check_when(max(s or 0 for s in shares.values()) < limit, **evidence)
 
 
 @warning(
@@ -251,17 +243,15 @@ def concentration(ctx: Context) -> Result:
     )
 
 
-@warning(
+# Needs to know which organisations are new to the mission, which Lodestar does not record.
+warning(
     "LOCKIN_NO_NEW_ENTRANTS",
     severity=Severity.INFO,
     label=_("No new organisations"),
     explanation=_("Missions stay fresh when new organisations keep joining."),
     hint=_("Reach organisations that have not worked with you before."),
     fix="projects",
-)
-def no_new_entrants(ctx: Context) -> Result:
-    # Needs to know which organisations are new to the mission, which Lodestar does not record.
-    return not_assessed("new_entrants")
+)(not_recorded_yet("new_entrants"))
 
 
 @warning(
@@ -278,7 +268,8 @@ def single_path(ctx: Context) -> Result:
     live = ctx.live_projects
     if len(live) < ctx.t["single_path_min_projects"]:
         return not_applicable(reason="too_few_projects", live_projects=len(live))
-    stages = sorted({p.get("stage") for p in live})
+    recorded: set[Any] = {p.get("stage") for p in live}
+    stages = sorted(recorded)
     return check_when(len(stages) > 1, stages=stages, not_checked=["solution approaches"])
 
 
@@ -373,15 +364,9 @@ def too_many(ctx: Context) -> Result:
     fix="budget",
 )
 def underfunded(ctx: Context) -> Result:
-    committed = number(ctx.mission.get("committed_budget"))
-    need = number(ctx.mission.get("estimated_need"))
+    committed, need = ctx.committed_budget, ctx.estimated_need
     minimum = ctx.t["underfunded_min_share"]
-    evidence = {
-        "committed": plain_number(committed),
-        "estimated_need": plain_number(need),
-        "currency": ctx.mission.get("currency"),
-        "minimum": minimum,
-    }
+    evidence = {**ctx.funding_evidence, "minimum": minimum}
     # Underfunding is judged on two recorded amounts; either missing cannot be judged.
     if committed is None:
         return not_assessed("budget", **evidence)
@@ -404,11 +389,7 @@ def understaffed(ctx: Context) -> Result:
     minimum = ctx.t["understaffed_min_fte"]
     if fte is None:
         return not_assessed("team")
-    return check_when(
-        fte >= Decimal(str(minimum)),
-        team_fte=plain_number(fte),
-        minimum=minimum,
-    )
+    return check_when(fte >= Decimal(str(minimum)), team_fte=plain_number(fte), minimum=minimum)
 
 
 @warning(
@@ -420,21 +401,12 @@ def understaffed(ctx: Context) -> Result:
     fix="targets",
 )
 def stretch(ctx: Context) -> Result:
-    from evaluation.criteria.signals import required_rate
-
     multiple = Decimal(str(ctx.t["stretch_max_trend_multiple"]))
-    findings = []
-    for target in ctx.headline_targets:
-        rate, trend_rate = required_rate(target), number(target.get("trend_annual_rate"))
-        if rate is not None and trend_rate:
-            findings.append(
-                {
-                    "target": target["key"],
-                    "required_rate": plain_number(rate),
-                    "trend_rate": plain_number(trend_rate),
-                    "stretched": rate > multiple * abs(trend_rate),
-                }
-            )
+    findings = [
+        pace_finding(target, rate, trend_rate, stretched=rate > multiple * abs(trend_rate))
+        for target, rate, trend_rate in ctx.headline_paces
+        if trend_rate  # a flat trend (0 a year) leaves no pace to compare with
+    ]
     if not findings:
         return not_assessed("targets.trend_annual_rate")
     return check_when(not any(f["stretched"] for f in findings), targets=findings)
@@ -465,16 +437,14 @@ def milestone_slip(ctx: Context) -> Result:
     return check_when(not slipping, targets=slipping, limit=limit)
 
 
-@warning(
+warning(
     "OVER_PERSON_BOARDS",
     severity=Severity.INFO,
     label=_("One person on many boards"),
     explanation=_("Someone on more than three mission boards cannot give each enough attention."),
     hint=_("Share board seats among more people."),
     fix="governance",
-)
-def person_boards(ctx: Context) -> Result:
-    return not_assessed("governance_bodies")
+)(not_recorded_yet("governance_bodies"))
 
 
 # --- Mandate and legitimacy ------------------------------------------------------------------
@@ -519,16 +489,14 @@ def mandate_missing(ctx: Context) -> Result:
     return passed(**evidence)
 
 
-@warning(
+warning(
     "MANDATE_SINGLE_SPONSOR",
     severity=Severity.WARN,
     label=_("Only one sponsor"),
     explanation=_("Missions need commitment from at least two ministries or agencies."),
     hint=_("Record co-owners and what each has committed (money or policy)."),
     fix="governance",
-)
-def single_sponsor(ctx: Context) -> Result:
-    return not_assessed("governance.co_owners")
+)(not_recorded_yet("governance.co_owners"))
 
 
 @warning(
@@ -543,12 +511,7 @@ def no_citizens(ctx: Context) -> Result:
     if ctx.stakeholder_map is None or not (ctx.stakeholders or ctx.activities):
         return not_assessed("stakeholders")
     approved = ctx.mission.get("approved_on")
-    consulted = [
-        a
-        for a in ctx.activities
-        if engaged_at_least(a.get("iap2_level"), "consult")
-        and (not approved or (a.get("date") or "") <= approved)
-    ]
+    consulted = [a for a in ctx.consultations if not approved or (a.get("date") or "") <= approved]
     citizen_groups = [s for s in ctx.stakeholders if "citizen_group" in (s.get("roles") or [])]
     group_keys = {s.get("key") for s in citizen_groups}
     # Citizens engaged at consult or above: a citizen group engaged so now, or a consultation
@@ -557,12 +520,9 @@ def no_citizens(ctx: Context) -> Result:
         {s["key"] for s in citizen_groups if engaged_at_least(s.get("engagement_now"), "consult")}
         | {
             a["key"]
-            for a in ctx.activities
-            if engaged_at_least(a.get("iap2_level"), "consult")
-            and (
-                (a.get("participants") or {}).get("civil_society")
-                or group_keys & set(a.get("stakeholders") or [])
-            )
+            for a in ctx.consultations
+            if (a.get("participants") or {}).get("civil_society")
+            or group_keys & set(a.get("stakeholders") or [])
         }
     )
     reasons = [
@@ -582,9 +542,7 @@ def no_citizens(ctx: Context) -> Result:
     return check_when(
         not reasons,
         reasons=reasons,
-        citizen_groups=[
-            s.get("actor_name") or s.get("person_name") or s.get("key") for s in citizen_groups
-        ],
+        citizen_groups=[stakeholder_name(s) for s in citizen_groups],
         consultations_during_design=[a.get("key") for a in consulted],
         citizens_engaged=citizens_engaged,
         design_ended=approved,
@@ -602,7 +560,7 @@ def no_citizens(ctx: Context) -> Result:
 def no_feedback(ctx: Context) -> Result:
     if ctx.stakeholder_map is None:
         return not_assessed("stakeholders")
-    consulted = [a for a in ctx.activities if engaged_at_least(a.get("iap2_level"), "consult")]
+    consulted = ctx.consultations
     if not consulted:
         return not_applicable(reason="no_consultations")
     silent = [a.get("key") for a in consulted if not (a.get("influence_on_decision") or "").strip()]
@@ -621,14 +579,13 @@ def no_feedback(ctx: Context) -> Result:
     fix="projects",
 )
 def single_domain(ctx: Context) -> Result:
-    found = sorted({s.strip().casefold() for p in ctx.projects for s in p.get("sectors") or []})
-    governance = sorted(
-        {
-            s.get("actor") or s.get("key")
-            for s in ctx.stakeholders
-            if GOVERNANCE_ROLES & set(s.get("roles") or [])
-        }
-    )
+    found = ctx.sectors
+    governing: set[Any] = {
+        s.get("actor") or s.get("key")
+        for s in ctx.stakeholders
+        if GOVERNANCE_ROLES & set(s.get("roles") or [])
+    }
+    governance = sorted(governing)
     if not found and not governance:
         return not_applicable(reason="no_sectors_recorded")
     evidence: dict = {"sectors": found}
@@ -644,34 +601,30 @@ def single_domain(ctx: Context) -> Result:
     return check_when(not problems, problems=problems, **evidence)
 
 
-@warning(
+warning(
     "SILO_NO_COORD_BODY",
     severity=Severity.WARN,
     label=_("No body that coordinates across government"),
     explanation=_("A cross-ministry steering group keeps departments pulling the same way."),
     hint=_("Set up or name an interministerial steering body."),
     fix="governance",
-)
-def no_coord_body(ctx: Context) -> Result:
-    return not_assessed("governance_bodies")
+)(not_recorded_yet("governance_bodies"))
 
 
-@warning(
+warning(
     "SILO_SINGLE_FUND",
     severity=Severity.INFO,
     label=_("A single source of money"),
     explanation=_("All money from one budget line means one department carries the mission."),
     hint=_("Record the funding sources; seek co-funding from other budgets."),
     fix="budget",
-)
-def single_fund(ctx: Context) -> Result:
-    return not_assessed("funding_sources")
+)(not_recorded_yet("funding_sources"))
 
 
 # --- Risks and rewards, evaluation, top-down ---------------------------------------------------
 
 
-@warning(
+warning(
     "RISK_NO_SHARING",
     severity=Severity.WARN,
     label=_("Public money without a share in the rewards"),
@@ -681,9 +634,7 @@ def single_fund(ctx: Context) -> Result:
     ),
     hint=_("Agree how the public side shares in returns, such as price conditions or royalties."),
     fix="risks_rewards",
-)
-def no_sharing(ctx: Context) -> Result:
-    return not_assessed("risk_reward_arrangements")
+)(not_recorded_yet("risk_reward_arrangements"))
 
 
 @warning(
@@ -731,37 +682,17 @@ def toc_target_no_outcome(ctx: Context) -> Result:
         return not_applicable(reason="no_theory_of_change")
     if not ctx.headline_targets:
         return not_applicable(reason="no_headline_target")
-    steps = {s["key"]: s for s in toc["steps"]}
-    upstream: dict[str, set[str]] = {}
-    for link in toc.get("links") or []:
-        upstream.setdefault(link["to"], set()).add(link["from"])
-
-    def has_outcome_upstream(key: str) -> bool:
-        seen, todo = set(), list(upstream.get(key, ()))
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            if steps.get(current, {}).get("kind") == "outcome":
-                return True
-            todo.extend(upstream.get(current, ()))
-        return False
-
-    missing = []
-    for target in ctx.headline_targets:
-        linked = [s for s in toc["steps"] if s.get("target") == target["key"]]
-        reached = any(
-            s["kind"] == "outcome" or (s["kind"] == "impact" and has_outcome_upstream(s["key"]))
-            for s in linked
+    led_to = ctx.steps_after_outcome
+    missing = [
+        target.get("title") or target["key"]
+        for target in ctx.headline_targets
+        if not any(
+            s["kind"] == "outcome" or (s["kind"] == "impact" and s["key"] in led_to)
+            for s in toc["steps"]
+            if s.get("target") == target["key"]
         )
-        if not reached:
-            missing.append(target.get("title") or target["key"])
+    ]
     return check_when(not missing, targets=missing)
-
-
-# Indicator levels that show change for people, not deliverables (docs/domain.md §5.2).
-CHANGE_LEVELS = {"outcome", "impact"}
 
 
 @warning(
@@ -829,13 +760,14 @@ def no_review(ctx: Context) -> Result:
     if data is None or not data.get("reviews"):
         # No review recorded yet: to complete, not a warning.
         return not_assessed("reviews")
+    reviews = data["reviews"]
     recent = bool(data.get("recent_review"))
     external_missing = bool(data.get("past_midpoint")) and not any(
-        r.get("independence") == "external" for r in data.get("reviews") or []
+        r.get("independence") == "external" for r in reviews
     )
     return check_when(
         recent and not external_missing,
-        latest_review=max(r.get("date") or "" for r in data["reviews"]) or None,
+        latest_review=max(r.get("date") or "" for r in reviews) or None,
         recent_review=recent,
         past_midpoint_without_external_review=external_missing,
     )
@@ -858,5 +790,5 @@ def topdown_only(ctx: Context) -> Result:
         bool(found),
         open_projects=found,
         projects=[p["key"] for p in ctx.projects],
-        origins=sorted({p.get("origin") or "" for p in ctx.projects} - {""}),
+        origins=distinct(ctx.projects, "origin"),
     )

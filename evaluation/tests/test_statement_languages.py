@@ -215,8 +215,8 @@ def test_the_language_travels_through_the_exchange_format_and_old_files_still_im
 
 @pytest.mark.django_db
 def test_the_assessment_reads_the_statement_by_the_missions_language(organisation):
+    from evaluation.criteria.facts import Context
     from evaluation.criteria.inputs import build_input
-    from evaluation.criteria.rules import Context
     from evaluation.criteria.thresholds import DEFAULTS
     from missions.tests.factories import MissionFactory
 

@@ -1,12 +1,14 @@
 """Records every file a signed-in user downloads (CSV, JSON, spreadsheets, PDFs) as an audit
 event, whichever app's view produced it: any successful response sent as an attachment.
 The organisation and mission come from the URL (`org_slug`, `mission_key`), a document download
-from its `document_id`. A view may add details (the filters of an export) as `response.audit_details`."""
+from its `document_id`. A view may add details (the filters of an export) as
+`response.audit_details`, answering with a `DownloadResponse`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,12 @@ from accounts.models import Organisation
 from audit import services
 
 _FILENAME = re.compile(r'filename="?([^";]+)"?')
+
+
+class DownloadResponse(HttpResponse):
+    """An attachment that tells the audit trail more about itself than its file name."""
+
+    audit_details: dict[str, Any] | None = None
 
 
 class DownloadAuditMiddleware:

@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from accounts.selectors import organisation_for
 from audit import selectors
 from audit.forms import AuditFilterForm
+from audit.middleware import DownloadResponse
 from audit.models import AuditEntry
 from missions.models import Mission
 
@@ -47,10 +48,10 @@ def _download(
 ) -> HttpResponse:
     if fmt == "json":
         body, count = selectors.entries_json(entries)
-        response = HttpResponse(body, content_type="application/json")
+        response = DownloadResponse(body, content_type="application/json")
     else:
         body, count = selectors.entries_csv(entries)
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response = DownloadResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     response.audit_details = {
         "export": "audit trail",

@@ -10,10 +10,14 @@ The guiding questions are Lodestar's own wording. Box 2 (`mission_statement`) is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STATEMENT = "mission_statement"
 TEXT_LIMIT = 3000
@@ -53,7 +57,7 @@ class Box:
     structured: str = ""
 
     @property
-    def title(self) -> str:
+    def title(self) -> StrOrPromise:
         return BoxKey(self.key).label
 
     @property
@@ -71,7 +75,7 @@ class Box:
 
 def statement_limit(mission_model: type[models.Model]) -> int:
     """The mission statement's limit, read from the model so the two never disagree."""
-    field = mission_model._meta.get_field("statement")
+    field = cast(models.Field, mission_model._meta.get_field("statement"))
     for validator in field.validators:
         if hasattr(validator, "limit_value"):
             return int(validator.limit_value)

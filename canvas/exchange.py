@@ -53,12 +53,12 @@ def export_canvas(mission: Mission) -> dict[str, Any]:
 def validate_canvas(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
     errors: list[ExchangeError] = []
     if not isinstance(data, dict):
-        return [exchange._type_error(path, _("an object"), data)]
+        return [exchange.type_error(path, _("an object"), data)]
     for name in sorted(set(data) - {"boxes"}):
         errors.append(ExchangeError(f"{path}.{name}", _("is not part of the canvas section.")))
     boxes = data.get("boxes", {})
     if not isinstance(boxes, dict):
-        return [*errors, exchange._type_error(f"{path}.boxes", _("an object"), boxes)]
+        return [*errors, exchange.type_error(f"{path}.boxes", _("an object"), boxes)]
     for key, item in boxes.items():
         box_path = f"{path}.boxes.{key}"
         if key == STATEMENT:
@@ -79,7 +79,7 @@ def validate_canvas(data: Any, path: str, context: SectionContext) -> list[Excha
             )
             continue
         if not isinstance(item, dict):
-            errors.append(exchange._type_error(box_path, _("an object"), item))
+            errors.append(exchange.type_error(box_path, _("an object"), item))
             continue
         for name in sorted(set(item) - BOX_FIELDS):
             errors.append(ExchangeError(f"{box_path}.{name}", _("is not a field of a canvas box.")))
@@ -89,10 +89,10 @@ def validate_canvas(data: Any, path: str, context: SectionContext) -> list[Excha
             item,
             box_path,
             [
-                exchange.F("text", "str", max_length=TEXT_LIMIT, default=""),
-                exchange.F("version", "int"),
-                exchange.F("updated_at", "datetime"),
-                exchange.F("updated_by", "str"),
+                exchange.FieldSpec("text", "str", max_length=TEXT_LIMIT, default=""),
+                exchange.FieldSpec("version", "int"),
+                exchange.FieldSpec("updated_at", "datetime"),
+                exchange.FieldSpec("updated_by", "str"),
             ],
             errors,
         )

@@ -135,6 +135,9 @@ class CanvasComment(models.Model):
             ),
         ]
 
+    # Not stored: the replies `canvas.selectors.threads` attaches, read through `thread`.
+    _thread: list[CanvasComment]
+
     def __str__(self) -> str:
         return f"{self.get_box_key_display()}: {self.text[:40]}"
 

@@ -9,7 +9,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -20,6 +20,9 @@ from canvas.models import CanvasBox, CanvasBoxRevision, CanvasComment
 from missions import selectors as mission_selectors
 from missions.models import Mission
 from missions.workflow import transitions_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The step that moves a mission forward from each status, for "what the next status needs".
 FORWARD_STEPS = ("propose", "approve", "activate")
@@ -135,7 +138,7 @@ def _summary(box: Box, mission: Mission) -> dict[str, Any]:
     return {}
 
 
-def bands(views: list[BoxView]) -> list[tuple[str, str, list[BoxView]]]:
+def bands(views: list[BoxView]) -> list[tuple[str, StrOrPromise, list[BoxView]]]:
     """The boxes grouped by band, in canvas order: [(band key, band label, boxes)]."""
     return [
         (band.value, band.label, [view for view in views if view.box.band == band]) for band in Band

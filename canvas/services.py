@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from auditlog import get_logentry_model
 from auditlog.diff import model_instance_diff
@@ -28,6 +29,9 @@ from missions import hooks, parts
 from missions.models import Mission
 from missions.parts import ConflictError
 from missions.services import mission_update
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CanvasConflict(ConflictError):
@@ -81,7 +85,7 @@ def _check_permission(actor: User, mission: Mission) -> None:
     )
 
 
-def _check_length(box_title: str, text: str, limit: int) -> None:
+def _check_length(box_title: StrOrPromise, text: str, limit: int) -> None:
     if len(text) > limit:
         raise ValidationError(
             {

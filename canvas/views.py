@@ -9,7 +9,7 @@ page (a redirect after success).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -20,7 +20,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from canvas import selectors, services
 from canvas.boxes import BOXES, get_box
 from canvas.forms import BoxForm, CommentForm, ResolveForm
@@ -30,13 +32,24 @@ from canvas.services import CanvasConflict
 from missions.models import Mission
 
 
-def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+class MaybeSignedOutRequest(HttpRequest):
+    """A request to a view open to people whose session has ended (`login_not_required`, so
+    an autosave can say so): `user` may be anonymous, and `HtmxMiddleware` gives it `htmx`."""
+
+    htmx: HtmxDetails
+
+
+def _signed_in(request: MaybeSignedOutRequest) -> TypeGuard[HtmxHttpRequest]:
+    return request.user.is_authenticated
+
+
+def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
     return selectors.mission_for_canvas(
         user=request.user, org_slug=org_slug, mission_key=mission_key
     )
 
 
-def _context(request: HttpRequest, mission: Mission) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, mission: Mission) -> dict[str, Any]:
     return {
         "organisation": mission.organisation,
         "mission": mission,
@@ -48,7 +61,7 @@ def _context(request: HttpRequest, mission: Mission) -> dict[str, Any]:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     mission: Mission,
     *,
     status: int = 200,
@@ -87,10 +100,11 @@ def _page(
                 for key, messages_ in (comment_errors or {}).items()
                 for message in messages_
             ]
-            + [
-                (f"comment-{refused_reply[1]}-reply", message)
-                for message in (refused_reply[2] if refused_reply else [])
-            ],
+            + (
+                [(f"comment-{refused_reply[1]}-reply", message) for message in refused_reply[2]]
+                if refused_reply
+                else []
+            ),
             "comment_total": open_total,
             "comment_boxes": [
                 (view.box, view.open_comments) for view in views if view.open_comments
@@ -101,7 +115,7 @@ def _page(
 
 
 @vary_on_headers("HX-Request")
-def canvas_page(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def canvas_page(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     return _page(request, _mission(request, org_slug, mission_key))
 
 
@@ -112,10 +126,12 @@ def _canvas_url(mission: Mission, key: str) -> str:
 
 @login_not_required
 @vary_on_headers("HX-Request")
-def box(request: HttpRequest, org_slug: str, mission_key: str, box_key: str) -> HttpResponse:
+def box(
+    request: MaybeSignedOutRequest, org_slug: str, mission_key: str, box_key: str
+) -> HttpResponse:
     """GET: the box's editor (htmx, e.g. after "take theirs"), or the canvas at the box.
     POST: save the box."""
-    if not request.user.is_authenticated:
+    if not _signed_in(request):
         # An autosave after the session ended: say so (the page keeps the draft) rather than
         # answering with the sign-in page, which htmx would follow silently.
         if request.htmx:
@@ -201,7 +217,7 @@ def box(request: HttpRequest, org_slug: str, mission_key: str, box_key: str) -> 
 
 
 def _conflict(
-    request: HttpRequest, mission: Mission, key: str, mine: str, conflict: CanvasConflict
+    request: HtmxHttpRequest, mission: Mission, key: str, mine: str, conflict: CanvasConflict
 ) -> HttpResponse:
     details = {
         "key": key,
@@ -231,7 +247,7 @@ def _conflict(
 
 
 def box_history(
-    request: HttpRequest, org_slug: str, mission_key: str, box_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, box_key: str
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     definition = get_box(box_key)
@@ -266,7 +282,7 @@ def _comment_url(mission: Mission, key: str, comment_id: int | None) -> str:
 
 
 def _comments_panel(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     mission: Mission,
     key: str,
     *,
@@ -304,7 +320,7 @@ def _comments_panel(
     return render(request, "canvas/canvas.html#comments-response", context, status=status)
 
 
-def _signed_out(request: HttpRequest) -> HttpResponse:
+def _signed_out(request: MaybeSignedOutRequest) -> HttpResponse:
     # As for autosave: an htmx request after the session ended is told so (the typed comment
     # stays in the form), never answered with the sign-in page swapped into the box.
     if request.htmx:
@@ -315,10 +331,10 @@ def _signed_out(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @vary_on_headers("HX-Request")
 def box_comments(
-    request: HttpRequest, org_slug: str, mission_key: str, box_key: str
+    request: MaybeSignedOutRequest, org_slug: str, mission_key: str, box_key: str
 ) -> HttpResponse:
     """GET: the box's comments (htmx), or the canvas at them. POST: add a comment."""
-    if not request.user.is_authenticated:
+    if not _signed_in(request):
         return _signed_out(request)
     mission = selectors.mission_for_save(
         user=request.user, org_slug=org_slug, mission_key=mission_key
@@ -389,10 +405,10 @@ def box_comments(
 @login_not_required
 @vary_on_headers("HX-Request")
 def comment_resolve(
-    request: HttpRequest, org_slug: str, mission_key: str, box_key: str, comment_id: int
+    request: MaybeSignedOutRequest, org_slug: str, mission_key: str, box_key: str, comment_id: int
 ) -> HttpResponse:
     """POST: resolve a comment (`resolved=1`, the default) or reopen it (`resolved=0`)."""
-    if not request.user.is_authenticated:
+    if not _signed_in(request):
         return _signed_out(request)
     mission = selectors.mission_for_save(
         user=request.user, org_slug=org_slug, mission_key=mission_key

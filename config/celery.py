@@ -12,6 +12,7 @@ from celery.signals import task_postrun, task_prerun
 
 if TYPE_CHECKING:
     from celery.worker.consumer import Consumer
+    from redis.commands.core import Script
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -43,7 +44,8 @@ def _survive_losing_redis() -> None:
 
     # Seen in kombu 5.7 (tests/test_celery.py reproduces it on the unpatched method and fails
     # once kombu no longer crashes, so the patch can go). A later kombu is left alone.
-    if tuple(int(part) for part in kombu.__version__.split(".")[:2]) >= KOMBU_FIXED_IN:
+    version = kombu.__version__  # type: ignore[attr-defined]  # missing from kombu's stubs
+    if tuple(int(part) for part in version.split(".")[:2]) >= KOMBU_FIXED_IN:
         return
     original = kombu_redis.QoS.restore_unacked
     if getattr(original, "lodestar_patched", False):
@@ -63,9 +65,10 @@ def _survive_losing_redis() -> None:
             self._delivered.clear()
             return None
 
-    restore_unacked.lodestar_patched = True
-    restore_unacked.__wrapped__ = original
-    kombu_redis.QoS.restore_unacked = restore_unacked
+    # The mark that it is patched, and the original (for tests/test_celery.py), on the function.
+    vars(restore_unacked).update(lodestar_patched=True, __wrapped__=original)
+    # Replacing a method of kombu's class is the point here, which no type allows.
+    kombu_redis.QoS.restore_unacked = restore_unacked  # type: ignore[method-assign]
 
 
 _survive_losing_redis()
@@ -106,7 +109,7 @@ class WorkerHeartbeat(StartStopStep):
     def __init__(self, parent: "Consumer", **kwargs: object) -> None:
         super().__init__(parent, **kwargs)
         self.timer_entry = None
-        self.beat = None
+        self.beat: Script | None = None
 
     def start(self, consumer: "Consumer") -> None:
         from config.health import redis_client
@@ -118,6 +121,8 @@ class WorkerHeartbeat(StartStopStep):
         )
 
     def send(self, hostname: str) -> None:
+        if self.beat is None:  # stopped, its timer entry cancelled
+            return
         try:
             self.beat(keys=[HEARTBEAT_KEY], args=[hostname, HEARTBEAT_KEEP])
         except redis.RedisError as exc:

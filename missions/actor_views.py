@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import organisation_for
 from config.forms import add_service_error
 from config.inputs import local_url
@@ -21,7 +22,7 @@ from missions.models import Actor
 from missions.views import NOTHING_CHANGED, require_permission
 
 
-def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def actor_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's register of outside actors; editors add to it."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     form = ActorForm(request.POST or None)
@@ -66,7 +67,7 @@ def actor_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def actor_edit(request: HttpRequest, org_slug: str, actor_id: int) -> HttpResponse:
+def actor_edit(request: AuthenticatedHttpRequest, org_slug: str, actor_id: int) -> HttpResponse:
     """Correct an actor of the register: its name, sector, kind, level or country."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     outside_actor = get_object_or_404(Actor, organisation=organisation, pk=actor_id)

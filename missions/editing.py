@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.http import HtmxHttpRequest
 from config.forms import add_service_error
 from missions.parts import ConflictError
 
@@ -37,7 +38,7 @@ class Submission[M]:
 
 def form_fields(form: forms.BaseForm) -> dict[str, Any]:
     """A model form's own fields from its cleaned data (what the service takes as `**fields`)."""
-    names = form._meta.fields if hasattr(form, "_meta") else form.fields  # type: ignore[attr-defined]
+    names = form._meta.fields if hasattr(form, "_meta") else form.fields
     return {name: form.cleaned_data[name] for name in names}
 
 
@@ -64,7 +65,7 @@ def submit[M](
 
 
 def render_part(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     template: str,
     partial: str,
     context: Mapping[str, Any],
@@ -72,5 +73,5 @@ def render_part(
     status: int = 200,
 ) -> HttpResponse:
     """The page, or for htmx only its `partial` (a `{% partialdef %}` of the same template)."""
-    name = f"{template}#{partial}" if request.htmx else template  # type: ignore[attr-defined]
+    name = f"{template}#{partial}" if request.htmx else template
     return render(request, name, context, status=status)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import organisation_for
 from missions import exchange
 from missions.forms import ImportForm
 from missions.views import mission_from_url, require_permission
 
 
-def missions_export(request: HttpRequest, org_slug: str) -> HttpResponse:
+def missions_export(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's missions (or those ticked/asked for with ?mission=KEY) as one
     exchange-format file."""
     organisation = organisation_for(user=request.user, slug=org_slug)
@@ -32,7 +33,9 @@ def missions_export(request: HttpRequest, org_slug: str) -> HttpResponse:
     return _json_download(document, f"{organisation.slug}-missions.json")
 
 
-def mission_export(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_export(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     require_permission(request, "missions.export_missions", mission.organisation)
     document = exchange.export_document(
@@ -47,7 +50,7 @@ def _json_download(document: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
-def missions_import(request: HttpRequest, org_slug: str) -> HttpResponse:
+def missions_import(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     require_permission(request, "missions.import_missions", organisation)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -56,7 +59,7 @@ def missions_import(request: HttpRequest, org_slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload.size > exchange.max_import_bytes():
-                raise exchange._too_big(upload.size)
+                raise exchange.too_big(upload.size)
             summary = exchange.import_document(
                 document=exchange.parse(upload.read()), organisation=organisation, user=request.user
             )

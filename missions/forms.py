@@ -5,10 +5,11 @@ fields."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,9 @@ from missions.models import (
 )
 from missions.validation import YEAR_MAX, YEAR_MIN
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ListField(forms.CharField):
     """A comma-separated list in one text box (SDGs, sectors, disciplines)."""
@@ -39,7 +43,8 @@ class ListField(forms.CharField):
             return ", ".join(str(v) for v in value)
         return value
 
-    def to_python(self, value: Any) -> list[Any]:
+    # A text box that cleans to a list: the stubs know CharField only as cleaning to text.
+    def to_python(self, value: Any) -> list[Any]:  # type: ignore[override]
         text = super().to_python(value) or ""
         items = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
         if self.item is int:
@@ -163,10 +168,11 @@ class MissionBasicsForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].queryset = GrandChallenge.objects.filter(
-            organisation=organisation
-        ).order_by("title")
-        self.fields["language"].choices = LANGUAGE_CHOICES
+        challenge = cast(forms.ModelChoiceField, self.fields["challenge"])
+        challenge.queryset = GrandChallenge.objects.filter(organisation=organisation).order_by(
+            "title"
+        )
+        cast(forms.ChoiceField, self.fields["language"]).choices = LANGUAGE_CHOICES
         self.fields["language"].help_text = LANGUAGE_HELP
 
 
@@ -186,7 +192,8 @@ class MissionGovernanceForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("owner", "coordinator"):
             self.fields[name] = _actor_choices(organisation)
-            self.fields[name].label = Mission._meta.get_field(name).verbose_name.capitalize()
+            model_field = cast(models.ForeignKey, Mission._meta.get_field(name))
+            self.fields[name].label = model_field.verbose_name.capitalize()
 
 
 class MissionResourcesForm(VersionedForm, forms.ModelForm):
@@ -205,7 +212,9 @@ class MissionResourcesForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-MISSION_GROUPS: dict[str, tuple[type[forms.ModelForm], Any]] = {
+# The overview's inline-edited groups: each form takes the mission's organisation.
+MissionGroupForm = MissionBasicsForm | MissionGovernanceForm | MissionResourcesForm
+MISSION_GROUPS: dict[str, tuple[type[MissionGroupForm], StrOrPromise]] = {
     "basics": (MissionBasicsForm, _("The mission")),
     "governance": (MissionGovernanceForm, _("Mandate and governance")),
     "resources": (MissionResourcesForm, _("Money and people")),
@@ -318,9 +327,8 @@ class ProjectForm(VersionedForm, forms.ModelForm):
                     "typed here is not kept: save the project first if you have typed a lot."
                 ),
             )
-        self.fields["targets"].queryset = Target.objects.filter(mission=mission).order_by(
-            "position", "key"
-        )
+        targets = cast(forms.ModelMultipleChoiceField, self.fields["targets"])
+        targets.queryset = Target.objects.filter(mission=mission).order_by("position", "key")
         if self.instance.pk:
             # Also when bound: `changed_data` compares what came back with what was shown.
             contributions = list(self.instance.contributions.all())

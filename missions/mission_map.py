@@ -192,7 +192,7 @@ def _wrapped(tree: list[dict[str, Any]], family: str) -> tuple[list[str], float]
 
     top = float(HEADER_HEIGHT)
     for challenge in tree:
-        missions = [
+        missions: list[tuple[str, list[Any]]] = [
             (
                 mission["title"],
                 [

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from missions import hooks
-from missions.models import ChangeAction, Mission, MissionChange
+from missions.models import Audited, ChangeAction, Mission, MissionChange, Versioned
 
 
 class ConflictError(Exception):
@@ -110,16 +110,16 @@ def require_kind_editable(kind: PartKind, by: User, mission: Mission) -> None:
     require_editable(by, mission, permission=kind.permission, refusal=kind.refusal)
 
 
-def lock[M: models.Model](part: M, expected_version: int) -> M:
+def lock[M: Versioned](part: M, expected_version: int) -> M:
     """The part's row, locked for this transaction, after checking nobody saved it since the
     caller read version `expected_version`. Related objects the caller already loaded (its
     mission, its target) stay attached, so nothing is read twice."""
     fresh = type(part)._default_manager.select_for_update().get(pk=part.pk)
-    if fresh.version != expected_version:  # type: ignore[attr-defined]
+    if fresh.version != expected_version:
         raise ConflictError(
             obj=fresh,
             expected_version=expected_version,
-            current_version=fresh.version,  # type: ignore[attr-defined]
+            current_version=fresh.version,
         )
     fresh._state.fields_cache.update(part._state.fields_cache)
     return fresh
@@ -229,16 +229,15 @@ def create_part[M: models.Model](
     mission: Mission,
     recorded: Iterable[str],
     also_recorded: Mapping[str, Any] | None = None,
-    after_save: Callable[[M], None] | None = None,
+    after_save: Callable[[M], object] | None = None,
 ) -> M:
     """Validate and save a new `part`, record its `recorded` fields (and `also_recorded`, for
     values that are not fields, such as a list of partners) in the history, touch the mission.
     `after_save` runs once the row exists (many-to-many links, position rows)."""
     require_kind_editable(kind, by, mission)
-    if hasattr(part, "created_by_id"):
-        part.created_by = by  # type: ignore[attr-defined]
-    if hasattr(part, "updated_by_id"):
-        part.updated_by = by  # type: ignore[attr-defined]
+    if isinstance(part, Audited):
+        part.created_by = by
+        part.updated_by = by
     part.full_clean(exclude=kind.clean_exclude)
     part.save()
     if after_save is not None:
@@ -256,7 +255,7 @@ def create_part[M: models.Model](
 
 
 @transaction.atomic
-def update_part[M: models.Model](
+def update_part[M: Versioned](
     kind: PartKind,
     part: M,
     *,
@@ -295,8 +294,8 @@ def update_part[M: models.Model](
         validate(part, changes)
     if not changes:
         return part
-    if hasattr(part, "updated_by_id"):
-        part.updated_by = by  # type: ignore[attr-defined]
+    if isinstance(part, Audited):
+        part.updated_by = by
     part.save()
     if after_save is not None:
         after_save(part, changes)

@@ -27,7 +27,9 @@ def words(name: str) -> str:
 def field_label(model: type[models.Model] | None, name: str) -> str:
     """A field's label, capitalised: "deadline_year" → "Deadline year"."""
     try:
-        label = str(model._meta.get_field(name).verbose_name) if model else words(name)
+        field = model._meta.get_field(name) if model else None
+        # A reverse relation has no label of its own: its name in words.
+        label = str(field.verbose_name) if isinstance(field, models.Field) else words(name)
     except Exception:  # a field the model no longer has
         label = words(name)
     return label[:1].upper() + label[1:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -26,7 +26,17 @@ from missions.models import (
     Target,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 PAGE_SIZE = 25
+
+
+class _ListCounts(TypedDict):
+    """What `mission_queryset` adds to each mission: the counts a list row shows."""
+
+    headline_target_count: int
+    project_count: int
 
 
 def _organisation_id(organisation: Organisation | str | None, user: User) -> int | None:
@@ -42,7 +52,7 @@ def mission_queryset(
     search: str = "",
     status: str = "",
     include_archived: bool = False,
-) -> QuerySet[Mission]:
+) -> QuerySet[WithAnnotations[Mission, _ListCounts]]:
     """Missions the user may see, filtered, with what a list row shows: challenge, owner,
     `headline_target_count` and `project_count`, in two queries at most (with the count)."""
     missions = Mission.objects.visible_to(user).select_related("organisation", "challenge", "owner")
@@ -236,7 +246,7 @@ def _cell(value: Any) -> str:
     return spreadsheet_cell("" if value is None else str(value))
 
 
-def missions_csv(missions: Iterable[Mission]) -> str:
+def missions_csv(missions: Iterable[WithAnnotations[Mission, _ListCounts]]) -> str:
     """The missions list as CSV text (header row first). Pass `mission_queryset(...)`, whose
     rows carry the counts this needs."""
     out = io.StringIO()

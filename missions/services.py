@@ -114,7 +114,9 @@ def _require(actor: User, permission: str, obj: Any, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _same_organisation(mission: Mission, **objects: models.Model | None) -> None:
+def _same_organisation(
+    mission: Mission, **objects: GrandChallenge | Actor | Mission | None
+) -> None:
     errors = {
         name: _("Choose one from this organisation.")
         for name, obj in objects.items()

@@ -3,18 +3,21 @@ and the mission as it is now)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.http import AuthenticatedHttpRequest
 from config.inputs import whole_number
 from missions import selectors, snapshots
-from missions.models import MissionSnapshot
+from missions.models import Mission, MissionSnapshot
 
 
 class SnapshotForm(forms.Form):
@@ -30,7 +33,7 @@ class SnapshotForm(forms.Form):
     )
 
 
-def _context(request: HttpRequest, mission) -> dict:
+def _context(request: AuthenticatedHttpRequest, mission: Mission) -> dict[str, Any]:
     return {
         "organisation": mission.organisation,
         "mission": mission,
@@ -40,7 +43,9 @@ def _context(request: HttpRequest, mission) -> dict:
     }
 
 
-def snapshot_list(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def snapshot_list(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The mission's snapshots; POST takes a new one."""
     mission = selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
     form = SnapshotForm(request.POST or None)
@@ -68,7 +73,9 @@ def snapshot_list(request: HttpRequest, org_slug: str, mission_key: str) -> Http
     return render(request, "missions/snapshots.html", context, status=422 if form.errors else 200)
 
 
-def snapshot_compare(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def snapshot_compare(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """?old=<snapshot id>&new=<snapshot id or "now">: what changed between the two."""
     mission = selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
     available = list(snapshots.snapshot_list(user=request.user, mission=mission))

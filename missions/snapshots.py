@@ -178,7 +178,7 @@ class Comparison:
 
 def _texts(document: dict[str, Any]) -> dict[str, tuple[str, str]]:
     def label(name: str) -> str:
-        return str(Mission._meta.get_field(name).verbose_name).capitalize()
+        return _label(Mission, name).capitalize()
 
     texts: dict[str, tuple[str, str]] = {
         "statement": (label("statement"), document.get("statement") or "")
@@ -204,12 +204,12 @@ def snapshot_compare(old_document: dict[str, Any], new_document: dict[str, Any])
         Mission, old_document, new_document, IGNORED | _section_names(old_document, new_document)
     )
     for section in _section_names(old_document, new_document):
-        old, new = old_document.get(section), new_document.get(section)
-        if old == new:
+        old_part, new_part = old_document.get(section), new_document.get(section)
+        if old_part == new_part:
             continue
         describer = _describers.get(section)
         if describer is not None:
-            changes += describer(old, new)
+            changes += describer(old_part, new_part)
         elif not any(name == section for name, _source in _text_sources):
             changes.append(
                 _("%(section)s changed.") % {"section": section.replace("_", " ").capitalize()}
@@ -227,9 +227,12 @@ def _section_names(*documents: dict[str, Any]) -> set[str]:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # a field the model no longer has
+        field = None
+    if not isinstance(field, models.Field):  # gone, or a reverse relation with no label
         return name.replace("_", " ")
+    return str(field.verbose_name)
 
 
 def _value(model: type[models.Model], name: str, value: Any) -> str:
@@ -240,9 +243,10 @@ def _value(model: type[models.Model], name: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     try:
-        choices = dict(model._meta.get_field(name).flatchoices)
-    except Exception:
-        choices = {}
+        field = model._meta.get_field(name)
+    except Exception:  # a field the model no longer has
+        field = None
+    choices = dict(field.flatchoices) if isinstance(field, models.Field) else {}
     return str(choices.get(value, value))
 
 

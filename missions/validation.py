@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 YEAR_MIN = 1900  # historical missions (Apollo, 1961) can be recorded for learning
 YEAR_MAX = 2100
 
-Problems = list[tuple[str, str]]
+# The checks here give plain text; a model's `clean()` adds its own lazily translated messages.
+Problems = list[tuple[str, "StrOrPromise"]]
 
 
 def year_problems(field: str, year: int | None) -> Problems:
@@ -254,9 +259,9 @@ def project_problems(
     return problems
 
 
-def as_error_dict(problems: Problems) -> dict[str, list[str]]:
+def as_error_dict(problems: Problems) -> dict[str, list[StrOrPromise]]:
     """Problems in the shape `ValidationError` takes, so forms put each message by its field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     for field, message in problems:
         errors.setdefault(field, []).append(message)
     return errors

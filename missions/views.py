@@ -8,19 +8,20 @@ JavaScript every "Change" link opens the same page with that part in edit mode.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.forms import BaseForm
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.selectors import organisation_for
 from config.forms import add_service_error
 from config.inputs import whole_number
@@ -46,21 +47,26 @@ from missions.models import (
 )
 from missions.workflow import transitions_for
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def mission_from_url(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+
+def mission_from_url(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
     return selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
 
 
-def require_permission(request: HttpRequest, permission: str, obj: Any) -> None:
+def require_permission(request: AuthenticatedHttpRequest, permission: str, obj: Any) -> None:
     if not request.user.has_perm(permission, obj):
         raise PermissionDenied
 
 
-def _post_only(request: HttpRequest) -> HttpResponse | None:
+def _post_only(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
-def _mission_context(request: HttpRequest, mission: Mission, section: str) -> dict[str, Any]:
+def _mission_context(
+    request: AuthenticatedHttpRequest, mission: Mission, section: str
+) -> dict[str, Any]:
     return {
         "organisation": mission.organisation,
         "mission": mission,
@@ -72,7 +78,7 @@ def _mission_context(request: HttpRequest, mission: Mission, section: str) -> di
 # --- List, start, import, export -------------------------------------------------------------
 
 
-def mission_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def mission_list(request: HtmxHttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     search = request.GET.get("q", "").strip()[:200]
     status = request.GET.get("status", "")
@@ -131,7 +137,7 @@ def _covering_note_limit() -> int:
     return getattr(apps.get_app_config("documents"), "covering_note_limit", 0)
 
 
-def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
+def mission_start(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     require_permission(request, "missions.add_mission", organisation)
     form = MissionStartForm(request.POST or None, organisation=organisation)
@@ -160,17 +166,19 @@ def mission_start(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def mission_overview(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_overview(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     return _render_overview(request, mission)
 
 
 def _render_overview(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     mission: Mission,
     *,
     editing: str = "",
-    form: Form | None = None,
+    form: BaseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = _mission_context(request, mission, "overview")
@@ -192,7 +200,7 @@ def _render_overview(
 
 @vary_on_headers("HX-Request")
 def mission_group_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, group: str
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, group: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     if group not in MISSION_GROUPS:
@@ -258,7 +266,7 @@ def mission_group_edit(
 
 
 def mission_transition(
-    request: HttpRequest, org_slug: str, mission_key: str, transition: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, transition: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     if response := _post_only(request):
@@ -277,7 +285,9 @@ def mission_transition(
     return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
 
 
-def mission_archive(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_archive(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     if response := _post_only(request):
         return response
@@ -292,7 +302,9 @@ def mission_archive(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
     return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
 
 
-def mission_delete(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_delete(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     require_permission(request, "missions.delete_mission", mission)
     if request.method == "POST":
@@ -315,7 +327,9 @@ NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
 
 
 @vary_on_headers("HX-Request")
-def mission_targets(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_targets(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The targets page; POST adds a target."""
     mission = mission_from_url(request, org_slug, mission_key)
     form = _new_target_form(mission, request.POST or None)
@@ -353,7 +367,7 @@ def _milestone(mission: Mission, target_key: str, milestone_id: int) -> tuple[Ta
 
 @vary_on_headers("HX-Request")
 def target_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, target_key: str
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, target_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
@@ -385,7 +399,7 @@ def target_edit(
 
 
 def target_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, target_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, target_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
@@ -397,7 +411,7 @@ def target_delete(
 
 
 def milestone_add(
-    request: HttpRequest, org_slug: str, mission_key: str, target_key: str
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, target_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
@@ -421,7 +435,7 @@ def milestone_add(
 
 
 def milestone_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
 ) -> HttpResponse:
     """A page of its own for one milestone: mark it met or missed, with the value reached."""
     mission = mission_from_url(request, org_slug, mission_key)
@@ -460,7 +474,7 @@ def milestone_edit(
 
 
 def milestone_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, target_key: str, milestone_id: int
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target, milestone = _milestone(mission, target_key, milestone_id)
@@ -489,7 +503,9 @@ def _contributions(form: ProjectForm) -> dict[Target, str]:
 
 
 @vary_on_headers("HX-Request")
-def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_projects(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The projects page; POST adds a project."""
     mission = mission_from_url(request, org_slug, mission_key)
     form = ProjectForm(
@@ -522,7 +538,7 @@ def mission_projects(request: HttpRequest, org_slug: str, mission_key: str) -> H
 
 @vary_on_headers("HX-Request")
 def project_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, project_key: str
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, project_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
@@ -567,7 +583,7 @@ def _new_project_url(mission: Mission) -> str:
     return f"{url}#add-project"
 
 
-def _add_lead_url(request: HttpRequest, mission: Mission, back: str) -> str:
+def _add_lead_url(request: AuthenticatedHttpRequest, mission: Mission, back: str) -> str:
     """The actor page, to add a lead actor who is not in the register yet and come `back` to
     the project form with it chosen; empty for someone who may not add actors."""
     if not request.user.has_perm("missions.change_actor", mission.organisation):
@@ -576,14 +592,14 @@ def _add_lead_url(request: HttpRequest, mission: Mission, back: str) -> str:
     return f"{actors}?{urlencode({'next': back})}#add-actor"
 
 
-def _lead_on_return(request: HttpRequest) -> dict[str, int]:
+def _lead_on_return(request: AuthenticatedHttpRequest) -> dict[str, int]:
     """Back from the actor page (`?lead=<actor id>`): that actor starts chosen as the lead."""
     lead = whole_number(request.GET.get("lead"))
     return {"lead": lead} if request.method == "GET" and lead is not None else {}
 
 
 def project_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, project_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, project_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
@@ -598,12 +614,12 @@ def project_delete(
 
 
 def _after_part_saved(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     org_slug: str,
     mission_key: str,
     section: str,
     key: str,
-    note: str,
+    note: StrOrPromise,
     *,
     changed: bool = True,
 ) -> HttpResponse:
@@ -629,12 +645,12 @@ def _after_part_saved(
 
 
 def _render_part(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     mission: Mission,
     section: str,
     singular: str,
     obj: Any,
-    form: Form | None,
+    form: BaseForm | None,
     status: int,
     **extra: Any,
 ) -> HttpResponse:
@@ -662,7 +678,7 @@ def _render_part(
 # --- Map, history, actors ----------------------------------------------------------------------
 
 
-def mission_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_map(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     tree = selectors.mission_map(
         user=request.user, organisation=mission.organisation, challenge_key=mission.challenge.key
@@ -686,7 +702,9 @@ def mission_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRe
     return render(request, "missions/map.html", context)
 
 
-def mission_history(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def mission_history(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     context = _mission_context(request, mission, "history")
     context["changes"] = selectors.mission_history(user=request.user, mission=mission, limit=200)

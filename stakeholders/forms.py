@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -141,7 +141,7 @@ class StakeholderEditForm(StakeholderFieldsForm):
         )
         super().__init__(*args, **kwargs)
         self.fields["helix"].required = True
-        self.fields["helix"].choices = Helix.choices
+        cast(forms.ChoiceField, self.fields["helix"]).choices = Helix.choices
 
     def stakeholder_fields(self) -> dict[str, Any]:
         fields = super().stakeholder_fields()
@@ -187,7 +187,9 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, stakeholders: list[Stakeholder], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholders"].choices = [(s.key, s.name) for s in stakeholders]
+        cast(forms.ChoiceField, self.fields["stakeholders"]).choices = [
+            (s.key, s.name) for s in stakeholders
+        ]
         self.helix_fields = []
         for helix, label in Helix.choices:
             name = f"participants_{helix}"

@@ -41,14 +41,14 @@ CHAR_WIDTH = 0.6  # a generous average glyph width, in ems, for Arial
 NAME_FONT = 11
 NAME_MAX_CHARS = 22
 
-QUADRANT_FILLS = {
+QUADRANT_FILLS: dict[str, str] = {
     Quadrant.KEY_PLAYER: "#f9dcc4",
     Quadrant.KEEP_SATISFIED: "#e3e9f5",
     Quadrant.KEEP_INFORMED: "#e2f0e2",
     Quadrant.MONITOR: "#f3f2f1",
 }
 # (power, interest) of the top-left cell of each quadrant, where its name goes.
-QUADRANT_CORNERS = {
+QUADRANT_CORNERS: dict[str, tuple[int, int]] = {
     Quadrant.KEEP_SATISFIED: (5, 1),
     Quadrant.KEY_PLAYER: (5, 3),
     Quadrant.MONITOR: (2, 1),
@@ -57,7 +57,7 @@ QUADRANT_CORNERS = {
 # A diverging blue–red scale that stays distinguishable with common colour-vision deficiencies.
 ATTITUDE_FILLS = {-2: "#b2182b", -1: "#ef8a62", 0: "#f7f7f7", 1: "#67a9cf", 2: "#2166ac"}
 ATTITUDE_INK = {-2: "#ffffff", -1: "#0b0c0c", 0: "#0b0c0c", 1: "#0b0c0c", 2: "#ffffff"}
-HELIX_SHAPES = {
+HELIX_SHAPES: dict[str, str] = {
     Helix.GOVERNMENT: "circle",
     Helix.INDUSTRY: "square",
     Helix.ACADEMIA: "triangle",
@@ -193,7 +193,8 @@ def _attitude_sign(cx: float, cy: float, size: float, attitude: int) -> str:
 def describe(item: Mapping[str, Any]) -> str:
     """The marker's accessible name and tooltip, in words."""
     quadrant = item.get("quadrant") or quadrant_of(item["power"], item["interest"])
-    helix = dict(Helix.choices).get(item.get("helix"), item.get("helix") or "")
+    helix_value = item.get("helix") or ""
+    helix = dict(Helix.choices).get(helix_value, helix_value)
     return _(
         "%(number)s. %(name)s: power %(power)s, interest %(interest)s (%(quadrant)s); "
         "%(attitude)s; %(helix)s"
@@ -279,7 +280,7 @@ def draw_grid(
     title = title or _("Power and interest grid")
 
     # Quadrants, cells and axes
-    quadrant_rects = {
+    quadrant_rects: dict[str, tuple[float, float, float, float]] = {
         Quadrant.KEEP_SATISFIED: (LEFT, TOP, 2 * CELL, 3 * CELL),
         Quadrant.KEY_PLAYER: (LEFT + 2 * CELL, TOP, 3 * CELL, 3 * CELL),
         Quadrant.MONITOR: (LEFT, TOP + 3 * CELL, 2 * CELL, 2 * CELL),
@@ -441,7 +442,7 @@ def draw_grid(
         parts.append(f"<title>{escape(description)}</title>")
         parts.append(
             shape(
-                HELIX_SHAPES.get(item.get("helix"), "circle"),
+                HELIX_SHAPES.get(item.get("helix") or "", "circle"),
                 slot.cx,
                 slot.cy,
                 slot.size,

@@ -12,7 +12,7 @@ Writes go through `stakeholders.services`; reads through `stakeholders.selectors
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +23,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Actor, Audited, Helix, Mission, PartOfMission, ScopedQuerySet, Versioned
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- Vocabularies -----------------------------------------------------------------------------
 
@@ -63,7 +66,7 @@ class EngagementLevel(models.TextChoices):
 
 
 ENGAGEMENT_ORDER = {level: rank for rank, level in enumerate(EngagementLevel.values)}
-ENGAGEMENT_DESCRIPTIONS = {
+ENGAGEMENT_DESCRIPTIONS: dict[str, StrOrPromise] = {
     EngagementLevel.INFORM: _("One-way: they receive clear, timely news about the mission."),
     EngagementLevel.CONSULT: _(
         "Their views are sought on set questions, and they hear back what changed as a result."
@@ -91,7 +94,7 @@ class Quadrant(models.TextChoices):
     MONITOR = "monitor", _("Monitor")
 
 
-QUADRANT_ADVICE = {
+QUADRANT_ADVICE: dict[str, StrOrPromise] = {
     Quadrant.KEY_PLAYER: _("High power, high interest: work with them closely."),
     Quadrant.KEEP_SATISFIED: _("High power, low interest: meet their needs, do not surprise them."),
     Quadrant.KEEP_INFORMED: _("Low power, high interest: keep them up to date; they may advocate."),
@@ -229,6 +232,12 @@ class Stakeholder(PartOfMission, Audited, Versioned):
 
     objects = StakeholderQuerySet.as_manager()
 
+    # Not stored: what the map sets on the rows it shows (`selectors.map_data` numbers them by
+    # name; `views.map_context` links each to its page and, with a date, to where it stood).
+    number: int
+    moved_from: StakeholderPosition
+    detail_url: str
+
     class Meta:
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
@@ -296,7 +305,8 @@ class Stakeholder(PartOfMission, Audited, Versioned):
 
     @property
     def name(self) -> str:
-        return self.actor.name if self.actor_id else self.person_name
+        actor = self.actor
+        return actor.name if actor is not None else self.person_name
 
     @property
     def quadrant(self) -> str:
@@ -317,10 +327,11 @@ class Stakeholder(PartOfMission, Audited, Versioned):
             errors["person_name"] = _(
                 "Choose an actor from the register, or give a person's name — one of the two."
             )
+        actor = self.actor
         if (
-            self.actor_id
+            actor is not None
             and self.mission_id
-            and self.actor.organisation_id != self.mission.organisation_id
+            and actor.organisation_id != self.mission.organisation_id
         ):
             errors["actor"] = _("Choose an actor from this organisation's register.")
         if isinstance(self.roles, list) and any(r in CORE_ROLES for r in self.roles):
@@ -482,6 +493,19 @@ class EngagementActivity(PartOfMission, Audited):
         return bool(self.influence_on_decision.strip())
 
     @property
-    def needs_feedback(self) -> bool:
+    def promised_feedback(self) -> bool:
         """At consult or above, people were promised to hear what their input changed."""
-        return at_least(self.level, EngagementLevel.CONSULT) and not self.feedback_given
+        return at_least(self.level, EngagementLevel.CONSULT)
+
+    @property
+    def needs_feedback(self) -> bool:
+        return self.promised_feedback and not self.feedback_given
+
+    @property
+    def participant_rows(self) -> list[tuple[StrOrPromise, int]]:
+        """(sector, how many took part) for each sector that did, in the sectors' order."""
+        return [
+            (label, self.participants.get(value))
+            for value, label in Helix.choices
+            if self.participants.get(value)
+        ]

@@ -3,12 +3,16 @@ moved on the grid or changed attitude or engagement, and which activities were l
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from missions import snapshots
 from stakeholders.models import ATTITUDES, EngagementLevel, Quadrant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _name(item: dict[str, Any]) -> str:
@@ -20,6 +24,9 @@ def describe(old: Any, new: Any) -> list[str]:
     before = {s["key"]: s for s in old.get("stakeholders") or [] if isinstance(s, dict)}
     after = {s["key"]: s for s in new.get("stakeholders") or [] if isinstance(s, dict)}
     lines = []
+    # Looked up by what a stored document holds, which may be missing (None) or out of date.
+    attitudes: Mapping[Any, StrOrPromise] = ATTITUDES
+    levels: Mapping[Any, StrOrPromise] = dict(EngagementLevel.choices)
     for key in sorted(after.keys() - before.keys()):
         lines.append(_("Stakeholder “%(name)s” added") % {"name": _name(after[key])})
     for key in sorted(before.keys() - after.keys()):
@@ -47,13 +54,12 @@ def describe(old: Any, new: Any) -> list[str]:
                 _("Stakeholder “%(name)s”: attitude %(a1)s → %(a2)s")
                 % {
                     "name": name,
-                    "a1": ATTITUDES.get(was.get("attitude"), "—"),
-                    "a2": ATTITUDES.get(now.get("attitude"), "—"),
+                    "a1": attitudes.get(was.get("attitude"), "—"),
+                    "a2": attitudes.get(now.get("attitude"), "—"),
                 }
             )
         for field in ("engagement_now", "engagement_planned"):
             if was.get(field) != now.get(field):
-                labels = dict(EngagementLevel.choices)
                 lines.append(
                     _("Stakeholder “%(name)s”: %(what)s %(l1)s → %(l2)s")
                     % {
@@ -61,8 +67,8 @@ def describe(old: Any, new: Any) -> list[str]:
                         "what": _("engagement now")
                         if field == "engagement_now"
                         else _("engagement planned"),
-                        "l1": labels.get(was.get(field), "—"),
-                        "l2": labels.get(now.get(field), "—"),
+                        "l1": levels.get(was.get(field), "—"),
+                        "l2": levels.get(now.get(field), "—"),
                     }
                 )
     old_activities = {a["key"] for a in old.get("engagement") or [] if isinstance(a, dict)}

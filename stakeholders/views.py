@@ -10,18 +10,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from config.forms import add_service_error
 from config.inputs import file_too_big, local_url
 from missions import selectors as mission_selectors
 from missions.editing import submit
-from missions.models import Actor, Helix, Mission
+from missions.models import Actor, Mission
 from missions.parts import ConflictError
 from stakeholders import csv_io, selectors, services
 from stakeholders.forms import (
@@ -40,25 +41,24 @@ from stakeholders.models import (
     EngagementLevel,
     Quadrant,
     Stakeholder,
-    at_least,
 )
 from stakeholders.selectors import MapFilters
 
 SUGGESTIONS = 8
 
 
-def _mission(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
     return mission_selectors.mission_detail(
         user=request.user, organisation=org_slug, key=mission_key
     )
 
 
-def _require_edit(request: HttpRequest, mission: Mission) -> None:
+def _require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
     if not request.user.has_perm("missions.change_mission", mission):
         raise PermissionDenied
 
 
-def _context(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
+def _context(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
     return {
         "organisation": mission.organisation,
         "mission": mission,
@@ -77,7 +77,7 @@ def _map_url(mission: Mission, query: str = "") -> str:
 
 
 def map_context(
-    request: HttpRequest, mission: Mission, filters: MapFilters, **extra: Any
+    request: AuthenticatedHttpRequest, mission: Mission, filters: MapFilters, **extra: Any
 ) -> dict[str, Any]:
     data = selectors.map_data(mission=mission, filters=filters)
     query = request.GET.copy()
@@ -122,7 +122,6 @@ def map_context(
     # One reverse() for every row's link, not one per row in the template.
     detail = reverse("stakeholders:detail", args=[org, key, "__key__"])
     for s in data.stakeholders:
-        s.named_on_chart = s.key in drawing.named
         s.detail_url = detail.replace("__key__", s.key)
     filter_form = FilterForm(request.GET or None)
     filter_form.is_valid()
@@ -142,7 +141,7 @@ def map_context(
 
 
 @vary_on_headers("HX-Request")
-def stakeholder_map(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def stakeholder_map(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     filters = MapFilters.from_query(request.GET)
     template = "stakeholders/map.html"
@@ -153,7 +152,7 @@ def stakeholder_map(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
 
 @vary_on_headers("HX-Request")
 def stakeholder_move(
-    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
     """Move to (power, interest): POST from a drag, the keyboard or the plain form."""
     mission = _mission(request, org_slug, mission_key)
@@ -216,13 +215,15 @@ def stakeholder_move(
     return redirect(_next(request, mission))
 
 
-def _next(request: HttpRequest, mission: Mission) -> str:
+def _next(request: AuthenticatedHttpRequest, mission: Mission) -> str:
     return local_url(request, request.POST.get("next")) or _map_url(
         mission, request.GET.urlencode()
     )
 
 
-def map_reviewed(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def map_reviewed(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """POST: the team reviewed the whole map and it is still right."""
     mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
@@ -244,7 +245,9 @@ def map_reviewed(request: HttpRequest, org_slug: str, mission_key: str) -> HttpR
 # --- Adding, with suggestions from the register ---------------------------------------------
 
 
-def actor_suggestions(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def actor_suggestions(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The register's actors whose names contain what was typed (htmx partial)."""
     mission = _mission(request, org_slug, mission_key)
     typed = " ".join(request.GET.get("name", "").split())[:200]
@@ -268,7 +271,9 @@ def actor_suggestions(request: HttpRequest, org_slug: str, mission_key: str) -> 
     )
 
 
-def stakeholder_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def stakeholder_add(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     _require_edit(request, mission)
     form = StakeholderAddForm(
@@ -323,10 +328,10 @@ def stakeholder_add(request: HttpRequest, org_slug: str, mission_key: str) -> Ht
 
 
 def _detail_context(
-    request: HttpRequest, mission: Mission, stakeholder: Stakeholder, **extra: Any
+    request: AuthenticatedHttpRequest, mission: Mission, stakeholder: Stakeholder, **extra: Any
 ) -> dict[str, Any]:
     positions = list(stakeholder.positions.all())
-    trail = []
+    trail: list[tuple[int, int]] = []
     for p in positions:
         point = (p.power, p.interest)
         if not trail or trail[-1] != point:
@@ -376,7 +381,7 @@ def _detail_context(
 
 
 def stakeholder_detail(
-    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
@@ -386,7 +391,7 @@ def stakeholder_detail(
 
 
 def stakeholder_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
@@ -425,7 +430,7 @@ def stakeholder_edit(
 
 
 def stakeholder_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     stakeholder = get_object_or_404(
@@ -442,7 +447,7 @@ def stakeholder_delete(
 # --- Engagement log -------------------------------------------------------------------------
 
 
-def activities(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def activities(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     everyone = list(selectors.stakeholder_queryset(mission))
     form = ActivityForm(request.POST or None, stakeholders=everyone)
@@ -472,13 +477,6 @@ def activities(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
                     "stakeholders:activities", org_slug=org_slug, mission_key=mission_key
                 )
     log = list(selectors.activity_list(mission=mission))
-    for activity in log:
-        activity.participant_rows = [
-            (label, activity.participants.get(value))
-            for value, label in Helix.choices
-            if activity.participants.get(value)
-        ]
-        activity.promised_feedback = at_least(activity.level, EngagementLevel.CONSULT)
     return render(
         request,
         "stakeholders/activities.html",
@@ -488,7 +486,7 @@ def activities(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
 
 
 def activity_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, activity_id: int
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, activity_id: int
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     activity = get_object_or_404(EngagementActivity, mission=mission, pk=activity_id)
@@ -503,7 +501,7 @@ def activity_delete(
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def csv_export(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def csv_export(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     response = HttpResponse(
         csv_io.export_csv(selectors.stakeholder_queryset(mission)),
@@ -513,7 +511,7 @@ def csv_export(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
     return response
 
 
-def csv_import(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def csv_import(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
     _require_edit(request, mission)
     form = CsvImportForm(request.POST or None, request.FILES or None)

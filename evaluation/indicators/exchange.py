@@ -227,8 +227,8 @@ def load_indicators(mission: Mission, data: list[dict[str, Any]], context: Secti
         assert values is not None  # validated before loading  # noqa: S101
         values["target"] = targets[values["target"]] if values["target"] else None
         values["owner"] = users.get(values["owner"] or "")
-        versions_data = [read_object(v, "", VERSION_SPECS, []) for v in item.get("versions") or []]
-        versions_data = sorted((v for v in versions_data if v), key=lambda v: v["number"])
+        read_versions = [read_object(v, "", VERSION_SPECS, []) for v in item.get("versions") or []]
+        versions_data = sorted((v for v in read_versions if v), key=lambda v: v["number"])
         if not versions_data:
             versions_data = [
                 {

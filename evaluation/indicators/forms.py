@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -15,6 +15,13 @@ from missions.forms import ListField
 from missions.models import Direction, Mission, Target
 
 NUMBER = forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"})
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A member of the organisation, by name (or e-mail address when they gave no name)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.email
 
 
 class IndicatorForm(forms.Form):
@@ -46,7 +53,7 @@ class IndicatorForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("How often new data comes"), choices=Frequency.choices, initial=Frequency.ANNUAL
     )
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
     )
     timing = forms.ChoiceField(
@@ -64,13 +71,12 @@ class IndicatorForm(forms.Form):
         taken = Indicator.objects.filter(target__isnull=False)
         if indicator is not None:
             taken = taken.exclude(pk=indicator.pk)
-        self.fields["target"].queryset = Target.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = Target.objects.filter(
             mission=mission, is_headline=True
         ).exclude(pk__in=taken.values("target_id"))
-        self.fields["owner"].queryset = User.objects.filter(
+        cast(PersonChoiceField, self.fields["owner"]).queryset = User.objects.filter(
             memberships__organisation_id=mission.organisation_id
         ).order_by("email")
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.email
 
 
 class MeasurementForm(forms.Form):

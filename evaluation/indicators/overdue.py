@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from evaluation.indicators.models import Frequency, Indicator
 
-PERIOD_DAYS = {
+PERIOD_DAYS: dict[str, int] = {
     Frequency.MONTHLY: 31,
     Frequency.QUARTERLY: 92,
     Frequency.ANNUAL: 366,

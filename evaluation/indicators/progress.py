@@ -52,14 +52,24 @@ class Trajectory:
     @classmethod
     def of(cls, target: object) -> Trajectory | None:
         """From anything with the Target fields; None when it has no line to follow."""
-        values = [getattr(target, name, None) for name in ("baseline_value", "target_value")]
-        years = [getattr(target, name, None) for name in ("baseline_year", "target_year")]
+        baseline_value = getattr(target, "baseline_value", None)
+        target_value = getattr(target, "target_value", None)
+        baseline_year = getattr(target, "baseline_year", None)
+        target_year = getattr(target, "target_year", None)
         direction = getattr(target, "direction", "")
-        if None in values or None in years or direction not in {"increase", "decrease"}:
+        if (
+            baseline_value is None
+            or target_value is None
+            or baseline_year is None
+            or target_year is None
+            or direction not in {"increase", "decrease"}
+        ):
             return None
-        if years[1] <= years[0]:
+        if target_year <= baseline_year:
             return None
-        return cls(Decimal(values[0]), years[0], Decimal(values[1]), years[1], direction)
+        return cls(
+            Decimal(baseline_value), baseline_year, Decimal(target_value), target_year, direction
+        )
 
     def expected(self, when: Decimal) -> Decimal:
         """The trajectory's value at fractional year `when` (held flat outside its years)."""

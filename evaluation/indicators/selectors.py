@@ -4,9 +4,10 @@ however many measurements there are."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -15,7 +16,11 @@ from django.utils.translation import gettext as _
 
 from evaluation.indicators import charts, progress
 from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement
+from evaluation.indicators.progress import Progress, Trajectory
 from missions.models import Mission, Target
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def indicator_list(mission: Mission) -> list[Indicator]:
@@ -36,8 +41,8 @@ def indicator_get(mission: Mission, key: str) -> Indicator:
         raise Http404(_("No such indicator.")) from None
 
 
-def _trajectory_points(target: Target | None) -> tuple[progress.Trajectory | None, list]:
-    trajectory = progress.Trajectory.of(target) if target is not None else None
+def _trajectory_points(target: Target | None) -> tuple[Trajectory | None, list]:
+    trajectory = Trajectory.of(target) if target is not None else None
     if trajectory is None:
         return None, []
     return trajectory, [
@@ -53,22 +58,26 @@ class Value(NamedTuple):
     value: Decimal
 
 
+# A value a series holds: a stored measurement, or a `Value` (read the same way).
+CurrentValue = Measurement | Value
+
+
 @dataclass
 class Series:
     """An indicator's current values, its rating and charts (plain data for templates)."""
 
     indicator: Indicator
-    current: list[Measurement]
-    progress: progress.Progress | None
-    trajectory: progress.Trajectory | None
+    current: Sequence[CurrentValue]
+    progress: Progress | None
+    trajectory: Trajectory | None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def latest(self) -> Measurement | None:
+    def latest(self) -> CurrentValue | None:
         return self.current[-1] if self.current else None
 
 
-def series_for(indicator: Indicator, current: list[Measurement]) -> Series:
+def series_for(indicator: Indicator, current: Sequence[CurrentValue]) -> Series:
     trajectory, _points = _trajectory_points(indicator.target)
     latest = current[-1] if current else None
     rated = progress.rate(
@@ -79,7 +88,7 @@ def series_for(indicator: Indicator, current: list[Measurement]) -> Series:
     return Series(indicator, current, rated, trajectory)
 
 
-def _chart(indicator: Indicator, current: list[Measurement], *, small: bool) -> SafeString:
+def _chart(indicator: Indicator, current: Sequence[CurrentValue], *, small: bool) -> SafeString:
     _trajectory, trajectory_points = _trajectory_points(indicator.target)
     points: list = [(m.period_end, m.value) for m in current]
     if small:
@@ -122,7 +131,7 @@ class IndicatorPage:
     chart: SafeString
 
     @property
-    def table(self) -> list[Measurement]:
+    def table(self) -> Sequence[CurrentValue]:
         """The current values listed beside the chart (the latest TABLE_LIMIT, oldest first)."""
         return self.series.current[-TABLE_LIMIT:]
 
@@ -166,14 +175,20 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     )
 
 
-def _mission_indicators(mission: Mission) -> dict[int, Indicator]:
+class _CurrentMeasurements(TypedDict):
+    current_measurements: list[Measurement]  # the prefetch's `to_attr`
+
+
+def _mission_indicators(
+    mission: Mission,
+) -> dict[int, WithAnnotations[Indicator, _CurrentMeasurements]]:
     """The mission's target-linked indicators with their current values, by target id: read
     once per mission object (two queries), however many target cards the page shows."""
-    cached = getattr(mission, "_target_indicators", None)
+    # Kept in the mission object's own attributes: missions knows nothing of indicators.
+    cached = vars(mission).get("_target_indicators")
     if cached is None:
-        cached = {
-            indicator.target_id: indicator
-            for indicator in Indicator.objects.filter(mission=mission, target__isnull=False)
+        indicators = (
+            Indicator.objects.filter(mission=mission, target__isnull=False)
             .select_related("target")
             .prefetch_related(
                 Prefetch(
@@ -182,8 +197,13 @@ def _mission_indicators(mission: Mission) -> dict[int, Indicator]:
                     to_attr="current_measurements",
                 )
             )
+        )
+        cached = {
+            indicator.target_id: indicator
+            for indicator in indicators
+            if indicator.target_id is not None  # always, by the filter
         }
-        mission._target_indicators = cached
+        vars(mission)["_target_indicators"] = cached
     return cached
 
 

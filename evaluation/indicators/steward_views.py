@@ -11,11 +11,12 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from config.forms import add_service_error
 from evaluation.indicators import selectors, stewards, value_pages
 from evaluation.indicators.forms import (
@@ -39,7 +40,7 @@ def _entry_url(indicator: Indicator) -> str:
 # --- The steward's pages --------------------------------------------------------------------
 
 
-def stewarding(request: HttpRequest) -> HttpResponse:
+def stewarding(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your indicators: the ones the signed-in user stewards, and nothing else."""
     return render(
         request,
@@ -49,7 +50,7 @@ def stewarding(request: HttpRequest) -> HttpResponse:
 
 
 def _entry(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     indicator: Indicator,
     *,
     form: MeasurementForm | None = None,
@@ -69,7 +70,7 @@ def _entry(
     )
 
 
-def steward_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def steward_indicator(request: AuthenticatedHttpRequest, indicator_id: int) -> HttpResponse:
     """The indicator's definition and history of values; POST adds a value."""
     indicator = stewards.stewarded_indicator(request.user, indicator_id)
     if request.method != "POST":
@@ -88,7 +89,9 @@ def steward_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
     return _entry(request, indicator, form=form, status=422)
 
 
-def steward_correct(request: HttpRequest, indicator_id: int, measurement_id: int) -> HttpResponse:
+def steward_correct(
+    request: AuthenticatedHttpRequest, indicator_id: int, measurement_id: int
+) -> HttpResponse:
     indicator = stewards.stewarded_indicator(request.user, indicator_id)
     try:
         measurement = Measurement.objects.get(
@@ -106,7 +109,7 @@ def steward_correct(request: HttpRequest, indicator_id: int, measurement_id: int
     )
 
 
-def steward_import(request: HttpRequest, indicator_id: int) -> HttpResponse:
+def steward_import(request: AuthenticatedHttpRequest, indicator_id: int) -> HttpResponse:
     indicator = stewards.stewarded_indicator(request.user, indicator_id)
     return value_pages.import_values(
         request,
@@ -117,7 +120,7 @@ def steward_import(request: HttpRequest, indicator_id: int) -> HttpResponse:
     )
 
 
-def push_tokens(request: HttpRequest) -> HttpResponse:
+def push_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The steward's tokens for the push API; POST makes one and shows its secret once."""
     if not stewards.indicators_stewarded_by(request.user).exists():
         raise Http404
@@ -150,7 +153,7 @@ def push_tokens(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def push_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def push_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     try:
         token = IndicatorPushToken.objects.get(pk=token_id, user=request.user)
     except IndicatorPushToken.DoesNotExist:
@@ -166,7 +169,7 @@ def push_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 def steward_invite(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
@@ -197,7 +200,11 @@ def steward_invite(
 
 
 def steward_revoke(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str, steward_id: int
+    request: AuthenticatedHttpRequest,
+    org_slug: str,
+    mission_key: str,
+    indicator_key: str,
+    steward_id: int,
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)

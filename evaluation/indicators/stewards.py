@@ -346,8 +346,8 @@ def check_push(rows: Any, scope: list[Indicator]) -> dict[int, list[csv_io.Row]]
         )
     by_id = {indicator.pk: indicator for indicator in scope}
     by_key: dict[str, list[Indicator]] = {}
-    for indicator in scope:
-        by_key.setdefault(indicator.key, []).append(indicator)
+    for stewarded in scope:
+        by_key.setdefault(stewarded.key, []).append(stewarded)
     errors: list[PushError] = []
     grouped: dict[int, list[csv_io.Row]] = {}
     seen: dict[int, dict[datetime.date, int]] = {}
@@ -375,7 +375,7 @@ def check_push(rows: Any, scope: list[Indicator]) -> dict[int, list[csv_io.Row]]
             problems.append(
                 PushError(index, "source_reference", _("Give the source reference as a string."))
             )
-        indicator = None
+        indicator: Indicator | None = None
         if row.get("indicator") is not None:
             found = _resolve(row["indicator"], by_id, by_key)
             if isinstance(found, str):
@@ -385,6 +385,8 @@ def check_push(rows: Any, scope: list[Indicator]) -> dict[int, list[csv_io.Row]]
         if problems:
             errors.extend(problems)
             continue
+        # No problem: the row named an indicator in scope and gave its period as text.
+        assert indicator is not None and isinstance(period, str)  # noqa: S101
         cells = {
             "period_end": period.strip(),
             "value": format(Decimal(str(value)), "f") if isinstance(value, float) else str(value),

@@ -60,7 +60,7 @@ def correct_value(
 
 def import_values(
     request: HttpRequest,
-    import_csv: Callable[[bytes], str],
+    import_csv: Callable[[bytes], csv_io.CsvSummary],
     *,
     done_url: str,
     template: str,

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from config.forms import add_service_error
 from evaluation.indicators import csv_io, selectors, services, stewards, value_pages
 from evaluation.indicators.forms import (
@@ -28,19 +29,19 @@ from missions.models import Mission
 from missions.selectors import mission_detail
 
 
-def mission_from_url(request: HttpRequest, org_slug: str, mission_key: str) -> Mission:
+def mission_from_url(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
     mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
     if not request.user.has_perm("evaluation.view_indicators", mission):
         raise Http404
     return mission
 
 
-def _require_edit(request: HttpRequest, mission: Mission) -> None:
+def _require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
     if not request.user.has_perm("evaluation.change_indicators", mission):
         raise PermissionDenied(_("You can read these indicators but not change them."))
 
 
-def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
+def _base(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
     return {
         "mission": mission,
         "organisation": mission.organisation,
@@ -61,7 +62,7 @@ def indicator_url(indicator: Indicator) -> str:
     )
 
 
-def indicators(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def indicators(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     form = IndicatorForm(mission=mission)
     if request.method == "POST":
@@ -92,7 +93,7 @@ def indicators(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRes
 
 
 def indicator_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     mission: Mission,
     indicator: Indicator,
     *,
@@ -118,7 +119,7 @@ def indicator_page(
 
 
 def indicator(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     """The indicator's page; POST adds a value."""
     mission = mission_from_url(request, org_slug, mission_key)
@@ -140,7 +141,7 @@ def indicator(
 
 
 def indicator_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
@@ -182,7 +183,11 @@ def indicator_edit(
 
 
 def measurement_correct(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str, measurement_id: int
+    request: AuthenticatedHttpRequest,
+    org_slug: str,
+    mission_key: str,
+    indicator_key: str,
+    measurement_id: int,
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
@@ -203,7 +208,7 @@ def measurement_correct(
 
 
 def measurements_import(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)
@@ -219,7 +224,7 @@ def measurements_import(
 
 
 def measurements_export(
-    request: HttpRequest, org_slug: str, mission_key: str, indicator_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     item = selectors.indicator_get(mission, indicator_key)

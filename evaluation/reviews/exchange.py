@@ -17,26 +17,26 @@ from django.utils.translation import gettext as _
 
 from evaluation.reviews.models import Independence, ProjectAction, Review, ReviewType
 from missions import exchange
-from missions.exchange import ExchangeError, F, SectionContext, read_list, read_object
+from missions.exchange import ExchangeError, FieldSpec, SectionContext, read_list, read_object
 from missions.models import Mission
 
 SECTION = "reviews"
 REVIEW_SPECS = [
-    F("date", "date", required=True),
-    F("type", "str", required=True, choices=ReviewType),
-    F("independence", "str", required=True, choices=Independence),
-    F("findings", "str", max_length=4000, default=""),
-    F("recorded_at", "datetime"),
+    FieldSpec("date", "date", required=True),
+    FieldSpec("type", "str", required=True, choices=ReviewType),
+    FieldSpec("independence", "str", required=True, choices=Independence),
+    FieldSpec("findings", "str", max_length=4000, default=""),
+    FieldSpec("recorded_at", "datetime"),
 ]
 DECISION_SPECS = [
-    F("project", "key", required=True),
-    F("action", "str", required=True, choices=ProjectAction),
-    F("reason", "str", max_length=500, default=""),
+    FieldSpec("project", "key", required=True),
+    FieldSpec("action", "str", required=True, choices=ProjectAction),
+    FieldSpec("reason", "str", max_length=500, default=""),
 ]
 CHANGE_SPECS = [
-    F("target", "key", required=True),
-    F("change", "str", required=True, max_length=500),
-    F("reason", "str", required=True, max_length=500),
+    FieldSpec("target", "key", required=True),
+    FieldSpec("change", "str", required=True, max_length=500),
+    FieldSpec("reason", "str", required=True, max_length=500),
 ]
 
 

@@ -37,20 +37,20 @@ WRAP_CHARS = 24
 MAX_LINES = 4
 LEGEND_HEIGHT = 44
 FONT = "Arial, Helvetica, sans-serif"
-FILLS = {
+FILLS: dict[str, str] = {
     NodeKind.ACTIVITY: "#f3f2f1",
     NodeKind.OUTPUT: "#e8eef7",
     NodeKind.OUTCOME: "#e6f2ea",
     NodeKind.IMPACT: "#fff4d6",
 }
-STROKES = {
+STROKES: dict[str, str] = {
     NodeKind.ACTIVITY: "#505a5f",
     NodeKind.OUTPUT: "#1d70b8",
     NodeKind.OUTCOME: "#00703c",
     NodeKind.IMPACT: "#594d00",
 }
 # (stroke width, dash pattern or "") per strength of evidence.
-LINE_STYLES = {
+LINE_STYLES: dict[str, tuple[str, str]] = {
     EvidenceStrength.STRONG: ("3", ""),
     EvidenceStrength.MODERATE: ("1.8", ""),
     EvidenceStrength.WEAK: ("1.8", "7 4"),
@@ -134,9 +134,10 @@ def _node_svg(node: dict[str, Any], x: float, y: float, lines: list[str], height
 def _link_svg(link: dict[str, Any], start: tuple[float, float], end: tuple[float, float]) -> str:
     (x1, y1), (x2, y2) = start, end
     bend = max((x2 - x1) / 2, 30)
-    width, dash = LINE_STYLES.get(link.get("evidence"), LINE_STYLES[EvidenceStrength.NONE])
+    strength = link.get("evidence") or ""
+    width, dash = LINE_STYLES.get(strength, LINE_STYLES[EvidenceStrength.NONE])
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    evidence = dict(EvidenceStrength.choices).get(link.get("evidence"), "")
+    evidence = dict(EvidenceStrength.choices).get(strength, "")
     label = _("%(from)s leads to %(to)s. Evidence: %(evidence)s.") % {
         "from": link.get("from_title", link["from"]),
         "to": link.get("to_title", link["to"]),

@@ -182,10 +182,13 @@ def load_toc(mission: Mission, data: dict[str, Any], context: SectionContext) ->
     projects = {p.key: p for p in mission.projects.all()}
     targets = {t.key: t for t in mission.targets.all()}
     indicators = {i.key: i for i in Indicator.objects.filter(mission=mission)}
-    steps = [read_object(item, "", STEP_SPECS, []) for item in data.get("steps") or []]
+    steps: list[dict[str, Any]] = []
+    for item in data.get("steps") or []:
+        step = read_object(item, "", STEP_SPECS, [])
+        assert step is not None  # validated before loading  # noqa: S101
+        steps.append(step)
     problems = []
     for index, step in enumerate(steps):
-        assert step is not None  # validated before loading  # noqa: S101
         base = f"missions[{mission.key}].{SECTION}.steps[{index}]"
         if step["project"] and step["project"] not in projects:
             problems.append(

@@ -3,7 +3,7 @@ mission's projects, targets, indicators and steps); the services check the rest.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -66,14 +66,12 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, mission: Mission, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = MissionProject.objects.filter(mission=mission).order_by(
-            "title", "key"
-        )
-        self.fields["target"].queryset = Target.objects.filter(mission=mission).order_by(
-            "position", "key"
-        )
+        project = cast(forms.ModelChoiceField, self.fields["project"])
+        project.queryset = MissionProject.objects.filter(mission=mission).order_by("title", "key")
+        target = cast(forms.ModelChoiceField, self.fields["target"])
+        target.queryset = Target.objects.filter(mission=mission).order_by("position", "key")
         indicators = Indicator.objects.filter(mission=mission).order_by("name", "key")
-        self.fields["indicators"].queryset = indicators
+        cast(forms.ModelMultipleChoiceField, self.fields["indicators"]).queryset = indicators
         if not indicators.exists():
             del self.fields["indicators"]
 
@@ -116,8 +114,9 @@ class LinkForm(forms.Form):
         # Column order (activity, output, outcome, impact), not alphabetical order of kinds.
         ordered = sorted(steps, key=lambda n: (n.rank, n.title.casefold(), n.key))
         for name in ("from_node", "to_node"):
-            self.fields[name].queryset = steps
-            self.fields[name].choices = [("", _("Choose a step"))] + [
+            field = cast(StepChoiceField, self.fields[name])
+            field.queryset = steps
+            field.choices = [("", _("Choose a step"))] + [
                 (n.pk, f"{n.get_kind_display()}: {n.title}") for n in ordered
             ]
 

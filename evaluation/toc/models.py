@@ -103,6 +103,9 @@ class ToCNode(PartOfMission, Audited, Versioned):
 
     objects = ToCNodeQuerySet.as_manager()
 
+    # Not stored: the links from this step, which `selectors.toc_page` sets for the table.
+    leads_to: list[ToCLink]
+
     class Meta:
         verbose_name = _("theory of change step")
         verbose_name_plural = _("theory of change steps")

@@ -8,7 +8,7 @@ someone saved in between.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +30,9 @@ from missions import parts
 from missions.models import Mission, MissionProject, Target
 from missions.parts import unique_key
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 NODE_FIELDS = frozenset({"kind", "title", "description", "project", "target"})
 LINK_FIELDS = frozenset({"assumption", "evidence"})
 NODE_TYPE = "theory of change step"
@@ -38,19 +41,19 @@ LINK_TYPE = "theory of change link"
 RESERVED_KEYS = frozenset({"add"})
 
 # A kind as the subject and as the object of "… cannot lead to …".
-SUBJECT = {
+SUBJECT: dict[str, StrOrPromise] = {
     NodeKind.ACTIVITY: gettext_lazy("An activity"),
     NodeKind.OUTPUT: gettext_lazy("An output"),
     NodeKind.OUTCOME: gettext_lazy("An outcome"),
     NodeKind.IMPACT: gettext_lazy("The impact"),
 }
-OBJECT = {
+OBJECT: dict[str, StrOrPromise] = {
     NodeKind.ACTIVITY: gettext_lazy("an activity"),
     NodeKind.OUTPUT: gettext_lazy("an output"),
     NodeKind.OUTCOME: gettext_lazy("an outcome"),
     NodeKind.IMPACT: gettext_lazy("an impact"),
 }
-ANOTHER = {
+ANOTHER: dict[str, StrOrPromise] = {
     NodeKind.ACTIVITY: gettext_lazy("another activity"),
     NodeKind.OUTPUT: gettext_lazy("another output"),
     NodeKind.OUTCOME: gettext_lazy("another outcome"),

@@ -3,12 +3,16 @@ changed, and links drawn, removed or with new assumptions or evidence."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from evaluation.toc.models import EvidenceStrength, NodeKind
 from missions import snapshots
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _parts(section: Any) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
@@ -24,7 +28,9 @@ def _parts(section: Any) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str
 
 def describe(old: Any, new: Any) -> list[str]:
     (steps_was, links_was), (steps_now, links_now) = _parts(old), _parts(new)
-    kinds, strengths = dict(NodeKind.choices), dict(EvidenceStrength.choices)
+    # Looked up by what a stored document holds, which may be missing (None) or out of date.
+    kinds: Mapping[Any, StrOrPromise] = dict(NodeKind.choices)
+    strengths: Mapping[Any, StrOrPromise] = dict(EvidenceStrength.choices)
     lines = []
 
     def title(key: str) -> str:

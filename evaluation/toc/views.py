@@ -10,11 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from config.forms import add_service_error
 from evaluation.toc import selectors, services
 from evaluation.toc.forms import LinkEditForm, LinkForm, StepForm
@@ -22,11 +23,11 @@ from missions.editing import Submission, submit
 from missions.models import Mission
 
 
-def _require_edit(request: HttpRequest, mission: Mission) -> None:
+def _require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
     services.require_editable(request.user, mission)
 
 
-def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
+def _base(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
     return {
         "mission": mission,
         "organisation": mission.organisation,
@@ -36,7 +37,7 @@ def _base(request: HttpRequest, mission: Mission, **extra: Any) -> dict[str, Any
     }
 
 
-def _say_saved(request: HttpRequest, result: Submission[Any], note: str) -> None:
+def _say_saved(request: AuthenticatedHttpRequest, result: Submission[Any], note: str) -> None:
     if result.changed:
         messages.success(request, note)
     else:
@@ -52,7 +53,7 @@ def _toc_url(mission: Mission, anchor: str = "") -> str:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     mission: Mission,
     *,
     step_form: StepForm | None = None,
@@ -74,14 +75,14 @@ def _page(
     )
 
 
-def toc(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def toc(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])  # the forms post to their own addresses
     return _page(request, mission)
 
 
-def step_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def step_add(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])  # after the 404 for other organisations
@@ -98,7 +99,7 @@ def step_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespo
     return _page(request, mission, step_form=form)
 
 
-def link_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def link_add(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])  # after the 404 for other organisations
@@ -119,7 +120,9 @@ def link_add(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespo
     return _page(request, mission, link_form=form)
 
 
-def step_edit(request: HttpRequest, org_slug: str, mission_key: str, step_key: str) -> HttpResponse:
+def step_edit(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, step_key: str
+) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     _require_edit(request, mission)
     step = selectors.step_get(mission, step_key)
@@ -159,7 +162,7 @@ def step_edit(request: HttpRequest, org_slug: str, mission_key: str, step_key: s
 
 
 def step_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, step_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, step_key: str
 ) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     _require_edit(request, mission)
@@ -175,7 +178,9 @@ def step_delete(
     )
 
 
-def link_edit(request: HttpRequest, org_slug: str, mission_key: str, link_id: int) -> HttpResponse:
+def link_edit(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, link_id: int
+) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     _require_edit(request, mission)
     link = selectors.link_get(mission, link_id)
@@ -213,7 +218,7 @@ def link_edit(request: HttpRequest, org_slug: str, mission_key: str, link_id: in
 
 
 def link_delete(
-    request: HttpRequest, org_slug: str, mission_key: str, link_id: int
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, link_id: int
 ) -> HttpResponse:
     mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
     _require_edit(request, mission)

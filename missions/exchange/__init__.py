@@ -88,15 +88,6 @@ from missions.exchange.registry import (
 from missions.exchange.results import ExchangeError, ImportRejected, ImportSummary, counted
 from missions.exchange.writing import dumps, export_document, export_mission, iso_date, number_text
 
-# The names these had before the package was split, for the callers that still use them
-# (canvas/exchange.py, evaluation/reviews/exchange.py, missions/views.py).
-F = FieldSpec
-_type_error = type_error
-_duplicates = report_duplicates
-_save = save_if_changed
-_sync = delete_missing
-_too_big = too_big
-
 __all__ = [
     "ACTOR_SPECS",
     "CHALLENGE_SPECS",
@@ -112,19 +103,13 @@ __all__ = [
     "TARGET_SPECS",
     "TOP_LEVEL",
     "ExchangeError",
-    "F",
     "FieldSpec",
     "ImportPlan",
     "ImportRejected",
     "ImportSummary",
     "Section",
     "SectionContext",
-    "_duplicates",
-    "_save",
     "_sections",
-    "_sync",
-    "_too_big",
-    "_type_error",
     "check_document",
     "core_sections",
     "counted",

@@ -275,9 +275,16 @@ def _check_missions(
         errors += _parent_problems(path, values, document_parents, stored_missions)
         if all(spec.name in values for spec in MISSION_SPECS):
             errors += _mission_rule_problems(path, values)
-        stored = stored_missions.get(values.get("key"))
+        mission_key = values.get("key")
+        stored = stored_missions.get(mission_key) if mission_key is not None else None
+        target_keys: set[str]
         if isinstance(item.get("targets"), list):
-            target_keys = {t.get("key") for t in item["targets"] if isinstance(t, dict)}
+            # Only text keys: the references checked against them are keys read as text.
+            target_keys = {
+                t["key"]
+                for t in item["targets"]
+                if isinstance(t, dict) and isinstance(t.get("key"), str)
+            }
         else:
             target_keys = set(stored.targets.values_list("key", flat=True)) if stored else set()
         context = SectionContext(
@@ -309,15 +316,11 @@ def _parent_problems(
     parent = values.get("parent")
     if not parent:
         return []
-    grandparent = (
-        document_parents[parent]
-        if parent in document_parents
-        else (
-            stored_missions[parent].parent.key
-            if parent in stored_missions and stored_missions[parent].parent
-            else None
-        )
-    )
+    if parent in document_parents:
+        grandparent = document_parents[parent]
+    else:
+        stored_parent = stored_missions[parent].parent if parent in stored_missions else None
+        grandparent = stored_parent.key if stored_parent else None
     if parent == values.get("key"):
         return [ExchangeError(f"{path}.parent", _("a mission cannot be its own parent."))]
     if parent not in document_parents and parent not in stored_missions:

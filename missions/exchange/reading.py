@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -122,7 +123,8 @@ def _convert(spec: FieldSpec, value: Any, path: str) -> tuple[Any, ExchangeError
             parsed = parse_date(value) if kind == "date" else parse_datetime(value)
         except ValueError:
             parsed = None
-        if parsed is None or (kind == "datetime" and timezone.is_naive(parsed)):
+        # parse_date never gives a datetime, so only a datetime field can be naive.
+        if parsed is None or (isinstance(parsed, datetime) and timezone.is_naive(parsed)):
             example = "2021-09-29" if kind == "date" else "2021-09-29T10:00:00+00:00"
             return None, ExchangeError(
                 path,
@@ -202,7 +204,7 @@ def report_duplicates(
 
 
 def problems_at(path: str, problems: validation.Problems) -> list[ExchangeError]:
-    return [ExchangeError(f"{path}.{name}", message) for name, message in problems]
+    return [ExchangeError(f"{path}.{name}", str(message)) for name, message in problems]
 
 
 def unknown_actor(path: str, key: str) -> ExchangeError:

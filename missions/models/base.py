@@ -4,7 +4,7 @@ constraints and validators of several models are built from."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from missions.validation import YEAR_MAX, YEAR_MIN
 
 if TYPE_CHECKING:
     from accounts.models import Organisation, User
+    from missions.models.mission import Mission
 
 
 def year_ok(field: str) -> Q:
@@ -63,6 +64,9 @@ class PartOfMission:
     """For models with a `mission` foreign key: they belong to the mission's organisation, which
     is what permission predicates (`accounts.predicates`) read as `obj.organisation`."""
 
+    # Declared for the type checker only: each model defines the foreign key itself.
+    mission: Mission
+
     @property
     def organisation(self) -> Organisation:
         return self.mission.organisation
@@ -73,7 +77,7 @@ class ScopedQuerySet(models.QuerySet):
 
     organisation_path = "organisation"
 
-    def visible_to(self, user: User) -> ScopedQuerySet:
+    def visible_to(self, user: User) -> Self:
         """The only starting point for lists: rows of organisations the user is a member of."""
         if not getattr(user, "is_authenticated", False):
             return self.none()

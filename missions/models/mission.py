@@ -237,17 +237,18 @@ class Mission(Audited, Versioned):
             actor = getattr(self, field)
             if actor is not None and actor.organisation_id != self.organisation_id:
                 problems.append((field, _("Choose an actor from this organisation's register.")))
-        if self.parent_id:
-            if self.parent.organisation_id != self.organisation_id:
+        parent = self.parent
+        if parent is not None:
+            if parent.organisation_id != self.organisation_id:
                 problems.append(
                     ("parent", _("A sub-mission must belong to the same organisation."))
                 )
-            elif self.parent.parent_id:
+            elif parent.parent_id:
                 problems.append(
                     (
                         "parent",
                         _("“%(title)s” is itself a sub-mission; sub-missions cannot be nested.")
-                        % {"title": self.parent.title},
+                        % {"title": parent.title},
                     )
                 )
             elif self.pk and self.parent_id == self.pk:

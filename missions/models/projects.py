@@ -143,10 +143,11 @@ class MissionProject(PartOfMission, Audited, Versioned):
             budget=self.budget,
             public_funding=self.public_funding,
         )
+        lead = self.lead
         if (
-            self.lead_id
+            lead is not None
             and self.mission_id
-            and self.lead.organisation_id != self.mission.organisation_id
+            and lead.organisation_id != self.mission.organisation_id
         ):
             problems.append(("lead", _("Choose an actor from this organisation's register.")))
         if problems:

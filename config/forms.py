@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -244,6 +245,11 @@ class GovukFormRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
 
 
+class Refusal(Exception):
+    """A service's refusal that the person reads on the form they sent, in its own words (for
+    example: someone else saved the same thing first)."""
+
+
 def add_service_error(form: forms.BaseForm, error: Exception) -> None:
     """Put a service's refusal on the form the person submitted: a `ValidationError`'s field
     messages beside their fields (when the form shows them), everything else — its other
@@ -255,3 +261,17 @@ def add_service_error(form: forms.BaseForm, error: Exception) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def try_service[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Validate `form` and, when it is valid, `call` the service that saves it. What the service
+    refuses (a `ValidationError`, or a conflict with someone else's save) goes on the form, so
+    the page shows it beside what the person typed. The service's result, or None when nothing
+    was saved."""
+    if not form.is_valid():
+        return None
+    try:
+        return call()
+    except (ValidationError, Refusal) as error:
+        add_service_error(form, error)
+    return None

@@ -17,9 +17,10 @@ from accounts.selectors import organisation_for
 from config.forms import add_service_error
 from config.inputs import local_url
 from missions import selectors, services
+from missions.editing import NOTHING_CHANGED
 from missions.forms import ActorForm
 from missions.models import Actor
-from missions.views import NOTHING_CHANGED, require_permission
+from missions.views import require_permission
 
 
 def actor_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:

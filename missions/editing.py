@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from accounts.http import HtmxHttpRequest
 from config.forms import add_service_error
 from missions.parts import ConflictError
+
+# Said when a form comes back exactly as it was shown: nothing was written.
+NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
 
 
 @dataclass(frozen=True)
@@ -75,3 +80,33 @@ def render_part(
     """The page, or for htmx only its `partial` (a `{% partialdef %}` of the same template)."""
     name = f"{template}#{partial}" if request.htmx else template
     return render(request, name, context, status=status)
+
+
+def edit_page[M](
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[Mapping[str, Any], int], M],
+    *,
+    template: str,
+    context: Mapping[str, Any],
+    done: Callable[[Submission[M]], HttpResponse],
+    shown_version: int = 0,
+) -> HttpResponse:
+    """A page of its own that edits one part: on a save, `done(result)` answers (usually
+    `saved_and_back`); otherwise the page with the form, 422 when the form came back refused."""
+    result = submit(request, form, save, shown_version=shown_version)
+    if result is not None and result.saved is not None:
+        return done(result)
+    status = result.status if result is not None else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def saved_and_back(
+    request: HttpRequest, result: Submission[Any], note: str, url: str
+) -> HttpResponse:
+    """Say what the save did — `note`, or that nothing changed — and go back to `url`."""
+    if result.changed:
+        messages.success(request, note)
+    else:
+        messages.info(request, NOTHING_CHANGED)
+    return redirect(url)

@@ -37,11 +37,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from config.forms import Refusal
 from missions import hooks
 from missions.models import Audited, ChangeAction, Mission, MissionChange, Versioned
 
 
-class ConflictError(Exception):
+class ConflictError(Refusal):
     """Someone else saved the object since the page was loaded. Carries the current version so
     the page can reload it and show what changed."""
 

@@ -12,6 +12,7 @@ Conventions for callers (views, the importer, tests):
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -410,7 +411,6 @@ def mission_transitions(*, mission: Mission, user: User) -> list[workflow.Transi
     return workflow.transitions_for(mission=mission, user=user)
 
 
-@transaction.atomic
 def mission_archive(*, actor: User, mission: Mission) -> Mission:
     """Archive a mission: it leaves the lists and becomes read-only, but nothing is lost."""
     _require(
@@ -419,21 +419,9 @@ def mission_archive(*, actor: User, mission: Mission) -> Mission:
         mission,
         _("Only leads and administrators can archive missions."),
     )
-    mission = Mission.objects.select_for_update().get(pk=mission.pk)
-    mission.archived_at = timezone.now()
-    mission.updated_by = actor
-    mission.save()
-    record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.ARCHIVED,
-        object_type="mission",
-        object_key=mission.key,
-    )
-    return mission
+    return _set_archived(actor, mission, timezone.now(), ChangeAction.ARCHIVED)
 
 
-@transaction.atomic
 def mission_restore(*, actor: User, mission: Mission) -> Mission:
     """Bring an archived mission back, in the status it had."""
     _require(
@@ -442,16 +430,19 @@ def mission_restore(*, actor: User, mission: Mission) -> Mission:
         mission,
         _("Only leads and administrators can restore archived missions."),
     )
+    return _set_archived(actor, mission, None, ChangeAction.RESTORED)
+
+
+@transaction.atomic
+def _set_archived(
+    actor: User, mission: Mission, archived_at: datetime.datetime | None, action: str
+) -> Mission:
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
-    mission.archived_at = None
+    mission.archived_at = archived_at
     mission.updated_by = actor
     mission.save()
     record_change(
-        mission=mission,
-        user=actor,
-        action=ChangeAction.RESTORED,
-        object_type="mission",
-        object_key=mission.key,
+        mission=mission, user=actor, action=action, object_type="mission", object_key=mission.key
     )
     return mission
 

@@ -18,7 +18,6 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -26,7 +25,7 @@ from accounts.selectors import organisation_for
 from config.forms import add_service_error
 from config.inputs import whole_number
 from missions import selectors, services
-from missions.editing import form_fields, submit
+from missions.editing import NOTHING_CHANGED, edit_page, form_fields, submit
 from missions.forms import (
     MISSION_GROUPS,
     MilestoneEditForm,
@@ -319,10 +318,6 @@ def mission_delete(
     return render(request, "missions/delete.html", _mission_context(request, mission, "overview"))
 
 
-# Said when a form comes back exactly as it was shown: nothing was written.
-NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
-
-
 # --- Targets and milestones ------------------------------------------------------------------
 
 
@@ -444,7 +439,9 @@ def milestone_edit(
     form = MilestoneEditForm(
         request.POST or None, instance=milestone, initial={"version": milestone.version}
     )
-    result = submit(
+    context = _mission_context(request, mission, "targets")
+    context.update({"target": target, "milestone": milestone})
+    return edit_page(
         request,
         form,
         lambda fields, expected: services.milestone_update(
@@ -454,22 +451,19 @@ def milestone_edit(
             **fields,
         ),
         shown_version=milestone.version,
-    )
-    if result is not None and result.saved is not None:
-        note = _("Milestone %(year)s saved.") % {"year": result.saved.year}
-        return _after_part_saved(
+        template="missions/milestone_edit.html",
+        context=context,
+        done=lambda result: _after_part_saved(
             request,
             org_slug,
             mission_key,
             "targets",
             target.key,
-            note if result.changed else NOTHING_CHANGED,
+            _("Milestone %(year)s saved.") % {"year": result.saved.year if result.saved else ""}
+            if result.changed
+            else NOTHING_CHANGED,
             changed=result.changed,
-        )
-    context = _mission_context(request, mission, "targets")
-    context.update({"target": target, "milestone": milestone, "form": form})
-    return render(
-        request, "missions/milestone_edit.html", context, status=422 if form.errors else 200
+        ),
     )
 
 

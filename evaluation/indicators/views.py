@@ -10,14 +10,14 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
-from config.forms import add_service_error
+from config.forms import try_service
 from evaluation.indicators import csv_io, selectors, services, stewards, value_pages
 from evaluation.indicators.forms import (
     IndicatorForm,
@@ -68,26 +68,20 @@ def indicators(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
     if request.method == "POST":
         _require_edit(request, mission)
         form = IndicatorForm(request.POST, mission=mission)
-        if form.is_valid():
-            try:
-                indicator = services.indicator_create(
-                    actor=request.user, mission=mission, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(
-                    request, _("Indicator “%(name)s” added.") % {"name": indicator.name}
-                )
-                indicator.mission = mission
-                return redirect(indicator_url(indicator))
-    rows = []
-    for indicator in selectors.indicator_list(mission):
-        rows.append(indicator)
+        added = try_service(
+            form,
+            lambda: services.indicator_create(
+                actor=request.user, mission=mission, **form.cleaned_data
+            ),
+        )
+        if added is not None:
+            messages.success(request, _("Indicator “%(name)s” added.") % {"name": added.name})
+            added.mission = mission
+            return redirect(indicator_url(added))
     return render(
         request,
         "evaluation/indicators/list.html",
-        _base(request, mission, indicators=rows, form=form),
+        _base(request, mission, indicators=list(selectors.indicator_list(mission)), form=form),
         status=422 if form.errors else 200,
     )
 
@@ -129,14 +123,13 @@ def indicator(
         return indicator_page(request, mission, item)
     _require_edit(request, mission)
     form = MeasurementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measurement_add(actor=request.user, indicator=item, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Value added."))
-            return redirect(indicator_url(item) + "#values")
+    added = try_service(
+        form,
+        lambda: services.measurement_add(actor=request.user, indicator=item, **form.cleaned_data),
+    )
+    if added is not None:
+        messages.success(request, _("Value added."))
+        return redirect(indicator_url(item) + "#values")
     return indicator_page(request, mission, item, measurement_form=form, status=422)
 
 
@@ -155,25 +148,28 @@ def indicator_edit(
         )
     }  # fmt: skip
     form = IndicatorForm(request.POST or None, mission=mission, indicator=item, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.indicator_update(
+    updated = (
+        try_service(
+            form,
+            lambda: services.indicator_update(
                 actor=request.user, indicator=item, **form.cleaned_data
+            ),
+        )
+        if request.method == "POST"
+        else None
+    )
+    if updated is not None:
+        if updated.version_number != item.version_number:
+            messages.success(
+                request,
+                _("Indicator saved. The definition is now version %(n)s.")
+                % {"n": updated.version_number},
             )
-        except ValidationError as error:
-            add_service_error(form, error)
+        elif form.has_changed():
+            messages.success(request, _("Indicator saved."))
         else:
-            if updated.version_number != item.version_number:
-                messages.success(
-                    request,
-                    _("Indicator saved. The definition is now version %(n)s.")
-                    % {"n": updated.version_number},
-                )
-            elif form.has_changed():
-                messages.success(request, _("Indicator saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect(indicator_url(item))
+            messages.info(request, _("Nothing was changed."))
+        return redirect(indicator_url(item))
     return render(
         request,
         "evaluation/indicators/edit.html",

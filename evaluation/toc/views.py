@@ -19,7 +19,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.forms import add_service_error
 from evaluation.toc import selectors, services
 from evaluation.toc.forms import LinkEditForm, LinkForm, StepForm
-from missions.editing import Submission, submit
+from missions.editing import edit_page, saved_and_back
 from missions.models import Mission
 
 
@@ -35,13 +35,6 @@ def _base(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> 
         "can_edit": request.user.has_perm("evaluation.change_toc", mission),
         **extra,
     }
-
-
-def _say_saved(request: AuthenticatedHttpRequest, result: Submission[Any], note: str) -> None:
-    if result.changed:
-        messages.success(request, note)
-    else:
-        messages.info(request, _("Nothing was changed."))
 
 
 def _toc_url(mission: Mission, anchor: str = "") -> str:
@@ -127,21 +120,10 @@ def step_edit(
     _require_edit(request, mission)
     step = selectors.step_get(mission, step_key)
     step.mission = mission
-    if request.method == "POST":
-        form = StepForm(request.POST, mission=mission)
-        result = submit(
-            request,
-            form,
-            lambda _fields, expected: services.node_update(
-                actor=request.user, node=step, expected_version=expected, **form.values()
-            ),
-            shown_version=step.version,
-        )
-        if result is not None and result.saved is not None:
-            _say_saved(request, result, _("Step “%(title)s” saved.") % {"title": step.title})
-            return redirect(_toc_url(mission, "steps"))
-    else:
-        form = StepForm(
+    form = (
+        StepForm(request.POST, mission=mission)
+        if request.method == "POST"
+        else StepForm(
             mission=mission,
             initial={
                 "kind": step.kind,
@@ -153,11 +135,22 @@ def step_edit(
                 "version": step.version,
             },
         )
-    return render(
+    )
+    return edit_page(
         request,
-        "evaluation/toc/step_edit.html",
-        _base(request, mission, step=step, form=form),
-        status=422 if form.errors else 200,
+        form,
+        lambda _fields, expected: services.node_update(
+            actor=request.user, node=step, expected_version=expected, **form.values()
+        ),
+        shown_version=step.version,
+        template="evaluation/toc/step_edit.html",
+        context=_base(request, mission, step=step),
+        done=lambda result: saved_and_back(
+            request,
+            result,
+            _("Step “%(title)s” saved.") % {"title": step.title},
+            _toc_url(mission, "steps"),
+        ),
     )
 
 
@@ -185,35 +178,32 @@ def link_edit(
     _require_edit(request, mission)
     link = selectors.link_get(mission, link_id)
     link.mission = mission
-    if request.method == "POST":
-        form = LinkEditForm(request.POST)
-        result = submit(
-            request,
-            form,
-            lambda fields, expected: services.link_update(
-                actor=request.user,
-                link=link,
-                expected_version=expected,
-                assumption=fields["assumption"],
-                evidence=fields["evidence"],
-            ),
-        )
-        if result is not None and result.saved is not None:
-            _say_saved(request, result, _("Link saved."))
-            return redirect(_toc_url(mission, "links"))
-    else:
-        form = LinkEditForm(
+    form = (
+        LinkEditForm(request.POST)
+        if request.method == "POST"
+        else LinkEditForm(
             initial={
                 "assumption": link.assumption,
                 "evidence": link.evidence,
                 "version": link.version,
             }
         )
-    return render(
+    )
+    return edit_page(
         request,
-        "evaluation/toc/link_edit.html",
-        _base(request, mission, link=link, form=form),
-        status=422 if form.errors else 200,
+        form,
+        lambda fields, expected: services.link_update(
+            actor=request.user,
+            link=link,
+            expected_version=expected,
+            assumption=fields["assumption"],
+            evidence=fields["evidence"],
+        ),
+        template="evaluation/toc/link_edit.html",
+        context=_base(request, mission, link=link),
+        done=lambda result: saved_and_back(
+            request, result, _("Link saved."), _toc_url(mission, "links")
+        ),
     )
 
 

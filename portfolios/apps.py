@@ -28,12 +28,13 @@ class PortfoliosConfig(AppConfig):
                 covers=("portfolios:",),
             )
         )
-        from portfolios import selectors, services
+        from portfolios import services
+        from portfolios.selectors.decisions import latest_decision
 
         # Keep each mission's search document and the organisation's cached totals current.
         hooks.on_mission_changed(services.on_mission_changed)
         # The mission's owners see the latest portfolio decision at the top of its pages.
         hooks.register_header_panel(
             "portfolios/_decision_panel.html",
-            lambda mission: {"decision": selectors.latest_decision(mission)},
+            lambda mission: {"decision": latest_decision(mission)},
         )

@@ -1,15 +1,16 @@
-"""Server-side SVG charts. Each is drawn with presentation attributes only (our CSP allows no
-inline styles), has a title and description for screen readers, writes its numbers on the
-chart (colour is never the only signal), and every page shows the same data as a table."""
+"""Server-side SVG charts: the geometry is computed here (positions, sizes and the words of
+each mark, as ready strings) and drawn by the templates portfolios/_criteria_chart.html and
+portfolios/_facet_scatter.html. Each chart is drawn with presentation attributes only (our CSP
+allows no inline styles), has a title and description for screen readers, writes its numbers on
+the chart (colour is never the only signal), and every page shows the same data as a table."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,76 +36,89 @@ INK = {
 }
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> SafeString:
-    return mark_safe(  # noqa: S308 - every text below is escaped
-        f'<svg class="lodestar-chart" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="{ident}-title {ident}-desc" focusable="false" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="Arial, sans-serif">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
-    )
+@dataclass
+class Chart:
+    """An SVG chart: its size, its accessible name and description, and its marks (ready
+    strings, or lists of dicts of them, that the chart's template puts in place)."""
+
+    ident: str
+    width: int
+    height: int
+    title: str
+    desc: str
+    marks: dict[str, Any] = field(default_factory=dict)
 
 
-def criteria_chart(heatmap_rows: list[dict[str, Any]], total: int) -> SafeString:
+def criteria_chart(heatmap_rows: list[dict[str, Any]], total: int) -> Chart:
     """One stacked bar per criterion: how many missions meet it, partly meet it, do not meet
     it, or await review."""
     # Each criterion is named in full above its bar: a bare "C2" means nothing to a reader.
     width, left, bar_h, gap, top, label_h = 720, 0, 30, 14, 10, 22
     plot = width - left - 10
-    body: list[str] = []
+    bars: list[dict[str, Any]] = []
     y = top
     for row in heatmap_rows:
-        body.append(
-            f'<text x="0" y="{y + 15}" font-size="15" font-weight="bold" fill="#0b0c0c">'
-            f"{escape(row['code'].upper())} {escape(str(row['name']))}</text>"
-        )
+        name = f"{row['code'].upper()} {row['name']}"
+        bar: dict[str, Any] = {"label": name, "label_y": str(y + 15), "parts": []}
         y += label_h
+        bar["y"], bar["count_y"] = str(y), str(y + 20)
         x = float(left)
         for key, label, _status, count in row["cells"]:
             if not count or not total:
                 continue
             w = plot * count / total
-            body.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{FILL[key]}" '
-                f'stroke="#ffffff" stroke-width="1"><title>{escape(row["code"].upper())} '
-                f"{escape(str(row['name']))} — {escape(str(label))}: {count}</title></rect>"
+            bar["parts"].append(
+                {
+                    "x": f"{x:.1f}",
+                    "width": f"{w:.1f}",
+                    "fill": FILL[key],
+                    "ink": INK[key],
+                    "title": f"{name} — {label}: {count}",
+                    "count": str(count),
+                    "count_x": f"{x + w / 2:.1f}" if w > 26 else "",  # room for the number
+                }
             )
-            if w > 26:
-                body.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 20}" font-size="14" text-anchor="middle" '
-                    f'fill="{INK[key]}">{count}</text>'
-                )
             x += w
+        bars.append(bar)
         y += bar_h + gap
     # Legend, in words.
+    legend = []
     lx = left
     for key, label, _status, _count in heatmap_rows[0]["cells"] if heatmap_rows else []:
-        body.append(
-            f'<rect x="{lx}" y="{y + 2}" width="14" height="14" fill="{FILL[key]}" '
-            f'stroke="{INK[key]}" stroke-width="1"/>'
-            f'<text x="{lx + 20}" y="{y + 14}" font-size="14" fill="#0b0c0c">{escape(str(label))}</text>'
+        legend.append(
+            {
+                "x": str(lx),
+                "text_x": str(lx + 20),
+                "fill": FILL[key],
+                "ink": INK[key],
+                "label": label,
+            }
         )
         lx += 30 + 8 * len(str(label))
-    height = y + 26
-    return _svg(
-        width,
-        height,
-        ngettext(
+    return Chart(
+        ident="criteria-chart",
+        width=width,
+        height=y + 26,
+        title=ngettext(
             "The five criteria across %(n)s mission",
             "The five criteria across %(n)s missions",
             total,
         )
         % {"n": total},
-        _(
+        desc=_(
             "For each criterion, how many missions meet it, partly meet it, do not meet it or "
             "await review. The table below gives the same numbers."
         ),
-        body,
-        "criteria-chart",
+        marks={
+            "bars": bars,
+            "legend": legend,
+            "legend_box_y": str(y + 2),
+            "legend_text_y": str(y + 14),
+        },
     )
 
 
-def facet_scatter(cells: dict[tuple[int, int], tuple[int, Decimal]]) -> SafeString:
+def facet_scatter(cells: dict[tuple[int, int], tuple[int, Decimal]]) -> Chart:
     """Initiatives on the two facet axes: certainty across (−2 deeply uncertain … +2 well
     understood), directionality up (−2 responding … +2 fixed goal). Answers are whole numbers,
     so initiatives with the same answers share a circle whose area shows how many there are.
@@ -112,66 +126,64 @@ def facet_scatter(cells: dict[tuple[int, int], tuple[int, Decimal]]) -> SafeStri
     width, height = 600, 540
     x0, y0, step = 130, 80, 85  # plot from (x0, y0) to (x0 + 4 step, y0 + 4 step)
 
-    def px(c: int) -> float:
+    def px(c: int) -> int:
         return x0 + (c + 2) * step
 
-    def py(d: int) -> float:
+    def py(d: int) -> int:
         return y0 + (2 - d) * step
 
-    body: list[str] = [
-        # The diamond's boundaries: |d| = |c| separates the facets.
-        f'<line x1="{px(-2)}" y1="{py(-2)}" x2="{px(2)}" y2="{py(2)}" stroke="#b1b4b6" '
-        f'stroke-dasharray="4 4"/>',
-        f'<line x1="{px(-2)}" y1="{py(2)}" x2="{px(2)}" y2="{py(-2)}" stroke="#b1b4b6" '
-        f'stroke-dasharray="4 4"/>',
-        f'<line x1="{px(-2)}" y1="{py(0)}" x2="{px(2)}" y2="{py(0)}" stroke="#505a5f"/>',
-        f'<line x1="{px(0)}" y1="{py(-2)}" x2="{px(0)}" y2="{py(2)}" stroke="#505a5f"/>',
-    ]
-    for value in range(-2, 3):
-        body.append(
-            f'<text x="{px(value)}" y="{py(-2) + 50}" font-size="14" text-anchor="middle" '
-            f'fill="#0b0c0c">{value:+d}</text>'
-            f'<text x="{px(-2) - 40}" y="{py(value) + 5}" font-size="14" text-anchor="end" '
-            f'fill="#0b0c0c">{value:+d}</text>'
-        )
-    labels = [
-        (px(0), y0 - 40, "middle", _("Mission-oriented")),
-        (px(0), py(-2) + 80, "middle", _("Adaptive")),
-        (8, py(0) - 26, "start", _("Anticipatory")),
-        (width - 8, py(0) - 8, "end", _("Enhancement-")),
-        (width - 8, py(0) + 10, "end", _("oriented")),
-    ]
-    for x, y, anchor, text in labels:
-        body.append(
-            f'<text x="{x}" y="{y}" font-size="15" font-weight="bold" text-anchor="{anchor}" '
-            f'fill="#0b0c0c">{escape(text)}</text>'
-        )
-    body.append(
-        f'<text x="8" y="18" font-size="13" fill="#0b0c0c">'
-        f"{escape(_('Up: how directed, from responding (−2) to a fixed goal (+2)'))}</text>"
-        f'<text x="{px(0)}" y="{height - 8}" font-size="13" text-anchor="middle" fill="#0b0c0c">'
-        f"{escape(_('Across: how certain, from deeply uncertain (−2) to well understood (+2)'))}"
-        f"</text>"
-    )
+    def line(x1: int, y1: int, x2: int, y2: int) -> dict[str, str]:
+        return {"x1": str(x1), "y1": str(y1), "x2": str(x2), "y2": str(y2)}
+
     biggest = max((n for n, _b in cells.values()), default=1) or 1
-    for (d, c), (count, _budget) in sorted(cells.items()):
-        r = 6 + 24 * math.sqrt(count / biggest)
-        body.append(
-            f'<circle cx="{px(c)}" cy="{py(d)}" r="{r:.1f}" fill="#1d70b8" fill-opacity="0.3" '
-            f'stroke="#1d70b8"><title>'
-            f"{escape(_('Directed %(d)+d, certain %(c)+d: %(n)s') % {'d': d, 'c': c, 'n': count})}"
-            f"</title></circle>"
-            f'<text x="{px(c)}" y="{py(d) + 5}" font-size="14" text-anchor="middle" '
-            f'fill="#0b0c0c">{count}</text>'
-        )
-    return _svg(
-        width,
-        height,
-        _("Initiatives on the two facet questions"),
-        _(
+    return Chart(
+        ident="facet-scatter",
+        width=width,
+        height=height,
+        title=_("Initiatives on the two facet questions"),
+        desc=_(
             "Each circle is a pair of answers; its number says how many initiatives gave them. "
             "The table below lists the same numbers."
         ),
-        body,
-        "facet-scatter",
+        marks={
+            # The diamond's boundaries: |d| = |c| separates the facets.
+            "diagonals": [line(px(-2), py(-2), px(2), py(2)), line(px(-2), py(2), px(2), py(-2))],
+            "axes": [line(px(-2), py(0), px(2), py(0)), line(px(0), py(-2), px(0), py(2))],
+            "ticks": [
+                {
+                    "value": f"{value:+d}",
+                    "across_x": str(px(value)),
+                    "across_y": str(py(-2) + 50),
+                    "up_x": str(px(-2) - 40),
+                    "up_y": str(py(value) + 5),
+                }
+                for value in range(-2, 3)
+            ],
+            "facets": [
+                {"x": str(x), "y": str(y), "anchor": anchor, "text": text}
+                for x, y, anchor, text in [
+                    (px(0), y0 - 40, "middle", _("Mission-oriented")),
+                    (px(0), py(-2) + 80, "middle", _("Adaptive")),
+                    (8, py(0) - 26, "start", _("Anticipatory")),
+                    (width - 8, py(0) - 8, "end", _("Enhancement-")),
+                    (width - 8, py(0) + 10, "end", _("oriented")),
+                ]
+            ],
+            "up": _("Up: how directed, from responding (−2) to a fixed goal (+2)"),
+            "across": _("Across: how certain, from deeply uncertain (−2) to well understood (+2)"),
+            "across_x": str(px(0)),
+            "across_y": str(height - 8),
+            "circles": [
+                {
+                    "x": str(px(c)),
+                    "y": str(py(d)),
+                    "r": f"{6 + 24 * math.sqrt(count / biggest):.1f}",
+                    "count": str(count),
+                    "count_y": str(py(d) + 5),
+                    "title": _("Directed %(d)+d, certain %(c)+d: %(n)s")
+                    % {"d": d, "c": c, "n": count},
+                }
+                for (d, c), (count, _budget) in sorted(cells.items())
+            ],
+        },
     )

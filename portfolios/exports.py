@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from config.inputs import spreadsheet_cell
 from evaluation.criteria.rules import CRITERIA
 from portfolios.models import ReviewDecision
-from portfolios.selectors import CRITERION_CODES, Row
+from portfolios.selectors.filters import CRITERION_CODES
+from portfolios.selectors.rows import Row
 
 
 def safe(value: Any) -> Any:
@@ -63,15 +64,15 @@ def dashboard_values(row: Row) -> list[Any]:
         row.warnings["high"],
         row.warnings["warn"],
         row.warnings["info"],
-        m.headline_targets,
+        row.headline_targets,
         _("No data yet"),
         m.committed_budget,
         m.estimated_need,
         m.currency,
         row.budget_share,
         row.decision_label,
-        _date(m.decision_at),
-        _date(m.reviewed_at),
+        _date(row.decision_at),
+        _date(row.reviewed_at),
     ]
 
 

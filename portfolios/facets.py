@@ -4,7 +4,7 @@ test at their edges and the same everywhere (pages, exports, the seed command)."
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -174,9 +174,3 @@ def balance_prompts(
 
 def facet_label(value: str) -> str:
     return str(dict(Facet.choices).get(value, _("Not classified yet")))
-
-
-def shares(values: Iterable[tuple[str, Decimal | int]]) -> dict[str, float]:
-    items = list(values)
-    total = sum(Decimal(v or 0) for _k, v in items)
-    return {k: float(Decimal(v or 0) / total * 100) if total else 0.0 for k, v in items}

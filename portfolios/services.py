@@ -17,7 +17,7 @@ from accounts.models import Organisation, User
 from missions import services as mission_services
 from missions import snapshots
 from missions.models import Mission, MissionProject, MissionStatus
-from portfolios import search, selectors, signals
+from portfolios import search, signals
 from portfolios.facets import SCALE, Facet, derive_change_type, derive_facet
 from portfolios.models import (
     DECISION_PAST,
@@ -27,6 +27,7 @@ from portfolios.models import (
     PortfolioStamp,
     ReviewDecision,
 )
+from portfolios.selectors.decisions import approval_needs
 
 
 def _require(actor: User, permission: str, obj: object) -> None:
@@ -301,7 +302,7 @@ def decision_record(
         raise ValidationError({"comments": _("Keep the comments under 4,000 characters.")})
     if mission.archived_at is not None:
         raise ValidationError(_("This mission is archived. Restore it before deciding on it."))
-    if decision == Decision.APPROVE and (needs := selectors.approval_needs(mission=mission)):
+    if decision == Decision.APPROVE and (needs := approval_needs(mission=mission)):
         # Refused before a snapshot is taken, in the words the decision page lists.
         raise ValidationError([need.message for need in needs])
     status_before = mission.status

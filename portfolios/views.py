@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +23,33 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
+from evaluation.criteria.rules import CRITERIA
 from evaluation.selectors import criteria_summary, warnings_for
 from missions.models import Mission
-from portfolios import charts, exports, selectors, services
+from portfolios import charts, exports, services
 from portfolios.facets import facet_label
 from portfolios.forms import DecisionForm, FacetForm, InitiativeForm, PortfolioForm
 from portfolios.models import Initiative, Portfolio
+from portfolios.selectors.comparison import MAX_COMPARE, compare_missions
+from portfolios.selectors.decisions import approval_needs, decisions, mission_for_decision
+from portfolios.selectors.facet_mix import (
+    facet_mix,
+    initiative_list,
+    project_for,
+    standalone_initiatives,
+)
+from portfolios.selectors.filters import (
+    CRITERION_CODES,
+    SORTS,
+    Filters,
+    filter_options,
+    parse_filters,
+)
+from portfolios.selectors.overlaps import overlapping_actors
+from portfolios.selectors.pages import dashboard_page, dashboard_rows
+from portfolios.selectors.rows import row_views
+from portfolios.selectors.scope import portfolio_for, portfolios_of
+from portfolios.selectors.totals import stamp, totals
 
 
 def _organisation(
@@ -51,7 +73,7 @@ def _portfolio_param(request: HttpRequest, organisation: Organisation) -> Portfo
     slug = request.GET.get("portfolio", "")
     if not slug:
         return None
-    return selectors.portfolio_for(user=request.user, organisation=organisation, slug=slug)
+    return portfolio_for(user=request.user, organisation=organisation, slug=slug)
 
 
 def _base(request: HttpRequest, organisation: Organisation, section: str, **extra: Any) -> dict:
@@ -75,19 +97,17 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
     every matching row (not just this page)."""
     organisation = _organisation(request, org_slug)
     portfolio = _portfolio_param(request, organisation)
-    filters = selectors.parse_filters(
+    filters = parse_filters(
         request.GET, user=request.user, organisation=organisation, portfolio=portfolio
     )
     export = request.GET.get("format", "")
     if export in {"csv", "xlsx"}:
         return _dashboard_export(request, organisation, filters, export)
-    version = selectors.stamp(organisation)
-    page = selectors.dashboard_page(
+    version = stamp(organisation)
+    page = dashboard_page(
         user=request.user, organisation=organisation, filters=filters, version=version
     )
-    totals = selectors.totals(
-        user=request.user, organisation=organisation, filters=filters, version=version
-    )
+    counts = totals(user=request.user, organisation=organisation, filters=filters, version=version)
     template = "portfolios/dashboard.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -102,18 +122,17 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
             "dashboard",
             filters=filters,
             page=page,
-            rows=selectors.row_views(page.rows, organisation),
-            totals=totals,
+            rows=row_views(page.rows, organisation),
+            totals=counts,
             columns=columns,
-            options=selectors.filter_options(
-                user=request.user, organisation=organisation, version=version
-            ),
-            portfolios=selectors.portfolios_of(user=request.user, organisation=organisation),
+            options=filter_options(user=request.user, organisation=organisation, version=version),
+            version=version,
+            portfolios=portfolios_of(user=request.user, organisation=organisation),
             query=urlencode(query),
             next_url=_page_url(query, "after", page.next_cursor),
             previous_url=_page_url(query, "before", page.previous_cursor),
             first_url="?" + urlencode(query) if page.has_previous else "",
-            chart=charts.criteria_chart(totals.heatmap_rows, totals.missions),
+            chart=charts.criteria_chart(counts.heatmap_rows, counts.missions),
             pack_url=_pack_url(organisation) if filters.portfolio else "",
             pack_keys=(
                 list(filters.portfolio.missions.values_list("key", flat=True)[:50])
@@ -128,7 +147,7 @@ def _page_url(query: dict[str, str], name: str, cursor: int | None) -> str:
     return "?" + urlencode({**query, name: cursor}) if cursor else ""
 
 
-def _columns(filters: selectors.Filters) -> list[dict[str, Any]]:
+def _columns(filters: Filters) -> list[dict[str, Any]]:
     """Header cells: label, sort link (toggling direction) and aria-sort."""
     labels = {
         "title": _("Mission"),
@@ -140,7 +159,7 @@ def _columns(filters: selectors.Filters) -> list[dict[str, Any]]:
         "decision": _("Last decision"),
     }
     columns = []
-    for name in selectors.SORTS:
+    for name in SORTS:
         label = labels.get(name) or name.upper()
         current = filters.sort_field == name
         descending = current and filters.descending
@@ -149,8 +168,8 @@ def _columns(filters: selectors.Filters) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "label": label,
-                "is_criterion": name in selectors.CRITERION_CODES,
-                "title": str(selectors.CRITERIA[name].name) if name in selectors.CRITERIA else "",
+                "is_criterion": name in CRITERION_CODES,
+                "title": str(CRITERIA[name].name) if name in CRITERIA else "",
                 "url": "?"
                 + urlencode(filters.query(sort="" if next_sort == "title" else next_sort)),
                 "aria_sort": ("descending" if descending else "ascending") if current else "none",
@@ -160,13 +179,11 @@ def _columns(filters: selectors.Filters) -> list[dict[str, Any]]:
 
 
 def _dashboard_export(
-    request: HttpRequest, organisation: Organisation, filters: selectors.Filters, kind: str
+    request: HttpRequest, organisation: Organisation, filters: Filters, kind: str
 ) -> HttpResponse:
     rows = (
         exports.dashboard_values(row)
-        for row in selectors.dashboard_rows(
-            user=request.user, organisation=organisation, filters=filters
-        )
+        for row in dashboard_rows(user=request.user, organisation=organisation, filters=filters)
     )
     name = f"{organisation.slug}-{filters.portfolio.slug if filters.portfolio else 'portfolio'}"
     if kind == "csv":
@@ -217,8 +234,7 @@ def portfolio_list(request: HttpRequest, org_slug: str) -> HttpResponse:
                     + "?portfolio="
                     + portfolio.slug
                 )
-    portfolios = selectors.portfolios_of(user=request.user, organisation=organisation)
-    from django.db.models import Count
+    portfolios = portfolios_of(user=request.user, organisation=organisation)
 
     return render(
         request,
@@ -237,9 +253,7 @@ def portfolio_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 def portfolio_edit(request: HttpRequest, org_slug: str, portfolio_slug: str) -> HttpResponse:
     """Rename a portfolio, take missions out of it, or delete it."""
     organisation = _organisation(request, org_slug)
-    portfolio = selectors.portfolio_for(
-        user=request.user, organisation=organisation, slug=portfolio_slug
-    )
+    portfolio = portfolio_for(user=request.user, organisation=organisation, slug=portfolio_slug)
     form = PortfolioForm(
         request.POST or None, initial={"name": portfolio.name, "description": portfolio.description}
     )
@@ -291,9 +305,7 @@ def portfolio_add(request: HttpRequest, org_slug: str, portfolio_slug: str) -> H
         organisation_for(user=request.user, slug=org_slug)
         return HttpResponseNotAllowed(["POST"])
     organisation = _organisation(request, org_slug, "portfolios.change_portfolio")
-    portfolio = selectors.portfolio_for(
-        user=request.user, organisation=organisation, slug=portfolio_slug
-    )
+    portfolio = portfolio_for(user=request.user, organisation=organisation, slug=portfolio_slug)
     keys = request.POST.getlist("mission") + request.POST.get("mission_keys", "").split()
     missions = Mission.objects.visible_to(request.user).filter(
         organisation=organisation, key__in=keys
@@ -319,8 +331,8 @@ def facets(request: HttpRequest, org_slug: str) -> HttpResponse:
     initiatives with their facets."""
     organisation = _organisation(request, org_slug)
     portfolio = _portfolio_param(request, organisation)
-    mix = selectors.facet_mix(user=request.user, organisation=organisation, portfolio=portfolio)
-    page = selectors.initiative_list(
+    mix = facet_mix(user=request.user, organisation=organisation, portfolio=portfolio)
+    page = initiative_list(
         user=request.user,
         organisation=organisation,
         portfolio=portfolio,
@@ -339,14 +351,14 @@ def facets(request: HttpRequest, org_slug: str) -> HttpResponse:
             organisation,
             "facets",
             portfolio=portfolio,
-            portfolios=selectors.portfolios_of(user=request.user, organisation=organisation),
+            portfolios=portfolios_of(user=request.user, organisation=organisation),
             mix=mix,
             cells=cells,
             scatter=charts.facet_scatter(mix.cells),
             page=page,
             query=urlencode(query),
             standalone=(
-                selectors.standalone_initiatives(user=request.user, organisation=organisation)
+                standalone_initiatives(user=request.user, organisation=organisation)
                 if portfolio is None
                 else []
             ),
@@ -372,7 +384,7 @@ def facet_edit(
 ) -> HttpResponse:
     """The two facet questions for one mission project."""
     organisation = _organisation(request, org_slug)
-    project = selectors.project_for(
+    project = project_for(
         user=request.user,
         organisation=organisation,
         mission_key=mission_key,
@@ -459,11 +471,11 @@ def compare(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Two to four missions side by side (?mission=KEY, repeated)."""
     organisation = _organisation(request, org_slug)
     keys = [k for k in request.GET.getlist("mission") if k]
-    compared = selectors.compare(user=request.user, organisation=organisation, keys=keys)
+    compared = compare_missions(user=request.user, organisation=organisation, keys=keys)
     problem = ""
     if len(compared) < 2:
         problem = _("Choose at least two missions to compare: tick them on the dashboard.")
-    elif len(dict.fromkeys(keys)) > selectors.MAX_COMPARE:
+    elif len(dict.fromkeys(keys)) > MAX_COMPARE:
         problem = _("You can compare up to four missions at a time; these are the first four.")
     return render(
         request,
@@ -474,7 +486,7 @@ def compare(request: HttpRequest, org_slug: str) -> HttpResponse:
             "compare",
             compared=compared,
             problem=problem,
-            criteria=list(selectors.CRITERIA.items()),
+            criteria=list(CRITERIA.items()),
             pack_url=_pack_url(organisation),
         ),
     )
@@ -492,8 +504,8 @@ def overlap(request: HttpRequest, org_slug: str) -> HttpResponse:
             organisation,
             "overlap",
             portfolio=portfolio,
-            portfolios=selectors.portfolios_of(user=request.user, organisation=organisation),
-            overlaps=selectors.overlap(
+            portfolios=portfolios_of(user=request.user, organisation=organisation),
+            overlaps=overlapping_actors(
                 user=request.user, organisation=organisation, portfolio=portfolio
             ),
         ),
@@ -506,11 +518,9 @@ def overlap(request: HttpRequest, org_slug: str) -> HttpResponse:
 def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """Record a decision on a mission against a snapshot of it as it is now."""
     organisation = _organisation(request, org_slug)
-    mission = selectors.mission_for_decision(
-        user=request.user, organisation=organisation, key=mission_key
-    )
-    approval_needs = selectors.approval_needs(mission=mission)
-    form = DecisionForm(request.POST or None, approvable=not approval_needs)
+    mission = mission_for_decision(user=request.user, organisation=organisation, key=mission_key)
+    needs = approval_needs(mission=mission)
+    form = DecisionForm(request.POST or None, approvable=not needs)
     if request.method == "POST":
         if not request.user.has_perm("portfolios.decide_mission", mission):
             raise PermissionDenied
@@ -541,12 +551,10 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespons
             "decisions",
             mission=mission,
             form=form,
-            approval_needs=approval_needs,
+            approval_needs=needs,
             criteria=criteria_summary(mission),
             warnings=warnings_for(mission),
-            history=selectors.decisions(
-                user=request.user, organisation=organisation, mission=mission
-            )[:20],
+            history=decisions(user=request.user, organisation=organisation, mission=mission)[:20],
         ),
         status=422 if form.errors else 200,
     )
@@ -555,7 +563,7 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespons
 def decision_log(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Every decision in the organisation, newest first; ?format=csv downloads all of them."""
     organisation = _organisation(request, org_slug)
-    log = selectors.decisions(user=request.user, organisation=organisation)
+    log = decisions(user=request.user, organisation=organisation)
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
             exports.csv_stream(

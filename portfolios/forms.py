@@ -3,7 +3,7 @@ messages land on the same fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -99,5 +99,5 @@ class DecisionForm(forms.Form):
         if not approvable:
             # Not offered while it would be refused; still accepted, so that a page opened
             # before gets the service's refusal listing what is missing.
-            field = self.fields["decision"]
-            field.widget.choices = [c for c in field.choices if c[0] != Decision.APPROVE]
+            widget = cast(forms.RadioSelect, self.fields["decision"].widget)
+            widget.choices = [c for c in Decision.choices if c[0] != Decision.APPROVE]

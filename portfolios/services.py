@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from portfolios.models import (
 from portfolios.selectors.decisions import approval_needs
 
 
-def _require(actor: User, permission: str, obj: object) -> None:
+def _require(actor: User, permission: str, obj: Model) -> None:
     if not actor.has_perm(permission, obj):
         raise PermissionDenied(_("Only leads and administrators of this organisation can do this."))
 

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
 from evaluation.criteria.rules import CRITERIA
@@ -53,7 +54,7 @@ from portfolios.selectors.totals import stamp, totals
 
 
 def _organisation(
-    request: HttpRequest, org_slug: str, permission: str = "portfolios.view_portfolio"
+    request: AuthenticatedHttpRequest, org_slug: str, permission: str = "portfolios.view_portfolio"
 ) -> Organisation:
     organisation = organisation_for(user=request.user, slug=org_slug)
     if not request.user.has_perm(permission, organisation):
@@ -69,14 +70,18 @@ def _service_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _portfolio_param(request: HttpRequest, organisation: Organisation) -> Portfolio | None:
+def _portfolio_param(
+    request: AuthenticatedHttpRequest, organisation: Organisation
+) -> Portfolio | None:
     slug = request.GET.get("portfolio", "")
     if not slug:
         return None
     return portfolio_for(user=request.user, organisation=organisation, slug=slug)
 
 
-def _base(request: HttpRequest, organisation: Organisation, section: str, **extra: Any) -> dict:
+def _base(
+    request: AuthenticatedHttpRequest, organisation: Organisation, section: str, **extra: Any
+) -> dict[str, Any]:
     return {"organisation": organisation, "section": section, **extra}
 
 
@@ -92,7 +97,7 @@ def _pack_url(organisation: Organisation) -> str:
 
 
 @vary_on_headers("HX-Request")
-def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest, org_slug: str) -> HttpResponse | StreamingHttpResponse:
     """One row per mission, filtered, sorted and paged by keyset; ?format=csv|xlsx exports
     every matching row (not just this page)."""
     organisation = _organisation(request, org_slug)
@@ -144,7 +149,10 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _page_url(query: dict[str, str], name: str, cursor: int | None) -> str:
-    return "?" + urlencode({**query, name: cursor}) if cursor else ""
+    if not cursor:
+        return ""
+    params: dict[str, str | int] = {**query, name: cursor}
+    return "?" + urlencode(params)
 
 
 def _columns(filters: Filters) -> list[dict[str, Any]]:
@@ -179,19 +187,19 @@ def _columns(filters: Filters) -> list[dict[str, Any]]:
 
 
 def _dashboard_export(
-    request: HttpRequest, organisation: Organisation, filters: Filters, kind: str
-) -> HttpResponse:
+    request: AuthenticatedHttpRequest, organisation: Organisation, filters: Filters, kind: str
+) -> HttpResponse | StreamingHttpResponse:
     rows = (
         exports.dashboard_values(row)
         for row in dashboard_rows(user=request.user, organisation=organisation, filters=filters)
     )
     name = f"{organisation.slug}-{filters.portfolio.slug if filters.portfolio else 'portfolio'}"
     if kind == "csv":
-        response = StreamingHttpResponse(
+        stream = StreamingHttpResponse(
             exports.csv_stream(exports.dashboard_header(), rows), content_type="text/csv"
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return stream
     response = HttpResponse(
         exports.xlsx_bytes(_("Portfolio"), exports.dashboard_header(), rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -203,7 +211,7 @@ def _dashboard_export(
 # --- Named portfolios --------------------------------------------------------------------------
 
 
-def portfolio_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def portfolio_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The organisation's named portfolios; POST creates one (with the missions ticked on the
     dashboard, if any were sent along)."""
     organisation = _organisation(request, org_slug)
@@ -250,7 +258,9 @@ def portfolio_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def portfolio_edit(request: HttpRequest, org_slug: str, portfolio_slug: str) -> HttpResponse:
+def portfolio_edit(
+    request: AuthenticatedHttpRequest, org_slug: str, portfolio_slug: str
+) -> HttpResponse:
     """Rename a portfolio, take missions out of it, or delete it."""
     organisation = _organisation(request, org_slug)
     portfolio = portfolio_for(user=request.user, organisation=organisation, slug=portfolio_slug)
@@ -299,7 +309,9 @@ def portfolio_edit(request: HttpRequest, org_slug: str, portfolio_slug: str) -> 
     )
 
 
-def portfolio_add(request: HttpRequest, org_slug: str, portfolio_slug: str) -> HttpResponse:
+def portfolio_add(
+    request: AuthenticatedHttpRequest, org_slug: str, portfolio_slug: str
+) -> HttpResponse:
     """POST: add the missions ticked on the dashboard to this portfolio."""
     if request.method != "POST":
         organisation_for(user=request.user, slug=org_slug)
@@ -326,7 +338,7 @@ def portfolio_add(request: HttpRequest, org_slug: str, portfolio_slug: str) -> H
 # --- Facets ------------------------------------------------------------------------------------
 
 
-def facets(request: HttpRequest, org_slug: str) -> HttpResponse:
+def facets(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The portfolio's facet mix by count and budget, the scatter, the balance prompts, and the
     initiatives with their facets."""
     organisation = _organisation(request, org_slug)
@@ -380,7 +392,7 @@ def _facet_initial(initiative: Initiative | None) -> dict[str, Any]:
 
 
 def facet_edit(
-    request: HttpRequest, org_slug: str, mission_key: str, project_key: str
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, project_key: str
 ) -> HttpResponse:
     """The two facet questions for one mission project."""
     organisation = _organisation(request, org_slug)
@@ -424,7 +436,7 @@ def facet_edit(
 
 
 def initiative_edit(
-    request: HttpRequest, org_slug: str, initiative_id: int | None = None
+    request: AuthenticatedHttpRequest, org_slug: str, initiative_id: int | None = None
 ) -> HttpResponse:
     """Add (or change) an innovation activity the unit tracks outside any mission."""
     organisation = _organisation(request, org_slug)
@@ -467,7 +479,7 @@ def initiative_edit(
 # --- Compare and overlap -----------------------------------------------------------------------
 
 
-def compare(request: HttpRequest, org_slug: str) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """Two to four missions side by side (?mission=KEY, repeated)."""
     organisation = _organisation(request, org_slug)
     keys = [k for k in request.GET.getlist("mission") if k]
@@ -492,7 +504,7 @@ def compare(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def overlap(request: HttpRequest, org_slug: str) -> HttpResponse:
+def overlap(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """Actors involved in several missions, and where."""
     organisation = _organisation(request, org_slug)
     portfolio = _portfolio_param(request, organisation)
@@ -515,7 +527,7 @@ def overlap(request: HttpRequest, org_slug: str) -> HttpResponse:
 # --- Decisions ---------------------------------------------------------------------------------
 
 
-def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """Record a decision on a mission against a snapshot of it as it is now."""
     organisation = _organisation(request, org_slug)
     mission = mission_for_decision(user=request.user, organisation=organisation, key=mission_key)
@@ -560,7 +572,9 @@ def decide(request: HttpRequest, org_slug: str, mission_key: str) -> HttpRespons
     )
 
 
-def decision_log(request: HttpRequest, org_slug: str) -> HttpResponse:
+def decision_log(
+    request: AuthenticatedHttpRequest, org_slug: str
+) -> HttpResponse | StreamingHttpResponse:
     """Every decision in the organisation, newest first; ?format=csv downloads all of them."""
     organisation = _organisation(request, org_slug)
     log = decisions(user=request.user, organisation=organisation)

@@ -15,6 +15,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import check_choice
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -136,9 +138,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(language__in=[*Language.values, ""]),
-                name="accounts_organisation_language_valid",
+            check_choice(
+                "language", Language, blank=True, name="accounts_organisation_language_valid"
             )
         ]
 
@@ -179,10 +180,7 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="accounts_membership_one_per_org"
             ),
-            models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role]),
-                name="accounts_membership_role_valid",
-            ),
+            check_choice("role", Role, name="accounts_membership_role_valid"),
         ]
 
     def __str__(self) -> str:

@@ -4,14 +4,14 @@ shows who wrote what and when. Writes go through `canvas.services`."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import person_reference
 from canvas.boxes import ROW_KEYS, TEXT_LIMIT, BoxKey
-from missions.models import Mission
+from missions.models import mission_reference
 
 
 class CanvasBox(models.Model):
@@ -19,21 +19,12 @@ class CanvasBox(models.Model):
     save that changes the text; a page sends back the version it showed, and a save based on
     an older one is refused (see `canvas.services.canvas_box_save`)."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="canvas_boxes"
-    )
+    mission = mission_reference("canvas_boxes")
     box_key = models.CharField(_("box"), max_length=30, choices=BoxKey.choices)
     text = models.TextField(_("text"), blank=True, validators=[MaxLengthValidator(TEXT_LIMIT)])
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("changed"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = person_reference(_("changed by"))
 
     class Meta:
         verbose_name = _("canvas box")
@@ -56,20 +47,11 @@ class CanvasBoxRevision(models.Model):
     """One saved version of a box's text: who saved it, when, and the whole text. Kept for
     every box including the mission statement, so the history reads the same everywhere."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="+"
-    )
+    mission = mission_reference("+")
     box_key = models.CharField(_("box"), max_length=30, choices=BoxKey.choices)
     version = models.PositiveIntegerField(_("version"))
     text = models.TextField(_("text"), blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    user = person_reference(_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
@@ -90,19 +72,10 @@ class CanvasComment(models.Model):
     line breaks. Anyone who may comment may resolve it (and reopen it); resolved comments stay,
     so the discussion can be read later. Writes go through `canvas.services`."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="canvas_comments"
-    )
+    mission = mission_reference("canvas_comments")
     box_key = models.CharField(_("box"), max_length=30, choices=BoxKey.choices)
     text = models.TextField(_("comment"), validators=[MaxLengthValidator(COMMENT_LIMIT)])
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    author = person_reference(_("by"))
     # A reply belongs to the comment it answers: replies are one level deep, so a reply to a
     # reply is stored under the comment that opened the discussion (canvas.services).
     parent = models.ForeignKey(
@@ -115,14 +88,7 @@ class CanvasComment(models.Model):
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = person_reference(_("resolved by"))
 
     class Meta:
         verbose_name = _("canvas comment")

@@ -9,13 +9,13 @@ and the next briefing of the same mission can say what changed.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.constraints import check_choice
+from accounts.fields import organisation_reference, person_reference
 from missions.models import Mission, ScopedQuerySet
 
 
@@ -44,12 +44,7 @@ class GeneratedDocument(models.Model):
     """One PDF of a mission (canvas, briefing) or of several missions (pack), with its state
     from queued to done or failed. Only the `pdf` Celery queue renders it."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="documents",
-    )
+    organisation = organisation_reference("documents")
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
     mission = models.ForeignKey(
         Mission,
@@ -87,14 +82,7 @@ class GeneratedDocument(models.Model):
         _("claimed by"), max_length=200, blank=True, help_text=_("host:pid of the render.")
     )
     error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = person_reference(_("requested by"))
 
     objects = GeneratedDocumentQuerySet.as_manager()
 
@@ -107,13 +95,8 @@ class GeneratedDocument(models.Model):
                 fields=["organisation", "kind", "input_hash"],
                 name="documents_generated_input_unique",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=DocumentKind.values), name="documents_generated_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=DocumentStatus.values),
-                name="documents_generated_status_valid",
-            ),
+            check_choice("kind", DocumentKind, name="documents_generated_kind_valid"),
+            check_choice("status", DocumentStatus, name="documents_generated_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.DONE) | ~Q(file=""),
                 name="documents_generated_done_has_file",
@@ -135,7 +118,7 @@ class GeneratedDocument(models.Model):
     def is_stale(self) -> bool:
         """Claimed for longer than any render may take (its worker is gone), or queued for that
         long (its message was lost, e.g. in a Redis restart that came back empty)."""
-        from documents.services import stale_before
+        from documents.rendering import stale_before
 
         if self.status == DocumentStatus.QUEUED:
             return self.queued_at < stale_before()
@@ -147,9 +130,9 @@ class GeneratedDocument(models.Model):
 
     @property
     def can_retry(self) -> bool:
-        """Failed, or claimed by a worker that is gone: stale, or a process on this host that
-        no longer runs (a killed worker)."""
-        from documents.services import claim_is_abandoned
+        """Failed, or claimed by a worker that is gone: stale, or marked rendering while no
+        database session holds its render lock (a killed worker; documents.rendering)."""
+        from documents.rendering import claim_is_abandoned
 
         return (
             self.status == DocumentStatus.FAILED
@@ -179,12 +162,7 @@ class BriefingPiece(models.Model):
     are never offered for download on their own: a pack assembles them (documents.assemble).
     """
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="briefing_pieces",
-    )
+    organisation = organisation_reference("briefing_pieces")
     mission = models.ForeignKey(
         Mission,
         verbose_name=_("mission"),
@@ -224,9 +202,7 @@ class BriefingPiece(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "input_hash"], name="documents_piece_input_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=DocumentStatus.values), name="documents_piece_status_valid"
-            ),
+            check_choice("status", DocumentStatus, name="documents_piece_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.DONE) | ~Q(file=""),
                 name="documents_piece_done_has_file",
@@ -238,7 +214,7 @@ class BriefingPiece(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        from documents.services import stale_before
+        from documents.rendering import stale_before
 
         return (
             self.status == DocumentStatus.RENDERING
@@ -283,14 +259,7 @@ class BriefingNote(models.Model):
     contact_officer = models.CharField(_("contact officer"), max_length=200, blank=True)
     cleared_by = models.CharField(_("cleared by"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = person_reference(_("updated by"))
 
     class Meta:
         verbose_name = _("briefing note")

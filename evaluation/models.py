@@ -11,13 +11,14 @@ raise, and reviewers' verdicts.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission, PartOfMission
+from accounts.constraints import between, check_choice, check_filled
+from accounts.fields import organisation_reference, person_reference
+from missions.models import Mission, PartOfMission, mission_reference
 
 
 class CriterionCode(models.TextChoices):
@@ -76,12 +77,7 @@ class AssessmentRun(models.Model):
     """One assessment of one mission. At most one queued and one running run per mission (the
     database enforces both), so a burst of changes coalesces into a single queued run."""
 
-    mission = models.ForeignKey(
-        Mission,
-        verbose_name=_("mission"),
-        on_delete=models.CASCADE,
-        related_name="assessment_runs",
-    )
+    mission = mission_reference("assessment_runs")
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
@@ -113,9 +109,7 @@ class AssessmentRun(models.Model):
                 condition=Q(status="running"),
                 name="evaluation_one_running_run_per_mission",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="evaluation_run_status_valid"
-            ),
+            check_choice("status", RunStatus, name="evaluation_run_status_valid"),
         ]
         indexes = [models.Index(fields=["mission", "-created_at"])]
 
@@ -177,9 +171,7 @@ class Finding(PartOfMission, models.Model):
     """A failure-mode warning on a mission, one row per (mission, code) across runs. A run that
     no longer raises it marks it resolved; a later run that raises it again reopens it."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="findings"
-    )
+    mission = mission_reference("findings")
     code = models.CharField(_("code"), max_length=40)
     severity = models.CharField(_("severity"), max_length=4, choices=Severity.choices)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
@@ -189,14 +181,7 @@ class Finding(PartOfMission, models.Model):
         _("status"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
     reason = models.TextField(_("reason"), blank=True, validators=[MaxLengthValidator(1000)])
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = person_reference(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
@@ -208,13 +193,8 @@ class Finding(PartOfMission, models.Model):
         ordering = ["mission", "code"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "code"], name="evaluation_finding_unique"),
-            models.CheckConstraint(
-                condition=Q(severity__in=Severity.values), name="evaluation_finding_severity_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=FindingStatus.values),
-                name="evaluation_finding_status_valid",
-            ),
+            check_choice("severity", Severity, name="evaluation_finding_severity_valid"),
+            check_choice("status", FindingStatus, name="evaluation_finding_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status__in=["acknowledged", "dismissed"]) | ~Q(reason=""),
                 name="evaluation_finding_decision_has_reason",
@@ -243,13 +223,7 @@ class FindingDecision(models.Model):
     )
     status = models.CharField(_("decision"), max_length=12, choices=FindingStatus.choices)
     reason = models.TextField(_("reason"), validators=[MaxLengthValidator(1000)])
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    decided_by = person_reference(_("decided by"), blank=False)
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     class Meta:
@@ -265,17 +239,9 @@ class CriterionVerdict(PartOfMission, models.Model):
     """A reviewer's judgement of one criterion: a rating from 1 (not at all) to 5 (fully) and
     why. Verdicts are kept; the latest per criterion counts."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="verdicts"
-    )
+    mission = mission_reference("verdicts")
     criterion = models.CharField(_("criterion"), max_length=2, choices=CriterionCode.choices)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewer"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    reviewer = person_reference(_("reviewer"), blank=False)
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -288,11 +254,9 @@ class CriterionVerdict(PartOfMission, models.Model):
         ordering = ["-at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5), name="evaluation_verdict_rating_range"
+                condition=between("rating", 1, 5), name="evaluation_verdict_rating_range"
             ),
-            models.CheckConstraint(
-                condition=~Q(rationale=""), name="evaluation_verdict_has_rationale"
-            ),
+            check_filled("rationale", name="evaluation_verdict_has_rationale"),
         ]
         indexes = [models.Index(fields=["mission", "criterion", "-at"])]
 
@@ -318,20 +282,8 @@ class ReadinessCheck(models.Model):
     (no) to 2 (yes) with a short note each. Taken on its own before a mission exists (mission
     empty) or for a mission; it only ever advises."""
 
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="readiness_checks",
-    )
-    mission = models.ForeignKey(
-        Mission,
-        verbose_name=_("mission"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="readiness_checks",
-    )
+    organisation = organisation_reference("readiness_checks")
+    mission = mission_reference("readiness_checks", optional=True)
     answers = models.JSONField(
         _("answers"),
         default=dict,
@@ -340,13 +292,7 @@ class ReadinessCheck(models.Model):
         ),
     )
     advice = models.CharField(_("advice"), max_length=20)
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("taken by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    taken_by = person_reference(_("taken by"), blank=False)
     taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
 
     class Meta:
@@ -384,16 +330,8 @@ class GoNoGoReview(PartOfMission, models.Model):
     """One reviewer's EU-style go/no-go review of a mission: six items, each go / no go /
     unsure with a rationale. Reviews are kept; the latest is the current one."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="gonogo_reviews"
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewer"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    mission = mission_reference("gonogo_reviews")
+    reviewer = person_reference(_("reviewer"), blank=False)
     at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -421,16 +359,9 @@ class GoNoGoAnswer(models.Model):
             models.UniqueConstraint(
                 fields=["review", "item"], name="evaluation_gonogo_one_per_item"
             ),
-            models.CheckConstraint(
-                condition=Q(item__in=GoNoGoItem.values), name="evaluation_gonogo_item_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(decision__in=GoNoGoDecision.values),
-                name="evaluation_gonogo_decision_valid",
-            ),
-            models.CheckConstraint(
-                condition=~Q(rationale=""), name="evaluation_gonogo_has_rationale"
-            ),
+            check_choice("item", GoNoGoItem, name="evaluation_gonogo_item_valid"),
+            check_choice("decision", GoNoGoDecision, name="evaluation_gonogo_decision_valid"),
+            check_filled("rationale", name="evaluation_gonogo_has_rationale"),
         ]
 
     def __str__(self) -> str:

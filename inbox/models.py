@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
-from missions.models import Mission
+from accounts.constraints import check_choice
+from accounts.fields import organisation_reference, person_reference
+from missions.models import mission_reference
 
 
 class Kind(models.TextChoices):
@@ -61,26 +62,10 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
-    )
-    mission = models.ForeignKey(
-        Mission,
-        verbose_name=_("mission"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    organisation = organisation_reference("+")
+    mission = mission_reference("+", optional=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = person_reference(_("by"))
     params = models.JSONField(_("names in the sentence"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -108,7 +93,7 @@ class Notification(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="inbox_kind_valid"),
+            check_choice("kind", Kind, name="inbox_kind_valid"),
             # A path on this site only: opening a notification redirects there.
             models.CheckConstraint(
                 condition=Q(url__startswith="/") & ~Q(url__startswith="//"),
@@ -154,9 +139,7 @@ class NotificationPreference(models.Model):
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(delivery__in=Delivery.values), name="inbox_delivery_valid"
-            ),
+            check_choice("delivery", Delivery, name="inbox_delivery_valid"),
         ]
 
     def __str__(self) -> str:

@@ -14,15 +14,28 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import TYPE_CHECKING
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import between, check_choice, choice_ok
+from accounts.fields import organisation_reference, person_reference
 from accounts.models import Organisation
-from missions.models import Mission, MissionProject, MissionSnapshot, PartOfMission, ScopedQuerySet
+from missions.models import (
+    Mission,
+    MissionProject,
+    MissionSnapshot,
+    PartOfMission,
+    ScopedQuerySet,
+    mission_reference,
+)
 from portfolios.facets import ChangeType, Facet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PortfolioQuerySet(ScopedQuerySet):
@@ -32,12 +45,7 @@ class PortfolioQuerySet(ScopedQuerySet):
 class Portfolio(models.Model):
     """A named selection of missions that a lead curates ("Health missions for the minister")."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="portfolios",
-    )
+    organisation = organisation_reference("portfolios")
     slug = models.SlugField(_("short name in addresses"), max_length=80)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(
@@ -48,14 +56,7 @@ class Portfolio(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_reference(_("created by"))
 
     objects = PortfolioQuerySet.as_manager()
 
@@ -81,12 +82,7 @@ class Initiative(models.Model):
     """One initiative's place on the facet diamond: a mission project's (`project` set), or an
     innovation activity outside any mission (`title` and `budget` set)."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="initiatives",
-    )
+    organisation = organisation_reference("initiatives")
     project = models.OneToOneField(
         MissionProject,
         verbose_name=_("mission project"),
@@ -112,14 +108,7 @@ class Initiative(models.Model):
         _("why the facet was changed"), blank=True, validators=[MaxLengthValidator(1000)]
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    updated_by = person_reference(_("changed by"))
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -128,8 +117,7 @@ class Initiative(models.Model):
         verbose_name_plural = _("initiatives")
         constraints = [
             models.CheckConstraint(
-                condition=Q(directionality__gte=-2, directionality__lte=2)
-                & Q(certainty__gte=-2, certainty__lte=2),
+                condition=between("directionality", -2, 2) & between("certainty", -2, 2),
                 name="portfolios_initiative_scale",
             ),
             models.CheckConstraint(
@@ -141,8 +129,8 @@ class Initiative(models.Model):
                 name="portfolios_initiative_override_has_reason",
             ),
             models.CheckConstraint(
-                condition=Q(facet_auto__in=Facet.values)
-                & Q(facet_override__in=[*Facet.values, ""]),
+                condition=choice_ok("facet_auto", Facet)
+                & choice_ok("facet_override", Facet, blank=True),
                 name="portfolios_initiative_facet_valid",
             ),
         ]
@@ -163,7 +151,7 @@ class Decision(models.TextChoices):
     STOP = "stop", _("Stop")
 
 
-DECISION_PAST = {
+DECISION_PAST: dict[str, StrOrPromise] = {
     Decision.APPROVE: _("Approved"),
     Decision.REQUEST_CHANGES: _("Changes requested"),
     Decision.PAUSE: _("Paused"),
@@ -179,9 +167,7 @@ class ReviewDecision(PartOfMission, models.Model):
     """A lead's decision on a mission, against the snapshot taken when it was made, so anyone
     can see exactly what was approved (or stopped) and what changed since."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="decisions"
-    )
+    mission = mission_reference("decisions")
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     comments = models.TextField(_("comments"), blank=True, validators=[MaxLengthValidator(4000)])
     snapshot = models.ForeignKey(
@@ -192,13 +178,7 @@ class ReviewDecision(PartOfMission, models.Model):
     )
     status_before = models.CharField(_("status before"), max_length=20)
     status_after = models.CharField(_("status after"), max_length=20)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    decided_by = person_reference(_("decided by"), blank=False)
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
 
     objects = ReviewDecisionQuerySet.as_manager()
@@ -209,9 +189,7 @@ class ReviewDecision(PartOfMission, models.Model):
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["mission", "-decided_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=Decision.values), name="portfolios_decision_valid"
-            ),
+            check_choice("decision", Decision, name="portfolios_decision_valid"),
             models.CheckConstraint(
                 condition=~Q(decision="request_changes") | ~Q(comments=""),
                 name="portfolios_decision_changes_have_comments",

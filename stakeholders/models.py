@@ -14,15 +14,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Actor, Audited, Helix, Mission, PartOfMission, ScopedQuerySet, Versioned
+from accounts.constraints import between, check_choice, check_filled, choice_ok, json_type_is
+from accounts.fields import person_reference
+from missions.models import (
+    Actor,
+    Audited,
+    Helix,
+    PartOfMission,
+    ScopedQuerySet,
+    Versioned,
+    mission_reference,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -134,14 +143,6 @@ class ActivityType(models.TextChoices):
 QUADRUPLE_HELIX = [h for h in Helix.values if h != Helix.ENVIRONMENT]
 
 
-def _choice_ok(field: str, values: list[str]) -> Q:
-    return Q(**{f"{field}__in": values})
-
-
-def _range(field: str, low: int, high: int) -> Q:
-    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
-
-
 def validate_roles(value: Any) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Choose at least one role."))
@@ -164,6 +165,25 @@ def validate_participants(value: Any) -> None:
             raise ValidationError(_("Numbers of participants are whole numbers, 0 or more."))
 
 
+class GridPlace:
+    """What a stakeholder, and each of its recorded positions, says about where it stands."""
+
+    # Declared for the type checker only: each model defines the fields itself.
+    power: int
+    interest: int
+    attitude: int
+
+    @property
+    def quadrant(self) -> str:
+        return quadrant_of(self.power, self.interest)
+
+    def get_quadrant_display(self) -> str:
+        return str(Quadrant(self.quadrant).label)
+
+    def get_attitude_display(self) -> str:
+        return str(ATTITUDES.get(self.attitude, self.attitude))
+
+
 # --- Stakeholders -----------------------------------------------------------------------------
 
 
@@ -171,12 +191,10 @@ class StakeholderQuerySet(ScopedQuerySet):
     organisation_path = "mission__organisation"
 
 
-class Stakeholder(PartOfMission, Audited, Versioned):
+class Stakeholder(GridPlace, PartOfMission, Audited, Versioned):
     """An actor's place in one mission: roles, position on the grid, attitude and engagement."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="stakeholders"
-    )
+    mission = mission_reference("stakeholders")
     key = models.SlugField(_("key"), max_length=80)
     actor = models.ForeignKey(
         Actor,
@@ -262,29 +280,24 @@ class Stakeholder(PartOfMission, Audited, Versioned):
                 | (Q(actor__isnull=True) & ~Q(person_name="")),
                 name="stakeholders_stakeholder_actor_or_person",
             ),
+            check_choice("helix", Helix, name="stakeholders_stakeholder_helix_valid"),
             models.CheckConstraint(
-                condition=_choice_ok("helix", Helix.values),
-                name="stakeholders_stakeholder_helix_valid",
+                condition=between("power", 1, 5), name="stakeholders_stakeholder_power_range"
             ),
             models.CheckConstraint(
-                condition=_range("power", 1, 5), name="stakeholders_stakeholder_power_range"
+                condition=between("interest", 1, 5), name="stakeholders_stakeholder_interest_range"
             ),
             models.CheckConstraint(
-                condition=_range("interest", 1, 5), name="stakeholders_stakeholder_interest_range"
-            ),
-            models.CheckConstraint(
-                condition=_range("attitude", -2, 2),
+                condition=between("attitude", -2, 2),
                 name="stakeholders_stakeholder_attitude_range",
             ),
             models.CheckConstraint(
-                condition=_choice_ok("engagement_now", EngagementLevel.values)
-                & _choice_ok("engagement_planned", EngagementLevel.values),
+                condition=choice_ok("engagement_now", EngagementLevel)
+                & choice_ok("engagement_planned", EngagementLevel),
                 name="stakeholders_stakeholder_engagement_valid",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    models.lookups.Exact(Func(F("roles"), function="jsonb_typeof"), Value("array"))
-                )
+                condition=json_type_is("roles", "array")
                 & Q(roles__contained_by=list(Role.values))
                 & ~Q(roles=[]),
                 name="stakeholders_stakeholder_roles_valid",
@@ -307,16 +320,6 @@ class Stakeholder(PartOfMission, Audited, Versioned):
     def name(self) -> str:
         actor = self.actor
         return actor.name if actor is not None else self.person_name
-
-    @property
-    def quadrant(self) -> str:
-        return quadrant_of(self.power, self.interest)
-
-    def get_quadrant_display(self) -> str:
-        return str(Quadrant(self.quadrant).label)
-
-    def get_attitude_display(self) -> str:
-        return str(ATTITUDES.get(self.attitude, self.attitude))
 
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in self.roles if r in Role.values]
@@ -344,7 +347,7 @@ class StakeholderPositionQuerySet(ScopedQuerySet):
     organisation_path = "stakeholder__mission__organisation"
 
 
-class StakeholderPosition(models.Model):
+class StakeholderPosition(GridPlace, models.Model):
     """Where a stakeholder stood from `recorded_at` on: written on every change of position,
     attitude or engagement, and when someone confirms the map is still right."""
 
@@ -355,14 +358,7 @@ class StakeholderPosition(models.Model):
         related_name="positions",
     )
     recorded_at = models.DateTimeField(_("recorded"), db_index=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = person_reference(_("recorded by"))
     power = models.PositiveSmallIntegerField(_("power"))
     interest = models.PositiveSmallIntegerField(_("interest"))
     attitude = models.SmallIntegerField(_("attitude"))
@@ -382,31 +378,21 @@ class StakeholderPosition(models.Model):
         indexes = [models.Index(fields=["stakeholder", "-recorded_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=_range("power", 1, 5) & _range("interest", 1, 5),
+                condition=between("power", 1, 5) & between("interest", 1, 5),
                 name="stakeholders_position_grid_range",
             ),
             models.CheckConstraint(
-                condition=_range("attitude", -2, 2), name="stakeholders_position_attitude_range"
+                condition=between("attitude", -2, 2), name="stakeholders_position_attitude_range"
             ),
             models.CheckConstraint(
-                condition=_choice_ok("engagement_now", EngagementLevel.values)
-                & _choice_ok("engagement_planned", EngagementLevel.values),
+                condition=choice_ok("engagement_now", EngagementLevel)
+                & choice_ok("engagement_planned", EngagementLevel),
                 name="stakeholders_position_engagement_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.stakeholder} {self.recorded_at:%Y-%m-%d}: {self.power}/{self.interest}"
-
-    @property
-    def quadrant(self) -> str:
-        return quadrant_of(self.power, self.interest)
-
-    def get_quadrant_display(self) -> str:
-        return str(Quadrant(self.quadrant).label)
-
-    def get_attitude_display(self) -> str:
-        return str(ATTITUDES.get(self.attitude, self.attitude))
 
 
 # --- Engagement log ---------------------------------------------------------------------------
@@ -419,12 +405,7 @@ class EngagementActivityQuerySet(ScopedQuerySet):
 class EngagementActivity(PartOfMission, Audited):
     """One engagement event: what was done, at which level, with whom, and what it changed."""
 
-    mission = models.ForeignKey(
-        Mission,
-        verbose_name=_("mission"),
-        on_delete=models.CASCADE,
-        related_name="engagement_activities",
-    )
+    mission = mission_reference("engagement_activities")
     key = models.SlugField(_("key"), max_length=80)
     date = models.DateField(_("date"))
     type = models.CharField(_("type"), max_length=30, choices=ActivityType.choices)
@@ -460,25 +441,13 @@ class EngagementActivity(PartOfMission, Audited):
             models.UniqueConstraint(
                 fields=["mission", "key"], name="stakeholders_activity_key_unique"
             ),
+            check_choice("type", ActivityType, name="stakeholders_activity_type_valid"),
+            check_choice("level", EngagementLevel, name="stakeholders_activity_level_valid"),
             models.CheckConstraint(
-                condition=_choice_ok("type", ActivityType.values),
-                name="stakeholders_activity_type_valid",
-            ),
-            models.CheckConstraint(
-                condition=_choice_ok("level", EngagementLevel.values),
-                name="stakeholders_activity_level_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    models.lookups.Exact(
-                        Func(F("participants"), function="jsonb_typeof"), Value("object")
-                    )
-                ),
+                condition=json_type_is("participants", "object"),
                 name="stakeholders_activity_participants_object",
             ),
-            models.CheckConstraint(
-                condition=~Q(summary=""), name="stakeholders_activity_has_summary"
-            ),
+            check_filled("summary", name="stakeholders_activity_has_summary"),
         ]
 
     def __str__(self) -> str:

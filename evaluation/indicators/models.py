@@ -17,7 +17,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Direction, Mission, ScopedQuerySet, Target, validate_text_list
+from accounts.constraints import check_choice
+from accounts.fields import person_reference
+from missions.models import (
+    Direction,
+    ScopedQuerySet,
+    Target,
+    mission_reference,
+    validate_text_list,
+)
 
 
 class Level(models.TextChoices):
@@ -54,9 +62,7 @@ class IndicatorQuerySet(ScopedQuerySet):
 
 
 class Indicator(models.Model):
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="indicators"
-    )
+    mission = mission_reference("indicators")
     key = models.SlugField(_("key"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
     target = models.OneToOneField(
@@ -77,14 +83,7 @@ class Indicator(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    owner = person_reference(_("owner"))
     timing = models.CharField(
         _("leading or lagging"), max_length=10, choices=Timing.choices, default=Timing.LAGGING
     )
@@ -106,13 +105,8 @@ class Indicator(models.Model):
             models.UniqueConstraint(
                 fields=["mission", "key"], name="evaluation_indicator_key_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(level__in=Level.values), name="evaluation_indicator_level_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(frequency__in=Frequency.values),
-                name="evaluation_indicator_frequency_valid",
-            ),
+            check_choice("level", Level, name="evaluation_indicator_level_valid"),
+            check_choice("frequency", Frequency, name="evaluation_indicator_frequency_valid"),
         ]
 
     def __str__(self) -> str:
@@ -128,14 +122,7 @@ class IndicatorVersion(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("from"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_reference(_("changed by"))
 
     class Meta:
         verbose_name = _("indicator definition")
@@ -174,14 +161,7 @@ class Measurement(models.Model):
     quality = models.CharField(
         _("quality"), max_length=12, choices=Quality.choices, default=Quality.OFFICIAL
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    entered_by = person_reference(_("entered by"))
     entered_at = models.DateTimeField(_("entered"), default=timezone.now)
     supersedes = models.OneToOneField(
         "self",
@@ -214,10 +194,7 @@ class Measurement(models.Model):
                 condition=Q(is_current=True),
                 name="evaluation_measurement_one_current_per_period",
             ),
-            models.CheckConstraint(
-                condition=Q(quality__in=Quality.values),
-                name="evaluation_measurement_quality_valid",
-            ),
+            check_choice("quality", Quality, name="evaluation_measurement_quality_valid"),
         ]
         indexes = [
             models.Index(
@@ -246,24 +223,10 @@ class IndicatorSteward(models.Model):
         on_delete=models.CASCADE,
         related_name="stewardships",
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("invited by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    invited_by = person_reference(_("invited by"))
     created_at = models.DateTimeField(_("invited"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    revoked_by = person_reference(_("revoked by"))
 
     class Meta:
         verbose_name = _("indicator steward")

@@ -4,14 +4,14 @@ changes with their reasons. Reviews are history: recorded once, never changed or
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission, ScopedQuerySet
+from accounts.constraints import check_choice
+from accounts.fields import person_reference
+from missions.models import ScopedQuerySet, mission_reference
 
 
 class ReviewType(models.TextChoices):
@@ -39,9 +39,7 @@ class ReviewQuerySet(ScopedQuerySet):
 
 
 class Review(models.Model):
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="reviews"
-    )
+    mission = mission_reference("reviews")
     date = models.DateField(_("date"))
     type = models.CharField(_("type"), max_length=10, choices=ReviewType.choices)
     independence = models.CharField(_("independence"), max_length=10, choices=Independence.choices)
@@ -51,14 +49,7 @@ class Review(models.Model):
     # [{"target": target key, "change": str, "reason": str}]
     target_changes = models.JSONField(_("target changes"), default=list, blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_reference(_("recorded by"))
 
     objects = ReviewQuerySet.as_manager()
 
@@ -67,13 +58,8 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         ordering = ["-date", "-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(type__in=ReviewType.values), name="evaluation_review_type_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(independence__in=Independence.values),
-                name="evaluation_review_independence_valid",
-            ),
+            check_choice("type", ReviewType, name="evaluation_review_type_valid"),
+            check_choice("independence", Independence, name="evaluation_review_independence_valid"),
         ]
 
     def __str__(self) -> str:

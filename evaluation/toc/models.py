@@ -21,14 +21,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import check_choice
 from missions.models import (
     Audited,
-    Mission,
     MissionProject,
     PartOfMission,
     ScopedQuerySet,
     Target,
     Versioned,
+    mission_reference,
 )
 
 
@@ -69,9 +70,7 @@ class ToCNodeQuerySet(ScopedQuerySet):
 
 
 class ToCNode(PartOfMission, Audited, Versioned):
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="toc_nodes"
-    )
+    mission = mission_reference("toc_nodes")
     key = models.SlugField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=10, choices=NodeKind.choices)
     title = models.CharField(_("title"), max_length=150)
@@ -118,9 +117,7 @@ class ToCNode(PartOfMission, Audited, Versioned):
             models.UniqueConstraint(
                 fields=["id", "mission", "kind"], name="evaluation_tocnode_id_mission_kind"
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=NodeKind.values), name="evaluation_tocnode_kind_valid"
-            ),
+            check_choice("kind", NodeKind, name="evaluation_tocnode_kind_valid"),
             models.CheckConstraint(
                 condition=Q(project__isnull=True) | Q(kind__in=PROJECT_KINDS),
                 name="evaluation_tocnode_project_only_for_activities_outputs",
@@ -144,9 +141,7 @@ class ToCLinkQuerySet(ScopedQuerySet):
 
 
 class ToCLink(PartOfMission, Audited, Versioned):
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="toc_links"
-    )
+    mission = mission_reference("toc_links")
     from_node = models.ForeignKey(
         ToCNode, verbose_name=_("from"), on_delete=models.CASCADE, related_name="outgoing"
     )
@@ -178,10 +173,7 @@ class ToCLink(PartOfMission, Audited, Versioned):
                 condition=~Q(from_node=models.F("to_node")), name="evaluation_toclink_not_self"
             ),
             models.CheckConstraint(condition=rightward(), name="evaluation_toclink_rightward"),
-            models.CheckConstraint(
-                condition=Q(evidence__in=EvidenceStrength.values),
-                name="evaluation_toclink_evidence_valid",
-            ),
+            check_choice("evidence", EvidenceStrength, name="evaluation_toclink_evidence_valid"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ Writes go through `missions.services`, which validates, checks permissions and r
 
 One module per part, each importing only those below it:
 
-- `base`: the queryset scope, who changed a row, the version, shared checks and validators;
+- `base`: the queryset scope, who changed a row, the version, the link from a part to its
+  mission, the year range check and the validators;
 - `choices`: the fixed lists fields choose from;
 - `register`: the tenant's actors and grand challenges;
 - `mission`: the mission;
@@ -24,6 +25,8 @@ from missions.models.base import (
     PartOfMission,
     ScopedQuerySet,
     Versioned,
+    check_year,
+    mission_reference,
     validate_sdgs,
     validate_text_list,
 )
@@ -95,6 +98,8 @@ __all__ = [
     "Target",
     "TargetQuerySet",
     "Versioned",
+    "check_year",
+    "mission_reference",
     "validate_sdgs",
     "validate_text_list",
 ]

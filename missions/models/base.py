@@ -1,21 +1,24 @@
 """What every mission model shares: the organisation scope of its queries, who created and
-changed a row, the version that guards against lost updates, and the checks the database
-constraints and validators of several models are built from."""
+changed a row, the version that guards against lost updates, the link to the mission a part
+belongs to, and the year range constraints and validators of several models are built from
+(the rules every app shares are in `accounts.constraints`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import person_reference
 from missions import validation
 from missions.validation import YEAR_MAX, YEAR_MIN
 
 if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
     from accounts.models import Organisation, User
     from missions.models.mission import Mission
 
@@ -26,16 +29,9 @@ def year_ok(field: str) -> Q:
     )
 
 
-def not_negative(field: str) -> Q:
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0})
-
-
-def is_json_list(field: str) -> Q:
-    # ArrayField would need django.contrib.postgres in INSTALLED_APPS; until then these lists
-    # are jsonb, and the database still guarantees they are lists.
-    return Q(**{f"{field}__isnull": False}) & Q(
-        models.lookups.Exact(Func(F(field), function="jsonb_typeof"), Value("array"))
-    )
+def check_year(field: str, *, name: str) -> models.CheckConstraint:
+    """A year Lodestar accepts (validation.YEAR_MIN to YEAR_MAX), or none yet."""
+    return models.CheckConstraint(condition=year_ok(field), name=name)
 
 
 def validate_sdgs(value: Any) -> None:
@@ -55,16 +51,34 @@ def validate_text_list(value: Any) -> None:
         raise ValidationError(_("Keep each name under 80 characters."))
 
 
-def choice_ok(field: str, choices: type[models.TextChoices], *, blank: bool = False) -> Q:
-    values = list(choices.values) + ([""] if blank else [])
-    return Q(**{f"{field}__in": values})
+@overload
+def mission_reference(
+    related_name: str, *, optional: Literal[False] = False
+) -> models.ForeignKey[Mission | Combinable, Mission]: ...
+@overload
+def mission_reference(
+    related_name: str, *, optional: Literal[True]
+) -> models.ForeignKey[Mission | Combinable | None, Mission | None]: ...
+def mission_reference(related_name: str, *, optional: bool = False) -> models.ForeignKey[Any, Any]:
+    """The mission a row belongs to (a target, a project, a stakeholder, a warning...), or with
+    `optional` may belong to (a readiness check taken before any mission, a notification): the
+    row goes when the mission is deleted."""
+    return models.ForeignKey(
+        "missions.Mission",
+        verbose_name=_("mission"),
+        on_delete=models.CASCADE,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+    )
 
 
 class PartOfMission:
     """For models with a `mission` foreign key: they belong to the mission's organisation, which
     is what permission predicates (`accounts.predicates`) read as `obj.organisation`."""
 
-    # Declared for the type checker only: each model defines the foreign key itself.
+    # Declared for the type checker only: each model defines the foreign key itself (most with
+    # `mission_reference`), since each names its own reverse accessor.
     mission: Mission
 
     @property
@@ -90,22 +104,8 @@ class Audited(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = person_reference(_("created by"))
+    updated_by = person_reference(_("changed by"))
 
     class Meta:
         abstract = True

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from missions.models.base import ScopedQuerySet
-from missions.models.mission import Mission
+from accounts.fields import person_reference
+from missions.models.base import ScopedQuerySet, mission_reference
 
 
 class ChangeAction(models.TextChoices):
@@ -30,17 +29,8 @@ class MissionChange(models.Model):
     """One entry in a mission's history: who did what to which part, and the fields' values
     before and after (`{"field": [before, after]}`), written by every service."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="changes"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    mission = mission_reference("changes")
+    user = person_reference(_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=20, choices=ChangeAction.choices)
     object_type = models.CharField(_("part"), max_length=30)
@@ -68,18 +58,9 @@ class MissionSnapshot(models.Model):
     fields plus every registered section: targets, projects, canvas, ...), e.g. "Cabinet
     submission v3". Taken through `missions.snapshots.snapshot_take`; never changed after."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="snapshots"
-    )
+    mission = mission_reference("snapshots")
     name = models.CharField(_("name"), max_length=120)
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("taken by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    taken_by = person_reference(_("taken by"))
     taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
     document = models.JSONField(_("document"))
 

@@ -8,18 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.constraints import check_choice, check_not_negative, check_order, is_json_list
+from accounts.fields import organisation_reference
 from missions import validation
-from missions.models.base import (
-    Audited,
-    ScopedQuerySet,
-    Versioned,
-    choice_ok,
-    is_json_list,
-    not_negative,
-    validate_sdgs,
-    year_ok,
-)
+from missions.models.base import Audited, ScopedQuerySet, Versioned, check_year, validate_sdgs
 from missions.models.choices import MandateSource, MissionStatus, PolicyDomain, StatementLanguage
 from missions.models.register import Actor, GrandChallenge
 
@@ -32,12 +24,7 @@ class Mission(Audited, Versioned):
     """A bold, measurable, time-bound goal that answers part of a grand challenge and is
     reached through a portfolio of projects. A mission may have sub-missions (one level)."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="missions",
-    )
+    organisation = organisation_reference("missions")
     key = models.SlugField(
         _("key"), max_length=80, help_text=_("Stable short name, used in addresses and exports.")
     )
@@ -149,13 +136,10 @@ class Mission(Audited, Versioned):
             models.UniqueConstraint(
                 fields=["organisation", "key"], name="missions_mission_key_unique"
             ),
-            models.CheckConstraint(
-                condition=choice_ok("language", StatementLanguage, blank=True),
-                name="missions_mission_language_valid",
+            check_choice(
+                "language", StatementLanguage, blank=True, name="missions_mission_language_valid"
             ),
-            models.CheckConstraint(
-                condition=choice_ok("status", MissionStatus), name="missions_mission_status_valid"
-            ),
+            check_choice("status", MissionStatus, name="missions_mission_status_valid"),
             models.CheckConstraint(
                 condition=Q(
                     status=MissionStatus.PAUSED,
@@ -164,37 +148,27 @@ class Mission(Audited, Versioned):
                 | (~Q(status=MissionStatus.PAUSED) & Q(paused_from="")),
                 name="missions_mission_paused_from_valid",
             ),
-            models.CheckConstraint(
-                condition=choice_ok("mandate_source", MandateSource),
-                name="missions_mission_mandate_source_valid",
+            check_choice(
+                "mandate_source", MandateSource, name="missions_mission_mandate_source_valid"
             ),
-            models.CheckConstraint(
-                condition=choice_ok("policy_domain", PolicyDomain, blank=True),
+            check_choice(
+                "policy_domain",
+                PolicyDomain,
+                blank=True,
                 name="missions_mission_policy_domain_valid",
             ),
-            models.CheckConstraint(
-                condition=year_ok("start_year"), name="missions_mission_start_year_range"
+            check_year("start_year", name="missions_mission_start_year_range"),
+            check_year("deadline_year", name="missions_mission_deadline_year_range"),
+            check_order(
+                "start_year", "deadline_year", name="missions_mission_deadline_after_start"
             ),
-            models.CheckConstraint(
-                condition=year_ok("deadline_year"), name="missions_mission_deadline_year_range"
+            check_not_negative(
+                "committed_budget", name="missions_mission_committed_budget_not_negative"
             ),
-            models.CheckConstraint(
-                condition=Q(start_year__isnull=True)
-                | Q(deadline_year__isnull=True)
-                | Q(deadline_year__gte=F("start_year")),
-                name="missions_mission_deadline_after_start",
+            check_not_negative(
+                "estimated_need", name="missions_mission_estimated_need_not_negative"
             ),
-            models.CheckConstraint(
-                condition=not_negative("committed_budget"),
-                name="missions_mission_committed_budget_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=not_negative("estimated_need"),
-                name="missions_mission_estimated_need_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=not_negative("team_fte"), name="missions_mission_team_fte_not_negative"
-            ),
+            check_not_negative("team_fte", name="missions_mission_team_fte_not_negative"),
             models.CheckConstraint(
                 condition=Q(currency__regex=r"^[A-Z]{3}$"), name="missions_mission_currency_iso"
             ),

@@ -8,19 +8,23 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import (
+    check_choice,
+    check_filled,
+    check_not_negative,
+    check_order,
+    is_json_list,
+)
 from missions import validation
 from missions.models.base import (
     Audited,
     PartOfMission,
     ScopedQuerySet,
     Versioned,
-    choice_ok,
-    is_json_list,
-    not_negative,
+    mission_reference,
     validate_text_list,
 )
 from missions.models.choices import Instrument, Origin, ProjectStatus, Stage
-from missions.models.mission import Mission
 from missions.models.register import Actor
 from missions.models.targets import Target
 
@@ -33,9 +37,7 @@ class MissionProject(PartOfMission, Audited, Versioned):
     """One project in a mission's portfolio: who leads it, with which partners, in which sectors,
     with which instrument and money, and (through contributions) which targets it serves."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="projects"
-    )
+    mission = mission_reference("projects")
     key = models.SlugField(_("key"), max_length=80)
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(
@@ -95,31 +97,14 @@ class MissionProject(PartOfMission, Audited, Versioned):
         ordering = ["key"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "key"], name="missions_project_key_unique"),
-            models.CheckConstraint(
-                condition=choice_ok("instrument", Instrument),
-                name="missions_project_instrument_valid",
-            ),
-            models.CheckConstraint(
-                condition=choice_ok("stage", Stage), name="missions_project_stage_valid"
-            ),
-            models.CheckConstraint(
-                condition=choice_ok("origin", Origin), name="missions_project_origin_valid"
-            ),
-            models.CheckConstraint(
-                condition=choice_ok("status", ProjectStatus), name="missions_project_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(start_date__isnull=True)
-                | Q(end_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
-                name="missions_project_end_after_start",
-            ),
-            models.CheckConstraint(
-                condition=not_negative("budget"), name="missions_project_budget_not_negative"
-            ),
-            models.CheckConstraint(
-                condition=not_negative("public_funding"),
-                name="missions_project_public_funding_not_negative",
+            check_choice("instrument", Instrument, name="missions_project_instrument_valid"),
+            check_choice("stage", Stage, name="missions_project_stage_valid"),
+            check_choice("origin", Origin, name="missions_project_origin_valid"),
+            check_choice("status", ProjectStatus, name="missions_project_status_valid"),
+            check_order("start_date", "end_date", name="missions_project_end_after_start"),
+            check_not_negative("budget", name="missions_project_budget_not_negative"),
+            check_not_negative(
+                "public_funding", name="missions_project_public_funding_not_negative"
             ),
             models.CheckConstraint(
                 condition=Q(budget__isnull=True)
@@ -179,9 +164,7 @@ class ProjectContribution(models.Model):
             models.UniqueConstraint(
                 fields=["project", "target"], name="missions_contribution_unique"
             ),
-            models.CheckConstraint(
-                condition=~Q(rationale=""), name="missions_contribution_has_rationale"
-            ),
+            check_filled("rationale", name="missions_contribution_has_rationale"),
         ]
 
     def __str__(self) -> str:

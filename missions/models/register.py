@@ -9,15 +9,10 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.constraints import check_choice, is_json_list
+from accounts.fields import organisation_reference
 from missions import validation
-from missions.models.base import (
-    Audited,
-    ScopedQuerySet,
-    choice_ok,
-    is_json_list,
-    validate_sdgs,
-)
+from missions.models.base import Audited, ScopedQuerySet, validate_sdgs
 from missions.models.choices import ActorKind, GovernmentLevel, Helix
 
 
@@ -30,12 +25,7 @@ class Actor(Audited):
     that coordinates it, a project lead or partner. One registry per tenant, so the same actor is
     recognised across missions."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="actors",
-    )
+    organisation = organisation_reference("actors")
     key = models.SlugField(_("key"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
     helix = models.CharField(_("helix"), max_length=20, choices=Helix.choices)
@@ -62,14 +52,12 @@ class Actor(Audited):
             models.UniqueConstraint(
                 "organisation", Lower("name"), name="missions_actor_name_ci_unique"
             ),
-            models.CheckConstraint(
-                condition=choice_ok("helix", Helix), name="missions_actor_helix_valid"
-            ),
-            models.CheckConstraint(
-                condition=choice_ok("kind", ActorKind), name="missions_actor_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=choice_ok("government_level", GovernmentLevel, blank=True),
+            check_choice("helix", Helix, name="missions_actor_helix_valid"),
+            check_choice("kind", ActorKind, name="missions_actor_kind_valid"),
+            check_choice(
+                "government_level",
+                GovernmentLevel,
+                blank=True,
                 name="missions_actor_government_level_valid",
             ),
             models.CheckConstraint(
@@ -96,12 +84,7 @@ class GrandChallenge(Audited):
     """A broad societal problem, too wide to direct innovation by itself (the first column of
     the mission map). Missions are concrete, measurable steps towards solving it."""
 
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="challenges",
-    )
+    organisation = organisation_reference("challenges")
     key = models.SlugField(_("key"), max_length=80)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)

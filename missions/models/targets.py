@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constraints import check_choice, check_order
 from accounts.models import Organisation
 from missions import validation
 from missions.models.base import (
@@ -15,8 +16,8 @@ from missions.models.base import (
     PartOfMission,
     ScopedQuerySet,
     Versioned,
-    choice_ok,
-    year_ok,
+    check_year,
+    mission_reference,
 )
 from missions.models.choices import Direction, MilestoneStatus
 from missions.models.mission import Mission
@@ -30,9 +31,7 @@ class Target(PartOfMission, Audited, Versioned):
     """A measurable end state of a mission: from a baseline (value, year) to a target (value,
     year), or a yes/no condition. Headline targets define whether the mission succeeded."""
 
-    mission = models.ForeignKey(
-        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="targets"
-    )
+    mission = mission_reference("targets")
     key = models.SlugField(_("key"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     is_headline = models.BooleanField(_("headline target"), default=False)
@@ -64,9 +63,7 @@ class Target(PartOfMission, Audited, Versioned):
         ordering = ["position", "key"]
         constraints = [
             models.UniqueConstraint(fields=["mission", "key"], name="missions_target_key_unique"),
-            models.CheckConstraint(
-                condition=choice_ok("direction", Direction), name="missions_target_direction_valid"
-            ),
+            check_choice("direction", Direction, name="missions_target_direction_valid"),
             models.CheckConstraint(
                 condition=~Q(direction=Direction.BINARY) | ~Q(success_condition=""),
                 name="missions_target_binary_has_condition",
@@ -75,17 +72,10 @@ class Target(PartOfMission, Audited, Versioned):
                 condition=Q(direction=Direction.BINARY) | Q(target_value__isnull=False),
                 name="missions_target_measurable_has_value",
             ),
-            models.CheckConstraint(
-                condition=year_ok("baseline_year"), name="missions_target_baseline_year_range"
-            ),
-            models.CheckConstraint(
-                condition=year_ok("target_year"), name="missions_target_target_year_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(baseline_year__isnull=True)
-                | Q(target_year__isnull=True)
-                | Q(target_year__gte=F("baseline_year")),
-                name="missions_target_target_after_baseline",
+            check_year("baseline_year", name="missions_target_baseline_year_range"),
+            check_year("target_year", name="missions_target_target_year_range"),
+            check_order(
+                "baseline_year", "target_year", name="missions_target_target_after_baseline"
             ),
         ]
 
@@ -155,15 +145,12 @@ class Milestone(Audited, Versioned):
             models.UniqueConstraint(
                 fields=["target", "year"], name="missions_milestone_year_unique"
             ),
-            models.CheckConstraint(condition=year_ok("year"), name="missions_milestone_year_range"),
+            check_year("year", name="missions_milestone_year_range"),
             models.CheckConstraint(
                 condition=Q(value__isnull=False) | ~Q(description=""),
                 name="missions_milestone_value_or_description",
             ),
-            models.CheckConstraint(
-                condition=choice_ok("status", MilestoneStatus),
-                name="missions_milestone_status_valid",
-            ),
+            check_choice("status", MilestoneStatus, name="missions_milestone_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ class DocumentsConfig(AppConfig):
     def covering_note_limit(self) -> int:
         """The longest covering note a pack request takes (characters), for the forms of other
         apps that post a pack request here (the missions list)."""
-        from documents.services import COVERING_NOTE_MAX_LENGTH
+        from documents.queueing import COVERING_NOTE_MAX_LENGTH
 
         return COVERING_NOTE_MAX_LENGTH
 

@@ -21,7 +21,13 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation, User
 from documents import criteria
-from documents.models import BriefingNote, DocumentKind, GeneratedDocument
+from documents.models import (
+    BriefingNote,
+    BriefingPiece,
+    DocumentKind,
+    DocumentStatus,
+    GeneratedDocument,
+)
 from evaluation.indicators import progress
 from missions import selectors as mission_selectors
 from missions.exchange import export_mission
@@ -279,16 +285,6 @@ def briefing_note_data(mission: Mission) -> dict[str, str]:
     return data
 
 
-def pack_missions(
-    *, user: User, organisation: Organisation, keys: list[str]
-) -> list[dict[str, Any]]:
-    """Briefing contexts of the chosen missions, in the order given (unknown keys: 404)."""
-    return [
-        mission_context(user=user, organisation=organisation, key=key, kind=DocumentKind.BRIEFING)
-        for key in keys
-    ]
-
-
 def pack_mission_ids(*, user: User, organisation: Organisation, keys: list[str]) -> list[int]:
     """The ids of the chosen missions the user may see, in the order given (unknown keys: 404),
     in one query: a pack request looks its pieces up by these before building any context."""
@@ -431,6 +427,16 @@ def document_for(*, user: User, organisation: Organisation, document_id: int) ->
         .select_related("organisation", "requested_by"),
         pk=document_id,
     )
+
+
+def pack_progress(document: GeneratedDocument) -> dict[str, int] | None:
+    """How many of an unfinished pack's briefings are made, of how many, for its page while it
+    is on its way; None for any other document."""
+    if document.kind != DocumentKind.PACK or document.is_finished:
+        return None
+    ids = set(document.context.get("pieces", []))
+    done = BriefingPiece.objects.filter(pk__in=ids, status=DocumentStatus.DONE).count()
+    return {"done": done, "total": len(ids)}
 
 
 def previous_briefing(*, mission_id: int, before_hash: str) -> GeneratedDocument | None:

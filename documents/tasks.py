@@ -1,27 +1,37 @@
-"""Celery tasks for documents. Routed to the `pdf` queue (CELERY_TASK_ROUTES in settings)."""
+"""Celery tasks for documents. Routed to the `pdf` queue (CELERY_TASK_ROUTES in settings).
+
+Each takes an id and makes one service call, safe to run twice. A redelivered message (its
+pool process died mid-render) finds the row's render lock free and takes the row over. A
+pack's pieces and its assembly go to the queue its own message came from.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from celery import shared_task
 
 from documents import services
 
 
+def _queue(task: Any) -> str | None:
+    return (task.request.delivery_info or {}).get("routing_key") or None
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def render_document_task(self, document_id: int) -> str:
-    """Render one GeneratedDocument by id. A redelivered message (its previous worker died
-    mid-render) takes over the row that worker left in "rendering". A pack sends its missing
-    pieces to the queue this message came from."""
-    delivery = self.request.delivery_info or {}
-    return services.document_render(
-        document_id=document_id,
-        takeover=bool(delivery.get("redelivered")),
-        queue=delivery.get("routing_key") or None,
-    )
+    """Make one GeneratedDocument by id; a pack sends its missing pieces to the queue."""
+    return services.document_render(document_id=document_id, queue=_queue(self))
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def render_piece_task(self, piece_id: int) -> str:
-    """Render one mission's briefing piece of a pack; "skipped" if it is done or taken."""
-    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    return services.piece_render(piece_id=piece_id, takeover=redelivered)
+    """Make one mission's briefing piece of a pack; "skipped" if it is done or taken. The
+    piece that completes a pack sends it to assembly."""
+    return services.piece_render(piece_id=piece_id, queue=_queue(self))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def assemble_pack_task(pack_id: int) -> str:
+    """Merge a pack whose pieces are all made; "skipped" if it is taken or finished."""
+    return services.pack_assemble(pack_id=pack_id)

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
-from documents import selectors, services
+from documents import layout, queueing, selectors, services
 from documents.forms import BriefingNoteForm
 from documents.models import (
     BriefingNote,
@@ -38,7 +38,11 @@ def _status(request: HttpRequest, document: GeneratedDocument, status: int = 200
     return render(
         request,
         STATUS_TEMPLATE,
-        {"organisation": document.organisation, "document": document},
+        {
+            "organisation": document.organisation,
+            "document": document,
+            "progress": selectors.pack_progress(document),
+        },
         status=status,
     )
 
@@ -89,7 +93,7 @@ def _pack_refused(
     found = {
         mission.key: mission
         for mission in Mission.objects.visible_to(request.user).filter(
-            organisation=organisation, key__in=keys[: services.PACK_MAX_MISSIONS * 2]
+            organisation=organisation, key__in=keys[: queueing.PACK_MAX_MISSIONS * 2]
         )
     }
     note_errors = [
@@ -104,7 +108,7 @@ def _pack_refused(
             "covering_note": covering_note,
             "note_errors": note_errors,
             "other_errors": [m for m in error.messages if m not in note_errors],
-            "note_limit": services.COVERING_NOTE_MAX_LENGTH,
+            "note_limit": queueing.COVERING_NOTE_MAX_LENGTH,
         },
         status=422,
     )
@@ -137,7 +141,11 @@ def document_detail(request: HttpRequest, org_slug: str, document_id: int) -> Ht
     return render(
         request,
         "documents/document.html",
-        {"organisation": organisation, "document": document},
+        {
+            "organisation": organisation,
+            "document": document,
+            "progress": selectors.pack_progress(document),
+        },
     )
 
 
@@ -263,7 +271,7 @@ def briefing_word(request: HttpRequest, org_slug: str, mission_key: str) -> Http
     from documents import word
 
     organisation = organisation_for(user=request.user, slug=org_slug)
-    context = services.build_context(
+    context = queueing.build_context(
         actor=request.user,
         organisation=organisation,
         kind=DocumentKind.BRIEFING,
@@ -275,14 +283,14 @@ def briefing_word(request: HttpRequest, org_slug: str, mission_key: str) -> Http
         organisation=organisation,
         kind=DocumentKind.BRIEFING,
         context=context,
-        title=services._title(DocumentKind.BRIEFING, context),
+        title=layout.title(DocumentKind.BRIEFING, context),
         extras={
             "prepared_on": selectors.today_text(timezone.localdate()),
             "previous_date": "",
             "changes": [],
         },
     )
-    response = HttpResponse(word.briefing_docx(services.render_context(document)), WORD_TYPE)
+    response = HttpResponse(word.briefing_docx(layout.render_context(document)), WORD_TYPE)
     filename = f"{organisation.slug}-briefing-{mission_key}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from documents import services
+from documents import queueing, services
 from documents.models import DocumentKind, GeneratedDocument
 
 
@@ -35,7 +35,7 @@ def test_two_people_asking_for_the_same_document_at_once_share_it(
     demo_missions, member, monkeypatch, kind, keys
 ):
     # The test is about the request; nothing needs rendering.
-    monkeypatch.setattr(services, "_enqueue", lambda document: None)
+    monkeypatch.setattr(queueing, "_enqueue", lambda document: None)
     first_person, second_person = member("editor"), member("viewer")
     inserted = threading.Event()
     results: dict[str, object] = {}

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from canvas.services import canvas_box_save
-from documents import services
+from documents import selectors, services
 from documents.models import DocumentKind, DocumentStatus
 from documents.tests import pdftools
 from missions.models import Mission
@@ -170,7 +170,7 @@ def test_protective_marking_comes_from_settings(demo_missions, member, render_no
 def test_page_one_matches_the_reviewed_reference(
     demo_missions, member, render_now, kind, keys, monkeypatch
 ):
-    monkeypatch.setattr(services.selectors, "today_text", lambda day: "29 November 2026")
+    monkeypatch.setattr(selectors, "today_text", lambda day: "29 November 2026")
     user = member("editor", full_name="Sam Servant")
     _document, pdf = make(user, demo_missions, kind, keys, render_now, decision="")
     assert_like_reference(pdf, f"{kind}-page1")

@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from documents import services
+from documents import layout, queueing, rendering, selectors, services
 from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
 from documents.tests import pdftools
 from missions.models import Mission
@@ -32,13 +34,13 @@ def pack(user, organisation, keys, render_now):
 def renders(monkeypatch):
     """The missions whose piece was rendered, in the order rendered."""
     rendered = []
-    original = services.piece_render_context
+    original = layout.piece_render_context
 
     def counting(piece):
         rendered.append(piece.context["mission"]["key"])
         return original(piece)
 
-    monkeypatch.setattr(services, "piece_render_context", counting)
+    monkeypatch.setattr(layout, "piece_render_context", counting)
     return rendered
 
 
@@ -71,7 +73,7 @@ def test_the_cached_path_builds_no_context(demo_missions, member, render_now, mo
     def no_context(**kwargs):
         raise AssertionError("a context was built for an unchanged mission")
 
-    monkeypatch.setattr(services.selectors, "mission_context", no_context)
+    monkeypatch.setattr(selectors, "mission_context", no_context)
     again = services.document_request(
         actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
@@ -170,7 +172,7 @@ def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
     document = services.document_request(
         actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
-    original = services.html_to_pdf_with_outline
+    original = rendering.html_to_pdf_with_outline
     school = Mission.objects.get(organisation=demo_missions, key="se-school-food")
 
     def broken(html, **kwargs):
@@ -178,7 +180,7 @@ def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
             raise RuntimeError("out of paper")
         return original(html, **kwargs)
 
-    monkeypatch.setattr(services, "html_to_pdf_with_outline", broken)
+    monkeypatch.setattr(rendering, "html_to_pdf_with_outline", broken)
     failed = render_now(document)
     assert failed.status == DocumentStatus.FAILED and "out of paper" in failed.error
     assert not failed.file and failed.can_retry
@@ -186,7 +188,7 @@ def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
         BriefingPiece.objects.filter(status=DocumentStatus.DONE).values_list("pk", flat=True)
     )
     assert len(done_before) == len(KEYS) - 1
-    monkeypatch.setattr(services, "html_to_pdf_with_outline", original)
+    monkeypatch.setattr(rendering, "html_to_pdf_with_outline", original)
     renders.clear()
     with django_capture_on_commit_callbacks():
         services.document_retry(actor=editor, document=failed)
@@ -214,6 +216,74 @@ def test_missing_pieces_go_to_the_pdf_queue_for_other_workers(
     assert all(services.piece_render(piece_id=pk) == "skipped" for pk in sent)
 
 
+def _waiting_for_its_pieces(document):
+    """The pack as its own task leaves it while other workers make its pieces."""
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        status=DocumentStatus.RENDERING, started_at=timezone.now()
+    )
+
+
+def test_the_page_counts_the_briefings_made_and_the_last_piece_sends_the_pack_on(
+    client, demo_missions, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.assemble_pack_task, "apply_async", lambda args, **options: sent.append(args[0])
+    )
+    editor = member("editor")
+    document = services.document_request(
+        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    _waiting_for_its_pieces(document)
+    pieces = document.context["pieces"]
+    for pk in pieces[:2]:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.piece_render(piece_id=pk) == DocumentStatus.DONE
+    client.force_login(editor)
+    url = reverse("documents:detail", args=["health", document.pk])
+    page = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Rendering…" in page and "2 of 4 briefings ready." in page
+    assert sent == []
+    for pk in pieces[2:]:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.piece_render(piece_id=pk)
+    assert sent == [document.pk]  # the piece that completed the set, once
+    # A piece task run twice sends nothing more: the pack is no longer waiting once assembled.
+    assert services.pack_assemble(pack_id=document.pk) == DocumentStatus.DONE
+    assert services.pack_assemble(pack_id=document.pk) == "skipped"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.piece_render(piece_id=pieces[-1]) == "skipped"
+    assert sent == [document.pk]
+    done = GeneratedDocument.objects.get(pk=document.pk)
+    assert done.status == DocumentStatus.DONE and done.file.read().startswith(b"%PDF")
+
+
+def test_a_piece_failing_in_another_worker_fails_its_pack_at_once_with_a_retry(
+    demo_missions, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    editor = member("editor")
+    document = services.document_request(
+        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    _waiting_for_its_pieces(document)
+
+    def broken(html, **kwargs):
+        raise RuntimeError("out of paper")
+
+    monkeypatch.setattr(rendering, "html_to_pdf_with_outline", broken)
+    assert services.piece_render(piece_id=document.context["pieces"][1]) == DocumentStatus.FAILED
+    failed = GeneratedDocument.objects.get(pk=document.pk)
+    # The other pieces are not made yet: the pack does not wait for them to say it failed.
+    assert failed.status == DocumentStatus.FAILED and failed.can_retry
+    assert failed.error == "The briefing on Cancer failed: RuntimeError: out of paper"
+    assert BriefingPiece.objects.filter(status=DocumentStatus.QUEUED).count() == len(KEYS) - 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        retried = services.document_retry(actor=editor, document=failed)
+    assert retried.status == DocumentStatus.QUEUED and len(callbacks) == 1
+
+
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
 def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
@@ -227,9 +297,9 @@ def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
 
     queue = f"pdf-crash-test-{os.getpid()}-{time.time_ns()}"
     monkeypatch.setattr(
-        services,
+        queueing,
         "_enqueue",
-        lambda document: services.transaction.on_commit(
+        lambda document: queueing.transaction.on_commit(
             lambda: render_document_task.apply_async((document.pk,), queue=queue)
         ),
     )

@@ -1,15 +1,18 @@
 """Asking for documents: contexts from selectors, reuse by input hash, the render and its
 failure paths, retries and abandoned claims."""
 
+import contextlib
 import os
+import socket
 import subprocess
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import canvas_print, services
+from documents import canvas_print, rendering, services
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from documents.tests import pdftools
 from missions.models import Mission
@@ -114,7 +117,7 @@ def test_a_failed_render_is_recorded_and_a_retry_completes_it(
     def broken(*args, **kwargs):
         raise RuntimeError("fonts are missing")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(rendering, "render_pdf", broken)
     failed = render_now(document)
     assert failed.status == DocumentStatus.FAILED
     assert "fonts are missing" in failed.error
@@ -148,10 +151,24 @@ def test_a_claim_left_by_a_dead_worker_process_is_taken_over(demo_missions, memb
     GeneratedDocument.objects.filter(pk=document.pk).update(
         status="rendering",
         started_at=timezone.now(),
-        claimed_by=f"{services.socket.gethostname()}:{dead.pid}",
+        claimed_by=f"{socket.gethostname()}:{dead.pid}",
     )
     done = render_now(document)
     assert done.status == DocumentStatus.DONE
+
+
+@contextlib.contextmanager
+def _rendered_elsewhere(document):
+    """The document's render lock held by another database session, as a live worker on
+    another host holds it while it renders."""
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            key = rendering.lock_key(GeneratedDocument, document.pk)
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+        yield
+    finally:
+        other.close()
 
 
 def test_a_live_claim_is_left_alone_and_a_stale_one_can_be_retried(
@@ -162,17 +179,18 @@ def test_a_live_claim_is_left_alone_and_a_stale_one_can_be_retried(
     GeneratedDocument.objects.filter(pk=document.pk).update(
         status="rendering", started_at=timezone.now(), claimed_by=f"elsewhere:{os.getpid()}"
     )
-    assert services.document_render(document_id=document.pk) == "skipped"
-    document.refresh_from_db()
-    assert not document.can_retry
-    GeneratedDocument.objects.filter(pk=document.pk).update(
-        started_at=timezone.now() - timedelta(hours=1)
-    )
-    document.refresh_from_db()
-    assert document.is_stale and document.can_retry
-    with django_capture_on_commit_callbacks() as callbacks:
-        retried = services.document_retry(actor=editor, document=document)
-    assert retried.status == DocumentStatus.QUEUED and len(callbacks) == 1
+    with _rendered_elsewhere(document):
+        assert services.document_render(document_id=document.pk) == "skipped"
+        document.refresh_from_db()
+        assert not document.can_retry
+        GeneratedDocument.objects.filter(pk=document.pk).update(
+            started_at=timezone.now() - timedelta(hours=1)
+        )
+        document.refresh_from_db()
+        assert document.is_stale and document.can_retry
+        with django_capture_on_commit_callbacks() as callbacks:
+            retried = services.document_retry(actor=editor, document=document)
+        assert retried.status == DocumentStatus.QUEUED and len(callbacks) == 1
 
 
 def test_no_partial_file_is_ever_left_behind(demo_missions, member, render_now):

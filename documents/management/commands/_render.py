@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
-from documents import selectors, services
+from documents import layout, packs, queueing, selectors
 from documents.models import GeneratedDocument
 from documents.pdf import render_pdf
 
@@ -49,9 +49,9 @@ def render_to_file(
         return pages, len(data)
     if kind == "pack":
         # Several missions: the pack's pages and one briefing piece per mission, assembled
-        # as a worker does (documents.assemble), nothing stored.
+        # as a worker does (documents.packs), nothing stored.
         try:
-            pdf, pages = services.pack_pdf_now(
+            pdf, pages = packs.pack_pdf_now(
                 actor=user, organisation=organisation, keys=keys, covering_note=covering_note
             )
         except ValidationError as exc:
@@ -63,13 +63,13 @@ def render_to_file(
         Path(out).write_bytes(pdf)
         return pages, len(pdf)
     try:
-        decision = services.check_decision(decision)
-        context = services.build_context(
+        decision = queueing.check_decision(decision)
+        context = queueing.build_context(
             actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
         )
         if kind == "briefing":
             # The same limits as the page: refused with what to shorten, never cut.
-            services.check_briefing_length(context)
+            layout.check_briefing_length(context)
     except ValidationError as exc:
         raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None
     except Exception as exc:  # Http404 for unknown keys
@@ -78,16 +78,11 @@ def render_to_file(
         organisation=organisation,
         kind=kind,
         context=context,
-        title=services._title(kind, context),
-        input_hash=services.input_hash(kind, context),
-        extras={
-            "prepared_on": selectors.today_text(timezone.localdate()),
-            "requested_by": user.get_full_name() or user.email,
-            "previous_date": "",
-            "changes": {} if kind == "pack" else [],
-        },
+        title=layout.title(kind, context),
+        input_hash=queueing.input_hash(kind, context),
+        extras={**queueing.requested_extras(user), "previous_date": "", "changes": []},
     )
-    pdf, pages = render_pdf(services.TEMPLATES[kind], services.render_context(document))
+    pdf, pages = render_pdf(layout.TEMPLATES[kind], layout.render_context(document))
     Path(out).write_bytes(pdf)
     return pages, len(pdf)
 
@@ -106,12 +101,12 @@ def _word(
 
     today = selectors.today_text(timezone.localdate())
     try:
-        decision = services.check_decision(decision)
+        decision = queueing.check_decision(decision)
         if kind == "pack":
-            return services.pack_docx_now(
+            return packs.pack_docx_now(
                 actor=user, organisation=organisation, keys=keys, covering_note=covering_note
             ), 0
-        context = services.build_context(
+        context = queueing.build_context(
             actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
         )
     except ValidationError as exc:
@@ -122,7 +117,7 @@ def _word(
         organisation=organisation,
         kind=kind,
         context=context,
-        title=services._title(kind, context),
+        title=layout.title(kind, context),
         extras={"prepared_on": today, "previous_date": "", "changes": []},
     )
-    return word.briefing_docx(services.render_context(document)), 0
+    return word.briefing_docx(layout.render_context(document)), 0

@@ -1,0 +1,274 @@
+"""What a document prints, from the plain data stored with it: print templates, titles, the
+contexts the templates get, what changed since the previous briefing, a briefing's length
+check, and the pack's own pages laid out around its pieces.
+
+Nothing here writes to the database or queues work: documents.queueing asks for documents,
+documents.rendering and documents.packs make them, and both lay them out through this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from documents import canvas_print, selectors
+from documents.models import BriefingPiece, DocumentKind, GeneratedDocument
+from documents.pdf import html_to_pdf_with_outline, page_count, render_html
+
+# Bump when a print template or its CSS changes what a document looks like: every document
+# is then rendered afresh the next time it is asked for.
+TEMPLATE_VERSION = "2026-12-06.2"  # bump when a print template changes what is printed
+TEMPLATES: dict[str, str] = {
+    DocumentKind.CANVAS: "documents/print/canvas.html",
+    DocumentKind.BRIEFING: "documents/print/briefing.html",
+    DocumentKind.PACK: "documents/print/pack.html",
+}
+PIECE_TEMPLATE = "documents/print/pack_piece.html"
+PIECE_KIND = "piece"
+BRIEFING_MAX_PAGES = 2
+# The pack's summary table fits about this many missions on a page.
+SUMMARY_ROWS_PER_PAGE = 14
+SUMMARY_FIELDS = ("id", "key", "title", "owner", "status_label", "open_warning_total")
+
+NOTE_LABELS = {
+    "summary": gettext_lazy("Summary"),
+    "recommendation": gettext_lazy("Recommendation"),
+    "decision": gettext_lazy("Decision requested"),
+    "timing": gettext_lazy("Timing"),
+    "background": gettext_lazy("Background"),
+    "risks": gettext_lazy("Risks and their handling"),
+    "communications": gettext_lazy("Communications and stakeholder handling"),
+}
+
+
+def title(kind: str, context: dict[str, Any]) -> str:
+    if kind == DocumentKind.PACK:
+        count = len(context["missions"])
+        return ngettext(
+            "Briefing pack: %(count)s mission", "Briefing pack: %(count)s missions", count
+        ) % {"count": count}
+    label = DocumentKind(kind).label
+    return f"{label}: {context['mission']['title']}"[:250]
+
+
+def describe_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What changed in a mission between two briefing contexts, in sentences."""
+    changes: list[str] = []
+
+    def moved(label: str, before: Any, after: Any) -> None:
+        if before != after:
+            changes.append(
+                _("%(what)s: %(before)s → %(after)s")
+                % {"what": label, "before": before or "—", "after": after or "—"}
+            )
+
+    moved(_("Status"), previous.get("status_label"), current.get("status_label"))
+    if previous.get("statement") != current.get("statement"):
+        changes.append(_("The mission statement was reworded."))
+    moved(_("Owner"), previous.get("owner"), current.get("owner"))
+    before_budget, after_budget = previous.get("budget", {}), current.get("budget", {})
+    moved(_("Committed budget"), before_budget.get("committed"), after_budget.get("committed"))
+    moved(_("Estimated need"), before_budget.get("need"), after_budget.get("need"))
+    before_targets = {t["title"]: t for t in previous.get("targets", [])}
+    after_targets = {t["title"]: t for t in current.get("targets", [])}
+    for name in after_targets.keys() - before_targets.keys():
+        changes.append(_("New target: %(title)s") % {"title": name})
+    for name in before_targets.keys() - after_targets.keys():
+        changes.append(_("Target removed: %(title)s") % {"title": name})
+    for name in sorted(after_targets.keys() & before_targets.keys()):
+        old, new = before_targets[name], after_targets[name]
+        for field, label in (("target", _("target")), ("latest", _("latest value"))):
+            if old.get(field) != new.get(field):
+                changes.append(
+                    _("%(title)s, %(what)s: %(before)s → %(after)s")
+                    % {
+                        "title": name,
+                        "what": label,
+                        "before": old.get(field),
+                        "after": new.get(field),
+                    }
+                )
+    before_criteria = {c["code"]: c for c in previous.get("criteria", [])}
+    for item in current.get("criteria", []):
+        old = before_criteria.get(item["code"])
+        if old and old["status_label"] != item["status_label"]:
+            changes.append(
+                _("%(code)s %(name)s: %(before)s → %(after)s")
+                % {
+                    "code": item["code"],
+                    "name": item["name"],
+                    "before": old["status_label"],
+                    "after": item["status_label"],
+                }
+            )
+    before_warnings = {w["code"]: w for w in previous.get("warnings", [])}
+    after_warnings = {w["code"]: w for w in current.get("warnings", [])}
+    for code in sorted(after_warnings.keys() - before_warnings.keys()):
+        changes.append(_("New warning: %(label)s") % {"label": after_warnings[code]["label"]})
+    for code in sorted(before_warnings.keys() - after_warnings.keys()):
+        changes.append(
+            _("No longer among the top warnings: %(label)s")
+            % {"label": before_warnings[code]["label"]}
+        )
+    return changes
+
+
+def _with_changes(mission: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """A briefing's mission with what changed since the previous one (printed, never hashed)."""
+    return {
+        **mission,
+        "previous_date": extras.get("previous_date", ""),
+        "changes": extras.get("changes", []),
+    }
+
+
+def render_context(document: GeneratedDocument) -> dict[str, Any]:
+    """What the print template gets: the stored inputs plus the printed-only details."""
+    context = {**document.context, **document.extras}
+    context["kind"] = document.kind
+    context["title"] = document.title
+    context["document_id"] = document.pk
+    if document.kind == DocumentKind.CANVAS:
+        mission = document.context["mission"]
+        context["boxes"], context["continued"] = canvas_print.layout(mission["boxes"])
+        # The mission map and the stakeholder grid: the same drawings as their pages, in the
+        # document's font, with the map's titles wrapped and the map given in words too.
+        context.update(canvas_print.figures(mission))
+    if document.kind == DocumentKind.PACK:
+        context["decisions_line"] = decisions_line(document.context.get("missions", []))
+    if document.kind == DocumentKind.BRIEFING:
+        context["mission"] = _with_changes(document.context["mission"], document.extras)
+    return context
+
+
+def piece_render_context(piece: BriefingPiece) -> dict[str, Any]:
+    """What a pack piece's template gets: its mission's briefing, as in a briefing."""
+    mission = piece.context["mission"]
+    return {
+        **piece.context,
+        "prepared_on": piece.extras.get("prepared_on", ""),
+        "title": mission["title"],
+        "mission": _with_changes(mission, piece.extras),
+    }
+
+
+def pack_summary(mission: dict[str, Any]) -> dict[str, Any]:
+    """What the pack's own pages print of a mission (cover, contents, summary table)."""
+    note = mission.get("note") or {}
+    return {
+        **{field: mission.get(field) for field in SUMMARY_FIELDS},
+        "criteria": [
+            {k: c.get(k) for k in ("code", "name", "status", "status_short")}
+            for c in mission.get("criteria", [])
+        ],
+        "budget": {k: mission.get("budget", {}).get(k) for k in ("committed", "need")},
+        # The covering note lists the decision each mission asks for, and by when.
+        "decision": note.get("decision", ""),
+        "decision_by": note.get("decision_by", ""),
+    }
+
+
+def decisions_line(missions: list[dict[str, Any]]) -> str:
+    """The covering note's count of what the pack asks the minister: how many of its missions
+    ask for a decision, or that all are for information."""
+    asking = sum(1 for m in missions if m.get("decision"))
+    if not asking:
+        return _("Every briefing in this pack is for information: none asks for a decision.")
+    return ngettext(
+        "%(asking)s of the %(count)s missions asks for a decision.",
+        "%(asking)s of the %(count)s missions ask for a decision.",
+        asking,
+    ) % {"asking": asking, "count": len(missions)}
+
+
+def briefing_pages(context: dict[str, Any], extras: dict[str, Any] | None = None) -> int:
+    """How many pages the briefing of this context takes, laid out but not written."""
+    document = GeneratedDocument(
+        kind=DocumentKind.BRIEFING,
+        context=context,
+        title=title(DocumentKind.BRIEFING, context),
+        extras={
+            "prepared_on": selectors.today_text(timezone.localdate()),
+            "previous_date": "",
+            "changes": [],
+            **(extras or {}),
+        },
+    )
+    return page_count(render_html(TEMPLATES[DocumentKind.BRIEFING], render_context(document)))
+
+
+def too_long_message(pages: int, note: dict[str, Any]) -> str:
+    """What to shorten when a briefing takes more than two pages: the longest parts the
+    author wrote, longest first, or the mission's own text when they wrote little."""
+    written = sorted(
+        ((len(note.get(name) or ""), label) for name, label in NOTE_LABELS.items()),
+        key=lambda item: -item[0],
+    )
+    longest = [
+        _("%(part)s (%(length)s characters)") % {"part": label, "length": length}
+        for length, label in written[:3]
+        if length >= 200
+    ]
+    head = _("The briefing takes %(pages)s pages; it must fit on %(limit)s.") % {
+        "pages": pages,
+        "limit": BRIEFING_MAX_PAGES,
+    }
+    if longest:
+        return " ".join(
+            [head, _("Shorten the longest parts: %(parts)s.") % {"parts": ", ".join(longest)}]
+        )
+    return " ".join(
+        [
+            head,
+            _(
+                "Shorten the mission statement, the headline targets or the reviewers' "
+                "rationales, which the briefing prints in full."
+            ),
+        ]
+    )
+
+
+def check_briefing_length(context: dict[str, Any], extras: dict[str, Any] | None = None) -> None:
+    """Refuse a briefing longer than two pages before it is queued, saying what to shorten."""
+    pages = briefing_pages(context, extras)
+    if pages > BRIEFING_MAX_PAGES:
+        note = {**context["mission"].get("note", {})}
+        if context.get("decision"):
+            note["decision"] = context["decision"]
+        raise ValidationError(too_long_message(pages, note))
+
+
+def pack_front_pdf(
+    pack: GeneratedDocument, pieces: list[BriefingPiece]
+) -> tuple[bytes, int, list[list[Any]]]:
+    """The pack's own pages (cover, contents, summary) knowing where each piece starts,
+    followed by one stamp page per briefing page. The contents' numbers depend on how many
+    pages the pack's own part takes: guessed, and laid out again if the guess was wrong."""
+    context = render_context(pack)
+    piece_pages = sum(p.page_count or 0 for p in pieces)
+    # Cover and contents, then the summary table.
+    front_pages = 2 + max(1, -(-len(pieces) // SUMMARY_ROWS_PER_PAGE))
+    for _attempt in range(4):
+        start = front_pages + 1
+        missions = []
+        for summary, piece in zip(pack.context["missions"], pieces, strict=True):
+            missions.append({**summary, "start_page": start})
+            start += piece.page_count or 0
+        html = render_html(
+            TEMPLATES[DocumentKind.PACK],
+            {
+                **context,
+                "missions": missions,
+                "briefings_page": front_pages + 1,
+                "stamp_pages": range(piece_pages),
+            },
+        )
+        pdf, pages, outline = html_to_pdf_with_outline(html)
+        if pages - piece_pages == front_pages:
+            return pdf, front_pages, outline
+        front_pages = pages - piece_pages
+    raise RuntimeError("the pack's contents did not settle on a page count")

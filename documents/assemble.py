@@ -286,12 +286,13 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
 
     root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
     root_ref = writer._add_object(root)
+    kids = ArrayObject()  # the Document element's children, gathered from every part
     document = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/StructElem"),
             NameObject("/S"): NameObject("/Document"),
             NameObject("/P"): root_ref,
-            NameObject("/K"): ArrayObject(),
+            NameObject("/K"): kids,
         }
     )
     document_ref = writer._add_object(document)
@@ -324,7 +325,7 @@ def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
                 if page is not None and page.idnum not in kept:
                     continue  # the pack document's stamp pages: laid over others, not kept
                 element[NameObject("/P")] = document_ref
-                document["/K"].append(child)
+                kids.append(child)
         for key, value in (cloned.get("/RoleMap") or DictionaryObject()).items():
             role_map[NameObject(key)] = value
         # Header cell IDs: unique across parts already (documents.pdf.Finisher prefixes them).

@@ -518,8 +518,10 @@ def layout(boxes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict
     boxes whose facts or text continue after the grid."""
     laid_out, continued = [], []
     for box in boxes:
+        room: float  # lines left in the box: the gaps between facts are fractions of a line
         column, row, per_line, room = BOX_AREAS[box["key"]]
-        facts, more_facts = [], []
+        facts: list[str] = []
+        more_facts: list[str] = []
         for fact in box.get("facts") or []:
             cost = _lines(fact, per_line)
             if more_facts or cost > room:

@@ -6,7 +6,7 @@ at most."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -73,9 +73,11 @@ class BriefingNoteForm(forms.ModelForm):
             field.help_text = format_lazy(
                 "{} {}", HELP[name], _("Up to %(limit)s characters.") % {"limit": limit}
             )
-            if getattr(field, "max_length", None) is None:
-                field.max_length = limit
-                field.validators.append(MaxLengthValidator(limit))
+            # Every limited field is text (a model TextField or CharField): a CharField here.
+            text = cast(forms.CharField, field)
+            if text.max_length is None:
+                text.max_length = limit
+                text.validators.append(MaxLengthValidator(limit))
             if name not in ("contact_officer", "cleared_by"):
                 rows = 3 if limit <= 600 else 6
                 field.widget = forms.Textarea(attrs={"rows": rows})

@@ -40,7 +40,42 @@ def document_path(document: GeneratedDocument, filename: str) -> str:
     return f"documents/{document.organisation_id}/{filename}"
 
 
-class GeneratedDocument(models.Model):
+class RenderState(models.Model):
+    """What a render records on its row, the same for a document and for a pack's piece: the
+    inputs it is made from (and their hash, the row's key), where it stands from queued to done
+    or failed, and what the finished file measures. The file itself, and who claimed the render,
+    stay on each model: they are stored under different paths and described differently."""
+
+    input_hash = models.CharField(_("input hash"), max_length=64)
+    context = models.JSONField(_("inputs"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stale(self) -> bool:
+        """Claimed for longer than any render may take: its worker is gone."""
+        from documents.rendering import stale_before
+
+        return (
+            self.status == DocumentStatus.RENDERING
+            and self.started_at is not None
+            and self.started_at < stale_before()
+        )
+
+
+class GeneratedDocument(RenderState):
     """One PDF of a mission (canvas, briefing) or of several missions (pack), with its state
     from queued to done or failed. Only the `pdf` Celery queue renders it."""
 
@@ -59,29 +94,16 @@ class GeneratedDocument(models.Model):
         _("missions"), default=list, blank=True, help_text=_("The missions of a pack, in order.")
     )
     title = models.CharField(_("title"), max_length=250)
-    input_hash = models.CharField(_("input hash"), max_length=64)
-    context = models.JSONField(_("inputs"), default=dict, blank=True)
     extras = models.JSONField(
         _("rendering details"),
         default=dict,
         blank=True,
         help_text=_("Printed but not part of the input hash: date prepared, changes."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
-    )
     file = models.FileField(_("file"), upload_to=document_path, blank=True, max_length=300)
-    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
-    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
-    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_by = models.CharField(
         _("claimed by"), max_length=200, blank=True, help_text=_("host:pid of the render.")
     )
-    error = models.TextField(_("error"), blank=True)
     requested_by = person_reference(_("requested by"))
 
     objects = GeneratedDocumentQuerySet.as_manager()
@@ -122,11 +144,7 @@ class GeneratedDocument(models.Model):
 
         if self.status == DocumentStatus.QUEUED:
             return self.queued_at < stale_before()
-        return (
-            self.status == DocumentStatus.RENDERING
-            and self.started_at is not None
-            and self.started_at < stale_before()
-        )
+        return super().is_stale
 
     @property
     def can_retry(self) -> bool:
@@ -151,7 +169,7 @@ def piece_path(piece: BriefingPiece, filename: str) -> str:
     return f"documents/{piece.organisation_id}/pieces/{filename}"
 
 
-class BriefingPiece(models.Model):
+class BriefingPiece(RenderState):
     """One mission's briefing as it appears inside a briefing pack: a PDF of its own, keyed by
     (organisation, input hash of its briefing context), so every pack that holds the mission
     unchanged reuses it and a pack where one mission changed renders only that one.
@@ -171,9 +189,7 @@ class BriefingPiece(models.Model):
         blank=True,
         related_name="briefing_pieces",
     )
-    input_hash = models.CharField(_("input hash"), max_length=64)
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
-    context = models.JSONField(_("inputs"), default=dict, blank=True)
     extras = models.JSONField(_("rendering details"), default=dict, blank=True)
     outline = models.JSONField(
         _("outline"),
@@ -181,19 +197,8 @@ class BriefingPiece(models.Model):
         blank=True,
         help_text=_("The piece's bookmarks: [label, page index, children]."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
-    )
     file = models.FileField(_("file"), upload_to=piece_path, blank=True, max_length=300)
-    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
-    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
-    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    render_seconds = models.FloatField(_("render time (seconds)"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("briefing pack piece")
@@ -211,16 +216,6 @@ class BriefingPiece(models.Model):
 
     def __str__(self) -> str:
         return self.context.get("mission", {}).get("title", f"piece {self.pk}")
-
-    @property
-    def is_stale(self) -> bool:
-        from documents.rendering import stale_before
-
-        return (
-            self.status == DocumentStatus.RENDERING
-            and self.started_at is not None
-            and self.started_at < stale_before()
-        )
 
 
 class BriefingNote(models.Model):

@@ -333,8 +333,10 @@ def _evaluation_rows(mission_ids: list[int]) -> dict[int, list[Any]]:
     for model in apps.get_app_config("evaluation").get_models():
         if "mission" not in {f.name for f in model._meta.get_fields()}:
             continue
+        # A model found at run time promises no `objects`; every model has `_default_manager`
+        # (here `objects` itself: no evaluation model has a second manager).
         counts = (
-            model.objects.filter(mission_id__in=mission_ids)
+            model._default_manager.filter(mission_id__in=mission_ids)
             .order_by()
             .values("mission_id")
             .annotate(n=Count("pk"), top=Max("pk"))

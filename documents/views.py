@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
 from documents import layout, queueing, selectors, services
@@ -48,7 +49,7 @@ def _status(request: HttpRequest, document: GeneratedDocument, status: int = 200
 
 
 def _requested(
-    request: HttpRequest, org_slug: str, kind: str, keys: list[str], back: str
+    request: HtmxHttpRequest, org_slug: str, kind: str, keys: list[str], back: str
 ) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     if request.method != "POST":
@@ -82,7 +83,7 @@ def _requested(
 
 
 def _pack_refused(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organisation: Organisation,
     keys: list[str],
     covering_note: str,
@@ -114,24 +115,24 @@ def _pack_refused(
     )
 
 
-def request_canvas(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def request_canvas(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     back = reverse("missions:overview", args=[org_slug, mission_key])
     return _requested(request, org_slug, DocumentKind.CANVAS, [mission_key], back)
 
 
-def request_briefing(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def request_briefing(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     back = reverse("missions:overview", args=[org_slug, mission_key])
     return _requested(request, org_slug, DocumentKind.BRIEFING, [mission_key], back)
 
 
-def request_pack(request: HttpRequest, org_slug: str) -> HttpResponse:
+def request_pack(request: HtmxHttpRequest, org_slug: str) -> HttpResponse:
     keys = request.POST.getlist("missions") if request.method == "POST" else []
     back = reverse("missions:list", args=[org_slug])
     return _requested(request, org_slug, DocumentKind.PACK, keys, back)
 
 
 @vary_on_headers("HX-Request")
-def document_detail(request: HttpRequest, org_slug: str, document_id: int) -> HttpResponse:
+def document_detail(request: HtmxHttpRequest, org_slug: str, document_id: int) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     document = selectors.document_for(
         user=request.user, organisation=organisation, document_id=document_id
@@ -149,7 +150,7 @@ def document_detail(request: HttpRequest, org_slug: str, document_id: int) -> Ht
     )
 
 
-def document_retry(request: HttpRequest, org_slug: str, document_id: int) -> HttpResponse:
+def document_retry(request: HtmxHttpRequest, org_slug: str, document_id: int) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     document = selectors.document_for(
         user=request.user, organisation=organisation, document_id=document_id
@@ -162,7 +163,9 @@ def document_retry(request: HttpRequest, org_slug: str, document_id: int) -> Htt
     return redirect("documents:detail", org_slug=org_slug, document_id=document.pk)
 
 
-def document_download(request: HttpRequest, org_slug: str, document_id: int) -> FileResponse:
+def document_download(
+    request: AuthenticatedHttpRequest, org_slug: str, document_id: int
+) -> FileResponse:
     """The PDF itself, for members only: files are never served from a public /media/ URL."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     document = selectors.document_for(
@@ -182,7 +185,7 @@ def document_download(request: HttpRequest, org_slug: str, document_id: int) -> 
 
 
 @vary_on_headers("HX-Request")
-def document_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def document_list(request: HtmxHttpRequest, org_slug: str) -> HttpResponse:
     organisation = organisation_for(user=request.user, slug=org_slug)
     documents = selectors.document_list(user=request.user, organisation=organisation)
     mission_key = request.GET.get("mission", "")[:80]
@@ -214,7 +217,9 @@ def document_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 NOTHING_CHANGED = gettext_lazy("Nothing was changed.")
 
 
-def briefing_note(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def briefing_note(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The briefing page: what the author writes for the mission's ministerial briefing, in
     the order a submission is read. Saving says whether the briefing still fits on two
     pages, and what to shorten if not; the export refuses a longer one."""
@@ -265,7 +270,9 @@ def briefing_note(request: HttpRequest, org_slug: str, mission_key: str) -> Http
 WORD_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def briefing_word(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+def briefing_word(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
     """The mission's briefing as an editable Word document, made now from the same data as
     the PDF (documents.word); every member may, as for the PDF. Nothing is stored."""
     from documents import word
@@ -297,7 +304,9 @@ def briefing_word(request: HttpRequest, org_slug: str, mission_key: str) -> Http
     return response
 
 
-def document_word(request: HttpRequest, org_slug: str, document_id: int) -> HttpResponse:
+def document_word(
+    request: AuthenticatedHttpRequest, org_slug: str, document_id: int
+) -> HttpResponse:
     """An editable Word copy of a briefing or pack document, made now from the inputs stored
     with it (documents.services.document_word); members only, as the PDF. Nothing is stored."""
     organisation = organisation_for(user=request.user, slug=org_slug)

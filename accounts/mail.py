@@ -9,10 +9,20 @@ its subject and recipients, never a 500 for a change that was made.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from config.inputs import single_line
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +33,23 @@ def send_after_commit(*, subject: str, body: str, to: list[str]) -> None:
     mail library as a header injection."""
     subject = single_line(subject, limit=200)
     transaction.on_commit(lambda: _queue(subject, body, to))
+
+
+def mail_user(user: User, *, subject: str, template: str, context: dict[str, Any]) -> None:
+    """E-mail `user` what `template` writes with `context`, once the transaction commits."""
+    send_after_commit(subject=subject, body=render_to_string(template, context), to=[user.email])
+
+
+def site_address(request: HttpRequest) -> str:
+    """The site's address as this request reached it, for the links an e-mail holds."""
+    return request.build_absolute_uri("/")[:-1]
+
+
+def password_link(user: User, site: str) -> str:
+    """The page where someone invited without a password chooses one (`site`: its address)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return site + reverse("accounts:password_reset_confirm", args=[uid, token])
 
 
 def _queue(subject: str, body: str, to: list[str]) -> None:

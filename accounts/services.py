@@ -4,16 +4,11 @@ members."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.mail import send_after_commit
+from accounts.mail import mail_user, password_link
 from accounts.models import Membership, Organisation, Role, User
 
 
@@ -82,18 +77,13 @@ def membership_add(
 
 
 def _send_invitation(user: User, organisation: Organisation, actor: User, base: str) -> None:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = base + reverse("accounts:password_reset_confirm", args=[uid, token])
-    body = render_to_string(
-        "accounts/email/invitation.txt",
-        {"user": user, "organisation": organisation, "actor": actor, "link": link},
-    )
-    send_after_commit(
+    link = password_link(user, base)
+    mail_user(
+        user,
         subject=_("You have been added to %(organisation)s in Lodestar")
         % {"organisation": organisation},
-        body=body,
-        to=[user.email],
+        template="accounts/email/invitation.txt",
+        context={"user": user, "organisation": organisation, "actor": actor, "link": link},
     )
 
 

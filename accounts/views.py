@@ -22,13 +22,15 @@ from accounts.forms import (
     TwoFactorCodeForm,
 )
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from accounts.models import ROLE_DESCRIPTIONS, Role
+from accounts.mail import site_address
+from accounts.models import ROLE_DESCRIPTIONS, Membership, Role
 from accounts.sections import landing_entries
 from accounts.selectors import (
     members_of,
     membership_for,
     organisation_for,
 )
+from config.forms import render_form, try_service
 from config.inputs import local_url
 
 
@@ -88,25 +90,23 @@ def organisation_settings(request: AuthenticatedHttpRequest, org_slug: str) -> H
         raise PermissionDenied
     initial = {"name": organisation.name, "language": organisation.language}
     form = OrganisationSettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.organisation_update(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+    changed = try_service(
+        form,
+        lambda: services.organisation_update(
+            actor=request.user, organisation=organisation, **form.cleaned_data
+        ),
+    )
+    if changed is not None:
+        if changed:
+            messages.success(request, _("The organisation's settings are saved."))
         else:
-            if changed:
-                messages.success(request, _("The organisation's settings are saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("accounts:organisation_settings", org_slug=organisation.slug)
-    return render(
+            messages.info(request, _("Nothing was changed."))
+        return redirect("accounts:organisation_settings", org_slug=organisation.slug)
+    return render_form(
         request,
         "accounts/organisation_settings.html",
         {"organisation": organisation, "form": form},
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -128,30 +128,32 @@ def members(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("accounts.manage_members", organisation):
             raise PermissionDenied
-        add_form = MemberAddForm(request.POST)
-        if add_form.is_valid():
-            try:
-                membership = services.membership_add(
-                    actor=request.user,
-                    organisation=organisation,
-                    invite_url_base=request.build_absolute_uri("/")[:-1],
-                    **add_form.cleaned_data,
-                )
-            except ValidationError as error:
-                add_form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(person)s was added as %(role)s.")
-                    % {"person": membership.user, "role": membership.get_role_display()},
-                )
-                return redirect("accounts:members", org_slug=organisation.slug)
-    status = 422 if add_form is not None and add_form.errors else 200
-    return render(
+        # `form` for the service call: `add_form` may be None, which the lambda cannot tell.
+        add_form = form = MemberAddForm(request.POST)
+        membership = try_service(
+            form,
+            lambda: services.membership_add(
+                actor=request.user,
+                organisation=organisation,
+                invite_url_base=site_address(request),
+                **form.cleaned_data,
+            ),
+        )
+        if membership is not None:
+            _say_role(request, _("%(person)s was added as %(role)s."), membership)
+            return redirect("accounts:members", org_slug=organisation.slug)
+    return render_form(
         request,
         "accounts/members.html",
         _members_context(request, organisation, add_form),
-        status=status,
+        add_form,
+    )
+
+
+def _say_role(request: HttpRequest, sentence: str, membership: Membership) -> None:
+    """ "Ada was added as editor", "Ada is now lead": `sentence` with the person and the role."""
+    messages.success(
+        request, sentence % {"person": membership.user, "role": membership.get_role_display()}
     )
 
 
@@ -195,11 +197,7 @@ def member_role(request: HtmxHttpRequest, org_slug: str, membership_id: int) -> 
     elif unchanged:
         messages.info(request, _("Nothing was changed."))
     else:
-        messages.success(
-            request,
-            _("%(person)s is now %(role)s.")
-            % {"person": membership.user, "role": membership.get_role_display()},
-        )
+        _say_role(request, _("%(person)s is now %(role)s."), membership)
     return redirect("accounts:members", org_slug=organisation.slug)
 
 
@@ -279,7 +277,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Two-factor authentication is on."))
             return redirect(_next_url(request, reverse("accounts:account")))
         form.add_error("code", _code_refused())
-    return render(
+    return render_form(
         request,
         "accounts/two_factor_setup.html",
         {
@@ -292,7 +290,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             "two_factor_pending": not request.user.is_verified(),
             "next": _next_url(request, ""),
         },
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -307,11 +305,11 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
         if two_factor.verify_session(request, form.cleaned_data["code"]):
             return redirect(_next_url(request, reverse("home")))
         form.add_error("code", _code_refused())
-    return render(
+    return render_form(
         request,
         "accounts/two_factor_verify.html",
         {"form": form, "next": _next_url(request, ""), "two_factor_pending": True},
-        status=422 if form.errors else 200,
+        form,
     )
 
 

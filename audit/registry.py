@@ -19,19 +19,12 @@ from typing import Any
 
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 # The apps whose models people edit (the project's own apps, not Django's or libraries').
-AUDITED_APPS = (
-    "accounts",
-    "missions",
-    "canvas",
-    "stakeholders",
-    "evaluation",
-    "portfolios",
-    "documents",
-)
+AUDITED_APPS = tuple(settings.DOMAIN_APPS)
 
 # Models not recorded, and why. Everything else in AUDITED_APPS is.
 NOT_AUDITED: dict[str, str] = {

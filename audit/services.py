@@ -13,24 +13,32 @@ from accounts.models import Membership, User
 from audit.models import AuditEntry, AuditEvent
 
 
+def _access(
+    obj: models.Model, event: str, *, actor: User, organisation_id: int, **more: Any
+) -> AuditEntry:
+    """An entry (not saved yet) saying that `actor` reached `obj`: signed in as that user, or
+    downloaded a file made from it."""
+    return AuditEntry(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_pk=str(obj.pk),
+        object_id=obj.pk,
+        object_repr=smart_str(obj),
+        action=AuditEntry.Action.ACCESS,
+        event=event,
+        actor=actor,
+        actor_email=actor.email,
+        organisation_id=organisation_id,
+        **more,
+    )
+
+
 def record_sign_in(*, user: User) -> list[AuditEntry]:
     """One entry per organisation of the user: each organisation's trail is its own."""
-    content_type = ContentType.objects.get_for_model(User)
     organisation_ids = Membership.objects.filter(user=user).values_list(
         "organisation_id", flat=True
     )
     return AuditEntry.objects.bulk_create(
-        AuditEntry(
-            content_type=content_type,
-            object_pk=str(user.pk),
-            object_id=user.pk,
-            object_repr=smart_str(user),
-            action=AuditEntry.Action.ACCESS,
-            event=AuditEvent.SIGN_IN,
-            actor=user,
-            actor_email=user.email,
-            organisation_id=organisation_id,
-        )
+        _access(user, AuditEvent.SIGN_IN, actor=user, organisation_id=organisation_id)
         for organisation_id in organisation_ids
     )
 
@@ -46,17 +54,14 @@ def record_download(
 ) -> AuditEntry:
     """A file leaving Lodestar: a PDF, a CSV, a JSON export (the audit trail's own included).
     `obj` is what was exported from (the document, the mission or the organisation)."""
-    return AuditEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_pk=str(obj.pk),
-        object_id=obj.pk,
-        object_repr=smart_str(obj),
-        action=AuditEntry.Action.ACCESS,
-        event=AuditEvent.DOWNLOAD,
+    entry = _access(
+        obj,
+        AuditEvent.DOWNLOAD,
         actor=actor,
-        actor_email=actor.email,
         organisation_id=organisation_id,
         mission_id=mission_id,
         changes={},
         additional_data={"file": filename, **(details or {})},
     )
+    entry.save(force_insert=True)
+    return entry

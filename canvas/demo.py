@@ -91,13 +91,9 @@ COMMENTS: dict[str, list[tuple[str, str]]] = {
 
 def load_demo_boxes(organisations: dict[str, Organisation]) -> str:
     """The editor's canvas texts, in boxes that are still empty."""
-    organisation = organisations[missions_demo.ORGANISATION]
-    editor = missions_demo.member(organisation, missions_demo.EDITOR)
     saved = 0
-    for key, boxes in BOXES.items():
-        mission = missions_demo.mission(organisation, key)
-        if editor is None or mission is None:
-            continue
+    work = missions_demo.work_of(organisations, missions_demo.EDITOR, BOXES.items())
+    for editor, mission, boxes in work:
         filled = {
             row.box_key: row for row in CanvasBox.objects.filter(mission=mission).exclude(text="")
         }
@@ -118,14 +114,12 @@ def load_demo_boxes(organisations: dict[str, Organisation]) -> str:
 
 def load_demo_comments(organisations: dict[str, Organisation]) -> str:
     """The reviewer's comments on the editor's missions (each once)."""
-    organisation = organisations[missions_demo.ORGANISATION]
-    reviewer = missions_demo.member(organisation, missions_demo.REVIEWER)
-    editor = missions_demo.member(organisation, missions_demo.EDITOR)
+    editor = missions_demo.member(organisations[missions_demo.ORGANISATION], missions_demo.EDITOR)
     added = 0
-    for key, comments in COMMENTS.items():
-        mission = missions_demo.mission(organisation, key)
-        if reviewer is None or editor is None or mission is None:
-            continue
+    work = missions_demo.work_of(organisations, missions_demo.REVIEWER, COMMENTS.items())
+    for reviewer, mission, comments in work:
+        if editor is None:
+            break  # the comments name the editor
         for box_key, template in comments:
             text = template.replace("%(editor)s", editor.full_name)
             if CanvasComment.objects.filter(

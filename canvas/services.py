@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from canvas import signals
@@ -73,16 +73,21 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# A box goes through the kernel's permission step only. The rest of a box save is its own: a
+# box keeps revisions of its text (the history page would drown in autosaves) and an identical
+# text is a success whatever version the page sent, so the kernel's update does not apply.
+BOX = parts.PartKind(
+    "canvas box",
+    frozenset(),
+    permission="canvas.change_box",
+    refusal=gettext_lazy(
+        "You can read this canvas but not change it. Ask an editor of the organisation."
+    ),
+)
+
+
 def _check_permission(actor: User, mission: Mission) -> None:
-    # The kernel's permission step. The rest of a box save is its own: a box keeps revisions
-    # of its text (the history page would drown in autosaves) and an identical text is a
-    # success whatever version the page sent, so the kernel's update does not apply.
-    parts.require_editable(
-        actor,
-        mission,
-        permission="canvas.change_box",
-        refusal=_("You can read this canvas but not change it. Ask an editor of the organisation."),
-    )
+    parts.require_kind_editable(BOX, actor, mission)
 
 
 def _check_length(box_title: StrOrPromise, text: str, limit: int) -> None:
@@ -143,15 +148,7 @@ def canvas_box_save(
     )
     if row.text == text:
         return _saved(row, changed=False)
-    if row.version != expected_version:
-        raise CanvasConflict(
-            obj=row,
-            expected_version=expected_version,
-            current_version=row.version,
-            current_text=row.text,
-            updated_by=row.updated_by,
-            updated_at=row.updated_at,
-        )
+    _refuse_over_newer(row, row.text, expected_version)
     row.text = text
     row.version += 1
     row.updated_at = timezone.now()
@@ -163,6 +160,20 @@ def canvas_box_save(
     )
     hooks.mission_changed(mission.pk)
     return _saved(row, changed=True)
+
+
+def _refuse_over_newer(current: CanvasBox | Mission, text: str, expected_version: int) -> None:
+    """`CanvasConflict` when someone saved the box (its `current` row, holding `text`) since
+    the page showed version `expected_version`."""
+    if current.version != expected_version:
+        raise CanvasConflict(
+            obj=current,
+            expected_version=expected_version,
+            current_version=current.version,
+            current_text=text,
+            updated_by=current.updated_by,
+            updated_at=current.updated_at,
+        )
 
 
 def _saved(row: CanvasBox, *, changed: bool) -> SavedBox:
@@ -179,15 +190,7 @@ def _save_statement(actor: User, mission: Mission, text: str, expected_version: 
         return SavedBox(
             STATEMENT, text, current.version, current.updated_at, current.updated_by, False
         )
-    if current.version != expected_version:
-        raise CanvasConflict(
-            obj=current,
-            expected_version=expected_version,
-            current_version=current.version,
-            current_text=current.statement,
-            updated_by=current.updated_by,
-            updated_at=current.updated_at,
-        )
+    _refuse_over_newer(current, current.statement, expected_version)
     try:
         saved = mission_update(
             actor=actor, mission=current, expected_version=expected_version, statement=text

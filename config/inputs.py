@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -155,6 +155,14 @@ class CsvRejected(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+def not_a_choice(value: str, choices: Iterable[str]) -> str:
+    """What a cell holding none of the `choices` is told (a sector, a level, a quality)."""
+    return _("“%(value)s” is not one of: %(choices)s.") % {
+        "value": value,
+        "choices": ", ".join(choices),
+    }
 
 
 def file_too_big(size: int, *, max_bytes: int) -> CsvRejected:

@@ -71,6 +71,16 @@ elif not DEBUG and (SECRET_KEY == INSECURE_DEV_KEY or len(SECRET_KEY) < 32):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The apps of the domain: what people edit in them is recorded in the audit trail.
+DOMAIN_APPS = [
+    "accounts",
+    "missions",
+    "canvas",
+    "stakeholders",
+    "evaluation",
+    "portfolios",
+    "documents",
+]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,13 +94,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "accounts",
-    "missions",
-    "canvas",
-    "stakeholders",
-    "evaluation",
-    "portfolios",
-    "documents",
+    *DOMAIN_APPS,
     "backups",
     "auditlog",
     "audit",

@@ -114,22 +114,16 @@ def _indicator(organisation: Organisation, spec: dict[str, Any]) -> tuple[bool, 
     indicator = Indicator.objects.filter(mission=mission, key=spec["key"]).first()
     created = indicator is None
     if indicator is None:
-        target = mission.targets.filter(key=spec["target"]).first() if spec["target"] else None
+        # The indicator's fields as a person enters them; its target and owner named by key.
+        fields = {name: spec[name] for name in indicator_services.INDICATOR_FIELDS}
+        fields["target"] = (
+            mission.targets.filter(key=spec["target"]).first() if spec["target"] else None
+        )
+        fields["owner"] = (
+            missions_demo.member(organisation, spec["owner"]) if spec["owner"] else None
+        )
         indicator = indicator_services.indicator_create(
-            actor=editor,
-            mission=mission,
-            key=spec["key"],
-            name=spec["name"],
-            level=spec["level"],
-            target=target,
-            direction=spec["direction"],
-            definition=spec["definition"],
-            unit=spec["unit"],
-            data_source=spec["data_source"],
-            frequency=spec["frequency"],
-            timing=spec["timing"],
-            disaggregations=spec["disaggregations"],
-            owner=missions_demo.member(organisation, spec["owner"]) if spec["owner"] else None,
+            actor=editor, mission=mission, key=spec["key"], **fields
         )
     recorded = set(
         Measurement.objects.filter(indicator=indicator, is_current=True).values_list(
@@ -258,13 +252,9 @@ VERDICTS: dict[str, list[tuple[str, int, str]]] = {
 
 def load_demo_verdicts(organisations: dict[str, Organisation]) -> str:
     """The reviewer's verdicts (once per mission and criterion)."""
-    organisation = organisations[missions_demo.ORGANISATION]
-    reviewer = missions_demo.member(organisation, missions_demo.REVIEWER)
     recorded = 0
-    for key, verdicts in VERDICTS.items():
-        mission = missions_demo.mission(organisation, key)
-        if reviewer is None or mission is None:
-            continue
+    work = missions_demo.work_of(organisations, missions_demo.REVIEWER, VERDICTS.items())
+    for reviewer, mission, verdicts in work:
         done = set(
             CriterionVerdict.objects.filter(mission=mission, reviewer=reviewer).values_list(
                 "criterion", flat=True

@@ -9,8 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,20 +20,18 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.selectors import organisation_for
+from config.forms import render_form, try_service
 from evaluation import selectors, services
 from evaluation.forms import FindingDecisionForm, GoNoGoForm, ReadinessForm, VerdictForm
 from evaluation.models import CriterionCode, Finding, ReadinessCheck
 from evaluation.readiness import ADVICE, answer_rows
 from missions.forms import MissionStartForm
 from missions.models import Mission
-from missions.selectors import challenge_list, mission_detail
+from missions.pages import mission_context, mission_from_url, require_permission
+from missions.selectors import challenge_list
 from missions.services import mission_create
 
 TEMPLATE = "evaluation/criteria.html"
-
-
-def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
-    return mission_detail(user=request.user, organisation=org_slug, key=mission_key)
 
 
 def _partial(request: HtmxHttpRequest) -> bool:
@@ -77,23 +76,43 @@ def _context(
             else _decision_form(warning.finding)
         )
         warning_items.append({"row": warning, "form": decision_form})
-    return {
-        "mission": mission,
-        "organisation": mission.organisation,
-        "section": "criteria",
-        "can_edit": user.has_perm("missions.change_mission", mission),
-        "assessment": assessment,
-        "criterion_items": criterion_items,
-        "warning_items": warning_items,
-        "can_verdict": user.has_perm("evaluation.record_verdict", mission),
-        "can_decide": user.has_perm("evaluation.decide_finding", mission),
-        "can_request": user.has_perm("evaluation.request_assessment", mission),
-        "gonogo": gonogo,
-        "gonogo_form": gonogo_form or _gonogo_form(gonogo),
-        "can_gonogo": user.has_perm("evaluation.record_gonogo", mission),
-        "readiness": next(iter(selectors.readiness_checks_for(mission, limit=1)), None),
-        "read_at_ms": read_at_ms,
-    }
+    return mission_context(
+        request,
+        mission,
+        "criteria",
+        assessment=assessment,
+        criterion_items=criterion_items,
+        warning_items=warning_items,
+        can_verdict=user.has_perm("evaluation.record_verdict", mission),
+        can_decide=user.has_perm("evaluation.decide_finding", mission),
+        can_request=user.has_perm("evaluation.request_assessment", mission),
+        gonogo=gonogo,
+        gonogo_form=gonogo_form or _gonogo_form(gonogo),
+        can_gonogo=user.has_perm("evaluation.record_gonogo", mission),
+        readiness=next(iter(selectors.readiness_checks_for(mission, limit=1)), None),
+        read_at_ms=read_at_ms,
+    )
+
+
+def _whole_page_after(
+    request: HtmxHttpRequest,
+    mission: Mission,
+    form: forms.Form,
+    note: str,
+    *,
+    anchor: str = "",
+    **bound: Any,
+) -> HttpResponse:
+    """Without htmx, after a verdict, a warning decision or a go/no-go review was sent: back to
+    the page (at `anchor`) with `note` once saved, else the whole page with the refused form
+    (`bound`, for `_context`) and its errors summarised at the top."""
+    if not form.errors:
+        messages.success(request, note)
+        url = reverse("evaluation:criteria", args=[mission.organisation.slug, mission.key])
+        return redirect(f"{url}#{anchor}" if anchor else url)
+    context = _context(request, mission, **bound)
+    context["error_form"] = form
+    return render(request, TEMPLATE, context, status=422)
 
 
 def _gonogo_form(gonogo: selectors.GoNoGoPanel, data: Any = None) -> GoNoGoForm:
@@ -108,7 +127,7 @@ def _gonogo_form(gonogo: selectors.GoNoGoPanel, data: Any = None) -> GoNoGoForm:
 
 @vary_on_headers("HX-Request")
 def criteria(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     return render(request, TEMPLATE, _context(request, mission))
 
 
@@ -116,7 +135,7 @@ def criteria(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str)
 def criteria_status(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The polled status region. While a run is queued or running it keeps polling; once the
     run has finished it swaps in the fresh results (out of band) and stops the polling."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if not _partial(request):
         return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
     context = _context(request, mission)
@@ -130,7 +149,7 @@ def criteria_status(request: HtmxHttpRequest, org_slug: str, mission_key: str) -
 
 @vary_on_headers("HX-Request")
 def assess(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.assessment_request_by(actor=request.user, mission=mission)
@@ -144,63 +163,51 @@ def assess(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpRes
 def verdict(
     request: HtmxHttpRequest, org_slug: str, mission_key: str, criterion: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if criterion not in CriterionCode.values:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("evaluation.record_verdict", mission):
-        raise PermissionDenied
+    require_permission(request, "evaluation.record_verdict", mission)
     form = _verdict_form(mission, criterion, request.POST)
-    if form.is_valid():
-        try:
-            services.verdict_record(
-                actor=request.user, mission=mission, criterion=criterion, **form.cleaned_data
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+    try_service(
+        form,
+        lambda: services.verdict_record(
+            actor=request.user, mission=mission, criterion=criterion, **form.cleaned_data
+        ),
+    )
     saved = not form.errors
-    status = 200 if saved else 422
     if _partial(request):
         context = _context(request, mission, bound_verdict=None if saved else (criterion, form))
         context["item"] = next(i for i in context["criterion_items"] if i["row"].code == criterion)
         context["verdict_saved"] = saved
-        return render(request, f"{TEMPLATE}#criterion-row", context, status=status)
-    if saved:
-        messages.success(request, _("Your verdict has been recorded."))
-        return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
-    context = _context(request, mission, bound_verdict=(criterion, form))
-    context["error_form"] = form
-    return render(request, TEMPLATE, context, status=status)
+        return render_form(request, f"{TEMPLATE}#criterion-row", context, form)
+    note = _("Your verdict has been recorded.")
+    return _whole_page_after(request, mission, form, note, bound_verdict=(criterion, form))
 
 
 @vary_on_headers("HX-Request")
 def decide(
     request: HtmxHttpRequest, org_slug: str, mission_key: str, finding_id: int
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     finding = Finding.objects.filter(mission=mission, pk=finding_id).first()
     if finding is None:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("evaluation.decide_finding", mission):
-        raise PermissionDenied
+    require_permission(request, "evaluation.decide_finding", mission)
     form = _decision_form(finding, request.POST)
-    if form.is_valid():
-        try:
-            services.finding_decide(
-                actor=request.user,
-                finding=finding,
-                status=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+    try_service(
+        form,
+        lambda: services.finding_decide(
+            actor=request.user,
+            finding=finding,
+            status=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
     saved = not form.errors
-    status = 200 if saved else 422
     if _partial(request):
         context = _context(request, mission, bound_decision=None if saved else (finding.pk, form))
         item = next(
@@ -210,20 +217,16 @@ def decide(
             return HttpResponse("", status=200)
         context["item"] = item
         context["decision_saved"] = saved
-        return render(request, f"{TEMPLATE}#warning-row", context, status=status)
-    if saved:
-        messages.success(request, _("Your decision about the warning has been recorded."))
-        return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
-    context = _context(request, mission, bound_decision=(finding.pk, form))
-    context["error_form"] = form
-    return render(request, TEMPLATE, context, status=status)
+        return render_form(request, f"{TEMPLATE}#warning-row", context, form)
+    note = _("Your decision about the warning has been recorded.")
+    return _whole_page_after(request, mission, form, note, bound_decision=(finding.pk, form))
 
 
 @vary_on_headers("HX-Request")
 def criteria_summary(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The header panel on its own, for htmx: polled while an assessment is under way and
     fetched again after any inline save (the `missionChanged` event)."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if not _partial(request):
         return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
     context = {**selectors.header_summary(mission), "mission": mission}
@@ -233,29 +236,22 @@ def criteria_summary(request: HtmxHttpRequest, org_slug: str, mission_key: str) 
 @vary_on_headers("HX-Request")
 def gonogo(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """Record a go/no-go review (reviewers, leads and administrators)."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("evaluation.record_gonogo", mission):
-        raise PermissionDenied
+    require_permission(request, "evaluation.record_gonogo", mission)
     form = GoNoGoForm(request.POST, auto_id="gonogo-%s")
-    if form.is_valid():
-        try:
-            services.gonogo_record(actor=request.user, mission=mission, answers=form.answers())
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+    try_service(
+        form,
+        lambda: services.gonogo_record(actor=request.user, mission=mission, answers=form.answers()),
+    )
     saved = not form.errors
     if _partial(request):
         context = _context(request, mission, gonogo_form=None if saved else form)
         context["gonogo_saved"] = saved
-        return render(request, f"{TEMPLATE}#gonogo", context, status=200 if saved else 422)
-    if saved:
-        messages.success(request, _("Your go/no-go review has been recorded."))
-        return redirect(reverse("evaluation:criteria", args=[org_slug, mission_key]) + "#gonogo")
-    context = _context(request, mission, gonogo_form=form)
-    context["error_form"] = form
-    return render(request, TEMPLATE, context, status=422)
+        return render_form(request, f"{TEMPLATE}#gonogo", context, form)
+    note = _("Your go/no-go review has been recorded.")
+    return _whole_page_after(request, mission, form, note, anchor="gonogo", gonogo_form=form)
 
 
 # --- Readiness check ---------------------------------------------------------------------------
@@ -277,32 +273,27 @@ def _readiness_post(
     request: AuthenticatedHttpRequest, organisation: Any, mission: Mission | None
 ) -> tuple[ReadinessForm, ReadinessCheck | None]:
     form = ReadinessForm(request.POST or None, auto_id="readiness-%s")
-    if request.method != "POST" or not form.is_valid():
-        return form, None
-    try:
-        check = services.readiness_check_record(
+    check = try_service(
+        form,
+        lambda: services.readiness_check_record(
             actor=request.user, organisation=organisation, mission=mission, answers=form.answers()
-        )
-    except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-        return form, None
+        ),
+    )
     return form, check
 
 
 def readiness(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     """The readiness check on its own, before a mission exists."""
     organisation = organisation_for(user=request.user, slug=org_slug)
-    if not request.user.has_perm("evaluation.take_readiness_check", organisation):
-        raise PermissionDenied
+    require_permission(request, "evaluation.take_readiness_check", organisation)
     form, check = _readiness_post(request, organisation, None)
     if check is not None:
         return redirect("evaluation:readiness_result", org_slug=org_slug, check_id=check.pk)
-    return render(
+    return render_form(
         request,
         READINESS_TEMPLATE,
         {"organisation": organisation, "form": form, "error_form": form},
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -337,30 +328,22 @@ def readiness_start_mission(
     ).first()
     if check is None:
         raise Http404
-    if not request.user.has_perm("missions.add_mission", organisation):
-        raise PermissionDenied
+    require_permission(request, "missions.add_mission", organisation)
     answers = check.answers
     initial = {
         "challenge_title": (answers.get("challenge", {}).get("note") or "")[:120],
         "statement": (answers.get("objective", {}).get("note") or "")[:600],
     }
     form = MissionStartForm(request.POST or None, initial=initial, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            mission = mission_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-            services.readiness_check_attach(actor=request.user, check=check, mission=mission)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(
-                request,
-                _("Mission “%(title)s” started as a draft, with your readiness check.")
-                % {"title": mission},
-            )
-            return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
-    return render(
+    mission = try_service(form, lambda: _start_with_check(request, organisation, check, form))
+    if mission is not None:
+        messages.success(
+            request,
+            _("Mission “%(title)s” started as a draft, with your readiness check.")
+            % {"title": mission},
+        )
+        return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
+    return render_form(
         request,
         "evaluation/readiness_start.html",
         {
@@ -369,8 +352,19 @@ def readiness_start_mission(
             "challenges": challenge_list(user=request.user, organisation=organisation),
             **_readiness_context(check),
         },
-        status=422 if form.errors else 200,
+        form,
     )
+
+
+def _start_with_check(
+    request: AuthenticatedHttpRequest,
+    organisation: Any,
+    check: ReadinessCheck,
+    form: MissionStartForm,
+) -> Mission:
+    mission = mission_create(actor=request.user, organisation=organisation, **form.cleaned_data)
+    services.readiness_check_attach(actor=request.user, check=check, mission=mission)
+    return mission
 
 
 def mission_readiness(
@@ -378,7 +372,7 @@ def mission_readiness(
 ) -> HttpResponse:
     """The readiness check for an existing mission: the latest result and a form to take it
     (again). Every check is kept."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     can_take = request.user.has_perm("evaluation.take_readiness_check", mission)
     if request.method == "POST" and not can_take:
         raise PermissionDenied
@@ -387,18 +381,14 @@ def mission_readiness(
         messages.success(request, _("Your readiness check has been saved."))
         return redirect("evaluation:mission_readiness", org_slug, mission_key)
     checks = selectors.readiness_checks_for(mission)
-    return render(
-        request,
-        "evaluation/mission_readiness.html",
-        {
-            "mission": mission,
-            "organisation": mission.organisation,
-            "section": "criteria",
-            "form": form,
-            "error_form": form,
-            "can_take": can_take,
-            "checks": checks,
-            **_readiness_context(checks[0] if checks else None),
-        },
-        status=422 if form.errors else 200,
-    )
+    context = {
+        "mission": mission,
+        "organisation": mission.organisation,
+        "section": "criteria",
+        "form": form,
+        "error_form": form,
+        "can_take": can_take,
+        "checks": checks,
+        **_readiness_context(checks[0] if checks else None),
+    }
+    return render_form(request, "evaluation/mission_readiness.html", context, form)

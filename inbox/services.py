@@ -19,13 +19,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.mail import send_after_commit
+from accounts.mail import mail_user
 from accounts.models import User
 from inbox.models import Delivery, Kind, Notification, NotificationPreference
 from inbox.selectors import delivery_for
@@ -215,15 +214,16 @@ def emails_send_immediate(*, notification_ids: list[int]) -> int:
     )
     for notification in claimed:
         recipient = notification.recipient
-        body = render_to_string(
-            "inbox/email/notification.txt",
-            {
+        mail_user(
+            recipient,
+            subject=notification.sentence,
+            template="inbox/email/notification.txt",
+            context={
                 "sentence": notification.sentence,
                 "link": absolute_url(notification.url),
                 **_links_for(recipient),
             },
         )
-        send_after_commit(subject=notification.sentence, body=body, to=[recipient.email])
     return len(claimed)
 
 
@@ -238,9 +238,16 @@ def emails_send_digests() -> int:
         by_person.setdefault(notification.recipient_id, []).append(notification)
     for notifications in by_person.values():
         recipient = notifications[0].recipient
-        body = render_to_string(
-            "inbox/email/digest.txt",
-            {
+        subject = ngettext(
+            "Lodestar: %(count)s new notification",
+            "Lodestar: %(count)s new notifications",
+            len(notifications),
+        ) % {"count": len(notifications)}
+        mail_user(
+            recipient,
+            subject=subject,
+            template="inbox/email/digest.txt",
+            context={
                 "items": [
                     {"sentence": n.sentence, "link": absolute_url(n.url)} for n in notifications
                 ],
@@ -248,10 +255,4 @@ def emails_send_digests() -> int:
                 **_links_for(recipient),
             },
         )
-        subject = ngettext(
-            "Lodestar: %(count)s new notification",
-            "Lodestar: %(count)s new notifications",
-            len(notifications),
-        ) % {"count": len(notifications)}
-        send_after_commit(subject=subject, body=body, to=[recipient.email])
     return len(by_person)

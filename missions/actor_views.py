@@ -6,21 +6,20 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import organisation_for
-from config.forms import add_service_error
+from config.forms import render_form, try_service
 from config.inputs import local_url
 from missions import selectors, services
 from missions.editing import NOTHING_CHANGED
 from missions.forms import ActorForm
 from missions.models import Actor
-from missions.views import require_permission
+from missions.pages import require_permission
 
 
 def actor_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
@@ -31,29 +30,29 @@ def actor_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse
     back = local_url(request, request.GET.get("next"))
     if request.method == "POST":
         require_permission(request, "missions.change_actor", organisation)
-        if form.is_valid():
-            try:
-                outside_actor, created = services.actor_get_or_create(
-                    actor=request.user, organisation=organisation, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
+        found = try_service(
+            form,
+            lambda: services.actor_get_or_create(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            ),
+        )
+        if found is not None:
+            outside_actor, created = found
+            if created:
+                messages.success(request, _("“%(name)s” added.") % {"name": outside_actor})
             else:
-                if created:
-                    messages.success(request, _("“%(name)s” added.") % {"name": outside_actor})
-                else:
-                    messages.info(
-                        request,
-                        _("“%(name)s” was already in the register, so nothing was added.")
-                        % {"name": outside_actor},
-                    )
-                if back:
-                    return redirect(_with_query(back, lead=str(outside_actor.pk)))
-                return redirect("missions:actors", org_slug=org_slug)
+                messages.info(
+                    request,
+                    _("“%(name)s” was already in the register, so nothing was added.")
+                    % {"name": outside_actor},
+                )
+            if back:
+                return redirect(_with_query(back, lead=str(outside_actor.pk)))
+            return redirect("missions:actors", org_slug=org_slug)
     actors: QuerySet[Actor] = selectors.actor_list(
         user=request.user, organisation=organisation, search=request.GET.get("q", "")[:200]
     )
-    return render(
+    return render_form(
         request,
         "missions/actors.html",
         {
@@ -64,7 +63,7 @@ def actor_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse
             "can_add": request.user.has_perm("missions.change_actor", organisation),
             "back": back,
         },
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -75,26 +74,26 @@ def actor_edit(request: AuthenticatedHttpRequest, org_slug: str, actor_id: int) 
     require_permission(request, "missions.change_actor", organisation)
     # The form edits a copy: the page keeps showing the name it was opened with.
     form = ActorForm(request.POST or None, instance=Actor.objects.get(pk=outside_actor.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved, changed = services.actor_update(
-                actor=request.user,
-                outside_actor=Actor.objects.get(pk=outside_actor.pk),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
+    updated = try_service(
+        form,
+        lambda: services.actor_update(
+            actor=request.user,
+            outside_actor=Actor.objects.get(pk=outside_actor.pk),
+            **form.cleaned_data,
+        ),
+    )
+    if updated is not None:
+        saved, changed = updated
+        if changed:
+            messages.success(request, _("“%(name)s” saved.") % {"name": saved})
         else:
-            if changed:
-                messages.success(request, _("“%(name)s” saved.") % {"name": saved})
-            else:
-                messages.info(request, NOTHING_CHANGED)
-            return redirect("missions:actors", org_slug=org_slug)
-    return render(
+            messages.info(request, NOTHING_CHANGED)
+        return redirect("missions:actors", org_slug=org_slug)
+    return render_form(
         request,
         "missions/actor_edit.html",
         {"organisation": organisation, "outside_actor": outside_actor, "form": form},
-        status=422 if form.errors else 200,
+        form,
     )
 
 

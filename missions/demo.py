@@ -20,6 +20,7 @@ series.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +58,22 @@ def member(organisation: Organisation, email: str) -> User | None:
 
 def mission(organisation: Organisation, key: str) -> Mission | None:
     return Mission.objects.filter(organisation=organisation, key=key).first()
+
+
+def work_of[T](
+    organisations: dict[str, Organisation], email: str, work: Iterable[tuple[str, T]]
+) -> Iterator[tuple[User, Mission, T]]:
+    """What the demo unit's member `email` does, mission by mission: `work` pairs a mission's
+    key with what to do there, and each pair comes with that member and the mission, if both
+    exist (a demo organisation someone changed may have neither)."""
+    organisation = organisations[ORGANISATION]
+    person = member(organisation, email)
+    if person is None:
+        return
+    for key, item in work:
+        found = mission(organisation, key)
+        if found is not None:
+            yield person, found, item
 
 
 # --- The unit's own missions, as the editor drafted them ---------------------------------------

@@ -82,6 +82,14 @@ def render_part(
     return render(request, name, context, status=status)
 
 
+def announce_change(response: HttpResponse, changed: bool) -> HttpResponse:
+    """After an inline save that changed something, the panels that summarise the mission (the
+    criteria header) refresh: they listen for `missionChanged`."""
+    if changed:
+        response["HX-Trigger"] = "missionChanged"
+    return response
+
+
 def edit_page[M](
     request: HttpRequest,
     form: forms.BaseForm,

@@ -14,7 +14,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import organisation_for
 from missions import exchange
 from missions.forms import ImportForm
-from missions.views import mission_from_url, require_permission
+from missions.pages import mission_from_url, require_permission
 
 
 def missions_export(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:

@@ -24,6 +24,7 @@ from missions.models import (
     StatementLanguage,
     Target,
 )
+from missions.services import TARGET_FORM_FIELDS
 from missions.validation import YEAR_MAX, YEAR_MIN
 
 if TYPE_CHECKING:
@@ -224,18 +225,7 @@ MISSION_GROUPS: dict[str, tuple[type[MissionGroupForm], StrOrPromise]] = {
 class TargetForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Target
-        fields = [
-            "title",
-            "is_headline",
-            "direction",
-            "baseline_value",
-            "baseline_year",
-            "target_value",
-            "target_year",
-            "unit",
-            "success_condition",
-            "geography",
-        ]
+        fields = list(TARGET_FORM_FIELDS)
         widgets = {
             "success_condition": forms.Textarea(attrs={"rows": 2}),
             "baseline_value": NUMBER,

@@ -52,40 +52,38 @@ def before_mission_delete(mission: Any) -> None:
         prepare(mission)
 
 
-# --- Panels in the mission header ------------------------------------------------------------
+# --- Panels in the mission header and on each target ----------------------------------------
 # Higher apps show a compact summary at the top of every mission page (the criteria engine shows
-# the five criteria) without missions importing them: they register a template and a function
-# that builds its context from the mission.
+# the five criteria), and something on every target card of the targets page (the evaluation
+# app shows the target's indicator as a sparkline with its latest values), without missions
+# importing them: they register a template and a function that builds its context from the
+# mission or the target.
 
-HeaderPanel = tuple[str, Callable[[Any], dict[str, Any]]]
-_header_panels: list[HeaderPanel] = []
-
-
-def register_header_panel(template_name: str, context: Callable[[Any], dict[str, Any]]) -> None:
-    if all(existing != template_name for existing, _context in _header_panels):
-        _header_panels.append((template_name, context))
+Panel = tuple[str, Callable[[Any], dict[str, Any]]]
+HeaderPanel = TargetPanel = Panel
 
 
-def header_panels() -> list[HeaderPanel]:
-    return list(_header_panels)
+class _Panels:
+    """The panels registered for one place, in the order they were; a template registered
+    again is not added twice."""
+
+    def __init__(self) -> None:
+        self._panels: list[Panel] = []
+
+    def register(self, template_name: str, context: Callable[[Any], dict[str, Any]]) -> None:
+        if all(existing != template_name for existing, _context in self._panels):
+            self._panels.append((template_name, context))
+
+    def all(self) -> list[Panel]:
+        return list(self._panels)
 
 
-# --- Panels on each target ------------------------------------------------------------------
-# Higher apps show something on every target card of the targets page (the evaluation app
-# shows the target's indicator as a sparkline with its latest values) the same way: a template
-# and a function that builds its context from the target.
-
-TargetPanel = tuple[str, Callable[[Any], dict[str, Any]]]
-_target_panels: list[TargetPanel] = []
-
-
-def register_target_panel(template_name: str, context: Callable[[Any], dict[str, Any]]) -> None:
-    if all(existing != template_name for existing, _context in _target_panels):
-        _target_panels.append((template_name, context))
-
-
-def target_panels() -> list[TargetPanel]:
-    return list(_target_panels)
+_header_panels = _Panels()
+_target_panels = _Panels()
+register_header_panel = _header_panels.register
+header_panels = _header_panels.all
+register_target_panel = _target_panels.register
+target_panels = _target_panels.all
 
 
 # --- Summaries in canvas boxes ---------------------------------------------------------------

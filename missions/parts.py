@@ -88,6 +88,8 @@ class PartKind:
     # Fields `full_clean` leaves to the kind's own checks (foreign keys it has already checked
     # belong to the mission, so validating them again would only cost queries).
     clean_exclude: tuple[str, ...] = ()
+    # The field whose value a deletion records ("title"), so the history can name what went.
+    named_by: str = ""
 
 
 # --- The steps, public for the few writes that are not a plain create, update or delete -----
@@ -218,7 +220,52 @@ def unique_key(queryset: models.QuerySet[Any], text: str, *, fallback: str = "it
     return key
 
 
+@dataclass(frozen=True)
+class KeyedList:
+    """A list of other things a part links to (a project's partners, a step's indicators) that
+    its page replaces as a whole: `chosen`, or None when the page did not send the list (it then
+    stays). Pass `changes` and `save` to `update_part` as `more_changes` and `after_save`: a
+    different list counts as a change, recorded as the keys before and after."""
+
+    name: str
+    chosen: list[Any] | None
+
+    def changes(self, part: models.Model) -> dict[str, list[Any]]:
+        if self.chosen is None:
+            return {}
+        old = sorted(getattr(part, self.name).values_list("key", flat=True))
+        new = sorted(item.key for item in self.chosen)
+        return {self.name: [old, new]} if new != old else {}
+
+    def save(self, part: models.Model, _changes: Mapping[str, list[Any]]) -> None:
+        if self.chosen is not None:
+            getattr(part, self.name).set(self.chosen)
+
+
 # --- Create, update, delete -------------------------------------------------------------------
+
+
+def _record(
+    kind: PartKind,
+    action: str,
+    key: str,
+    changes: Mapping[str, Any],
+    *,
+    mission: Mission,
+    by: User,
+    touch_mission: bool = True,
+) -> None:
+    """The change's one entry in the mission's history, and the mission's "last changed"."""
+    record_change(
+        mission=mission,
+        user=by,
+        action=action,
+        object_type=kind.object_type,
+        object_key=key,
+        changes=changes,
+    )
+    if touch_mission:
+        touch(mission, by)
 
 
 @transaction.atomic
@@ -243,15 +290,9 @@ def create_part[M: models.Model](
     part.save()
     if after_save is not None:
         after_save(part)
-    record_change(
-        mission=mission,
-        user=by,
-        action=ChangeAction.CREATED,
-        object_type=kind.object_type,
-        object_key=kind.key_of(part),
-        changes=changes_between({}, {**snapshot(part, recorded), **(also_recorded or {})}),
-    )
-    touch(mission, by)
+    values = {**snapshot(part, recorded), **(also_recorded or {})}
+    changes = changes_between({}, values)
+    _record(kind, ChangeAction.CREATED, kind.key_of(part), changes, mission=mission, by=by)
     return part
 
 
@@ -300,16 +341,15 @@ def update_part[M: Versioned](
     part.save()
     if after_save is not None:
         after_save(part, changes)
-    record_change(
+    _record(
+        kind,
+        ChangeAction.UPDATED,
+        history_key,
+        changes,
         mission=mission,
-        user=by,
-        action=ChangeAction.UPDATED,
-        object_type=kind.object_type,
-        object_key=history_key,
-        changes=changes,
+        by=by,
+        touch_mission=touch_mission,
     )
-    if touch_mission:
-        touch(mission, by)
     return part
 
 
@@ -322,16 +362,10 @@ def delete_part(
     mission: Mission,
     changes: Mapping[str, list[Any]] | None = None,
 ) -> None:
-    """Remove a part (what cascades from it goes with it), saying so in the history with the
-    `changes` that tell what went (for example its title, so the entry can name it)."""
+    """Remove a part (what cascades from it goes with it), saying so in the history with its
+    name (the kind's `named_by` field) and any other `changes` that tell what went."""
     require_kind_editable(kind, by, mission)
-    record_change(
-        mission=mission,
-        user=by,
-        action=ChangeAction.DELETED,
-        object_type=kind.object_type,
-        object_key=kind.key_of(part),
-        changes=changes,
-    )
+    named = {kind.named_by: [getattr(part, kind.named_by), None]} if kind.named_by else {}
+    changes = {**named, **(changes or {})}
+    _record(kind, ChangeAction.DELETED, kind.key_of(part), changes, mission=mission, by=by)
     part.delete()
-    touch(mission, by)

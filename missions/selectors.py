@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -76,26 +78,34 @@ def mission_queryset(
     ).order_by("title", "pk")
 
 
+class MissionFilters(TypedDict, total=False):
+    """What the missions list is filtered by (`mission_queryset`'s keyword arguments)."""
+
+    organisation: Organisation | str | None
+    search: str
+    status: str
+    include_archived: bool
+
+
 def mission_list(
     *,
     user: User,
-    organisation: Organisation | str | None = None,
-    search: str = "",
-    status: str = "",
-    include_archived: bool = False,
     page: int | str = 1,
     per_page: int = PAGE_SIZE,
+    **filters: Unpack[MissionFilters],
 ) -> Page:
     """One page of the missions list (see `mission_queryset` for what each row carries).
     An out-of-range page number gives the last page."""
-    queryset = mission_queryset(
-        user=user,
-        organisation=organisation,
-        search=search,
-        status=status,
-        include_archived=include_archived,
-    )
-    return Paginator(queryset, per_page).get_page(page)
+    return Paginator(mission_queryset(user=user, **filters), per_page).get_page(page)
+
+
+def part_of[M: Model](queryset: QuerySet[M], mission: Mission, not_found: str, **lookup: Any) -> M:
+    """One part of `mission` (a step, an indicator …) from `queryset`; 404 saying `not_found`
+    when the mission has no such part."""
+    try:
+        return queryset.get(mission=mission, **lookup)
+    except ObjectDoesNotExist:
+        raise Http404(not_found) from None
 
 
 def mission_detail(*, user: User, organisation: Organisation | str, key: str) -> Mission:

@@ -69,22 +69,20 @@ MISSION_FIELDS = frozenset(
         "notes",
     }
 )
-TARGET_FIELDS = frozenset(
-    {
-        "title",
-        "is_headline",
-        "direction",
-        "baseline_value",
-        "baseline_year",
-        "target_value",
-        "target_year",
-        "unit",
-        "success_condition",
-        "geography",
-        "position",
-        "notes",
-    }
+# What the target form changes, in its order; the importer sets a position and notes too.
+TARGET_FORM_FIELDS = (
+    "title",
+    "is_headline",
+    "direction",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "target_year",
+    "unit",
+    "success_condition",
+    "geography",
 )
+TARGET_FIELDS = frozenset({*TARGET_FORM_FIELDS, "position", "notes"})
 MILESTONE_FIELDS = frozenset({"year", "value", "description", "status", "actual_value"})
 PROJECT_FIELDS = frozenset(
     {
@@ -473,11 +471,11 @@ def mission_delete_draft(*, actor: User, mission: Mission) -> None:
 # --- Targets and milestones ------------------------------------------------------------------
 
 MISSION = parts.PartKind("mission", MISSION_FIELDS)
-TARGET = parts.PartKind("target", TARGET_FIELDS)
+TARGET = parts.PartKind("target", TARGET_FIELDS, named_by="title")
 MILESTONE = parts.PartKind(
     "milestone", MILESTONE_FIELDS, key_of=lambda m: f"{m.target.key}@{m.year}"
 )
-PROJECT = parts.PartKind("project", PROJECT_FIELDS)
+PROJECT = parts.PartKind("project", PROJECT_FIELDS, named_by="title")
 
 
 def target_create(
@@ -518,9 +516,7 @@ def target_update(*, actor: User, target: Target, expected_version: int, **field
 
 def target_delete(*, actor: User, target: Target) -> None:
     """Remove a target, its milestones and the contributions pointing at it."""
-    parts.delete_part(
-        TARGET, target, by=actor, mission=target.mission, changes={"title": [target.title, None]}
-    )
+    parts.delete_part(TARGET, target, by=actor, mission=target.mission)
 
 
 def milestone_create(
@@ -621,20 +617,8 @@ def project_update(
 ) -> MissionProject:
     """Change a project; `partners`, when given, replaces the partner list."""
     mission = project.mission
-    chosen = list(partners) if partners is not None else None
-    _check_actors(mission, fields.get("lead"), chosen)
-
-    def partner_change(locked: MissionProject) -> dict[str, list[Any]]:
-        if chosen is None:
-            return {}
-        old = sorted(locked.partners.values_list("key", flat=True))
-        new = sorted(p.key for p in chosen)
-        return {"partners": [old, new]} if new != old else {}
-
-    def save_partners(saved: MissionProject, _changes: Mapping[str, list[Any]]) -> None:
-        if chosen is not None:
-            saved.partners.set(chosen)
-
+    linked = parts.KeyedList("partners", list(partners) if partners is not None else None)
+    _check_actors(mission, fields.get("lead"), linked.chosen)
     return parts.update_part(
         PROJECT,
         project,
@@ -642,20 +626,14 @@ def project_update(
         mission=mission,
         expected_version=expected_version,
         fields=fields,
-        more_changes=partner_change,
-        after_save=save_partners,
+        more_changes=linked.changes,
+        after_save=linked.save,
     )
 
 
 def project_delete(*, actor: User, project: MissionProject) -> None:
     """Remove a project from the portfolio. (To record that it ended, set its status instead.)"""
-    parts.delete_part(
-        PROJECT,
-        project,
-        by=actor,
-        mission=project.mission,
-        changes={"title": [project.title, None]},
-    )
+    parts.delete_part(PROJECT, project, by=actor, mission=project.mission)
 
 
 @transaction.atomic

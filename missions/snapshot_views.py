@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.http import AuthenticatedHttpRequest
+from config.forms import render_form, try_service
 from config.inputs import whole_number
-from missions import selectors, snapshots
+from missions import snapshots
 from missions.models import Mission, MissionSnapshot
+from missions.pages import mission_context, mission_from_url, require_permission
 
 
 class SnapshotForm(forms.Form):
@@ -33,51 +34,50 @@ class SnapshotForm(forms.Form):
     )
 
 
-def _context(request: AuthenticatedHttpRequest, mission: Mission) -> dict[str, Any]:
-    return {
-        "organisation": mission.organisation,
-        "mission": mission,
-        "section": "snapshots",
-        "can_edit": request.user.has_perm("missions.change_mission", mission),
-        "can_snapshot": request.user.has_perm("missions.take_snapshot", mission),
-    }
+def _context(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
+    return mission_context(
+        request,
+        mission,
+        "snapshots",
+        can_snapshot=request.user.has_perm("missions.take_snapshot", mission),
+        **extra,
+    )
 
 
 def snapshot_list(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
     """The mission's snapshots; POST takes a new one."""
-    mission = selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     form = SnapshotForm(request.POST or None)
     if request.method == "POST":
-        if not request.user.has_perm("missions.take_snapshot", mission):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                snapshot = snapshots.snapshot_take(
-                    actor=request.user, mission=mission, name=form.cleaned_data["name"]
-                )
-            except ValidationError as error:
-                for message in error.message_dict.get("name", error.messages):
-                    form.add_error("name", message)
-            else:
-                messages.success(
-                    request,
-                    _("Snapshot “%(name)s” taken. It will not change.") % {"name": snapshot.name},
-                )
-                return redirect("missions:snapshots", org_slug=org_slug, mission_key=mission_key)
-    context = _context(request, mission)
-    context.update(
-        {"form": form, "snapshots": snapshots.snapshot_list(user=request.user, mission=mission)}
+        require_permission(request, "missions.take_snapshot", mission)
+        snapshot = try_service(
+            form,
+            lambda: snapshots.snapshot_take(
+                actor=request.user, mission=mission, name=form.cleaned_data["name"]
+            ),
+        )
+        if snapshot is not None:
+            messages.success(
+                request,
+                _("Snapshot “%(name)s” taken. It will not change.") % {"name": snapshot.name},
+            )
+            return redirect("missions:snapshots", org_slug=org_slug, mission_key=mission_key)
+    context = _context(
+        request,
+        mission,
+        form=form,
+        snapshots=snapshots.snapshot_list(user=request.user, mission=mission),
     )
-    return render(request, "missions/snapshots.html", context, status=422 if form.errors else 200)
+    return render_form(request, "missions/snapshots.html", context, form)
 
 
 def snapshot_compare(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
     """?old=<snapshot id>&new=<snapshot id or "now">: what changed between the two."""
-    mission = selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     available = list(snapshots.snapshot_list(user=request.user, mission=mission))
     old_id, new_id = request.GET.get("old", ""), request.GET.get("new", "now")
     if not old_id and available:
@@ -98,14 +98,13 @@ def snapshot_compare(
     if old is not None:
         new_document = new.document if new is not None else snapshots.current_document(mission)
         comparison = snapshots.snapshot_compare(old.document, new_document)
-    context = _context(request, mission)
-    context.update(
-        {
-            "available": available,
-            "old": old,
-            "new": new,
-            "new_id": new_id if new is not None else "now",
-            "comparison": comparison,
-        }
+    context = _context(
+        request,
+        mission,
+        available=available,
+        old=old,
+        new=new,
+        new_id=new_id if new is not None else "now",
+        comparison=comparison,
     )
     return render(request, "missions/snapshot_compare.html", context)

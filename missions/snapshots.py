@@ -283,6 +283,16 @@ def _by_key(items: Any) -> dict[str, tuple[int, dict[str, Any]]]:
     }
 
 
+def _nested(
+    before: dict[str, Any], after: dict[str, Any], name: str, by: str
+) -> tuple[dict[Any, Any], dict[Any, Any], list[Any], list[Any]]:
+    """A part's list `name` (a target's milestones) before and after, each item by its `by`
+    field; and the items added and removed, in order."""
+    old = {item.get(by): item for item in before.get(name) or []}
+    new = {item.get(by): item for item in after.get(name) or []}
+    return old, new, sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys())
+
+
 def describe_targets(old: Any, new: Any) -> list[str]:
     old_targets, new_targets = _by_key(old), _by_key(new)
     changes = []
@@ -295,16 +305,15 @@ def describe_targets(old: Any, new: Any) -> list[str]:
         changes += _describe_fields(
             Target, before, target, {"key", "milestones"}, prefix=f"{name}: "
         )
-        old_ms = {m.get("year"): m for m in before.get("milestones") or []}
-        new_ms = {m.get("year"): m for m in target.get("milestones") or []}
-        for year in sorted(new_ms.keys() - old_ms.keys()):
-            changes.append(
-                _("%(target)s: milestone %(year)s added.") % {"target": name, "year": year}
-            )
-        for year in sorted(old_ms.keys() - new_ms.keys()):
-            changes.append(
-                _("%(target)s: milestone %(year)s removed.") % {"target": name, "year": year}
-            )
+        old_ms, new_ms, added, removed = _nested(before, target, "milestones", by="year")
+        changes += [
+            _("%(target)s: milestone %(year)s added.") % {"target": name, "year": year}
+            for year in added
+        ]
+        changes += [
+            _("%(target)s: milestone %(year)s removed.") % {"target": name, "year": year}
+            for year in removed
+        ]
         for year in sorted(old_ms.keys() & new_ms.keys()):
             changes += _describe_fields(
                 Milestone,
@@ -331,18 +340,17 @@ def describe_projects(old: Any, new: Any) -> list[str]:
         changes += _describe_fields(
             MissionProject, before, project, {"key", "contributions"}, prefix=f"{name}: "
         )
-        old_c = {c.get("target"): c for c in before.get("contributions") or []}
-        new_c = {c.get("target"): c for c in project.get("contributions") or []}
-        for target in sorted(new_c.keys() - old_c.keys()):
-            changes.append(
-                _("%(project)s now contributes to target %(target)s.")
-                % {"project": name, "target": target}
-            )
-        for target in sorted(old_c.keys() - new_c.keys()):
-            changes.append(
-                _("%(project)s no longer contributes to target %(target)s.")
-                % {"project": name, "target": target}
-            )
+        _old, _new, added, removed = _nested(before, project, "contributions", by="target")
+        changes += [
+            _("%(project)s now contributes to target %(target)s.")
+            % {"project": name, "target": target}
+            for target in added
+        ]
+        changes += [
+            _("%(project)s no longer contributes to target %(target)s.")
+            % {"project": name, "target": target}
+            for target in removed
+        ]
     for key, (_position, project) in old_projects.items():
         if key not in new_projects:
             changes.append(_("Project “%(title)s” removed.") % {"title": project.get("title", key)})

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,10 +22,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.selectors import organisation_for
-from config.forms import add_service_error
+from config.forms import render_form, try_service
 from config.inputs import whole_number
 from missions import selectors, services
-from missions.editing import NOTHING_CHANGED, edit_page, form_fields, submit
+from missions.editing import NOTHING_CHANGED, announce_change, edit_page, form_fields, submit
 from missions.forms import (
     MISSION_GROUPS,
     MilestoneEditForm,
@@ -44,34 +44,15 @@ from missions.models import (
     Stage,
     Target,
 )
+from missions.pages import mission_context, mission_from_url, require_permission
 from missions.workflow import transitions_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def mission_from_url(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
-    return selectors.mission_detail(user=request.user, organisation=org_slug, key=mission_key)
-
-
-def require_permission(request: AuthenticatedHttpRequest, permission: str, obj: Any) -> None:
-    if not request.user.has_perm(permission, obj):
-        raise PermissionDenied
-
-
 def _post_only(request: AuthenticatedHttpRequest) -> HttpResponse | None:
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
-def _mission_context(
-    request: AuthenticatedHttpRequest, mission: Mission, section: str
-) -> dict[str, Any]:
-    return {
-        "organisation": mission.organisation,
-        "mission": mission,
-        "section": section,
-        "can_edit": request.user.has_perm("missions.change_mission", mission),
-    }
 
 
 # --- List, start, import, export -------------------------------------------------------------
@@ -84,25 +65,18 @@ def mission_list(request: HtmxHttpRequest, org_slug: str) -> HttpResponse:
     if status not in MissionStatus.values:
         status = ""
     include_archived = request.GET.get("archived") == "1"
+    filters: selectors.MissionFilters = {
+        "organisation": organisation,
+        "search": search,
+        "status": status,
+        "include_archived": include_archived,
+    }
     if request.GET.get("format") == "csv":
-        missions = selectors.mission_queryset(
-            user=request.user,
-            organisation=organisation,
-            search=search,
-            status=status,
-            include_archived=include_archived,
-        )
+        missions = selectors.mission_queryset(user=request.user, **filters)
         response = HttpResponse(selectors.missions_csv(missions), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{organisation.slug}-missions.csv"'
         return response
-    page = selectors.mission_list(
-        user=request.user,
-        organisation=organisation,
-        search=search,
-        status=status,
-        include_archived=include_archived,
-        page=request.GET.get("page", 1),
-    )
+    page = selectors.mission_list(user=request.user, page=request.GET.get("page", 1), **filters)
     query = request.GET.copy()
     query.pop("page", None)
     template = "missions/list.html"
@@ -140,24 +114,21 @@ def mission_start(request: AuthenticatedHttpRequest, org_slug: str) -> HttpRespo
     organisation = organisation_for(user=request.user, slug=org_slug)
     require_permission(request, "missions.add_mission", organisation)
     form = MissionStartForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            mission = services.mission_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request, _("Mission “%(title)s” started as a draft.") % {"title": mission}
-            )
-            return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
+    mission = try_service(
+        form,
+        lambda: services.mission_create(
+            actor=request.user, organisation=organisation, **form.cleaned_data
+        ),
+    )
+    if mission is not None:
+        messages.success(request, _("Mission “%(title)s” started as a draft.") % {"title": mission})
+        return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
     challenges = selectors.challenge_list(user=request.user, organisation=organisation)
-    return render(
+    return render_form(
         request,
         "missions/start.html",
         {"organisation": organisation, "form": form, "challenges": challenges},
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -180,7 +151,7 @@ def _render_overview(
     form: BaseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = _mission_context(request, mission, "overview")
+    context = mission_context(request, mission, "overview")
     transitions = transitions_for(mission=mission, user=request.user)
     context.update(
         {
@@ -227,21 +198,8 @@ def mission_group_edit(
         changed = result.changed
         mission = mission_from_url(request, org_slug, mission_key)
         if request.htmx:
-            response = render(
-                request,
-                "missions/overview.html#group",
-                {
-                    **_mission_context(request, mission, "overview"),
-                    "group": group,
-                    "label": label,
-                    "saved": True,
-                    "changed": changed,
-                },
-            )
-            if changed:
-                # Panels that summarise the mission (the criteria header) refresh on this.
-                response["HX-Trigger"] = "missionChanged"
-            return response
+            shown = _group(request, mission, group, label, saved=True, changed=changed)
+            return announce_change(shown, changed)
         if changed:
             messages.success(request, _("Saved: %(part)s.") % {"part": label})
         else:
@@ -249,19 +207,22 @@ def mission_group_edit(
         return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
     status = result.status if result is not None else 200
     if request.htmx:
-        return render(
-            request,
-            "missions/overview.html#group",
-            {
-                **_mission_context(request, mission, "overview"),
-                "group": group,
-                "label": label,
-                "editing": group,
-                "form": form,
-            },
-            status=status,
-        )
+        return _group(request, mission, group, label, status=status, editing=group, form=form)
     return _render_overview(request, mission, editing=group, form=form, status=status)
+
+
+def _group(
+    request: HtmxHttpRequest,
+    mission: Mission,
+    group: str,
+    label: StrOrPromise,
+    *,
+    status: int = 200,
+    **shown: Any,
+) -> HttpResponse:
+    """One group of the overview on its own, for htmx: in edit mode, or as just saved."""
+    context = mission_context(request, mission, "overview", group=group, label=label, **shown)
+    return render(request, "missions/overview.html#group", context, status=status)
 
 
 def mission_transition(
@@ -315,7 +276,7 @@ def mission_delete(
             return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
         messages.success(request, _("The draft “%(title)s” was deleted.") % {"title": mission})
         return redirect("missions:list", org_slug=org_slug)
-    return render(request, "missions/delete.html", _mission_context(request, mission, "overview"))
+    return render(request, "missions/delete.html", mission_context(request, mission, "overview"))
 
 
 # --- Targets and milestones ------------------------------------------------------------------
@@ -330,19 +291,16 @@ def mission_targets(
     form = _new_target_form(mission, request.POST or None)
     if request.method == "POST":
         require_permission(request, "missions.change_mission", mission)
-        if form.is_valid():
-            fields = form_fields(form)
-            try:
-                target = services.target_create(actor=request.user, mission=mission, **fields)
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Target “%(title)s” added.") % {"title": target})
-                url = reverse("missions:targets", args=[org_slug, mission_key])
-                return redirect(f"{url}#target-{target.key}")
-    context = _mission_context(request, mission, "targets")
-    context.update({"form": form, "editing": request.GET.get("edit", "")})
-    return render(request, "missions/targets.html", context, status=422 if form.errors else 200)
+        target = try_service(
+            form,
+            lambda: services.target_create(
+                actor=request.user, mission=mission, **form_fields(form)
+            ),
+        )
+        if target is not None:
+            messages.success(request, _("Target “%(title)s” added.") % {"title": target})
+            return redirect(_card_url(org_slug, mission_key, "targets", target.key))
+    return _section_page(request, mission, "targets", form)
 
 
 def _new_target_form(mission: Mission, data: Any = None) -> TargetForm:
@@ -414,16 +372,14 @@ def milestone_add(
         return response
     require_permission(request, "missions.change_mission", mission)
     form = MilestoneForm(request.POST, prefix=f"m-{target.key}")
-    if form.is_valid():
-        fields = form_fields(form)
-        try:
-            services.milestone_create(actor=request.user, target=target, **fields)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            return _after_part_saved(
-                request, org_slug, mission_key, "targets", target.key, _("Milestone added.")
-            )
+    added = try_service(
+        form,
+        lambda: services.milestone_create(actor=request.user, target=target, **form_fields(form)),
+    )
+    if added is not None:
+        return _after_part_saved(
+            request, org_slug, mission_key, "targets", target.key, _("Milestone added.")
+        )
     return _render_part(
         request, mission, "targets", "target", target, None, 422, milestone_form=form
     )
@@ -439,7 +395,7 @@ def milestone_edit(
     form = MilestoneEditForm(
         request.POST or None, instance=milestone, initial={"version": milestone.version}
     )
-    context = _mission_context(request, mission, "targets")
+    context = mission_context(request, mission, "targets")
     context.update({"target": target, "milestone": milestone})
     return edit_page(
         request,
@@ -511,23 +467,21 @@ def mission_projects(
     )
     if request.method == "POST":
         require_permission(request, "missions.change_mission", mission)
-        if form.is_valid():
-            try:
-                project = services.project_create(
-                    actor=request.user, mission=mission, **form_fields(form)
-                )
-                services.project_contributions_set(
-                    actor=request.user, project=project, contributions=_contributions(form)
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Project “%(title)s” added.") % {"title": project})
-                url = reverse("missions:projects", args=[org_slug, mission_key])
-                return redirect(f"{url}#project-{project.key}")
-    context = _mission_context(request, mission, "projects")
-    context.update({"form": form, "editing": request.GET.get("edit", "")})
-    return render(request, "missions/projects.html", context, status=422 if form.errors else 200)
+        project = try_service(form, lambda: _project_create(request, mission, form))
+        if project is not None:
+            messages.success(request, _("Project “%(title)s” added.") % {"title": project})
+            return redirect(_card_url(org_slug, mission_key, "projects", project.key))
+    return _section_page(request, mission, "projects", form)
+
+
+def _project_create(
+    request: AuthenticatedHttpRequest, mission: Mission, form: ProjectForm
+) -> MissionProject:
+    project = services.project_create(actor=request.user, mission=mission, **form_fields(form))
+    services.project_contributions_set(
+        actor=request.user, project=project, contributions=_contributions(form)
+    )
+    return project
 
 
 @vary_on_headers("HX-Request")
@@ -627,15 +581,26 @@ def _after_part_saved(
         response = render(
             request,
             f"missions/{section}.html#{singular}-card",
-            {**_mission_context(request, mission, section), singular: obj, "saved_note": note},
+            {**mission_context(request, mission, section), singular: obj, "saved_note": note},
         )
-        if changed:
-            # Panels that summarise the mission (the criteria header) refresh on this.
-            response["HX-Trigger"] = "missionChanged"
-        return response
+        return announce_change(response, changed)
     (messages.success if changed else messages.info)(request, note)
+    return redirect(_card_url(org_slug, mission_key, section, key))
+
+
+def _card_url(org_slug: str, mission_key: str, section: str, key: str) -> str:
+    """The targets or projects page at one target's or project's card."""
     url = reverse(f"missions:{section}", args=[org_slug, mission_key])
-    return redirect(f"{url}#{'target' if section == 'targets' else 'project'}-{key}")
+    return f"{url}#{'target' if section == 'targets' else 'project'}-{key}"
+
+
+def _section_page(
+    request: AuthenticatedHttpRequest, mission: Mission, section: str, form: BaseForm
+) -> HttpResponse:
+    """The targets or projects page with its add form (`?edit=key`: that card in edit mode)."""
+    editing = request.GET.get("edit", "")
+    context = mission_context(request, mission, section, form=form, editing=editing)
+    return render_form(request, f"missions/{section}.html", context, form)
 
 
 def _render_part(
@@ -648,7 +613,7 @@ def _render_part(
     status: int,
     **extra: Any,
 ) -> HttpResponse:
-    context = _mission_context(request, mission, section)
+    context = mission_context(request, mission, section)
     # Show the object from the page's prefetched list, so the card reads like its neighbours.
     objects = mission.targets.all() if section == "targets" else mission.projects.all()
     shown = next((o for o in objects if o.pk == obj.pk), obj)
@@ -691,7 +656,7 @@ def mission_map(request: AuthenticatedHttpRequest, org_slug: str, mission_key: s
                     project["instrument_label"] = (
                         Instrument(project["instrument"]).label if project["instrument"] else ""
                     )
-    context = _mission_context(request, mission, "map")
+    context = mission_context(request, mission, "map")
     context.update({"tree": tree, "svg": mission_map_svg(tree)})
     return render(request, "missions/map.html", context)
 
@@ -700,6 +665,6 @@ def mission_history(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
-    context = _mission_context(request, mission, "history")
+    context = mission_context(request, mission, "history")
     context["changes"] = selectors.mission_history(user=request.user, mission=mission, limit=200)
     return render(request, "missions/history.html", context)

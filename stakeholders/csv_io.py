@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.inputs import CsvRejected, RowError, csv_text, spreadsheet_cell, spreadsheet_text
+from config.inputs import (
+    CsvRejected,
+    RowError,
+    csv_text,
+    not_a_choice,
+    spreadsheet_cell,
+    spreadsheet_text,
+)
 from missions.models import Actor, Helix, Mission
 from stakeholders import services
 from stakeholders.models import EngagementLevel, Role, Stakeholder
@@ -34,11 +41,7 @@ COLUMNS = [
     "person",
     "sector",
     "roles",
-    "power",
-    "interest",
-    "attitude",
-    "engagement_now",
-    "engagement_planned",
+    *services.TRACKED,
     "engagement_plan",
     "core_team",
     "last_engaged",
@@ -114,6 +117,13 @@ def _integer(value: str, low: int, high: int) -> tuple[int | None, str | None]:
     return number, None
 
 
+def _yes_no(row: dict[str, Any], column: str, problem: Callable[[str, str], None]) -> bool:
+    answer = row.get(column, "").lower()
+    if answer not in YES | NO:
+        problem(column, _("Write yes or no."))
+    return answer in YES
+
+
 def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     """Parse and check the file; `[(row number, values)]` or `CsvRejected` with every problem."""
     text = csv_text(raw, max_bytes=max_bytes())
@@ -161,17 +171,10 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
             elif len(name) > 200:
                 problem("name", _("Keep the name under 200 characters."))
             values["name"] = name
-            person = row.get("person", "").lower()
-            if person not in YES | NO:
-                problem("person", _("Write yes or no."))
-            values["is_person"] = person in YES
+            values["is_person"] = _yes_no(row, "person", problem)
             sector = row.get("sector", "")
             if sector and sector not in Helix.values:
-                problem(
-                    "sector",
-                    _("“%(value)s” is not one of: %(choices)s.")
-                    % {"value": sector, "choices": ", ".join(Helix.values)},
-                )
+                problem("sector", not_a_choice(sector, Helix.values))
             values["helix"] = sector
             roles = [
                 r.strip() for r in row.get("roles", "").replace(",", ";").split(";") if r.strip()
@@ -208,20 +211,13 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
             for column in ("engagement_now", "engagement_planned"):
                 level = row.get(column, "").lower() or EngagementLevel.INFORM
                 if level not in EngagementLevel.values:
-                    problem(
-                        column,
-                        _("“%(value)s” is not one of: %(choices)s.")
-                        % {"value": level, "choices": ", ".join(EngagementLevel.values)},
-                    )
+                    problem(column, not_a_choice(level, EngagementLevel.values))
                 values[column] = level
             plan = row.get("engagement_plan", "")
             if len(plan) > 500:
                 problem("engagement_plan", _("Keep the plan under 500 characters."))
             values["engagement_plan"] = plan
-            core = row.get("core_team", "").lower()
-            if core not in YES | NO:
-                problem("core_team", _("Write yes or no."))
-            values["is_core_team"] = core in YES
+            values["is_core_team"] = _yes_no(row, "core_team", problem)
             last = row.get("last_engaged", "")
             values["last_engaged"] = None
             if last:
@@ -267,18 +263,7 @@ def import_csv(*, actor: User, mission: Mission, raw: bytes) -> CsvSummary:
     with transaction.atomic():
         for row, values in rows:
             existing = by_key.get(values["key"]) or by_name.get(values["name"].lower())
-            fields = {
-                name: values[name]
-                for name in (
-                    "roles",
-                    "attitude",
-                    "engagement_now",
-                    "engagement_planned",
-                    "engagement_plan",
-                    "is_core_team",
-                    "last_engaged",
-                )
-            }
+            fields = {name: values[name] for name in services.EDITED_FIELDS}
             try:
                 if existing is not None:
                     if values["helix"]:
@@ -288,8 +273,6 @@ def import_csv(*, actor: User, mission: Mission, raw: bytes) -> CsvSummary:
                         actor=actor,
                         stakeholder=existing,
                         expected_version=existing.version,
-                        power=values["power"],
-                        interest=values["interest"],
                         **fields,
                     )
                     if updated.version != before:
@@ -320,8 +303,6 @@ def import_csv(*, actor: User, mission: Mission, raw: bytes) -> CsvSummary:
                         name=values["name"],
                         is_person=values["is_person"],
                         helix=values["helix"],
-                        power=values["power"],
-                        interest=values["interest"],
                         key=values["key"] or None,
                         **fields,
                     )

@@ -43,7 +43,7 @@ from missions.exchange import (
     ExchangeError,
     FieldSpec,
     SectionContext,
-    read_list,
+    read_items,
     read_object,
 )
 from missions.models import Actor, Helix, Mission
@@ -59,9 +59,18 @@ from stakeholders.models import (
     StakeholderPosition,
     at_least,
 )
+from stakeholders.services import TRACKED, record_position
 
 SECTION = "stakeholders"
 
+# Where a stakeholder stands (the fields of every row of its history, too).
+PLACE_SPECS = [
+    FieldSpec("power", "int", required=True),
+    FieldSpec("interest", "int", required=True),
+    FieldSpec("attitude", "int", default=0),
+    FieldSpec("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+    FieldSpec("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+]
 STAKEHOLDER_SPECS = [
     FieldSpec("key", "key", required=True),
     FieldSpec("actor", "key"),
@@ -69,24 +78,13 @@ STAKEHOLDER_SPECS = [
     FieldSpec("person_name", "str", max_length=200, default=""),
     FieldSpec("helix", "str", required=True, choices=Helix),
     FieldSpec("roles", "strs", required=True),
-    FieldSpec("power", "int", required=True),
-    FieldSpec("interest", "int", required=True),
-    FieldSpec("attitude", "int", default=0),
-    FieldSpec("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
-    FieldSpec("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
+    *PLACE_SPECS,
     FieldSpec("engagement_plan", "str", max_length=500, default=""),
     FieldSpec("core_team", "bool", default=False),
     FieldSpec("last_engaged", "date"),
 ]
 DERIVED_STAKEHOLDER_FIELDS = {"quadrant", "history"}
-POSITION_SPECS = [
-    FieldSpec("at", "datetime", required=True),
-    FieldSpec("power", "int", required=True),
-    FieldSpec("interest", "int", required=True),
-    FieldSpec("attitude", "int", default=0),
-    FieldSpec("engagement_now", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
-    FieldSpec("engagement_planned", "str", choices=EngagementLevel, default=EngagementLevel.INFORM),
-]
+POSITION_SPECS = [FieldSpec("at", "datetime", required=True), *PLACE_SPECS]
 ACTIVITY_SPECS = [
     FieldSpec("key", "key", required=True),
     FieldSpec("date", "date", required=True),
@@ -220,13 +218,9 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
     keys: list[tuple[str, Any]] = []
     actors: list[tuple[str, Any]] = []
     persons: list[tuple[str, Any]] = []
-    for index, item in enumerate(
-        read_list(data.get("stakeholders"), f"{path}.stakeholders", errors)
+    for item_path, item, values in read_items(
+        data.get("stakeholders"), f"{path}.stakeholders", STAKEHOLDER_SPECS, errors
     ):
-        item_path = f"{path}.stakeholders[{index}]"
-        values = read_object(item, item_path, STAKEHOLDER_SPECS, errors)
-        if values is None:
-            continue
         keys.append((f"{item_path}.key", values.get("key")))
         for name, low, high in (("power", 1, 5), ("interest", 1, 5), ("attitude", -2, 2)):
             problem = _range_error(f"{item_path}.{name}", values.get(name), low, high)
@@ -239,11 +233,7 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
             for r_index, role in enumerate(roles):
                 if role not in Role.values:
                     errors.append(
-                        ExchangeError(
-                            f"{item_path}.roles[{r_index}]",
-                            _("%(value)r is not one of: %(choices)s.")
-                            % {"value": role, "choices": ", ".join(Role.values)},
-                        )
+                        exchange.not_a_choice(f"{item_path}.roles[{r_index}]", role, Role.values)
                     )
         actor_key, person = values.get("actor"), (values.get("person_name") or "").strip()
         if bool(actor_key) == bool(person):
@@ -267,24 +257,16 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
                 )
         else:
             persons.append((f"{item_path}.person_name", person))
-        for h_index, entry in enumerate(
-            read_list(
-                item.get("history") if isinstance(item, dict) else None,
-                f"{item_path}.history",
-                errors,
-            )
-        ):
-            read_object(entry, f"{item_path}.history[{h_index}]", POSITION_SPECS, errors)
+        # A past position has nothing to check beyond its own fields.
+        list(read_items(item.get("history"), f"{item_path}.history", POSITION_SPECS, errors))
     exchange.report_duplicates(keys, _("Stakeholder key"), errors)
     exchange.report_duplicates(actors, _("Stakeholder actor"), errors)
     exchange.report_duplicates(persons, _("Stakeholder person"), errors, ignore_case=True)
     known = {key for _path, key in keys if key}
     activity_keys = []
-    for index, item in enumerate(read_list(data.get("engagement"), f"{path}.engagement", errors)):
-        item_path = f"{path}.engagement[{index}]"
-        values = read_object(item, item_path, ACTIVITY_SPECS, errors)
-        if values is None:
-            continue
+    for item_path, item, values in read_items(
+        data.get("engagement"), f"{path}.engagement", ACTIVITY_SPECS, errors
+    ):
         activity_keys.append((f"{item_path}.key", values.get("key")))
         for s_index, key in enumerate(values.get("stakeholders") or []):
             if key not in known:
@@ -295,7 +277,7 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
                         % {"key": key},
                     )
                 )
-        participants = item.get("participants", {}) if isinstance(item, dict) else {}
+        participants = item.get("participants")
         if participants is None:
             participants = {}
         if not isinstance(participants, dict):
@@ -306,10 +288,8 @@ def validate_stakeholders(data: Any, path: str, context: SectionContext) -> list
             for helix, count in participants.items():
                 if helix not in Helix.values:
                     errors.append(
-                        ExchangeError(
-                            f"{item_path}.participants.{helix}",
-                            _("%(value)r is not one of: %(choices)s.")
-                            % {"value": helix, "choices": ", ".join(Helix.values)},
+                        exchange.not_a_choice(
+                            f"{item_path}.participants.{helix}", helix, Helix.values
                         )
                     )
                 elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
@@ -386,8 +366,7 @@ def load_stakeholders(mission: Mission, data: dict[str, Any], context: SectionCo
             "last_engaged": values["last_engaged"],
         }
         moved = stakeholder.pk is None or any(
-            getattr(stakeholder, name) != fields[name]
-            for name in ("power", "interest", "attitude", "engagement_now", "engagement_planned")
+            getattr(stakeholder, name) != fields[name] for name in TRACKED
         )
         stakeholder.updated_by = context.user
         exchange.save_if_changed(stakeholder, fields, "stakeholders", context.summary)
@@ -396,71 +375,25 @@ def load_stakeholders(mission: Mission, data: dict[str, Any], context: SectionCo
         if isinstance(history, list) and history:
             positions = [read_object(entry, "", POSITION_SPECS, []) for entry in history]
             stored = [
-                (
-                    p.recorded_at,
-                    p.power,
-                    p.interest,
-                    p.attitude,
-                    p.engagement_now,
-                    p.engagement_planned,
-                )
+                (p.recorded_at, *(getattr(p, name) for name in TRACKED))
                 for p in stakeholder.positions.order_by("recorded_at", "pk")
             ]
-            incoming = [
-                (
-                    p["at"],
-                    p["power"],
-                    p["interest"],
-                    p["attitude"],
-                    p["engagement_now"],
-                    p["engagement_planned"],
-                )
-                for p in positions
-                if p
-            ]
+            incoming = [(p["at"], *(p[name] for name in TRACKED)) for p in positions if p]
             if stored != incoming:
                 stakeholder.positions.all().delete()
                 StakeholderPosition.objects.bulk_create(
                     StakeholderPosition(
                         stakeholder=stakeholder,
                         recorded_at=at,
-                        power=power,
-                        interest=interest,
-                        attitude=attitude,
-                        engagement_now=now_level,
-                        engagement_planned=planned,
+                        **dict(zip(TRACKED, place, strict=True)),
                     )
-                    for at, power, interest, attitude, now_level, planned in incoming
+                    for at, *place in incoming
                 )
-                last = incoming[-1]
-                if last[1:] != (
-                    stakeholder.power,
-                    stakeholder.interest,
-                    stakeholder.attitude,
-                    stakeholder.engagement_now,
-                    stakeholder.engagement_planned,
-                ):
-                    StakeholderPosition.objects.create(
-                        stakeholder=stakeholder,
-                        recorded_at=now,
-                        recorded_by=context.user,
-                        power=stakeholder.power,
-                        interest=stakeholder.interest,
-                        attitude=stakeholder.attitude,
-                        engagement_now=stakeholder.engagement_now,
-                        engagement_planned=stakeholder.engagement_planned,
-                    )
+                # The history ends where the stakeholder stands now.
+                if incoming[-1][1:] != tuple(getattr(stakeholder, name) for name in TRACKED):
+                    record_position(stakeholder, context.user, now)
         elif moved:
-            StakeholderPosition.objects.create(
-                stakeholder=stakeholder,
-                recorded_at=now,
-                recorded_by=context.user,
-                power=stakeholder.power,
-                interest=stakeholder.interest,
-                attitude=stakeholder.attitude,
-                engagement_now=stakeholder.engagement_now,
-                engagement_planned=stakeholder.engagement_planned,
-            )
+            record_position(stakeholder, context.user, now)
     if "engagement" not in data:
         return
     activities = {

@@ -16,6 +16,7 @@ from stakeholders.models import (
     Role,
     Stakeholder,
 )
+from stakeholders.services import EDITED_FIELDS
 
 BLANK = [("", _("Any"))]
 
@@ -83,21 +84,7 @@ class StakeholderFieldsForm(_Position):
     )
 
     def stakeholder_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        return {
-            name: data[name]
-            for name in (
-                "roles",
-                "power",
-                "interest",
-                "attitude",
-                "engagement_now",
-                "engagement_planned",
-                "engagement_plan",
-                "is_core_team",
-                "last_engaged",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in EDITED_FIELDS}
 
 
 class StakeholderAddForm(StakeholderFieldsForm):

@@ -31,21 +31,12 @@ from stakeholders.models import (
     StakeholderPosition,
 )
 
-STAKEHOLDER_FIELDS = frozenset(
-    {
-        "helix",
-        "roles",
-        "power",
-        "interest",
-        "attitude",
-        "engagement_now",
-        "engagement_planned",
-        "engagement_plan",
-        "is_core_team",
-        "last_engaged",
-    }
-)
+# Where a stakeholder stands: a change to any of these adds a row to its history.
 TRACKED = ("power", "interest", "attitude", "engagement_now", "engagement_planned")
+# What the stakeholder form and a CSV row change. The sector (`helix`) too, where the register
+# does not say it.
+EDITED_FIELDS = ("roles", *TRACKED, "engagement_plan", "is_core_team", "last_engaged")
+STAKEHOLDER_FIELDS = frozenset({"helix", *EDITED_FIELDS})
 ACTIVITY_FIELDS = frozenset(
     {"date", "type", "level", "participants", "summary", "influence_on_decision"}
 )
@@ -57,6 +48,7 @@ STAKEHOLDER = parts.PartKind(
     "stakeholder",
     STAKEHOLDER_FIELDS,
     refusal=gettext_lazy("You can read this stakeholder map but not change it. Ask an editor."),
+    named_by="name",
 )
 ACTIVITY = parts.PartKind("engagement activity", ACTIVITY_FIELDS, refusal=STAKEHOLDER.refusal)
 
@@ -72,19 +64,24 @@ def stakeholder_key(mission: Mission, text: str) -> str:
     return key
 
 
+def position_of(
+    stakeholder: Stakeholder, user: User | None, at: datetime.datetime
+) -> StakeholderPosition:
+    """Where the stakeholder stands now, as a (not yet saved) row of its history."""
+    return StakeholderPosition(
+        stakeholder=stakeholder,
+        recorded_at=at,
+        recorded_by=user,
+        **{name: getattr(stakeholder, name) for name in TRACKED},
+    )
+
+
 def record_position(
     stakeholder: Stakeholder, user: User | None, at: datetime.datetime | None = None
 ) -> StakeholderPosition:
-    return StakeholderPosition.objects.create(
-        stakeholder=stakeholder,
-        recorded_at=at or timezone.now(),
-        recorded_by=user,
-        power=stakeholder.power,
-        interest=stakeholder.interest,
-        attitude=stakeholder.attitude,
-        engagement_now=stakeholder.engagement_now,
-        engagement_planned=stakeholder.engagement_planned,
-    )
+    position = position_of(stakeholder, user, at or timezone.now())
+    position.save()
+    return position
 
 
 def _core(roles: list[str], is_core_team: bool) -> bool:
@@ -109,9 +106,7 @@ def stakeholder_create(
     """Add a stakeholder: `outside_actor` from the register; or `name`, which reuses the
     register's actor of that name (ignoring case and spaces) or adds one (`helix` needed); or,
     with `is_person`, a named person kept out of the register."""
-    unknown = set(fields) - STAKEHOLDER_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    parts.check_fields(fields, STAKEHOLDER_FIELDS)
     _require_editable(actor, mission)
     name = " ".join((name or "").split())
     person_name = ""
@@ -212,13 +207,7 @@ def stakeholder_move(
 
 
 def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
-    parts.delete_part(
-        STAKEHOLDER,
-        stakeholder,
-        by=actor,
-        mission=stakeholder.mission,
-        changes={"name": [stakeholder.name, None]},
-    )
+    parts.delete_part(STAKEHOLDER, stakeholder, by=actor, mission=stakeholder.mission)
 
 
 @transaction.atomic
@@ -228,19 +217,7 @@ def map_confirm(*, actor: User, mission: Mission) -> int:
     _require_editable(actor, mission)
     now = timezone.now()
     stakeholders = list(mission.stakeholders.all())
-    StakeholderPosition.objects.bulk_create(
-        StakeholderPosition(
-            stakeholder=s,
-            recorded_at=now,
-            recorded_by=actor,
-            power=s.power,
-            interest=s.interest,
-            attitude=s.attitude,
-            engagement_now=s.engagement_now,
-            engagement_planned=s.engagement_planned,
-        )
-        for s in stakeholders
-    )
+    StakeholderPosition.objects.bulk_create(position_of(s, actor, now) for s in stakeholders)
     record_change(
         mission=mission,
         user=actor,
@@ -266,9 +243,7 @@ def activity_create(
 ) -> EngagementActivity:
     """Log an engagement activity. The stakeholders who took part get `last_engaged` moved up
     to its date."""
-    unknown = set(fields) - ACTIVITY_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    parts.check_fields(fields, ACTIVITY_FIELDS)
     _require_editable(actor, mission)
     stakeholders = list(stakeholders)
     if any(s.mission_id != mission.pk for s in stakeholders):

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +18,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from config.forms import add_service_error
-from config.inputs import file_too_big, local_url
-from missions import selectors as mission_selectors
-from missions.editing import submit
+from config.forms import csv_upload, render_form, try_service
+from config.inputs import local_url
+from missions import pages
+from missions.editing import saved_and_back, submit
 from missions.models import Actor, Mission
+from missions.pages import mission_from_url
 from missions.parts import ConflictError
 from stakeholders import csv_io, selectors, services
 from stakeholders.forms import (
@@ -47,25 +48,12 @@ from stakeholders.selectors import MapFilters
 SUGGESTIONS = 8
 
 
-def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
-    return mission_selectors.mission_detail(
-        user=request.user, organisation=org_slug, key=mission_key
-    )
-
-
 def _require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
-    if not request.user.has_perm("missions.change_mission", mission):
-        raise PermissionDenied
+    pages.require_permission(request, "missions.change_mission", mission)
 
 
 def _context(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
-    return {
-        "organisation": mission.organisation,
-        "mission": mission,
-        "section": "stakeholders",
-        "can_edit": request.user.has_perm("missions.change_mission", mission),
-        **extra,
-    }
+    return pages.mission_context(request, mission, "stakeholders", **extra)
 
 
 def _map_url(mission: Mission, query: str = "") -> str:
@@ -142,7 +130,7 @@ def map_context(
 
 @vary_on_headers("HX-Request")
 def stakeholder_map(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     filters = MapFilters.from_query(request.GET)
     template = "stakeholders/map.html"
     if request.htmx and not request.htmx.boosted:
@@ -155,49 +143,46 @@ def stakeholder_move(
     request: HtmxHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
     """Move to (power, interest): POST from a drag, the keyboard or the plain form."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     stakeholder = get_object_or_404(Stakeholder, mission=mission, key=stakeholder_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _require_edit(request, mission)
     form = MoveForm(request.POST)
-    problem = ""
-    if form.is_valid():
-        try:
-            moved = services.stakeholder_move(
-                actor=request.user,
-                stakeholder=stakeholder,
-                expected_version=form.cleaned_data["version"],
-                power=form.cleaned_data["power"],
-                interest=form.cleaned_data["interest"],
-            )
-        except ConflictError as error:
-            problem = str(error)
-        except ValidationError as error:
-            problem = " ".join(error.messages)
-        else:
-            note = _("%(name)s moved to power %(power)s, interest %(interest)s (%(quadrant)s).") % {
-                "name": moved.name,
-                "power": moved.power,
-                "interest": moved.interest,
-                "quadrant": moved.get_quadrant_display(),
-            }
-            if request.htmx:
-                return render(
-                    request,
-                    "stakeholders/map.html#stakeholder-map",
-                    map_context(
-                        request,
-                        mission,
-                        MapFilters.from_query(request.GET),
-                        saved_note=note,
-                        focus_key=moved.key,
-                    ),
-                )
-            messages.success(request, note)
-            return redirect(_next(request, mission))
-    else:
+    if not form.is_valid():
         problem = _("Choose a power and an interest from 1 to 5.")
+        return _moved(request, mission, stakeholder, problem, refused=True)
+    try:
+        moved = services.stakeholder_move(
+            actor=request.user,
+            stakeholder=stakeholder,
+            expected_version=form.cleaned_data["version"],
+            power=form.cleaned_data["power"],
+            interest=form.cleaned_data["interest"],
+        )
+    except ConflictError as error:
+        return _moved(request, mission, stakeholder, str(error), refused=True)
+    except ValidationError as error:
+        return _moved(request, mission, stakeholder, " ".join(error.messages), refused=True)
+    note = _("%(name)s moved to power %(power)s, interest %(interest)s (%(quadrant)s).") % {
+        "name": moved.name,
+        "power": moved.power,
+        "interest": moved.interest,
+        "quadrant": moved.get_quadrant_display(),
+    }
+    return _moved(request, mission, moved, note)
+
+
+def _moved(
+    request: HtmxHttpRequest,
+    mission: Mission,
+    stakeholder: Stakeholder,
+    note: str,
+    *,
+    refused: bool = False,
+) -> HttpResponse:
+    """After a move, or a `refused` one: htmx gets the map again, its focus on the stakeholder
+    and the `note` said there; a plain form goes back where it came from, `note` a message."""
     if request.htmx:
         return render(
             request,
@@ -206,12 +191,13 @@ def stakeholder_move(
                 request,
                 mission,
                 MapFilters.from_query(request.GET),
-                problem=problem,
                 focus_key=stakeholder.key,
+                saved_note=None if refused else note,
+                problem=note if refused else None,
             ),
-            status=422,
+            status=422 if refused else 200,
         )
-    messages.error(request, problem)
+    (messages.error if refused else messages.success)(request, note)
     return redirect(_next(request, mission))
 
 
@@ -225,7 +211,7 @@ def map_reviewed(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
     """POST: the team reviewed the whole map and it is still right."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _require_edit(request, mission)
@@ -249,7 +235,7 @@ def actor_suggestions(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
     """The register's actors whose names contain what was typed (htmx partial)."""
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     typed = " ".join(request.GET.get("name", "").split())[:200]
     actors: list[Actor] = []
     if len(typed) >= 2:
@@ -274,7 +260,7 @@ def actor_suggestions(
 def stakeholder_add(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     _require_edit(request, mission)
     form = StakeholderAddForm(
         request.POST or None,
@@ -296,32 +282,34 @@ def stakeholder_add(
             "aria-controls": "actor-suggestions",
         }
     )
-    if request.method == "POST" and form.is_valid():
-        outside = None
-        chosen = request.POST.get("actor", "")
-        if chosen and not form.cleaned_data["is_person"]:
-            outside = Actor.objects.filter(organisation=mission.organisation, key=chosen).first()
-        try:
-            stakeholder = services.stakeholder_create(
-                actor=request.user,
-                mission=mission,
-                name=form.cleaned_data["name"],
-                outside_actor=outside,
-                is_person=form.cleaned_data["is_person"],
-                helix=form.cleaned_data["helix"],
-                **form.stakeholder_fields(),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("%(name)s added to the map.") % {"name": stakeholder.name})
-            return redirect(_map_url(mission))
-    return render(
-        request,
-        "stakeholders/add.html",
-        _context(request, mission, form=form),
-        status=422 if form.errors else 200,
+    stakeholder = try_service(
+        form,
+        lambda: services.stakeholder_create(
+            actor=request.user,
+            mission=mission,
+            name=form.cleaned_data["name"],
+            outside_actor=_chosen_actor(request, mission, form),
+            is_person=form.cleaned_data["is_person"],
+            helix=form.cleaned_data["helix"],
+            **form.stakeholder_fields(),
+        ),
     )
+    if stakeholder is not None:
+        messages.success(request, _("%(name)s added to the map.") % {"name": stakeholder.name})
+        return redirect(_map_url(mission))
+    return render_form(
+        request, "stakeholders/add.html", _context(request, mission, form=form), form
+    )
+
+
+def _chosen_actor(
+    request: AuthenticatedHttpRequest, mission: Mission, form: StakeholderAddForm
+) -> Actor | None:
+    """The register's actor picked from the suggestions, for an organisation (not a person)."""
+    chosen = request.POST.get("actor", "")
+    if not chosen or form.cleaned_data["is_person"]:
+        return None
+    return Actor.objects.filter(organisation=mission.organisation, key=chosen).first()
 
 
 # --- One stakeholder ------------------------------------------------------------------------
@@ -383,7 +371,7 @@ def _detail_context(
 def stakeholder_detail(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
     return render(
         request, "stakeholders/stakeholder.html", _detail_context(request, mission, stakeholder)
@@ -393,7 +381,7 @@ def stakeholder_detail(
 def stakeholder_edit(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -410,15 +398,11 @@ def stakeholder_edit(
         ),
     )
     if result is not None and result.saved is not None:
-        if result.changed:
-            messages.success(request, _("%(name)s saved.") % {"name": stakeholder.name})
-        else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect(
-            "stakeholders:detail",
-            org_slug=org_slug,
-            mission_key=mission_key,
-            stakeholder_key=stakeholder_key,
+        return saved_and_back(
+            request,
+            result,
+            _("%(name)s saved.") % {"name": stakeholder.name},
+            reverse("stakeholders:detail", args=[org_slug, mission_key, stakeholder_key]),
         )
     stakeholder = selectors.stakeholder_detail(mission=mission, key=stakeholder_key)
     return render(
@@ -432,7 +416,7 @@ def stakeholder_edit(
 def stakeholder_delete(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, stakeholder_key: str
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     stakeholder = get_object_or_404(
         Stakeholder.objects.select_related("actor"), mission=mission, key=stakeholder_key
     )
@@ -448,47 +432,41 @@ def stakeholder_delete(
 
 
 def activities(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     everyone = list(selectors.stakeholder_queryset(mission))
     form = ActivityForm(request.POST or None, stakeholders=everyone)
     if request.method == "POST":
         _require_edit(request, mission)
-        if form.is_valid():
-            chosen = set(form.cleaned_data["stakeholders"])
-            try:
-                activity = services.activity_create(
-                    actor=request.user,
-                    mission=mission,
-                    stakeholders=[s for s in everyone if s.key in chosen],
-                    date=form.cleaned_data["date"],
-                    type=form.cleaned_data["type"],
-                    level=form.cleaned_data["level"],
-                    participants=form.participants(),
-                    summary=form.cleaned_data["summary"],
-                    influence_on_decision=form.cleaned_data["influence_on_decision"],
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(
-                    request, _("Activity of %(date)s logged.") % {"date": activity.date}
-                )
-                return redirect(
-                    "stakeholders:activities", org_slug=org_slug, mission_key=mission_key
-                )
+        activity = try_service(
+            form,
+            lambda: services.activity_create(
+                actor=request.user,
+                mission=mission,
+                stakeholders=[s for s in everyone if s.key in form.cleaned_data["stakeholders"]],
+                date=form.cleaned_data["date"],
+                type=form.cleaned_data["type"],
+                level=form.cleaned_data["level"],
+                participants=form.participants(),
+                summary=form.cleaned_data["summary"],
+                influence_on_decision=form.cleaned_data["influence_on_decision"],
+            ),
+        )
+        if activity is not None:
+            messages.success(request, _("Activity of %(date)s logged.") % {"date": activity.date})
+            return redirect("stakeholders:activities", org_slug=org_slug, mission_key=mission_key)
     log = list(selectors.activity_list(mission=mission))
-    return render(
+    return render_form(
         request,
         "stakeholders/activities.html",
         _context(request, mission, form=form, log=log),
-        status=422 if form.errors else 200,
+        form,
     )
 
 
 def activity_delete(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, activity_id: int
 ) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     activity = get_object_or_404(EngagementActivity, mission=mission, pk=activity_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -502,7 +480,7 @@ def activity_delete(
 
 
 def csv_export(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     response = HttpResponse(
         csv_io.export_csv(selectors.stakeholder_queryset(mission)),
         content_type="text/csv; charset=utf-8",
@@ -512,37 +490,22 @@ def csv_export(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
 
 
 def csv_import(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = _mission(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     _require_edit(request, mission)
     form = CsvImportForm(request.POST or None, request.FILES or None)
-    row_errors: list[csv_io.RowError] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > csv_io.max_bytes():
-                raise file_too_big(upload.size, max_bytes=csv_io.max_bytes())
-            summary = csv_io.import_csv(actor=request.user, mission=mission, raw=upload.read())
-        except csv_io.CsvRejected as rejected:
-            row_errors = rejected.errors
-            form.add_error(
-                "file",
-                ngettext(
-                    "Nothing was imported: %(count)s problem to fix (listed below).",
-                    "Nothing was imported: %(count)s problems to fix (listed below).",
-                    len(row_errors),
-                )
-                % {"count": len(row_errors)},
-            )
-        else:
-            messages.success(
-                request, _("Stakeholders imported: %(summary)s") % {"summary": summary}
-            )
-            return redirect(_map_url(mission))
-    return render(
+    summary, row_errors = csv_upload(
+        form,
+        lambda raw: csv_io.import_csv(actor=request.user, mission=mission, raw=raw),
+        max_bytes=csv_io.max_bytes(),
+    )
+    if summary is not None:
+        messages.success(request, _("Stakeholders imported: %(summary)s") % {"summary": summary})
+        return redirect(_map_url(mission))
+    return render_form(
         request,
         "stakeholders/import.html",
         _context(request, mission, form=form, row_errors=row_errors),
-        status=422 if form.errors else 200,
+        form,
     )
 
 

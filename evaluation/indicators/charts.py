@@ -75,6 +75,33 @@ def _path(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
 
 
+def _lines(
+    points: Sequence[Point],
+    trajectory: Sequence[Point] | None,
+    box: tuple[float, float, float, float],
+    area: tuple[float, float, float, float],
+    *,
+    width: str,
+    trajectory_width: str,
+    dashes: str,
+) -> tuple[list[str], list[tuple[float, float]]]:
+    """The dashed trajectory, then the series' line over it; and where the series' points
+    fall on the drawing (for their markers)."""
+    parts = []
+    if trajectory:
+        line = [_project(p, box, area) for p in trajectory]
+        parts.append(
+            f'<path d="{_path(line)}" fill="none" stroke="{TRAJECTORY}" '
+            f'stroke-width="{trajectory_width}" stroke-dasharray="{dashes}"/>'
+        )
+    line = [_project(p, box, area) for p in points]
+    if line:
+        parts.append(
+            f'<path d="{_path(line)}" fill="none" stroke="{LINE}" stroke-width="{width}"/>'
+        )
+    return parts, line
+
+
 def sparkline_svg(
     points: Sequence[Point],
     trajectory: Sequence[Point] | None = None,
@@ -94,16 +121,11 @@ def sparkline_svg(
     points = thin(points, 200)
     box = _scale(points, trajectory)
     area = (3.0, 3.0, width - 6.0, height - 6.0)
-    parts = [head]
-    if trajectory:
-        line = [_project(p, box, area) for p in trajectory]
-        parts.append(
-            f'<path d="{_path(line)}" fill="none" stroke="{TRAJECTORY}" stroke-width="1" '
-            f'stroke-dasharray="3 2"/>'
-        )
-    if points:
-        line = [_project(p, box, area) for p in points]
-        parts.append(f'<path d="{_path(line)}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+    lines, line = _lines(
+        points, trajectory, box, area, width="2", trajectory_width="1", dashes="3 2"
+    )
+    parts = [head, *lines]
+    if line:
         x, y = line[-1]
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{LINE}"/>')
     parts.append("</svg>")
@@ -171,19 +193,12 @@ def chart_svg(
             f'<text x="{left}" y="{top - 12}" font-size="11" fill="{INK}" {FONT}>'
             f"{escape(unit)}</text>"
         )
-    if trajectory:
-        line = [_project(p, box, area) for p in trajectory]
-        parts.append(
-            f'<path d="{_path(line)}" fill="none" stroke="{TRAJECTORY}" stroke-width="1.5" '
-            f'stroke-dasharray="6 4"/>'
-        )
-    if points:
-        line = [_project(p, box, area) for p in points]
-        parts.append(f'<path d="{_path(line)}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
-        if len(line) <= 200:
-            parts.extend(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{LINE}"/>' for x, y in line
-            )
+    lines, line = _lines(
+        points, trajectory, box, area, width="2.5", trajectory_width="1.5", dashes="6 4"
+    )
+    parts.extend(lines)
+    if len(line) <= 200:
+        parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{LINE}"/>' for x, y in line)
     # Legend.
     legend_y = height - 12
     parts.append(

@@ -31,6 +31,7 @@ from config.inputs import (
     csv_text,
     decimal_value,
     file_too_big,
+    not_a_choice,
     spreadsheet_cell,
     spreadsheet_text,
 )
@@ -183,14 +184,7 @@ def check_row(
         value = None
     quality = cells["quality"] or Quality.OFFICIAL
     if quality not in Quality.values:
-        errors.append(
-            RowError(
-                number,
-                "quality",
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": quality, "choices": ", ".join(Quality.values)},
-            )
-        )
+        errors.append(RowError(number, "quality", not_a_choice(quality, Quality.values)))
     if len(cells["source_ref"]) > 200:
         errors.append(RowError(number, "source_ref", _("Keep it under 200 characters.")))
     if period is not None:

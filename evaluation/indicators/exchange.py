@@ -42,10 +42,11 @@ from missions.exchange import (
     FieldSpec,
     SectionContext,
     number_text,
-    read_list,
+    read_items,
     read_object,
     report_duplicates,
     save_if_changed,
+    unknown_target,
 )
 from missions.models import Direction, Mission
 
@@ -85,6 +86,8 @@ MEASUREMENT_SPECS = [
 
 # Named in the order export_indicators reads them (values_list below).
 INDICATOR_FIELDS = ("key", *services.INDICATOR_FIELDS)
+# The format names an indicator's target by its key and its owner by their e-mail address.
+COLUMNS = {"target": "target__key", "owner": "owner__email"}
 
 
 def export_indicators(mission: Mission) -> list[dict[str, Any]]:
@@ -92,21 +95,7 @@ def export_indicators(mission: Mission) -> list[dict[str, Any]]:
     indicators = list(
         Indicator.objects.filter(mission=mission)
         .order_by("key")
-        .values_list(
-            "pk",
-            "key",
-            "name",
-            "target__key",
-            "level",
-            "direction",
-            "definition",
-            "unit",
-            "data_source",
-            "frequency",
-            "owner__email",
-            "timing",
-            "disaggregations",
-        )
+        .values_list("pk", *(COLUMNS.get(name, name) for name in INDICATOR_FIELDS))
     )
     if not indicators:  # most missions: no versions or values to look for (two queries fewer)
         return []
@@ -155,38 +144,25 @@ def export_indicators(mission: Mission) -> list[dict[str, Any]]:
 def validate_indicators(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
     errors: list[ExchangeError] = []
     keys, targets = [], []
-    for index, item in enumerate(read_list(data, path, errors)):
-        item_path = f"{path}[{index}]"
-        indicator = read_object(item, item_path, INDICATOR_SPECS, errors)
-        if indicator is None:
-            continue
+    for item_path, item, indicator in read_items(data, path, INDICATOR_SPECS, errors):
         keys.append((f"{item_path}.key", indicator.get("key")))
         target = indicator.get("target")
         if target:
             targets.append((f"{item_path}.target", target))
             if target not in context.target_keys:
-                errors.append(
-                    ExchangeError(
-                        f"{item_path}.target",
-                        _("refers to target %(key)r, which this mission does not have.")
-                        % {"key": target},
-                    )
-                )
-        numbers = []
-        for v_index, v_item in enumerate(
-            read_list(item.get("versions"), f"{item_path}.versions", errors)
-        ):
-            version = read_object(v_item, f"{item_path}.versions[{v_index}]", VERSION_SPECS, errors)
-            if version is not None:
-                numbers.append((f"{item_path}.versions[{v_index}].number", version.get("number")))
+                errors.append(unknown_target(f"{item_path}.target", target))
+        numbers = [
+            (f"{v_path}.number", version.get("number"))
+            for v_path, _item, version in read_items(
+                item.get("versions"), f"{item_path}.versions", VERSION_SPECS, errors
+            )
+        ]
         report_duplicates(numbers, _("Version"), errors)
         known = {n for _p, n in numbers} or {1}
-        for m_index, m_item in enumerate(
-            read_list(item.get("measurements"), f"{item_path}.measurements", errors)
+        for m_path, _item, measurement in read_items(
+            item.get("measurements"), f"{item_path}.measurements", MEASUREMENT_SPECS, errors
         ):
-            m_path = f"{item_path}.measurements[{m_index}]"
-            measurement = read_object(m_item, m_path, MEASUREMENT_SPECS, errors)
-            if measurement is not None and measurement.get("version", 1) not in known:
+            if measurement.get("version", 1) not in known:
                 errors.append(
                     ExchangeError(
                         f"{m_path}.version",

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from evaluation.indicators import charts, progress
 from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement
 from evaluation.indicators.progress import Progress, Trajectory
 from missions.models import Mission, Target
+from missions.selectors import part_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -33,12 +33,8 @@ def indicator_list(mission: Mission) -> list[Indicator]:
 
 
 def indicator_get(mission: Mission, key: str) -> Indicator:
-    try:
-        return Indicator.objects.select_related("target", "owner", "mission").get(
-            mission=mission, key=key
-        )
-    except Indicator.DoesNotExist:
-        raise Http404(_("No such indicator.")) from None
+    indicators = Indicator.objects.select_related("target", "owner", "mission")
+    return part_of(indicators, mission, _("No such indicator."), key=key)
 
 
 def _trajectory_points(target: Target | None) -> tuple[Trajectory | None, list]:

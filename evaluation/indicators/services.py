@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from evaluation.indicators import overdue
@@ -52,16 +53,19 @@ RESERVED_KEYS = frozenset({"add", "import", "export"})
 MAX_ABS_VALUE = Decimal(10) ** 15
 
 
+# Indicators change through the kernel's permission step only: a definition is versioned (a
+# new `IndicatorVersion`, not a diff in the mission's history) and values are appended, never
+# edited, so the rest of `missions.parts` does not apply.
+INDICATOR = parts.PartKind(
+    "indicator",
+    frozenset(INDICATOR_FIELDS),
+    permission="evaluation.change_indicators",
+    refusal=gettext_lazy("You can read these indicators but not change them."),
+)
+
+
 def require_editable(actor: User, mission: Mission) -> None:
-    # Indicators change through the kernel's permission step only: a definition is versioned
-    # (a new `IndicatorVersion`, not a diff in the mission's history) and values are appended,
-    # never edited, so the rest of `missions.parts` does not apply.
-    parts.require_editable(
-        actor,
-        mission,
-        permission="evaluation.change_indicators",
-        refusal=_("You can read these indicators but not change them."),
-    )
+    parts.require_kind_editable(INDICATOR, actor, mission)
 
 
 def _check_target(mission: Mission, target: Target | None, indicator: Indicator | None) -> None:
@@ -99,9 +103,7 @@ def indicator_create(
     *, actor: User | None, mission: Mission, name: str, level: str, key: str | None = None,
     **fields: Any,
 ) -> Indicator:  # fmt: skip
-    unknown = set(fields) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    parts.check_fields(fields, INDICATOR.fields)
     if actor is not None:
         require_editable(actor, mission)
     if level not in Level.values:
@@ -116,14 +118,7 @@ def indicator_create(
     indicator = Indicator(mission=mission, key=key, name=name, level=level, **fields)
     indicator.full_clean(exclude=["mission", "owner", "target"])
     indicator.save()
-    IndicatorVersion.objects.create(
-        indicator=indicator,
-        number=1,
-        definition=indicator.definition,
-        unit=indicator.unit,
-        data_source=indicator.data_source,
-        created_by=actor,
-    )
+    _record_definition(indicator, actor)
     hooks.mission_changed(mission.pk)
     return indicator
 
@@ -132,9 +127,7 @@ def indicator_create(
 def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any) -> Indicator:
     """Change an indicator. Returns it; `indicator.version_number` went up if the definition,
     unit or data source changed."""
-    unknown = set(fields) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    parts.check_fields(fields, INDICATOR.fields)
     mission = indicator.mission
     if actor is not None:
         require_editable(actor, mission)
@@ -152,17 +145,21 @@ def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any)
         return indicator  # saved unchanged: no new definition, no assessment
     if redefined:
         indicator.version_number += 1
-        IndicatorVersion.objects.create(
-            indicator=indicator,
-            number=indicator.version_number,
-            definition=indicator.definition,
-            unit=indicator.unit,
-            data_source=indicator.data_source,
-            created_by=actor,
-        )
+        _record_definition(indicator, actor)
     indicator.save()
     hooks.mission_changed(mission.pk)
     return indicator
+
+
+def _record_definition(indicator: Indicator, actor: User | None) -> IndicatorVersion:
+    """Keep the indicator's definition as its version `version_number`, which values recorded
+    from now on belong to."""
+    return IndicatorVersion.objects.create(
+        indicator=indicator,
+        number=indicator.version_number,
+        created_by=actor,
+        **{name: getattr(indicator, name) for name in VERSIONED_FIELDS},
+    )
 
 
 def _current_version(indicator: Indicator) -> IndicatorVersion:

@@ -10,27 +10,28 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
-from config.forms import add_service_error
+from accounts.mail import site_address
+from config.forms import render_form, try_service
 from evaluation.indicators import selectors, stewards, value_pages
 from evaluation.indicators.forms import (
     MeasurementForm,
     PushTokenForm,
     StewardInviteForm,
 )
-from evaluation.indicators.models import (
-    Indicator,
-    IndicatorPushToken,
-    IndicatorSteward,
-    Measurement,
+from evaluation.indicators.models import Indicator, IndicatorPushToken, IndicatorSteward
+from evaluation.indicators.views import (
+    current_measurement,
+    indicator_from_url,
+    indicator_page,
+    indicator_url,
+    require_edit,
 )
-from evaluation.indicators.views import indicator_page, indicator_url, mission_from_url
 
 
 def _entry_url(indicator: Indicator) -> str:
@@ -76,16 +77,15 @@ def steward_indicator(request: AuthenticatedHttpRequest, indicator_id: int) -> H
     if request.method != "POST":
         return _entry(request, indicator)
     form = MeasurementForm(request.POST)
-    if form.is_valid():
-        try:
-            stewards.steward_measurement_add(
-                actor=request.user, indicator=indicator, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Value added."))
-            return redirect(_entry_url(indicator) + "#values")
+    added = try_service(
+        form,
+        lambda: stewards.steward_measurement_add(
+            actor=request.user, indicator=indicator, **form.cleaned_data
+        ),
+    )
+    if added is not None:
+        messages.success(request, _("Value added."))
+        return redirect(_entry_url(indicator) + "#values")
     return _entry(request, indicator, form=form, status=422)
 
 
@@ -93,15 +93,9 @@ def steward_correct(
     request: AuthenticatedHttpRequest, indicator_id: int, measurement_id: int
 ) -> HttpResponse:
     indicator = stewards.stewarded_indicator(request.user, indicator_id)
-    try:
-        measurement = Measurement.objects.get(
-            pk=measurement_id, indicator=indicator, is_current=True
-        )
-    except Measurement.DoesNotExist:
-        raise Http404 from None
     return value_pages.correct_value(
         request,
-        measurement,
+        current_measurement(indicator, measurement_id),
         partial(stewards.steward_measurement_correct, actor=request.user),
         done_url=_entry_url(indicator) + "#values",
         template="evaluation/indicators/steward_correct.html",
@@ -125,17 +119,12 @@ def push_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not stewards.indicators_stewarded_by(request.user).exists():
         raise Http404
     form = PushTokenForm(request.POST or None)
-    created = secret = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            created, secret = stewards.push_token_create(
-                actor=request.user, name=form.cleaned_data["name"]
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            form = PushTokenForm()
-    response = render(
+    created, secret = try_service(
+        form, lambda: stewards.push_token_create(actor=request.user, name=form.cleaned_data["name"])
+    ) or (None, None)
+    if created is not None:
+        form = PushTokenForm()
+    response = render_form(
         request,
         "evaluation/indicators/push_tokens.html",
         {
@@ -146,7 +135,7 @@ def push_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
             "endpoint": request.build_absolute_uri(reverse("evaluation:api_measurements")),
             "indicators": stewards.stewarded_list(request.user),
         },
-        status=422 if form.errors else 200,
+        form,
     )
     # The secret is in this page only: no cache may keep it.
     response["Cache-Control"] = "no-store"
@@ -154,10 +143,7 @@ def push_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def push_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token = IndicatorPushToken.objects.get(pk=token_id, user=request.user)
-    except IndicatorPushToken.DoesNotExist:
-        raise Http404 from None
+    token = get_object_or_404(IndicatorPushToken, pk=token_id, user=request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     stewards.push_token_revoke(actor=request.user, token=token)
@@ -171,31 +157,26 @@ def push_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpR
 def steward_invite(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
-    item.mission = mission
+    mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
     if request.method != "POST":
         return redirect(indicator_url(item) + "#stewards")
-    if not request.user.has_perm("evaluation.change_indicators", mission):
-        raise PermissionDenied(_("You can read these indicators but not change them."))
+    require_edit(request, mission)
     form = StewardInviteForm(request.POST)
-    if form.is_valid():
-        try:
-            steward = stewards.steward_invite(
-                actor=request.user,
-                indicator=item,
-                invite_url_base=request.build_absolute_uri("/")[:-1],
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(person)s can now add values to this indicator.")
-                % {"person": steward.user.email},
-            )
-            return redirect(indicator_url(item) + "#stewards")
+    steward = try_service(
+        form,
+        lambda: stewards.steward_invite(
+            actor=request.user,
+            indicator=item,
+            invite_url_base=site_address(request),
+            **form.cleaned_data,
+        ),
+    )
+    if steward is not None:
+        messages.success(
+            request,
+            _("%(person)s can now add values to this indicator.") % {"person": steward.user.email},
+        )
+        return redirect(indicator_url(item) + "#stewards")
     return indicator_page(request, mission, item, steward_form=form, status=422)
 
 
@@ -206,15 +187,13 @@ def steward_revoke(
     indicator_key: str,
     steward_id: int,
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
-    item.mission = mission
-    try:
-        steward = IndicatorSteward.objects.select_related("user").get(
-            pk=steward_id, indicator=item, revoked_at__isnull=True
-        )
-    except IndicatorSteward.DoesNotExist:
-        raise Http404 from None
+    _mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
+    steward = get_object_or_404(
+        IndicatorSteward.objects.select_related("user"),
+        pk=steward_id,
+        indicator=item,
+        revoked_at__isnull=True,
+    )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     steward.indicator = item

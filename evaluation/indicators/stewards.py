@@ -26,19 +26,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.mail import send_after_commit
+from accounts.mail import mail_user, password_link
 from accounts.models import Membership, User
 from accounts.predicates import is_editor
 from evaluation import signals
@@ -151,28 +147,20 @@ def _send_invitation(
     steward: IndicatorSteward, actor: User, base: str, *, new_account: bool
 ) -> None:
     user = steward.user
-    if new_account:
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        link = base + reverse("accounts:password_reset_confirm", args=[uid, token])
-    else:
-        link = base + reverse("evaluation:stewarding")
+    link = password_link(user, base) if new_account else base + reverse("evaluation:stewarding")
     indicator = steward.indicator
-    body = render_to_string(
-        "evaluation/indicators/email/steward_invitation.txt",
-        {
+    mail_user(
+        user,
+        subject=_("You can now add values for “%(indicator)s” in Lodestar")
+        % {"indicator": indicator},
+        template="evaluation/indicators/email/steward_invitation.txt",
+        context={
             "actor": actor,
             "indicator": indicator,
             "organisation": indicator.mission.organisation,
             "link": link,
             "new_account": new_account,
         },
-    )
-    send_after_commit(
-        subject=_("You can now add values for “%(indicator)s” in Lodestar")
-        % {"indicator": indicator},
-        body=body,
-        to=[user.email],
     )
 
 

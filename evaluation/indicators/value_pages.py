@@ -8,16 +8,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from config.forms import add_service_error
+from config.forms import csv_upload, render_form, try_service
 from evaluation.indicators import csv_io
 from evaluation.indicators.forms import MeasurementCsvForm, MeasurementForm
 from evaluation.indicators.models import Measurement
+from missions.editing import NOTHING_CHANGED
 
 
 def correct_value(
@@ -39,22 +38,15 @@ def correct_value(
             "quality": measurement.quality,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            recorded = correct(measurement=measurement, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
+    recorded = try_service(form, lambda: correct(measurement=measurement, **form.cleaned_data))
+    if recorded is not None:
+        if recorded.pk == measurement.pk:
+            messages.info(request, NOTHING_CHANGED)
         else:
-            if recorded.pk == measurement.pk:
-                messages.info(request, _("Nothing was changed."))
-            else:
-                messages.success(request, _("Value corrected. The old value stays in the history."))
-            return redirect(done_url)
-    return render(
-        request,
-        template,
-        {**context, "measurement": measurement, "form": form},
-        status=422 if form.errors else 200,
+            messages.success(request, _("Value corrected. The old value stays in the history."))
+        return redirect(done_url)
+    return render_form(
+        request, template, {**context, "measurement": measurement, "form": form}, form
     )
 
 
@@ -68,30 +60,8 @@ def import_values(
 ) -> HttpResponse:
     """The CSV upload form; `import_csv(raw)` imports all rows or none and says what it did."""
     form = MeasurementCsvForm(request.POST or None, request.FILES or None)
-    row_errors: list[Any] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            if upload.size > csv_io.max_bytes():
-                raise csv_io.too_big(upload.size)
-            summary = import_csv(upload.read())
-        except csv_io.CsvRejected as rejected:
-            row_errors = rejected.errors
-            form.add_error(
-                "file",
-                ngettext(
-                    "Nothing was imported: %(count)s problem to fix (listed below).",
-                    "Nothing was imported: %(count)s problems to fix (listed below).",
-                    len(row_errors),
-                )
-                % {"count": len(row_errors)},
-            )
-        else:
-            messages.success(request, _("Values imported: %(summary)s") % {"summary": summary})
-            return redirect(done_url)
-    return render(
-        request,
-        template,
-        {**context, "form": form, "row_errors": row_errors},
-        status=422 if form.errors else 200,
-    )
+    summary, row_errors = csv_upload(form, import_csv, max_bytes=csv_io.max_bytes())
+    if summary is not None:
+        messages.success(request, _("Values imported: %(summary)s") % {"summary": summary})
+        return redirect(done_url)
+    return render_form(request, template, {**context, "form": form, "row_errors": row_errors}, form)

@@ -10,14 +10,13 @@ from functools import partial
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
-from config.forms import try_service
+from config.forms import render_form, try_service
 from evaluation.indicators import csv_io, selectors, services, stewards, value_pages
 from evaluation.indicators.forms import (
     IndicatorForm,
@@ -25,30 +24,41 @@ from evaluation.indicators.forms import (
     StewardInviteForm,
 )
 from evaluation.indicators.models import Indicator, Measurement
+from missions import pages
+from missions.editing import NOTHING_CHANGED
 from missions.models import Mission
-from missions.selectors import mission_detail
 
 
 def mission_from_url(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
-    mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
-    if not request.user.has_perm("evaluation.view_indicators", mission):
-        raise Http404
-    return mission
+    return pages.mission_from_url(
+        request, org_slug, mission_key, permission="evaluation.view_indicators"
+    )
 
 
-def _require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
-    if not request.user.has_perm("evaluation.change_indicators", mission):
-        raise PermissionDenied(_("You can read these indicators but not change them."))
+def indicator_from_url(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
+) -> tuple[Mission, Indicator]:
+    """The mission and its indicator at this address (404 for either, as for the mission)."""
+    mission = mission_from_url(request, org_slug, mission_key)
+    indicator = selectors.indicator_get(mission, indicator_key)
+    indicator.mission = mission
+    return mission, indicator
+
+
+def require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
+    kind = services.INDICATOR
+    pages.require_permission(request, kind.permission, mission, str(kind.refusal))
 
 
 def _base(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
-    return {
-        "mission": mission,
-        "organisation": mission.organisation,
-        "section": "indicators",
-        "can_edit": request.user.has_perm("evaluation.change_indicators", mission),
-        **extra,
-    }
+    return pages.mission_context(
+        request, mission, "indicators", edit_permission="evaluation.change_indicators", **extra
+    )
+
+
+def current_measurement(indicator: Indicator, measurement_id: int) -> Measurement:
+    """A value of the indicator as it stands (a corrected one is history, and answers 404)."""
+    return get_object_or_404(Measurement, pk=measurement_id, indicator=indicator, is_current=True)
 
 
 def indicator_url(indicator: Indicator) -> str:
@@ -66,7 +76,7 @@ def indicators(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
     mission = mission_from_url(request, org_slug, mission_key)
     form = IndicatorForm(mission=mission)
     if request.method == "POST":
-        _require_edit(request, mission)
+        require_edit(request, mission)
         form = IndicatorForm(request.POST, mission=mission)
         added = try_service(
             form,
@@ -78,11 +88,11 @@ def indicators(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
             messages.success(request, _("Indicator “%(name)s” added.") % {"name": added.name})
             added.mission = mission
             return redirect(indicator_url(added))
-    return render(
+    return render_form(
         request,
         "evaluation/indicators/list.html",
         _base(request, mission, indicators=list(selectors.indicator_list(mission)), form=form),
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -95,7 +105,6 @@ def indicator_page(
     steward_form: StewardInviteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = selectors.indicator_page(indicator)
     return render(
         request,
         "evaluation/indicators/indicator.html",
@@ -103,7 +112,7 @@ def indicator_page(
             request,
             mission,
             indicator=indicator,
-            page=page,
+            page=selectors.indicator_page(indicator),
             measurement_form=measurement_form or MeasurementForm(),
             stewards=stewards.stewards_of(indicator),
             steward_form=steward_form or StewardInviteForm(),
@@ -116,12 +125,10 @@ def indicator(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
     """The indicator's page; POST adds a value."""
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
-    item.mission = mission
+    mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
     if request.method != "POST":
         return indicator_page(request, mission, item)
-    _require_edit(request, mission)
+    require_edit(request, mission)
     form = MeasurementForm(request.POST)
     added = try_service(
         form,
@@ -136,17 +143,9 @@ def indicator(
 def indicator_edit(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
-    item.mission = mission
-    _require_edit(request, mission)
-    initial = {
-        name: getattr(item, name)
-        for name in (
-            "name", "level", "target", "direction", "definition", "unit", "data_source",
-            "frequency", "owner", "timing", "disaggregations",
-        )
-    }  # fmt: skip
+    mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
+    require_edit(request, mission)
+    initial = {name: getattr(item, name) for name in services.INDICATOR_FIELDS}
     form = IndicatorForm(request.POST or None, mission=mission, indicator=item, initial=initial)
     updated = (
         try_service(
@@ -168,13 +167,13 @@ def indicator_edit(
         elif form.has_changed():
             messages.success(request, _("Indicator saved."))
         else:
-            messages.info(request, _("Nothing was changed."))
+            messages.info(request, NOTHING_CHANGED)
         return redirect(indicator_url(item))
-    return render(
+    return render_form(
         request,
         "evaluation/indicators/edit.html",
         _base(request, mission, indicator=item, form=form),
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -185,14 +184,9 @@ def measurement_correct(
     indicator_key: str,
     measurement_id: int,
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
-    item.mission = mission
-    try:
-        measurement = Measurement.objects.get(pk=measurement_id, indicator=item, is_current=True)
-    except Measurement.DoesNotExist:
-        raise Http404 from None
-    _require_edit(request, mission)
+    mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
+    measurement = current_measurement(item, measurement_id)
+    require_edit(request, mission)
     return value_pages.correct_value(
         request,
         measurement,
@@ -206,10 +200,8 @@ def measurement_correct(
 def measurements_import(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
-    item.mission = mission
-    _require_edit(request, mission)
+    mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
+    require_edit(request, mission)
     return value_pages.import_values(
         request,
         lambda raw: csv_io.import_csv(actor=request.user, indicator=item, raw=raw),
@@ -222,8 +214,7 @@ def measurements_import(
 def measurements_export(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
-    item = selectors.indicator_get(mission, indicator_key)
+    mission, item = indicator_from_url(request, org_slug, mission_key, indicator_key)
     response = HttpResponse(csv_io.export_csv(item), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{mission.key}-{item.key}.csv"'
     return response

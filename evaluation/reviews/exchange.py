@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from evaluation.reviews.models import Independence, ProjectAction, Review, ReviewType
 from missions import exchange
-from missions.exchange import ExchangeError, FieldSpec, SectionContext, read_list, read_object
+from missions.exchange import ExchangeError, FieldSpec, SectionContext, read_object
 from missions.models import Mission
 
 SECTION = "reviews"
@@ -65,27 +63,18 @@ def export_reviews(mission: Mission) -> list[dict[str, Any]]:
 
 def validate_reviews(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
     errors: list[ExchangeError] = []
-    for index, item in enumerate(read_list(data, path, errors)):
-        item_path = f"{path}[{index}]"
-        if read_object(item, item_path, REVIEW_SPECS, errors) is None:
-            continue
-        for d_index, d_item in enumerate(
-            read_list(item.get("decisions"), f"{item_path}.decisions", errors)
+    for item_path, item, _review in exchange.read_items(data, path, REVIEW_SPECS, errors):
+        # A decision has nothing to check beyond its own fields.
+        list(
+            exchange.read_items(
+                item.get("decisions"), f"{item_path}.decisions", DECISION_SPECS, errors
+            )
+        )
+        for c_path, _item, change in exchange.read_items(
+            item.get("target_changes"), f"{item_path}.target_changes", CHANGE_SPECS, errors
         ):
-            read_object(d_item, f"{item_path}.decisions[{d_index}]", DECISION_SPECS, errors)
-        for c_index, c_item in enumerate(
-            read_list(item.get("target_changes"), f"{item_path}.target_changes", errors)
-        ):
-            c_path = f"{item_path}.target_changes[{c_index}]"
-            change = read_object(c_item, c_path, CHANGE_SPECS, errors)
-            if change and change.get("target") and change["target"] not in context.target_keys:
-                errors.append(
-                    ExchangeError(
-                        f"{c_path}.target",
-                        _("refers to target %(key)r, which this mission does not have.")
-                        % {"key": change["target"]},
-                    )
-                )
+            if change.get("target") and change["target"] not in context.target_keys:
+                errors.append(exchange.unknown_target(f"{c_path}.target", change["target"]))
     return errors
 
 

@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
+from config.forms import render_form, try_service
 from evaluation.reviews import services
 from evaluation.reviews.forms import ReviewForm
 from evaluation.reviews.models import ProjectAction, Review
-from missions.selectors import mission_detail
+from missions.pages import mission_from_url
 
 
 def reviews(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    mission = mission_from_url(request, org_slug, mission_key)
     can_record = request.user.has_perm("evaluation.record_review", mission)
     form = ReviewForm(mission=mission)
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied(_("Only editors and reviewers can record reviews."))
         form = ReviewForm(request.POST, mission=mission)
-        if form.is_valid():
-            try:
-                services.review_record(actor=request.user, mission=mission, **form.review_values())
-            except ValidationError as error:
-                for name, problems in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, problems)
-            else:
-                messages.success(request, _("Review recorded."))
-                return redirect("evaluation:reviews", org_slug=org_slug, mission_key=mission_key)
+        recorded = try_service(
+            form,
+            lambda: services.review_record(
+                actor=request.user, mission=mission, **form.review_values()
+            ),
+        )
+        if recorded is not None:
+            messages.success(request, _("Review recorded."))
+            return redirect("evaluation:reviews", org_slug=org_slug, mission_key=mission_key)
     titles = {p.key: p.title for p in mission.projects.all()}
     targets = {t.key: t.title for t in mission.targets.all()}
     actions = dict(ProjectAction.choices)
@@ -50,7 +51,7 @@ def reviews(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) 
                 ],
             }
         )
-    return render(
+    return render_form(
         request,
         "evaluation/reviews.html",
         {
@@ -61,5 +62,5 @@ def reviews(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) 
             "rows": rows,
             "form": form,
         },
-        status=422 if form.errors else 200,
+        form,
     )

@@ -40,10 +40,11 @@ from missions.exchange import (
     ImportRejected,
     SectionContext,
     delete_missing,
-    read_list,
+    read_items,
     read_object,
     report_duplicates,
     save_if_changed,
+    unknown_target,
 )
 from missions.models import Mission
 
@@ -112,11 +113,9 @@ def validate_toc(data: Any, path: str, context: SectionContext) -> list[Exchange
         return [ExchangeError(path, _("expected an object with “steps” and “links”."))]
     kinds: dict[str, str] = {}
     keys = []
-    for index, item in enumerate(read_list(data.get("steps"), f"{path}.steps", errors)):
-        item_path = f"{path}.steps[{index}]"
-        step = read_object(item, item_path, STEP_SPECS, errors)
-        if step is None:
-            continue
+    for item_path, _item, step in read_items(
+        data.get("steps"), f"{path}.steps", STEP_SPECS, errors
+    ):
         keys.append((f"{item_path}.key", step.get("key")))
         if step.get("key") in RESERVED_KEYS:
             errors.append(
@@ -142,19 +141,13 @@ def validate_toc(data: Any, path: str, context: SectionContext) -> list[Exchange
                     )
                 )
             elif step["target"] not in context.target_keys:
-                errors.append(
-                    ExchangeError(
-                        f"{item_path}.target",
-                        _("refers to target %(key)r, which this mission does not have.")
-                        % {"key": step["target"]},
-                    )
-                )
+                errors.append(unknown_target(f"{item_path}.target", step["target"]))
     report_duplicates(keys, _("Step key"), errors)
     pairs = []
-    for index, item in enumerate(read_list(data.get("links"), f"{path}.links", errors)):
-        item_path = f"{path}.links[{index}]"
-        link = read_object(item, item_path, LINK_SPECS, errors)
-        if link is None or not link.get("from") or not link.get("to"):
+    for item_path, _item, link in read_items(
+        data.get("links"), f"{path}.links", LINK_SPECS, errors
+    ):
+        if not link.get("from") or not link.get("to"):
             continue
         missing = [end for end in ("from", "to") if link[end] not in kinds]
         for end in missing:

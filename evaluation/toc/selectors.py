@@ -7,22 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from evaluation.toc import diagram
 from evaluation.toc.models import RANK, NodeKind, ToCLink, ToCNode
 from missions.models import Mission
-from missions.selectors import mission_detail
-
-
-def toc_mission(*, user: User, organisation: str, key: str) -> Mission:
-    mission = mission_detail(user=user, organisation=organisation, key=key)
-    if not user.has_perm("evaluation.view_toc", mission):
-        raise Http404
-    return mission
+from missions.selectors import part_of
 
 
 def steps_of(mission: Mission) -> list[ToCNode]:
@@ -51,21 +42,13 @@ def links_of(mission: Mission) -> list[ToCLink]:
 
 
 def step_get(mission: Mission, key: str) -> ToCNode:
-    try:
-        return ToCNode.objects.select_related("mission__organisation", "project", "target").get(
-            mission=mission, key=key
-        )
-    except ToCNode.DoesNotExist:
-        raise Http404(_("No such step in this theory of change.")) from None
+    steps = ToCNode.objects.select_related("mission__organisation", "project", "target")
+    return part_of(steps, mission, _("No such step in this theory of change."), key=key)
 
 
 def link_get(mission: Mission, link_id: int) -> ToCLink:
-    try:
-        return ToCLink.objects.select_related("mission__organisation", "from_node", "to_node").get(
-            mission=mission, pk=link_id
-        )
-    except ToCLink.DoesNotExist:
-        raise Http404(_("No such link in this theory of change.")) from None
+    links = ToCLink.objects.select_related("mission__organisation", "from_node", "to_node")
+    return part_of(links, mission, _("No such link in this theory of change."), pk=link_id)
 
 
 def diagram_data(

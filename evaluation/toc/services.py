@@ -71,6 +71,7 @@ NODE = parts.PartKind(
     permission="evaluation.change_toc",
     refusal=TOC_REFUSAL,
     clean_exclude=("mission", "project", "target"),
+    named_by="title",
 )
 LINK = parts.PartKind(
     LINK_TYPE,
@@ -179,7 +180,7 @@ def node_update(
 ) -> ToCNode:  # fmt: skip
     """Change a step. A new kind must keep every link of the step rightwards."""
     mission = node.mission
-    chosen = list(indicators) if indicators is not None else None
+    linked = parts.KeyedList("indicators", list(indicators) if indicators is not None else None)
     fields = {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
 
     def check(step: ToCNode, changes: Mapping[str, list[Any]]) -> None:
@@ -189,21 +190,10 @@ def node_update(
             title=step.title,
             project=step.project,
             target=step.target,
-            indicators=chosen,
+            indicators=linked.chosen,
         )
         if "kind" in changes:
             _check_links_stay_rightwards(step)
-
-    def indicator_change(step: ToCNode) -> dict[str, list[Any]]:
-        if chosen is None:
-            return {}
-        old = sorted(step.indicators.values_list("key", flat=True))
-        new = sorted(i.key for i in chosen)
-        return {"indicators": [old, new]} if old != new else {}
-
-    def save_indicators(step: ToCNode, _changes: Mapping[str, list[Any]]) -> None:
-        if chosen is not None:
-            step.indicators.set(chosen)
 
     return parts.update_part(
         NODE,
@@ -213,8 +203,8 @@ def node_update(
         expected_version=expected_version,
         fields=fields,
         validate=check,
-        more_changes=indicator_change,
-        after_save=save_indicators,
+        more_changes=linked.changes,
+        after_save=linked.save,
     )
 
 
@@ -242,13 +232,7 @@ def _check_links_stay_rightwards(node: ToCNode) -> None:
 def node_delete(*, actor: User, node: ToCNode) -> None:
     """Remove a step and the links to and from it."""
     links = node.outgoing.count() + node.incoming.count()
-    parts.delete_part(
-        NODE,
-        node,
-        by=actor,
-        mission=node.mission,
-        changes={"title": [node.title, None], "links": [links, 0]},
-    )
+    parts.delete_part(NODE, node, by=actor, mission=node.mission, changes={"links": [links, 0]})
 
 
 def check_link(mission: Mission, from_node: ToCNode, to_node: ToCNode) -> None:

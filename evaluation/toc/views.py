@@ -1,40 +1,54 @@
 """The theory of change pages of a mission: the page (diagram, the same as a table, and the
 forms to add a step and a link), and pages to change or delete a step or a link. Plain forms
-that work without JavaScript. The mission is found first through `selectors.toc_mission`,
+that work without JavaScript. The mission is found first through `missions.pages`,
 scoped to the user's organisations, so another organisation's mission answers 404 whatever
 the method; a member who may not edit gets 403 on any change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
-from config.forms import add_service_error
+from config.forms import render_form, try_service
 from evaluation.toc import selectors, services
 from evaluation.toc.forms import LinkEditForm, LinkForm, StepForm
+from evaluation.toc.models import ToCLink, ToCNode
 from missions.editing import edit_page, saved_and_back
 from missions.models import Mission
+from missions.pages import mission_context, mission_from_url
 
 
-def _require_edit(request: AuthenticatedHttpRequest, mission: Mission) -> None:
+def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
+    return mission_from_url(request, org_slug, mission_key, permission="evaluation.view_toc")
+
+
+def _editable[P: ToCNode | ToCLink](
+    request: AuthenticatedHttpRequest,
+    org_slug: str,
+    mission_key: str,
+    get: Callable[[Mission], P],
+) -> tuple[Mission, P]:
+    """The mission and one of its steps or links (`get`), for a page that changes it: 404 for
+    another organisation's mission, then 403 for a member who may not edit, then 404 for a
+    part the mission does not have."""
+    mission = _mission(request, org_slug, mission_key)
     services.require_editable(request.user, mission)
+    part = get(mission)
+    part.mission = mission
+    return mission, part
 
 
 def _base(request: AuthenticatedHttpRequest, mission: Mission, **extra: Any) -> dict[str, Any]:
-    return {
-        "mission": mission,
-        "organisation": mission.organisation,
-        "section": "toc",
-        "can_edit": request.user.has_perm("evaluation.change_toc", mission),
-        **extra,
-    }
+    return mission_context(
+        request, mission, "toc", edit_permission="evaluation.change_toc", **extra
+    )
 
 
 def _toc_url(mission: Mission, anchor: str = "") -> str:
@@ -54,7 +68,7 @@ def _page(
 ) -> HttpResponse:
     step_form = step_form or StepForm(mission=mission)
     link_form = link_form or LinkForm(mission=mission)
-    return render(
+    return render_form(
         request,
         "evaluation/toc/toc.html",
         _base(
@@ -64,62 +78,59 @@ def _page(
             step_form=step_form,
             link_form=link_form,
         ),
-        status=422 if step_form.errors or link_form.errors else 200,
+        step_form,
+        link_form,
     )
 
 
 def toc(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
+    mission = _mission(request, org_slug, mission_key)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])  # the forms post to their own addresses
     return _page(request, mission)
 
 
 def step_add(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
+    mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])  # after the 404 for other organisations
-    _require_edit(request, mission)
+    services.require_editable(request.user, mission)
     form = StepForm(request.POST, mission=mission)
-    if form.is_valid():
-        try:
-            step = services.node_create(actor=request.user, mission=mission, **form.values())
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Step “%(title)s” added.") % {"title": step.title})
-            return redirect(_toc_url(mission, "add-link"))
-    return _page(request, mission, step_form=form)
+    step = try_service(
+        form, lambda: services.node_create(actor=request.user, mission=mission, **form.values())
+    )
+    if step is None:
+        return _page(request, mission, step_form=form)
+    messages.success(request, _("Step “%(title)s” added.") % {"title": step.title})
+    return redirect(_toc_url(mission, "add-link"))
 
 
 def link_add(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
+    mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])  # after the 404 for other organisations
-    _require_edit(request, mission)
+    services.require_editable(request.user, mission)
     form = LinkForm(request.POST, mission=mission)
-    if form.is_valid():
-        try:
-            link = services.link_create(actor=request.user, mission=mission, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Link added: “%(from)s” leads to “%(to)s”.")
-                % {"from": link.from_node.title, "to": link.to_node.title},
-            )
-            return redirect(_toc_url(mission, "diagram"))
-    return _page(request, mission, link_form=form)
+    link = try_service(
+        form,
+        lambda: services.link_create(actor=request.user, mission=mission, **form.cleaned_data),
+    )
+    if link is None:
+        return _page(request, mission, link_form=form)
+    messages.success(
+        request,
+        _("Link added: “%(from)s” leads to “%(to)s”.")
+        % {"from": link.from_node.title, "to": link.to_node.title},
+    )
+    return redirect(_toc_url(mission, "diagram"))
 
 
 def step_edit(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, step_key: str
 ) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
-    _require_edit(request, mission)
-    step = selectors.step_get(mission, step_key)
-    step.mission = mission
+    mission, step = _editable(
+        request, org_slug, mission_key, lambda mission: selectors.step_get(mission, step_key)
+    )
     form = (
         StepForm(request.POST, mission=mission)
         if request.method == "POST"
@@ -154,30 +165,46 @@ def step_edit(
     )
 
 
+def _delete_page(
+    request: AuthenticatedHttpRequest,
+    mission: Mission,
+    remove: Callable[[], object],
+    *,
+    done: str,
+    anchor: str,
+    shown: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """The page that asks before deleting a step or a link (what `shown` gives it); POST
+    `remove`s it and goes back to the page's `anchor`."""
+    if request.method != "POST":
+        return render(request, "evaluation/toc/delete.html", _base(request, mission, **shown()))
+    remove()
+    messages.success(request, done)
+    return redirect(_toc_url(mission, anchor))
+
+
 def step_delete(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, step_key: str
 ) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
-    _require_edit(request, mission)
-    step = selectors.step_get(mission, step_key)
-    step.mission = mission
-    if request.method == "POST":
-        services.node_delete(actor=request.user, node=step)
-        messages.success(request, _("Step “%(title)s” deleted.") % {"title": step.title})
-        return redirect(_toc_url(mission, "steps"))
-    links = step.outgoing.count() + step.incoming.count()
-    return render(
-        request, "evaluation/toc/delete.html", _base(request, mission, step=step, links=links)
+    mission, step = _editable(
+        request, org_slug, mission_key, lambda mission: selectors.step_get(mission, step_key)
+    )
+    return _delete_page(
+        request,
+        mission,
+        lambda: services.node_delete(actor=request.user, node=step),
+        done=_("Step “%(title)s” deleted.") % {"title": step.title},
+        anchor="steps",
+        shown=lambda: {"step": step, "links": step.outgoing.count() + step.incoming.count()},
     )
 
 
 def link_edit(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, link_id: int
 ) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
-    _require_edit(request, mission)
-    link = selectors.link_get(mission, link_id)
-    link.mission = mission
+    mission, link = _editable(
+        request, org_slug, mission_key, lambda mission: selectors.link_get(mission, link_id)
+    )
     form = (
         LinkEditForm(request.POST)
         if request.method == "POST"
@@ -210,12 +237,14 @@ def link_edit(
 def link_delete(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, link_id: int
 ) -> HttpResponse:
-    mission = selectors.toc_mission(user=request.user, organisation=org_slug, key=mission_key)
-    _require_edit(request, mission)
-    link = selectors.link_get(mission, link_id)
-    link.mission = mission
-    if request.method == "POST":
-        services.link_delete(actor=request.user, link=link)
-        messages.success(request, _("Link deleted."))
-        return redirect(_toc_url(mission, "links"))
-    return render(request, "evaluation/toc/delete.html", _base(request, mission, link=link))
+    mission, link = _editable(
+        request, org_slug, mission_key, lambda mission: selectors.link_get(mission, link_id)
+    )
+    return _delete_page(
+        request,
+        mission,
+        lambda: services.link_delete(actor=request.user, link=link),
+        done=_("Link deleted."),
+        anchor="links",
+        shown=lambda: {"link": link},
+    )

@@ -20,6 +20,7 @@ from missions.exchange.reading import (
     MONEY,
     FieldSpec,
     problems_at,
+    read_items,
     read_list,
     read_object,
     report_duplicates,
@@ -166,11 +167,7 @@ def _check_actors(
     existing_actors = {
         a.key: a.name.lower() for a in Actor.objects.filter(organisation=organisation)
     }
-    for index, item in enumerate(read_list(document.get("actors"), "actors", errors)):
-        path = f"actors[{index}]"
-        values = read_object(item, path, ACTOR_SPECS, errors)
-        if values is None:
-            continue
+    for path, item, values in read_items(document.get("actors"), "actors", ACTOR_SPECS, errors):
         _warn_unknown(item, path, [s.name for s in ACTOR_SPECS], plan.summary)
         country = values.get("country")
         if country and not re.fullmatch(r"[A-Z]{2}", country):
@@ -214,11 +211,8 @@ def _check_challenges(
 ) -> set[str]:
     """Read the document's challenges into the plan; the keys of every challenge a mission may
     answer."""
-    for index, item in enumerate(read_list(document.get("challenges"), "challenges", errors)):
-        path = f"challenges[{index}]"
-        values = read_object(item, path, CHALLENGE_SPECS, errors)
-        if values is None:
-            continue
+    challenges = document.get("challenges")
+    for path, item, values in read_items(challenges, "challenges", CHALLENGE_SPECS, errors):
         _warn_unknown(item, path, [s.name for s in CHALLENGE_SPECS], plan.summary)
         if values.get("sdgs") is not None:
             errors += problems_at(path, validation.sdg_problems("sdgs", values["sdgs"]))

@@ -12,10 +12,11 @@ from missions.exchange.reading import (
     MONEY,
     FieldSpec,
     problems_at,
-    read_list,
+    read_items,
     read_object,
     report_duplicates,
     unknown_actor,
+    unknown_target,
 )
 from missions.exchange.registry import (
     Section,
@@ -98,11 +99,7 @@ def export_targets(mission: Mission) -> list[dict[str, Any]]:
 def validate_targets(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
     errors: list[ExchangeError] = []
     keys = []
-    for index, item in enumerate(read_list(data, path, errors)):
-        item_path = f"{path}[{index}]"
-        target = read_object(item, item_path, TARGET_SPECS, errors)
-        if target is None:
-            continue
+    for item_path, item, target in read_items(data, path, TARGET_SPECS, errors):
         keys.append((f"{item_path}.key", target.get("key")))
         if len(target) == len(TARGET_SPECS):  # every field read cleanly: check across fields
             errors += problems_at(
@@ -118,13 +115,9 @@ def validate_targets(data: Any, path: str, context: SectionContext) -> list[Exch
                 ),
             )
         years = []
-        for m_index, m_item in enumerate(
-            read_list(item.get("milestones"), f"{item_path}.milestones", errors)
+        for m_path, _item, milestone in read_items(
+            item.get("milestones"), f"{item_path}.milestones", MILESTONE_SPECS, errors
         ):
-            m_path = f"{item_path}.milestones[{m_index}]"
-            milestone = read_object(m_item, m_path, MILESTONE_SPECS, errors)
-            if milestone is None:
-                continue
             years.append((f"{m_path}.year", milestone.get("year")))
             if len(milestone) == len(MILESTONE_SPECS):
                 errors += problems_at(
@@ -229,11 +222,7 @@ def export_projects(mission: Mission) -> list[dict[str, Any]]:
 def validate_projects(data: Any, path: str, context: SectionContext) -> list[ExchangeError]:
     errors: list[ExchangeError] = []
     keys = []
-    for index, item in enumerate(read_list(data, path, errors)):
-        item_path = f"{path}[{index}]"
-        project = read_object(item, item_path, PROJECT_SPECS, errors)
-        if project is None:
-            continue
+    for item_path, item, project in read_items(data, path, PROJECT_SPECS, errors):
         keys.append((f"{item_path}.key", project.get("key")))
         if project.get("lead") and project["lead"] not in context.actor_keys:
             errors.append(unknown_actor(f"{item_path}.lead", project["lead"]))
@@ -259,22 +248,14 @@ def validate_projects(data: Any, path: str, context: SectionContext) -> list[Exc
                 ),
             )
         contribution_targets = []
-        for c_index, c_item in enumerate(
-            read_list(item.get("contributions"), f"{item_path}.contributions", errors)
+        for c_path, _item, contribution in read_items(
+            item.get("contributions"), f"{item_path}.contributions", CONTRIBUTION_SPECS, errors
         ):
-            c_path = f"{item_path}.contributions[{c_index}]"
-            contribution = read_object(c_item, c_path, CONTRIBUTION_SPECS, errors)
-            if contribution is None or "target" not in contribution:
+            if "target" not in contribution:
                 continue
             contribution_targets.append((f"{c_path}.target", contribution["target"]))
             if contribution["target"] not in context.target_keys:
-                errors.append(
-                    ExchangeError(
-                        f"{c_path}.target",
-                        _("refers to target %(key)r, which this mission does not have.")
-                        % {"key": contribution["target"]},
-                    )
-                )
+                errors.append(unknown_target(f"{c_path}.target", contribution["target"]))
         report_duplicates(contribution_targets, _("Contribution to target"), errors)
     report_duplicates(keys, _("Project key"), errors)
     return errors

@@ -5,7 +5,7 @@ apps read their parts with it too."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -84,11 +84,7 @@ def _convert(spec: FieldSpec, value: Any, path: str) -> tuple[Any, ExchangeError
             )
         blank_allowed = spec.blank_choice and value == ""
         if spec.choices is not None and not blank_allowed and value not in spec.choices.values:
-            return None, ExchangeError(
-                path,
-                _("%(value)r is not one of: %(choices)s.")
-                % {"value": value, "choices": ", ".join(spec.choices.values)},
-            )
+            return None, not_a_choice(path, value, spec.choices.values)
         return value, None
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -179,6 +175,19 @@ def read_list(data: Any, path: str, errors: list[ExchangeError]) -> list[Any]:
     return data
 
 
+def read_items(
+    data: Any, path: str, specs: Iterable[FieldSpec], errors: list[ExchangeError]
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Each object of the list at `path`: its path, the object itself (for the lists it holds)
+    and its values (`read_object`; a field with a problem is left out). Anything in the list
+    that is not an object is reported and passed over."""
+    for index, item in enumerate(read_list(data, path, errors)):
+        item_path = f"{path}[{index}]"
+        values = read_object(item, item_path, specs, errors)
+        if values is not None:
+            yield item_path, item, values
+
+
 def report_duplicates(
     items: Iterable[tuple[str, Any]],
     what: str,
@@ -205,6 +214,21 @@ def report_duplicates(
 
 def problems_at(path: str, problems: validation.Problems) -> list[ExchangeError]:
     return [ExchangeError(f"{path}.{name}", str(message)) for name, message in problems]
+
+
+def not_a_choice(path: str, value: Any, choices: Iterable[str]) -> ExchangeError:
+    return ExchangeError(
+        path,
+        _("%(value)r is not one of: %(choices)s.")
+        % {"value": value, "choices": ", ".join(choices)},
+    )
+
+
+def unknown_target(path: str, key: str) -> ExchangeError:
+    """A reference to a target the mission does not have (in the document or stored)."""
+    return ExchangeError(
+        path, _("refers to target %(key)r, which this mission does not have.") % {"key": key}
+    )
 
 
 def unknown_actor(path: str, key: str) -> ExchangeError:

@@ -1,0 +1,56 @@
+"""What every page of a mission starts from, whichever app draws it: the mission at the address,
+found among the person's organisations only, and what the mission layout needs to know (the
+sub-navigation's section and whether the person may change what the page shows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.http import AuthenticatedHttpRequest
+from missions.models import Mission
+from missions.selectors import mission_detail
+
+
+def mission_from_url(
+    request: AuthenticatedHttpRequest,
+    org_slug: str,
+    mission_key: str,
+    *,
+    permission: str = "",
+) -> Mission:
+    """The mission with what its pages show. Another organisation's mission answers 404 whatever
+    the method, and so does a section the person's role may not see (`permission`)."""
+    mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    if permission and not request.user.has_perm(permission, mission):
+        raise Http404
+    return mission
+
+
+def require_permission(
+    request: AuthenticatedHttpRequest, permission: str, obj: Any, refusal: str = ""
+) -> None:
+    """403 (with `refusal`, when given) for something the person can see but may not change."""
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied(refusal)
+
+
+def mission_context(
+    request: AuthenticatedHttpRequest,
+    mission: Mission,
+    section: str,
+    *,
+    edit_permission: str = "missions.change_mission",
+    **extra: Any,
+) -> dict[str, Any]:
+    """The context of a page in the mission's layout: `section` marks its entry in the
+    sub-navigation, and `can_edit` (from `edit_permission`) shows or hides its change controls."""
+    return {
+        "organisation": mission.organisation,
+        "mission": mission,
+        "section": section,
+        "can_edit": request.user.has_perm(edit_permission, mission),
+        **extra,
+    }

@@ -12,8 +12,8 @@ from accounts.mail import mail_user, password_link
 from accounts.models import Membership, Organisation, Role, User
 
 
-def _require_admin(actor: User, organisation: Organisation) -> None:
-    if not actor.has_perm("accounts.manage_members", organisation):
+def _require_admin(by: User, organisation: Organisation) -> None:
+    if not by.has_perm("accounts.manage_members", organisation):
         raise PermissionDenied(_("Only administrators can manage members."))
 
 
@@ -26,11 +26,9 @@ def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
 
 
 @transaction.atomic
-def organisation_update(
-    *, actor: User, organisation: Organisation, name: str, language: str
-) -> bool:
+def organisation_update(*, by: User, organisation: Organisation, name: str, language: str) -> bool:
     """Rename the organisation or record its language; False when nothing differed."""
-    if not actor.has_perm("accounts.change_organisation", organisation):
+    if not by.has_perm("accounts.change_organisation", organisation):
         raise PermissionDenied(_("Only administrators can change the organisation's settings."))
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     name = name.strip()
@@ -48,7 +46,7 @@ def organisation_update(
 @transaction.atomic
 def membership_add(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     email: str,
     full_name: str,
@@ -57,7 +55,7 @@ def membership_add(
 ) -> Membership:
     """Add a person to the organisation. Someone new gets an account without a password and an
     e-mail with a link to choose one."""
-    _require_admin(actor, organisation)
+    _require_admin(by, organisation)
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     invited = user is None
@@ -72,24 +70,24 @@ def membership_add(
         )
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     if invited:
-        _send_invitation(user, organisation, actor, invite_url_base)
+        _send_invitation(user, organisation, by, invite_url_base)
     return membership
 
 
-def _send_invitation(user: User, organisation: Organisation, actor: User, base: str) -> None:
+def _send_invitation(user: User, organisation: Organisation, by: User, base: str) -> None:
     link = password_link(user, base)
     mail_user(
         user,
         subject=_("You have been added to %(organisation)s in Lodestar")
         % {"organisation": organisation},
         template="accounts/email/invitation.txt",
-        context={"user": user, "organisation": organisation, "actor": actor, "link": link},
+        context={"user": user, "organisation": organisation, "actor": by, "link": link},
     )
 
 
 @transaction.atomic
-def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
-    _require_admin(actor, membership.organisation)
+def membership_change_role(*, by: User, membership: Membership, role: str) -> Membership:
+    _require_admin(by, membership.organisation)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
     if role == membership.role:
@@ -114,8 +112,8 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 
 
 @transaction.atomic
-def membership_remove(*, actor: User, membership: Membership) -> None:
-    _require_admin(actor, membership.organisation)
+def membership_remove(*, by: User, membership: Membership) -> None:
+    _require_admin(by, membership.organisation)
     if membership.role == Role.ADMIN and _admins_left_after(membership, new_role=None) == 0:
         raise ValidationError(
             _(

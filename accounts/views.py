@@ -93,7 +93,7 @@ def organisation_settings(request: AuthenticatedHttpRequest, org_slug: str) -> H
     changed = try_service(
         form,
         lambda: services.organisation_update(
-            actor=request.user, organisation=organisation, **form.cleaned_data
+            by=request.user, organisation=organisation, **form.cleaned_data
         ),
     )
     if changed is not None:
@@ -133,7 +133,7 @@ def members(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
         membership = try_service(
             form,
             lambda: services.membership_add(
-                actor=request.user,
+                by=request.user,
                 organisation=organisation,
                 invite_url_base=site_address(request),
                 **form.cleaned_data,
@@ -172,7 +172,7 @@ def member_role(request: HtmxHttpRequest, org_slug: str, membership_id: int) -> 
     if form.is_valid():
         try:
             services.membership_change_role(
-                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+                by=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ValidationError as exc:
             error = exc.message_dict["role"][0]
@@ -210,7 +210,7 @@ def member_remove(
         raise PermissionDenied
     if request.method == "POST":
         try:
-            services.membership_remove(actor=request.user, membership=membership)
+            services.membership_remove(by=request.user, membership=membership)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:

@@ -66,7 +66,7 @@ class DownloadAuditMiddleware:
                 obj, mission_id = mission, mission.pk
         filename = _FILENAME.search(disposition)
         services.record_download(
-            actor=user,
+            by=user,
             obj=obj,
             organisation_id=organisation.pk,
             mission_id=mission_id,

@@ -14,9 +14,9 @@ from audit.models import AuditEntry, AuditEvent
 
 
 def _access(
-    obj: models.Model, event: str, *, actor: User, organisation_id: int, **more: Any
+    obj: models.Model, event: str, *, by: User, organisation_id: int, **more: Any
 ) -> AuditEntry:
-    """An entry (not saved yet) saying that `actor` reached `obj`: signed in as that user, or
+    """An entry (not saved yet) saying that `by` reached `obj`: signed in as that user, or
     downloaded a file made from it."""
     return AuditEntry(
         content_type=ContentType.objects.get_for_model(obj),
@@ -25,8 +25,8 @@ def _access(
         object_repr=smart_str(obj),
         action=AuditEntry.Action.ACCESS,
         event=event,
-        actor=actor,
-        actor_email=actor.email,
+        actor=by,
+        actor_email=by.email,
         organisation_id=organisation_id,
         **more,
     )
@@ -38,14 +38,14 @@ def record_sign_in(*, user: User) -> list[AuditEntry]:
         "organisation_id", flat=True
     )
     return AuditEntry.objects.bulk_create(
-        _access(user, AuditEvent.SIGN_IN, actor=user, organisation_id=organisation_id)
+        _access(user, AuditEvent.SIGN_IN, by=user, organisation_id=organisation_id)
         for organisation_id in organisation_ids
     )
 
 
 def record_download(
     *,
-    actor: User,
+    by: User,
     obj: models.Model,
     organisation_id: int,
     mission_id: int | None,
@@ -57,7 +57,7 @@ def record_download(
     entry = _access(
         obj,
         AuditEvent.DOWNLOAD,
-        actor=actor,
+        by=by,
         organisation_id=organisation_id,
         mission_id=mission_id,
         changes={},

@@ -36,7 +36,7 @@ def _indicator(prefix: str, measurements: int):
     mission = organisation.missions.get()
     target = Target.objects.filter(mission=mission, is_headline=True).first()
     indicator = services.indicator_create(
-        actor=None, mission=mission, name="Benchmark indicator", level="impact", target=target,
+        by=None, mission=mission, name="Benchmark indicator", level="impact", target=target,
         unit="units", data_source="Bench", frequency="monthly",
     )  # fmt: skip
     version = indicator.versions.get()
@@ -109,7 +109,7 @@ def bench_import(rows: int) -> dict:
     ]
     raw = ("\n".join(lines) + "\n").encode()
     started = time.perf_counter()
-    summary = csv_io.import_csv(actor=user, indicator=indicator, raw=raw)
+    summary = csv_io.import_csv(by=user, indicator=indicator, raw=raw)
     seconds = time.perf_counter() - started
     if summary.added != rows:
         raise SystemExit(f"imported {summary.added} of {rows} rows")

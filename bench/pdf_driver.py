@@ -67,7 +67,7 @@ def export(
     from documents.services import document_request
 
     started = time.perf_counter()
-    document = document_request(actor=user, organisation=organisation, kind=kind, missions=keys)
+    document = document_request(by=user, organisation=organisation, kind=kind, missions=keys)
     while document.status not in (DocumentStatus.DONE, DocumentStatus.FAILED):
         if time.perf_counter() - started > timeout:
             raise RuntimeError(f"{kind} not ready after {timeout:.0f} s")

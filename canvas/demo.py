@@ -102,7 +102,7 @@ def load_demo_boxes(organisations: dict[str, Organisation]) -> str:
                 continue
             row = CanvasBox.objects.filter(mission=mission, box_key=box_key).first()
             services.canvas_box_save(
-                actor=editor,
+                by=editor,
                 mission=mission,
                 box_key=box_key,
                 text=text,
@@ -126,6 +126,6 @@ def load_demo_comments(organisations: dict[str, Organisation]) -> str:
                 mission=mission, box_key=box_key, author=reviewer, text=text
             ).exists():
                 continue
-            services.canvas_comment_add(actor=reviewer, mission=mission, box_key=box_key, text=text)
+            services.canvas_comment_add(by=reviewer, mission=mission, box_key=box_key, text=text)
             added += 1
     return _("Demo canvas comments: %(added)s added by the reviewer.") % {"added": added}

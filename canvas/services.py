@@ -86,8 +86,8 @@ BOX = parts.PartKind(
 )
 
 
-def _check_permission(actor: User, mission: Mission) -> None:
-    parts.require_kind_editable(BOX, actor, mission)
+def _check_permission(by: User, mission: Mission) -> None:
+    parts.require_kind_editable(BOX, by, mission)
 
 
 def _check_length(box_title: StrOrPromise, text: str, limit: int) -> None:
@@ -113,7 +113,7 @@ def _check_length(box_title: StrOrPromise, text: str, limit: int) -> None:
 
 @transaction.atomic
 def canvas_box_save(
-    *, actor: User, mission: Mission, box_key: str, text: str, expected_version: int
+    *, by: User, mission: Mission, box_key: str, text: str, expected_version: int
 ) -> SavedBox:
     """Save the text of one box of `mission`, based on the version the page showed.
 
@@ -131,11 +131,11 @@ def canvas_box_save(
         raise ValidationError(
             {"box_key": _("There is no canvas box called “%(key)s”.") % {"key": box_key}}
         )
-    _check_permission(actor, mission)
+    _check_permission(by, mission)
     text = normalise(text)
     _check_length(box.title, text, box.limit)
     if box.is_statement:
-        return _save_statement(actor, mission, text, expected_version)
+        return _save_statement(by, mission, text, expected_version)
 
     if not text and not CanvasBox.objects.filter(mission=mission, box_key=box.key).exists():
         # An empty box saved empty: nothing to keep, so no row (its version stays 0).
@@ -152,11 +152,11 @@ def canvas_box_save(
     row.text = text
     row.version += 1
     row.updated_at = timezone.now()
-    row.updated_by = actor
+    row.updated_by = by
     row.full_clean()
     row.save()
     CanvasBoxRevision.objects.create(
-        mission=mission, box_key=box.key, version=row.version, text=text, user=actor
+        mission=mission, box_key=box.key, version=row.version, text=text, user=by
     )
     hooks.mission_changed(mission.pk)
     return _saved(row, changed=True)
@@ -180,7 +180,7 @@ def _saved(row: CanvasBox, *, changed: bool) -> SavedBox:
     return SavedBox(row.box_key, row.text, row.version, row.updated_at, row.updated_by, changed)
 
 
-def _save_statement(actor: User, mission: Mission, text: str, expected_version: int) -> SavedBox:
+def _save_statement(by: User, mission: Mission, text: str, expected_version: int) -> SavedBox:
     current = (
         Mission.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -193,25 +193,25 @@ def _save_statement(actor: User, mission: Mission, text: str, expected_version: 
     _refuse_over_newer(current, current.statement, expected_version)
     try:
         saved = mission_update(
-            actor=actor, mission=current, expected_version=expected_version, statement=text
+            by=by, mission=current, expected_version=expected_version, statement=text
         )
     except ValidationError as error:
         messages = error.message_dict.get("statement") if hasattr(error, "error_dict") else None
         raise ValidationError({"text": messages or error.messages}) from error
     CanvasBoxRevision.objects.create(
-        mission=mission, box_key=STATEMENT, version=saved.version, text=text, user=actor
+        mission=mission, box_key=STATEMENT, version=saved.version, text=text, user=by
     )
     # mission_update has told the hooks already (through record_change).
-    return SavedBox(STATEMENT, text, saved.version, saved.updated_at, actor, True)
+    return SavedBox(STATEMENT, text, saved.version, saved.updated_at, by, True)
 
 
 # --- comments ---------------------------------------------------------------------------------
 
 
-def _check_comment_permission(actor: User, mission: Mission) -> None:
+def _check_comment_permission(by: User, mission: Mission) -> None:
     if mission.archived_at is not None:
         raise PermissionDenied(_("This mission is archived. Restore it before commenting."))
-    if not actor.has_perm("canvas.comment_box", mission):
+    if not by.has_perm("canvas.comment_box", mission):
         raise PermissionDenied(
             _("You can read the comments but not add or resolve them. Editors and reviewers can.")
         )
@@ -246,13 +246,13 @@ def clean_comment(text: str) -> str:
 @transaction.atomic
 def canvas_comment_add(
     *,
-    actor: User,
+    by: User,
     mission: Mission,
     box_key: str,
     text: str,
     parent: CanvasComment | None = None,
 ) -> CanvasComment:
-    """Add a comment by `actor` to one box of `mission`, or, with `parent`, a reply to a
+    """Add a comment by `by` to one box of `mission`, or, with `parent`, a reply to a
     comment on that box. Replies are one level deep: a reply to a reply goes under the comment
     that opened the discussion. Editors, reviewers, leads and admins may; viewers and archived
     missions raise `PermissionDenied`; empty or over-long text, or a `parent` on another box,
@@ -263,14 +263,14 @@ def canvas_comment_add(
         raise ValidationError(
             {"box_key": _("There is no canvas box called “%(key)s”.") % {"key": box_key}}
         )
-    _check_comment_permission(actor, mission)
+    _check_comment_permission(by, mission)
     if parent is not None and (parent.mission_id != mission.pk or parent.box_key != box.key):
         raise ValidationError({"parent": _("You can only reply to a comment on this box.")})
     comment = CanvasComment(
         mission=mission,
         box_key=box.key,
         text=clean_comment(text),
-        author=actor,
+        author=by,
         parent_id=(parent.parent_id or parent.pk) if parent is not None else None,
     )
     comment.full_clean()
@@ -278,7 +278,7 @@ def canvas_comment_add(
     signals.comment_added.send(
         sender=CanvasComment,
         comment=comment,
-        actor=actor,
+        actor=by,
         replied_to=parent,
         mentioned=mentioned_members(comment.text, organisation_id=mission.organisation_id),
     )
@@ -286,16 +286,16 @@ def canvas_comment_add(
 
 
 def canvas_comment_resolve(
-    *, actor: User, comment: CanvasComment, resolved: bool = True
+    *, by: User, comment: CanvasComment, resolved: bool = True
 ) -> CanvasComment:
     """Resolve (or, with `resolved=False`, reopen) a comment. Anyone who may comment on the
     mission may. Resolving a resolved comment (or reopening an open one) changes nothing, so
     two people clicking at once both succeed."""
-    _check_comment_permission(actor, comment.mission)
+    _check_comment_permission(by, comment.mission)
     before = copy.copy(comment)
     if resolved:
         changed = CanvasComment.objects.filter(pk=comment.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), resolved_by=actor
+            resolved_at=timezone.now(), resolved_by=by
         )
     else:
         changed = CanvasComment.objects.filter(pk=comment.pk, resolved_at__isnull=False).update(

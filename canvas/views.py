@@ -192,7 +192,7 @@ def box(
     resolution = form.cleaned_data["resolution"]
     try:
         saved = services.canvas_box_save(
-            actor=request.user,
+            by=request.user,
             mission=mission,
             box_key=definition.key,
             text=text,
@@ -381,7 +381,7 @@ def box_comments(
         if not form.is_valid():  # characters no text holds (config/inputs.py)
             raise ValidationError({"text": form.errors["text"]})
         comment = services.canvas_comment_add(
-            actor=request.user,
+            by=request.user,
             mission=mission,
             box_key=definition.key,
             text=form.cleaned_data["text"],
@@ -430,7 +430,7 @@ def comment_resolve(
         raise PermissionDenied
     form = ResolveForm(request.POST)
     resolved = form.cleaned_data["resolved"] if form.is_valid() else True
-    services.canvas_comment_resolve(actor=request.user, comment=comment, resolved=resolved)
+    services.canvas_comment_resolve(by=request.user, comment=comment, resolved=resolved)
     if resolved:
         done = _("Comment resolved on %(box)s.") % {"box": definition.title}
     else:

@@ -73,14 +73,14 @@ def _piece_key(fingerprint: str) -> str:
 
 
 def _new_piece(
-    *, actor: User, organisation: Organisation, key: str, fingerprint: str
+    *, by: User, organisation: Organisation, key: str, fingerprint: str
 ) -> BriefingPiece:
     """The piece of a mission whose fingerprint is not known yet: its briefing context built
     and hashed; the piece made from the same context is reused (and learns the fingerprint)."""
     context: dict[str, Any] = {
         "organisation": organisation.name,
         "mission": selectors.mission_context(
-            user=actor, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
+            user=by, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
         ),
     }
     digest = queueing.input_hash(layout.PIECE_KIND, context)
@@ -103,11 +103,11 @@ def _new_piece(
     return piece
 
 
-def pack_pieces(*, actor: User, organisation: Organisation, keys: list[str]) -> list[BriefingPiece]:
+def pack_pieces(*, by: User, organisation: Organisation, keys: list[str]) -> list[BriefingPiece]:
     """The pieces of a pack of these missions, in order. Missions whose rows are unchanged
     since a piece was made are found by fingerprint in a few queries, with no context built;
     only the others are built (and rendered later, once)."""
-    mission_ids = selectors.pack_mission_ids(user=actor, organisation=organisation, keys=keys)
+    mission_ids = selectors.pack_mission_ids(user=by, organisation=organisation, keys=keys)
     fingerprints = {
         pk: _piece_key(value) for pk, value in selectors.briefing_fingerprints(mission_ids).items()
     }
@@ -122,19 +122,17 @@ def pack_pieces(*, actor: User, organisation: Organisation, keys: list[str]) -> 
         fingerprint = fingerprints.get(mission_id, "")
         piece = known.get(fingerprint) if fingerprint else None
         if piece is None:
-            piece = _new_piece(
-                actor=actor, organisation=organisation, key=key, fingerprint=fingerprint
-            )
+            piece = _new_piece(by=by, organisation=organisation, key=key, fingerprint=fingerprint)
         pieces.append(piece)
     return pieces
 
 
 def pack_request(
-    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+    *, by: User, organisation: Organisation, keys: list[str], covering_note: str = ""
 ) -> GeneratedDocument:
     """The pack of these missions (checked keys) with this covering note: the one made from
     the same pieces, or a new one queued."""
-    pieces = pack_pieces(actor=actor, organisation=organisation, keys=keys)
+    pieces = pack_pieces(by=by, organisation=organisation, keys=keys)
     context: dict[str, Any] = {
         "organisation": organisation.name,
         "missions": [layout.pack_summary(piece.context["mission"]) for piece in pieces],
@@ -153,16 +151,16 @@ def pack_request(
     )
     existing = queueing.find_existing(organisation, DocumentKind.PACK, digest)
     if existing is not None:
-        return queueing.reuse(actor, existing)
+        return queueing.reuse(by, existing)
     return queueing.create_or_join(
-        actor,
+        by,
         organisation,
         DocumentKind.PACK,
         digest,
         mission_ids=[m["id"] for m in context["missions"]],
         title=layout.title(DocumentKind.PACK, context),
         context=context,
-        extras=queueing.requested_extras(actor),
+        extras=queueing.requested_extras(by),
     )
 
 
@@ -377,7 +375,7 @@ def _merge(
 
 
 def _pack_now(
-    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+    *, by: User, organisation: Organisation, keys: list[str], covering_note: str = ""
 ) -> tuple[GeneratedDocument, list[BriefingPiece]]:
     """A pack and its pieces built in this process from contexts made now, nothing stored:
     the same data a worker's pack is made from."""
@@ -389,7 +387,7 @@ def _pack_now(
         context = {
             "organisation": organisation.name,
             "mission": selectors.mission_context(
-                user=actor, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
+                user=by, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
             ),
         }
         extras = {"prepared_on": today, "previous_date": "", "changes": []}
@@ -404,18 +402,18 @@ def _pack_now(
         kind=DocumentKind.PACK,
         context=pack_context,
         title=layout.title(DocumentKind.PACK, pack_context),
-        extras=queueing.requested_extras(actor),
+        extras=queueing.requested_extras(by),
     )
     return pack, pieces
 
 
 def pack_pdf_now(
-    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+    *, by: User, organisation: Organisation, keys: list[str], covering_note: str = ""
 ) -> tuple[bytes, int]:
     """A briefing pack rendered in this process without storing anything (export_briefing):
     the same pieces, pack pages and assembly as a worker's, from contexts built now."""
     pack, pieces = _pack_now(
-        actor=actor, organisation=organisation, keys=keys, covering_note=covering_note
+        by=by, organisation=organisation, keys=keys, covering_note=covering_note
     )
     files = []
     for piece in pieces:
@@ -426,13 +424,13 @@ def pack_pdf_now(
 
 
 def pack_docx_now(
-    *, actor: User, organisation: Organisation, keys: list[str], covering_note: str = ""
+    *, by: User, organisation: Organisation, keys: list[str], covering_note: str = ""
 ) -> bytes:
     """The same pack as an editable Word document (export_briefing --out *.docx)."""
     from documents import word
 
     pack, pieces = _pack_now(
-        actor=actor, organisation=organisation, keys=keys, covering_note=covering_note
+        by=by, organisation=organisation, keys=keys, covering_note=covering_note
     )
     return word.pack_docx(
         pack=layout.render_context(pack),

@@ -53,9 +53,9 @@ def input_hash(kind: str, context: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def check_member(actor: User, organisation: Organisation) -> None:
+def check_member(by: User, organisation: Organisation) -> None:
     # Exporting is reading: every member may, whatever their role.
-    if not actor.has_perm("missions.export_missions", organisation):
+    if not by.has_perm("missions.export_missions", organisation):
         raise PermissionDenied(_("Only members of this organisation can export its missions."))
 
 
@@ -75,7 +75,7 @@ def checked_keys(kind: str, missions: list[str]) -> list[str]:
 
 def build_context(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     kind: str,
     missions: list[str],
@@ -89,7 +89,7 @@ def build_context(
     context: dict[str, Any] = {
         "organisation": organisation.name,
         "mission": selectors.mission_context(
-            user=actor, organisation=organisation, key=keys[0], kind=kind
+            user=by, organisation=organisation, key=keys[0], kind=kind
         ),
     }
     if kind == DocumentKind.BRIEFING:
@@ -155,32 +155,32 @@ def check_covering_note(note: str) -> str:
     )
 
 
-def requested_extras(actor: User) -> dict[str, Any]:
+def requested_extras(by: User) -> dict[str, Any]:
     """Printed on every document asked for now, never hashed: the day and who asked."""
     return {
         "prepared_on": selectors.today_text(timezone.localdate()),
-        "requested_by": actor.get_full_name() or actor.email,
+        "requested_by": by.get_full_name() or by.email,
     }
 
 
 def single_request(
-    *, actor: User, organisation: Organisation, kind: str, missions: list[str], decision: str
+    *, by: User, organisation: Organisation, kind: str, missions: list[str], decision: str
 ) -> GeneratedDocument:
     """A canvas or briefing of one mission: the one made from the same inputs, or a new one
     queued. A briefing over two pages is refused, saying what to shorten."""
     context = build_context(
-        actor=actor, organisation=organisation, kind=kind, missions=missions, decision=decision
+        by=by, organisation=organisation, kind=kind, missions=missions, decision=decision
     )
     digest = input_hash(kind, context)
     existing = find_existing(organisation, kind, digest)
     if existing is not None:
-        return reuse(actor, existing)
-    extras = requested_extras(actor)
+        return reuse(by, existing)
+    extras = requested_extras(by)
     if kind == DocumentKind.BRIEFING:
         extras.update(since_previous(context["mission"], digest))
         layout.check_briefing_length(context, extras)
     return create_or_join(
-        actor,
+        by,
         organisation,
         kind,
         digest,
@@ -192,7 +192,7 @@ def single_request(
 
 
 def create_or_join(
-    actor: User, organisation: Organisation, kind: str, digest: str, **fields: Any
+    by: User, organisation: Organisation, kind: str, digest: str, **fields: Any
 ) -> GeneratedDocument:
     """A new queued document, or the one someone asked for a moment ago from the same inputs.
     Two people exporting the same mission at once both find no document, both insert, and
@@ -204,14 +204,14 @@ def create_or_join(
                 organisation=organisation,
                 kind=kind,
                 input_hash=digest,
-                requested_by=actor,
+                requested_by=by,
                 **fields,
             )
     except IntegrityError:
         existing = find_existing(organisation, kind, digest)
         if existing is None:
             raise
-        return reuse(actor, existing)
+        return reuse(by, existing)
     _enqueue(document)
     return document
 
@@ -224,9 +224,9 @@ def find_existing(organisation: Organisation, kind: str, digest: str) -> Generat
     )
 
 
-def reuse(actor: User, existing: GeneratedDocument) -> GeneratedDocument:
+def reuse(by: User, existing: GeneratedDocument) -> GeneratedDocument:
     if existing.can_retry:
-        return document_retry(actor=actor, document=existing)
+        return document_retry(by=by, document=existing)
     return existing
 
 
@@ -254,9 +254,9 @@ def _enqueue(document: GeneratedDocument) -> None:
 
 
 @transaction.atomic
-def document_retry(*, actor: User, document: GeneratedDocument) -> GeneratedDocument:
+def document_retry(*, by: User, document: GeneratedDocument) -> GeneratedDocument:
     """Queue a failed (or abandoned) document again: the same row, rendered afresh."""
-    check_member(actor, document.organisation)
+    check_member(by, document.organisation)
     # A render that never started after so long lost its message: sending another is safe, as
     # the first worker to claim the row renders it and any other message finds it claimed.
     retryable = (

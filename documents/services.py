@@ -79,7 +79,7 @@ __all__ = [
 @transaction.atomic
 def document_request(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     kind: str,
     missions: list[str],
@@ -90,18 +90,18 @@ def document_request(
     still on its way; a failed one is queued again); otherwise a new row is queued and the
     render task is sent to the `pdf` queue once this transaction commits. A pack may carry a
     covering note (what it is for), printed on its first page."""
-    queueing.check_member(actor, organisation)
+    queueing.check_member(by, organisation)
     decision = check_decision(decision)
     if kind == DocumentKind.PACK:
         covering_note = check_covering_note(covering_note)
         return packs.pack_request(
-            actor=actor,
+            by=by,
             organisation=organisation,
             keys=queueing.checked_keys(kind, missions),
             covering_note=covering_note,
         )
     return queueing.single_request(
-        actor=actor, organisation=organisation, kind=kind, missions=missions, decision=decision
+        by=by, organisation=organisation, kind=kind, missions=missions, decision=decision
     )
 
 
@@ -153,25 +153,25 @@ def word_filename(document: GeneratedDocument) -> str:
 
 
 @transaction.atomic
-def briefing_note_save(*, actor: User, mission: Any, fields: dict[str, Any]) -> BriefingNote:
+def briefing_note_save(*, by: User, mission: Any, fields: dict[str, Any]) -> BriefingNote:
     """Store what the author wrote for the mission's briefing (the mission team may)."""
-    if not actor.has_perm("missions.change_mission", mission):
+    if not by.has_perm("missions.change_mission", mission):
         raise PermissionDenied(_("Only the mission team can write its briefing."))
     note = BriefingNote.objects.select_for_update().filter(mission=mission).first()
     note = note or BriefingNote(mission=mission)
     for name, value in fields.items():
         setattr(note, name, value.strip() if isinstance(value, str) else value)
-    note.updated_by = actor
+    note.updated_by = by
     note.full_clean(exclude=["mission"])
     note.save()
     return note
 
 
-def briefing_length_problem(*, actor: User, organisation: Organisation, key: str) -> str:
+def briefing_length_problem(*, by: User, organisation: Organisation, key: str) -> str:
     """What to shorten if the mission's briefing, as it would be printed now, takes more than
     two pages; empty when it fits."""
     context = build_context(
-        actor=actor, organisation=organisation, kind=DocumentKind.BRIEFING, missions=[key]
+        by=by, organisation=organisation, kind=DocumentKind.BRIEFING, missions=[key]
     )
     pages = briefing_pages(context)
     if pages <= BRIEFING_MAX_PAGES:

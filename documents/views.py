@@ -57,7 +57,7 @@ def _requested(
     covering_note = request.POST.get("covering_note", "")
     try:
         document = services.document_request(
-            actor=request.user,
+            by=request.user,
             organisation=organisation,
             kind=kind,
             missions=keys,
@@ -157,7 +157,7 @@ def document_retry(request: HtmxHttpRequest, org_slug: str, document_id: int) ->
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    document = services.document_retry(actor=request.user, document=document)
+    document = services.document_retry(by=request.user, document=document)
     if request.htmx:
         return _status(request, document)
     return redirect("documents:detail", org_slug=org_slug, document_id=document.pk)
@@ -238,12 +238,12 @@ def briefing_note(
             return redirect(here)
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.briefing_note_save(actor=request.user, mission=mission, fields=fields)
+            services.briefing_note_save(by=request.user, mission=mission, fields=fields)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
             problem = services.briefing_length_problem(
-                actor=request.user, organisation=organisation, key=mission_key
+                by=request.user, organisation=organisation, key=mission_key
             )
             if problem:
                 messages.warning(
@@ -279,7 +279,7 @@ def briefing_word(
 
     organisation = organisation_for(user=request.user, slug=org_slug)
     context = queueing.build_context(
-        actor=request.user,
+        by=request.user,
         organisation=organisation,
         kind=DocumentKind.BRIEFING,
         missions=[mission_key],

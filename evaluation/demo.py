@@ -123,7 +123,7 @@ def _indicator(organisation: Organisation, spec: dict[str, Any]) -> tuple[bool, 
             missions_demo.member(organisation, spec["owner"]) if spec["owner"] else None
         )
         indicator = indicator_services.indicator_create(
-            actor=editor, mission=mission, key=spec["key"], **fields
+            by=editor, mission=mission, key=spec["key"], **fields
         )
     recorded = set(
         Measurement.objects.filter(indicator=indicator, is_current=True).values_list(
@@ -136,7 +136,7 @@ def _indicator(organisation: Organisation, spec: dict[str, Any]) -> tuple[bool, 
         if period_end in recorded:
             continue
         indicator_services.measurement_add(
-            actor=editor,
+            by=editor,
             indicator=indicator,
             period_end=period_end,
             value=Decimal(value),
@@ -264,7 +264,7 @@ def load_demo_verdicts(organisations: dict[str, Organisation]) -> str:
             if criterion in done:
                 continue
             services.verdict_record(
-                actor=reviewer,
+                by=reviewer,
                 mission=mission,
                 criterion=criterion,
                 rating=rating,

@@ -170,9 +170,9 @@ def on_mission_changed(mission_id: int) -> None:
         logger.exception("Could not queue an assessment of mission %s", mission_id)
 
 
-def assessment_request_by(*, actor: User, mission: Mission) -> AssessmentRun | None:
+def assessment_request_by(*, by: User, mission: Mission) -> AssessmentRun | None:
     """A person asks for the mission to be assessed again (e.g. after a failed run)."""
-    if not actor.has_perm("evaluation.request_assessment", mission):
+    if not by.has_perm("evaluation.request_assessment", mission):
         raise PermissionDenied(_("You cannot ask for an assessment of this mission."))
     return assessment_request(mission_id=mission.pk, reason="request")
 
@@ -376,11 +376,11 @@ DECISIONS = {FindingStatus.ACKNOWLEDGED, FindingStatus.DISMISSED}
 
 
 @transaction.atomic
-def finding_decide(*, actor: User, finding: Finding, status: str, reason: str) -> Finding:
+def finding_decide(*, by: User, finding: Finding, status: str, reason: str) -> Finding:
     """Acknowledge ("we know, and accept it for now") or dismiss ("this does not apply to us")
     a warning. A reason is always required; who, when and why are kept."""
     mission = finding.mission
-    if not actor.has_perm("evaluation.decide_finding", mission):
+    if not by.has_perm("evaluation.decide_finding", mission):
         raise PermissionDenied(_("You cannot decide about warnings on this mission."))
     if status not in DECISIONS:
         raise ValidationError({"decision": _("Choose whether to acknowledge or dismiss it.")})
@@ -397,19 +397,19 @@ def finding_decide(*, actor: User, finding: Finding, status: str, reason: str) -
     now = timezone.now()
     finding.status = status
     finding.reason = reason
-    finding.decided_by = actor
+    finding.decided_by = by
     finding.decided_at = now
     finding.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    FindingDecision.objects.create(finding=finding, status=status, reason=reason, decided_by=actor)
+    FindingDecision.objects.create(finding=finding, status=status, reason=reason, decided_by=by)
     return finding
 
 
 @transaction.atomic
 def verdict_record(
-    *, actor: User, mission: Mission, criterion: str, rating: int, rationale: str
+    *, by: User, mission: Mission, criterion: str, rating: int, rationale: str
 ) -> CriterionVerdict:
     """Record a reviewer's rating (1–5) and rationale for one criterion."""
-    if not actor.has_perm("evaluation.record_verdict", mission):
+    if not by.has_perm("evaluation.record_verdict", mission):
         raise PermissionDenied(_("Only reviewers, leads and administrators can record verdicts."))
     errors: dict[str, str] = {}
     if criterion not in CriterionCode.values:
@@ -424,7 +424,7 @@ def verdict_record(
     if errors:
         raise ValidationError(errors)
     return CriterionVerdict.objects.create(
-        mission=mission, criterion=criterion, reviewer=actor, rating=rating, rationale=rationale
+        mission=mission, criterion=criterion, reviewer=by, rating=rating, rationale=rationale
     )
 
 
@@ -454,7 +454,7 @@ def _readiness_answers(answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @transaction.atomic
 def readiness_check_record(
     *,
-    actor: User,
+    by: User,
     organisation: Any,
     answers: dict[str, Any],
     mission: Mission | None = None,
@@ -466,7 +466,7 @@ def readiness_check_record(
     target = mission if mission is not None else organisation
     if mission is not None and mission.organisation_id != organisation.pk:
         raise PermissionDenied(_("This mission belongs to another organisation."))
-    if not actor.has_perm("evaluation.take_readiness_check", target):
+    if not by.has_perm("evaluation.take_readiness_check", target):
         raise PermissionDenied(_("You cannot take the readiness check here."))
     cleaned = _readiness_answers(answers)
     return ReadinessCheck.objects.create(
@@ -474,21 +474,19 @@ def readiness_check_record(
         mission=mission,
         answers=cleaned,
         advice=advise(cleaned),
-        taken_by=actor,
+        taken_by=by,
     )
 
 
 @transaction.atomic
-def readiness_check_attach(
-    *, actor: User, check: ReadinessCheck, mission: Mission
-) -> ReadinessCheck:
+def readiness_check_attach(*, by: User, check: ReadinessCheck, mission: Mission) -> ReadinessCheck:
     """Attach a check taken before the mission existed to the mission started from it."""
     if check.organisation_id != mission.organisation_id or check.mission_id not in (
         None,
         mission.pk,
     ):
         raise ValidationError(_("This readiness check belongs elsewhere."))
-    if not actor.has_perm("evaluation.take_readiness_check", mission):
+    if not by.has_perm("evaluation.take_readiness_check", mission):
         raise PermissionDenied(_("You cannot take the readiness check here."))
     ReadinessCheck.objects.filter(pk=check.pk, mission__isnull=True).update(mission=mission)
     check.refresh_from_db()
@@ -497,11 +495,11 @@ def readiness_check_attach(
 
 @transaction.atomic
 def gonogo_record(
-    *, actor: User, mission: Mission, answers: dict[str, tuple[str, str]]
+    *, by: User, mission: Mission, answers: dict[str, tuple[str, str]]
 ) -> GoNoGoReview:
     """Record a reviewer's go/no-go review: all six items, each go / no go / unsure with why.
     Every review is kept (who and when); the newest is shown."""
-    if not actor.has_perm("evaluation.record_gonogo", mission):
+    if not by.has_perm("evaluation.record_gonogo", mission):
         raise PermissionDenied(
             _("Only reviewers, leads and administrators can fill in the go/no-go review.")
         )
@@ -519,7 +517,7 @@ def gonogo_record(
         rows.append((item.value, decision, rationale))
     if errors:
         raise ValidationError(errors)
-    review = GoNoGoReview.objects.create(mission=mission, reviewer=actor)
+    review = GoNoGoReview.objects.create(mission=mission, reviewer=by)
     GoNoGoAnswer.objects.bulk_create(
         GoNoGoAnswer(review=review, item=item, decision=decision, rationale=rationale)
         for item, decision, rationale in rows

@@ -152,7 +152,7 @@ def assess(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpRes
     mission = mission_from_url(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.assessment_request_by(actor=request.user, mission=mission)
+    services.assessment_request_by(by=request.user, mission=mission)
     if _partial(request):
         return render(request, f"{TEMPLATE}#assessment-status", _context(request, mission))
     messages.success(request, _("An assessment has been requested."))
@@ -173,7 +173,7 @@ def verdict(
     try_service(
         form,
         lambda: services.verdict_record(
-            actor=request.user, mission=mission, criterion=criterion, **form.cleaned_data
+            by=request.user, mission=mission, criterion=criterion, **form.cleaned_data
         ),
     )
     saved = not form.errors
@@ -201,7 +201,7 @@ def decide(
     try_service(
         form,
         lambda: services.finding_decide(
-            actor=request.user,
+            by=request.user,
             finding=finding,
             status=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
@@ -243,7 +243,7 @@ def gonogo(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpRes
     form = GoNoGoForm(request.POST, auto_id="gonogo-%s")
     try_service(
         form,
-        lambda: services.gonogo_record(actor=request.user, mission=mission, answers=form.answers()),
+        lambda: services.gonogo_record(by=request.user, mission=mission, answers=form.answers()),
     )
     saved = not form.errors
     if _partial(request):
@@ -276,7 +276,7 @@ def _readiness_post(
     check = try_service(
         form,
         lambda: services.readiness_check_record(
-            actor=request.user, organisation=organisation, mission=mission, answers=form.answers()
+            by=request.user, organisation=organisation, mission=mission, answers=form.answers()
         ),
     )
     return form, check
@@ -362,8 +362,8 @@ def _start_with_check(
     check: ReadinessCheck,
     form: MissionStartForm,
 ) -> Mission:
-    mission = mission_create(actor=request.user, organisation=organisation, **form.cleaned_data)
-    services.readiness_check_attach(actor=request.user, check=check, mission=mission)
+    mission = mission_create(by=request.user, organisation=organisation, **form.cleaned_data)
+    services.readiness_check_attach(by=request.user, check=check, mission=mission)
     return mission
 
 

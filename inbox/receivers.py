@@ -64,7 +64,7 @@ def on_mission_transitioned(
         organisation_id=mission.organisation_id,
         mission_id=mission.pk,
         recipients=selectors.reviewers_and_leads(mission.organisation_id),
-        actor=actor,
+        by=actor,
         params={"actor": _name(actor), "mission": mission.title},
         url=_mission_url(mission, url_name),
     )
@@ -81,7 +81,7 @@ def on_decision_recorded(*, decision: ReviewDecision, actor: User, **_kwargs: An
         organisation_id=mission.organisation_id,
         mission_id=mission.pk,
         recipients=recipients,
-        actor=actor,
+        by=actor,
         params={
             "actor": _name(actor),
             "mission": mission.title,
@@ -117,7 +117,7 @@ def on_comment_added(
                 organisation_id=mission.organisation_id,
                 mission_id=mission.pk,
                 recipients=selectors.members_among(mission.organisation_id, [replied_to.author_id]),
-                actor=actor,
+                by=actor,
                 params=params,
                 url=url,
             )
@@ -129,7 +129,7 @@ def on_comment_added(
         organisation_id=mission.organisation_id,
         mission_id=mission.pk,
         recipients=[user.pk for user in mentioned if user.pk not in told],
-        actor=actor,
+        by=actor,
         params=params,
         url=url,
     )
@@ -144,7 +144,7 @@ def on_steward_invited(*, steward: IndicatorSteward, actor: User, **_kwargs: Any
         mission_id=indicator.mission_id,
         # A steward is not a member: their invitation is what lets them in.
         recipients=[steward.user_id],
-        actor=actor,
+        by=actor,
         params={
             "actor": _name(actor),
             "indicator": str(indicator),
@@ -166,7 +166,7 @@ def on_document_ready(*, document: GeneratedDocument, **_kwargs: Any) -> None:
         organisation_id=document.organisation_id,
         mission_id=document.mission_id,
         recipients=selectors.members_among(document.organisation_id, [document.requested_by_id]),
-        actor=None,
+        by=None,
         params={"title": document.title},
         url=reverse("documents:detail", args=[document.organisation.slug, document.pk]),
     )

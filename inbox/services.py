@@ -44,7 +44,7 @@ def notify(
     kind: Kind,
     organisation_id: int,
     recipients: QuerySet[User] | Iterable[int],
-    actor: User | None,
+    by: User | None,
     params: dict[str, Any],
     url: str,
     mission_id: int | None = None,
@@ -56,13 +56,13 @@ def notify(
     The person who acted is never told about their own act. `emailed=True` when the event
     already sent its own e-mail (a steward's invitation): the inbox only shows it."""
     if isinstance(recipients, QuerySet):
-        if actor is not None:
-            recipients = recipients.exclude(pk=actor.pk)
+        if by is not None:
+            recipients = recipients.exclude(pk=by.pk)
         ids = set(recipients.values_list("pk", flat=True))
     else:
         ids = {pk for pk in recipients if pk is not None}
-    if actor is not None:
-        ids.discard(actor.pk)
+    if by is not None:
+        ids.discard(by.pk)
     if not ids:
         return []
     now = timezone.now()
@@ -73,7 +73,7 @@ def notify(
                 organisation_id=organisation_id,
                 mission_id=mission_id,
                 kind=kind,
-                actor=actor,
+                actor=by,
                 params=params,
                 url=url,
                 created_at=now,
@@ -103,21 +103,21 @@ def _queue_emails(notification_ids: list[int]) -> None:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
-    """Mark one of `actor`'s notifications read (again: nothing changes)."""
-    if notification.recipient_id != actor.pk:
+def notification_mark_read(*, by: User, notification: Notification) -> Notification:
+    """Mark one of `by`'s notifications read (again: nothing changes)."""
+    if notification.recipient_id != by.pk:
         raise ValidationError(_("This notification is not yours."))
     now = timezone.now()
-    if Notification.objects.filter(
-        pk=notification.pk, recipient=actor, read_at__isnull=True
-    ).update(read_at=now):
+    if Notification.objects.filter(pk=notification.pk, recipient=by, read_at__isnull=True).update(
+        read_at=now
+    ):
         notification.read_at = now
     return notification
 
 
-def notifications_mark_all_read(*, actor: User) -> int:
-    """Mark every unread notification of `actor` read; returns how many were unread."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+def notifications_mark_all_read(*, by: User) -> int:
+    """Mark every unread notification of `by` read; returns how many were unread."""
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
@@ -125,14 +125,14 @@ def notifications_mark_all_read(*, actor: User) -> int:
 # --- Preferences and unsubscribing ------------------------------------------------------------
 
 
-def preference_set(*, actor: User, delivery: str) -> bool:
+def preference_set(*, by: User, delivery: str) -> bool:
     """How `actor` wants to be e-mailed: immediately, a daily digest, or not at all. Returns
     whether anything changed; saving the default or the stored choice again writes nothing."""
     if delivery not in Delivery.values:
         raise ValidationError({"delivery": _("Choose how you want to be e-mailed.")})
-    if delivery == delivery_for(actor):
+    if delivery == delivery_for(by):
         return False
-    NotificationPreference.objects.update_or_create(user=actor, defaults={"delivery": delivery})
+    NotificationPreference.objects.update_or_create(user=by, defaults={"delivery": delivery})
     return True
 
 
@@ -161,7 +161,7 @@ def unsubscribe(*, token: str) -> User | None:
     expired token, and then nothing changes."""
     user = unsubscribe_user(token)
     if user is not None:
-        preference_set(actor=user, delivery=Delivery.OFF)
+        preference_set(by=user, delivery=Delivery.OFF)
     return user
 
 

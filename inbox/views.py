@@ -32,13 +32,13 @@ def open_notification(request: AuthenticatedHttpRequest, notification_id: int) -
     """Opening a notification marks it read and goes straight to what it is about. A link
     from the inbox, so a GET; what it changes (read or not) is the reader's own."""
     notification = selectors.notification_for(user=request.user, notification_id=notification_id)
-    services.notification_mark_read(actor=request.user, notification=notification)
+    services.notification_mark_read(by=request.user, notification=notification)
     return redirect(local_url(request, notification.url) or "inbox:list")
 
 
 @require_POST
 def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
-    count = services.notifications_mark_all_read(actor=request.user)
+    count = services.notifications_mark_all_read(by=request.user)
     if count:
         messages.success(
             request,
@@ -57,7 +57,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():
-            if services.preference_set(actor=request.user, delivery=form.cleaned_data["delivery"]):
+            if services.preference_set(by=request.user, delivery=form.cleaned_data["delivery"]):
                 messages.success(request, _("Your e-mail preference is saved."))
             else:
                 messages.info(request, _("Nothing was changed."))

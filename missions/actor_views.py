@@ -33,7 +33,7 @@ def actor_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse
         found = try_service(
             form,
             lambda: services.actor_get_or_create(
-                actor=request.user, organisation=organisation, **form.cleaned_data
+                by=request.user, organisation=organisation, **form.cleaned_data
             ),
         )
         if found is not None:
@@ -77,7 +77,7 @@ def actor_edit(request: AuthenticatedHttpRequest, org_slug: str, actor_id: int) 
     updated = try_service(
         form,
         lambda: services.actor_update(
-            actor=request.user,
+            by=request.user,
             outside_actor=Actor.objects.get(pk=outside_actor.pk),
             **form.cleaned_data,
         ),

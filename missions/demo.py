@@ -272,7 +272,7 @@ def _draft(organisation: Organisation, editor: User, spec: dict[str, Any]) -> Mi
         organisation=organisation, key=spec["challenge"]
     ).first()
     draft = services.mission_create(
-        actor=editor,
+        by=editor,
         organisation=organisation,
         key=spec["key"],
         title=spec["title"],
@@ -286,18 +286,18 @@ def _draft(organisation: Organisation, editor: User, spec: dict[str, Any]) -> Mi
         if role in fields:
             fields[role] = _actor(organisation, fields[role])
     draft = services.mission_update(
-        actor=editor, mission=draft, expected_version=draft.version, **fields
+        by=editor, mission=draft, expected_version=draft.version, **fields
     )
     targets = [
-        services.target_create(actor=editor, mission=draft, **target) for target in spec["targets"]
+        services.target_create(by=editor, mission=draft, **target) for target in spec["targets"]
     ]
     for item in spec["projects"]:
         item = dict(item)
         contributes = item.pop("contributes")
         item["lead"] = _actor(organisation, item.get("lead"))
-        project = services.project_create(actor=editor, mission=draft, **item)
+        project = services.project_create(by=editor, mission=draft, **item)
         services.project_contributions_set(
-            actor=editor, project=project, contributions={targets[0]: contributes}
+            by=editor, project=project, contributions={targets[0]: contributes}
         )
     return draft
 
@@ -332,7 +332,7 @@ def load_demo_proposals(organisations: dict[str, Organisation]) -> str:
             continue
         if draft.changes.filter(action=ChangeAction.TRANSITIONED).exists():
             continue
-        services.mission_transition(actor=editor, mission=draft, transition="propose")
+        services.mission_transition(by=editor, mission=draft, transition="propose")
         proposed += 1
     return _("The unit's own missions: %(proposed)s proposed for approval.") % {
         "proposed": proposed

@@ -1,5 +1,6 @@
-"""Writes for missions. Every function is keyword-only, atomic, takes the acting user as
-`actor`, checks the permission again (the view may have checked already; this is the last line)
+"""Writes for missions. Every function is keyword-only, atomic, takes the person acting as `by`
+(a signed-in user; an `Actor` is an outside organisation in the register, another thing), checks
+the permission again (the view may have checked already; this is the last line)
 and records what it changed in the mission's history.
 
 Conventions for callers (views, the importer, tests):
@@ -108,8 +109,8 @@ ACTOR_FIELDS = frozenset({"name", "helix", "kind", "government_level", "country"
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _require(actor: User, permission: str, obj: Any, message: str) -> None:
-    if not actor.has_perm(permission, obj):
+def _require(by: User, permission: str, obj: Any, message: str) -> None:
+    if not by.has_perm(permission, obj):
         raise PermissionDenied(message)
 
 
@@ -131,7 +132,7 @@ def _same_organisation(
 @transaction.atomic
 def challenge_create(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     title: str,
     description: str = "",
@@ -139,17 +140,15 @@ def challenge_create(
     key: str | None = None,
 ) -> GrandChallenge:
     """Create a grand challenge in the organisation."""
-    _require(
-        actor, "missions.add_mission", organisation, _("Only editors can add grand challenges.")
-    )
+    _require(by, "missions.add_mission", organisation, _("Only editors can add grand challenges."))
     challenge = GrandChallenge(
         organisation=organisation,
         key=key or unique_key(organisation.challenges.all(), title, fallback="challenge"),
         title=title.strip(),
         description=description,
         sdgs=sdgs or [],
-        created_by=actor,
-        updated_by=actor,
+        created_by=by,
+        updated_by=by,
     )
     challenge.full_clean()
     challenge.save()
@@ -163,7 +162,7 @@ def _normalised_name(name: str) -> str:
 @transaction.atomic
 def actor_get_or_create(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     name: str,
     helix: str = "",
@@ -174,7 +173,7 @@ def actor_get_or_create(
 ) -> tuple[Actor, bool]:
     """The organisation's actor with this name (ignoring case and extra spaces), or a new one.
     Returns `(outside_actor, created)`. A new actor needs a helix."""
-    _require(actor, "missions.change_actor", organisation, _("Only editors can add actors."))
+    _require(by, "missions.change_actor", organisation, _("Only editors can add actors."))
     name = _normalised_name(name)
     existing = Actor.objects.filter(organisation=organisation, name__iexact=name).first()
     if existing is not None:
@@ -196,8 +195,8 @@ def actor_get_or_create(
         kind=kind,
         government_level=government_level,
         country=country.upper(),
-        created_by=actor,
-        updated_by=actor,
+        created_by=by,
+        updated_by=by,
     )
     outside.full_clean()
     outside.save()
@@ -205,11 +204,11 @@ def actor_get_or_create(
 
 
 @transaction.atomic
-def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> tuple[Actor, bool]:
+def actor_update(*, by: User, outside_actor: Actor, **fields: Any) -> tuple[Actor, bool]:
     """Change an actor's details; (the actor, whether anything changed). Renaming to another
     actor's name (ignoring case) is refused."""
     parts.check_fields(fields, ACTOR_FIELDS)
-    _require(actor, "missions.change_actor", outside_actor, _("Only editors can change actors."))
+    _require(by, "missions.change_actor", outside_actor, _("Only editors can change actors."))
     if "name" in fields:
         fields["name"] = _normalised_name(fields["name"])
         clash = (
@@ -228,7 +227,7 @@ def actor_update(*, actor: User, outside_actor: Actor, **fields: Any) -> tuple[A
     outside_actor.full_clean()
     if not parts.field_changes(before, outside_actor):
         return outside_actor, False  # the form came back as it was shown: nothing written
-    outside_actor.updated_by = actor
+    outside_actor.updated_by = by
     outside_actor.save()
     return outside_actor, True
 
@@ -241,7 +240,7 @@ MISSION_HISTORY_FIELDS = sorted(MISSION_FIELDS)
 @transaction.atomic
 def mission_create(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     title: str,
     challenge: GrandChallenge | None = None,
@@ -255,7 +254,7 @@ def mission_create(
     """Start a draft mission. Give an existing `challenge`, or a `challenge_title`: a challenge
     of that title (ignoring case) is reused, or created."""
     _require(
-        actor,
+        by,
         "missions.add_mission",
         organisation,
         _("Only editors can start missions in %(organisation)s.") % {"organisation": organisation},
@@ -267,7 +266,7 @@ def mission_create(
             )
         challenge = GrandChallenge.objects.filter(
             organisation=organisation, title__iexact=challenge_title.strip()
-        ).first() or challenge_create(actor=actor, organisation=organisation, title=challenge_title)
+        ).first() or challenge_create(by=by, organisation=organisation, title=challenge_title)
     mission = Mission(
         organisation=organisation,
         key=key or unique_key(organisation.missions.all(), title, fallback="mission"),
@@ -277,8 +276,8 @@ def mission_create(
         challenge=challenge,
         parent=parent,
         deadline_year=deadline_year,
-        created_by=actor,
-        updated_by=actor,
+        created_by=by,
+        updated_by=by,
     )
     if not mission.title:
         raise ValidationError({"title": _("Give the mission a title.")})
@@ -286,7 +285,7 @@ def mission_create(
     mission.save()
     record_change(
         mission=mission,
-        user=actor,
+        user=by,
         action=ChangeAction.CREATED,
         object_type="mission",
         object_key=mission.key,
@@ -298,9 +297,7 @@ def mission_create(
 
 
 @transaction.atomic
-def mission_update(
-    *, actor: User, mission: Mission, expected_version: int, **fields: Any
-) -> Mission:
+def mission_update(*, by: User, mission: Mission, expected_version: int, **fields: Any) -> Mission:
     """Change a mission's fields (see `MISSION_FIELDS`; status changes go through
     `mission_transition`). Refuses with `ConflictError` if the mission's version is no longer
     `expected_version`. A new deadline must not fall before any target's year."""
@@ -316,7 +313,7 @@ def mission_update(
     return parts.update_part(
         MISSION,
         mission,
-        by=actor,
+        by=by,
         mission=mission,
         expected_version=expected_version,
         fields=fields,
@@ -344,7 +341,7 @@ def _deadline_after_targets(mission: Mission, changes: Mapping[str, list[Any]]) 
 
 @transaction.atomic
 def mission_transition(
-    *, actor: User, mission: Mission, transition: str, expected_version: int | None = None
+    *, by: User, mission: Mission, transition: str, expected_version: int | None = None
 ) -> Mission:
     """Move the mission along the workflow (`missions.workflow.TRANSITIONS`: propose, withdraw,
     approve, activate, start_review, end_review, pause, resume, complete, retire). Raises
@@ -358,7 +355,7 @@ def mission_transition(
             _("This mission is archived. Restore it before changing its status.")
         )
     _require(
-        actor,
+        by,
         step.permission,
         mission,
         _("You may not %(step)s this mission.") % {"step": str(step.label).lower()},
@@ -383,11 +380,11 @@ def mission_transition(
     mission.status = new_status
     if new_status == MissionStatus.APPROVED and mission.approved_on is None:
         mission.approved_on = timezone.localdate()
-    mission.updated_by = actor
+    mission.updated_by = by
     mission.save()
     record_change(
         mission=mission,
-        user=actor,
+        user=by,
         action=ChangeAction.TRANSITIONED,
         object_type="mission",
         object_key=mission.key,
@@ -396,7 +393,7 @@ def mission_transition(
     signals.mission_transitioned.send(
         sender=Mission,
         mission=mission,
-        actor=actor,
+        actor=by,
         transition=step.name,
         status_before=before["status"],
     )
@@ -409,53 +406,51 @@ def mission_transitions(*, mission: Mission, user: User) -> list[workflow.Transi
     return workflow.transitions_for(mission=mission, user=user)
 
 
-def mission_archive(*, actor: User, mission: Mission) -> Mission:
+def mission_archive(*, by: User, mission: Mission) -> Mission:
     """Archive a mission: it leaves the lists and becomes read-only, but nothing is lost."""
     _require(
-        actor,
+        by,
         "missions.archive_mission",
         mission,
         _("Only leads and administrators can archive missions."),
     )
-    return _set_archived(actor, mission, timezone.now(), ChangeAction.ARCHIVED)
+    return _set_archived(by, mission, timezone.now(), ChangeAction.ARCHIVED)
 
 
-def mission_restore(*, actor: User, mission: Mission) -> Mission:
+def mission_restore(*, by: User, mission: Mission) -> Mission:
     """Bring an archived mission back, in the status it had."""
     _require(
-        actor,
+        by,
         "missions.restore_mission",
         mission,
         _("Only leads and administrators can restore archived missions."),
     )
-    return _set_archived(actor, mission, None, ChangeAction.RESTORED)
+    return _set_archived(by, mission, None, ChangeAction.RESTORED)
 
 
 @transaction.atomic
 def _set_archived(
-    actor: User, mission: Mission, archived_at: datetime.datetime | None, action: str
+    by: User, mission: Mission, archived_at: datetime.datetime | None, action: str
 ) -> Mission:
     mission = Mission.objects.select_for_update().get(pk=mission.pk)
     mission.archived_at = archived_at
-    mission.updated_by = actor
+    mission.updated_by = by
     mission.save()
     record_change(
-        mission=mission, user=actor, action=action, object_type="mission", object_key=mission.key
+        mission=mission, user=by, action=action, object_type="mission", object_key=mission.key
     )
     return mission
 
 
 @transaction.atomic
-def mission_delete_draft(*, actor: User, mission: Mission) -> None:
+def mission_delete_draft(*, by: User, mission: Mission) -> None:
     """Delete a draft with everything in it. Missions past draft are archived instead, so the
     record of what was decided survives."""
     if mission.status != MissionStatus.DRAFT:
         raise PermissionDenied(
             _("Only drafts can be deleted. Archive this mission instead; it can be restored.")
         )
-    _require(
-        actor, "missions.delete_mission", mission, _("Only editors can delete draft missions.")
-    )
+    _require(by, "missions.delete_mission", mission, _("Only editors can delete draft missions."))
     if mission.children.exists():
         raise ValidationError(_("This mission has sub-missions. Delete or move them first."))
     # Higher apps clear what would stop the cascade (indicator values: evaluation/apps.py).
@@ -480,7 +475,7 @@ PROJECT = parts.PartKind("project", PROJECT_FIELDS, named_by="title")
 
 def target_create(
     *,
-    actor: User,
+    by: User,
     mission: Mission,
     title: str,
     direction: str,
@@ -498,30 +493,30 @@ def target_create(
         **fields,
     )
     return parts.create_part(
-        TARGET, target, by=actor, mission=mission, recorded=["title", "direction", *fields]
+        TARGET, target, by=by, mission=mission, recorded=["title", "direction", *fields]
     )
 
 
-def target_update(*, actor: User, target: Target, expected_version: int, **fields: Any) -> Target:
+def target_update(*, by: User, target: Target, expected_version: int, **fields: Any) -> Target:
     """Change a target; `ConflictError` if it changed since `expected_version`."""
     return parts.update_part(
         TARGET,
         target,
-        by=actor,
+        by=by,
         mission=target.mission,
         expected_version=expected_version,
         fields=fields,
     )
 
 
-def target_delete(*, actor: User, target: Target) -> None:
+def target_delete(*, by: User, target: Target) -> None:
     """Remove a target, its milestones and the contributions pointing at it."""
-    parts.delete_part(TARGET, target, by=actor, mission=target.mission)
+    parts.delete_part(TARGET, target, by=by, mission=target.mission)
 
 
 def milestone_create(
     *,
-    actor: User,
+    by: User,
     target: Target,
     year: int,
     value: Decimal | None = None,
@@ -539,29 +534,29 @@ def milestone_create(
     return parts.create_part(
         MILESTONE,
         milestone,
-        by=actor,
+        by=by,
         mission=target.mission,
         recorded=["year", "value", "description", "status"],
     )
 
 
 def milestone_update(
-    *, actor: User, milestone: Milestone, expected_version: int, **fields: Any
+    *, by: User, milestone: Milestone, expected_version: int, **fields: Any
 ) -> Milestone:
     """Change a milestone (e.g. mark it met with its actual value)."""
     return parts.update_part(
         MILESTONE,
         milestone,
-        by=actor,
+        by=by,
         mission=milestone.target.mission,
         expected_version=expected_version,
         fields=fields,
     )
 
 
-def milestone_delete(*, actor: User, milestone: Milestone) -> None:
+def milestone_delete(*, by: User, milestone: Milestone) -> None:
     """Remove a milestone."""
-    parts.delete_part(MILESTONE, milestone, by=actor, mission=milestone.target.mission)
+    parts.delete_part(MILESTONE, milestone, by=by, mission=milestone.target.mission)
 
 
 # --- Projects and contributions --------------------------------------------------------------
@@ -579,7 +574,7 @@ def _check_actors(mission: Mission, lead: Actor | None, partners: Iterable[Actor
 
 def project_create(
     *,
-    actor: User,
+    by: User,
     mission: Mission,
     title: str,
     key: str | None = None,
@@ -599,7 +594,7 @@ def project_create(
     return parts.create_part(
         PROJECT,
         project,
-        by=actor,
+        by=by,
         mission=mission,
         recorded=["title", *fields],
         also_recorded={"partners": sorted(p.key for p in partners)},
@@ -609,7 +604,7 @@ def project_create(
 
 def project_update(
     *,
-    actor: User,
+    by: User,
     project: MissionProject,
     expected_version: int,
     partners: Iterable[Actor] | None = None,
@@ -622,7 +617,7 @@ def project_update(
     return parts.update_part(
         PROJECT,
         project,
-        by=actor,
+        by=by,
         mission=mission,
         expected_version=expected_version,
         fields=fields,
@@ -631,19 +626,19 @@ def project_update(
     )
 
 
-def project_delete(*, actor: User, project: MissionProject) -> None:
+def project_delete(*, by: User, project: MissionProject) -> None:
     """Remove a project from the portfolio. (To record that it ended, set its status instead.)"""
-    parts.delete_part(PROJECT, project, by=actor, mission=project.mission)
+    parts.delete_part(PROJECT, project, by=by, mission=project.mission)
 
 
 @transaction.atomic
 def project_contributions_set(
-    *, actor: User, project: MissionProject, contributions: Mapping[Target, str]
+    *, by: User, project: MissionProject, contributions: Mapping[Target, str]
 ) -> bool:
     """Say which targets the project contributes to, each with a rationale; replaces the
     project's previous contributions. Returns whether anything changed."""
     mission = project.mission
-    parts.require_editable(actor, mission)
+    parts.require_editable(by, mission)
     errors = []
     for target, rationale in contributions.items():
         if target.mission_id != mission.pk:
@@ -679,11 +674,11 @@ def project_contributions_set(
     if changes:
         record_change(
             mission=mission,
-            user=actor,
+            user=by,
             action=ChangeAction.UPDATED,
             object_type="contributions",
             object_key=project.key,
             changes=changes,
         )
-        parts.touch(mission, actor)
+        parts.touch(mission, by)
     return True

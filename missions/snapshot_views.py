@@ -55,7 +55,7 @@ def snapshot_list(
         snapshot = try_service(
             form,
             lambda: snapshots.snapshot_take(
-                actor=request.user, mission=mission, name=form.cleaned_data["name"]
+                by=request.user, mission=mission, name=form.cleaned_data["name"]
             ),
         )
         if snapshot is not None:

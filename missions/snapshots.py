@@ -70,10 +70,10 @@ def current_document(mission: Mission) -> dict[str, Any]:
 
 
 @transaction.atomic
-def snapshot_take(*, actor: User, mission: Mission, name: str) -> MissionSnapshot:
+def snapshot_take(*, by: User, mission: Mission, name: str) -> MissionSnapshot:
     """Keep a named copy of the whole mission as it is now. The name is required and unique
     within the mission ("Cabinet submission v3")."""
-    if not actor.has_perm("missions.take_snapshot", mission):
+    if not by.has_perm("missions.take_snapshot", mission):
         raise PermissionDenied(_("Only editors, reviewers and leads can take snapshots."))
     name = " ".join(name.split())
     if not name:
@@ -92,7 +92,7 @@ def snapshot_take(*, actor: User, mission: Mission, name: str) -> MissionSnapsho
     try:
         with transaction.atomic():
             return MissionSnapshot.objects.create(
-                mission=mission, name=name, taken_by=actor, document=current_document(mission)
+                mission=mission, name=name, taken_by=by, document=current_document(mission)
             )
     except IntegrityError:
         raise ValidationError(

@@ -117,7 +117,7 @@ def mission_start(request: AuthenticatedHttpRequest, org_slug: str) -> HttpRespo
     mission = try_service(
         form,
         lambda: services.mission_create(
-            actor=request.user, organisation=organisation, **form.cleaned_data
+            by=request.user, organisation=organisation, **form.cleaned_data
         ),
     )
     if mission is not None:
@@ -187,7 +187,7 @@ def mission_group_edit(
         request,
         form,
         lambda fields, expected: services.mission_update(
-            actor=request.user,
+            by=request.user,
             mission=Mission.objects.get(pk=mission.pk),
             expected_version=expected,
             **fields,
@@ -232,7 +232,7 @@ def mission_transition(
     if response := _post_only(request):
         return response
     try:
-        services.mission_transition(actor=request.user, mission=mission, transition=transition)
+        services.mission_transition(by=request.user, mission=mission, transition=transition)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -252,10 +252,10 @@ def mission_archive(
     if response := _post_only(request):
         return response
     if request.POST.get("action") == "restore":
-        services.mission_restore(actor=request.user, mission=mission)
+        services.mission_restore(by=request.user, mission=mission)
         messages.success(request, _("The mission was restored."))
     else:
-        services.mission_archive(actor=request.user, mission=mission)
+        services.mission_archive(by=request.user, mission=mission)
         messages.success(
             request, _("The mission was archived. It stays readable and can be restored.")
         )
@@ -269,7 +269,7 @@ def mission_delete(
     require_permission(request, "missions.delete_mission", mission)
     if request.method == "POST":
         try:
-            services.mission_delete_draft(actor=request.user, mission=mission)
+            services.mission_delete_draft(by=request.user, mission=mission)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -293,9 +293,7 @@ def mission_targets(
         require_permission(request, "missions.change_mission", mission)
         target = try_service(
             form,
-            lambda: services.target_create(
-                actor=request.user, mission=mission, **form_fields(form)
-            ),
+            lambda: services.target_create(by=request.user, mission=mission, **form_fields(form)),
         )
         if target is not None:
             messages.success(request, _("Target “%(title)s” added.") % {"title": target})
@@ -335,7 +333,7 @@ def target_edit(
         request,
         form,
         lambda fields, expected: services.target_update(
-            actor=request.user,
+            by=request.user,
             target=Target.objects.get(pk=target.pk),
             expected_version=expected,
             **fields,
@@ -358,7 +356,7 @@ def target_delete(
     target = _target(mission, target_key)
     if response := _post_only(request):
         return response
-    services.target_delete(actor=request.user, target=target)
+    services.target_delete(by=request.user, target=target)
     messages.success(request, _("Target “%(title)s” deleted.") % {"title": target})
     return redirect("missions:targets", org_slug=org_slug, mission_key=mission_key)
 
@@ -374,7 +372,7 @@ def milestone_add(
     form = MilestoneForm(request.POST, prefix=f"m-{target.key}")
     added = try_service(
         form,
-        lambda: services.milestone_create(actor=request.user, target=target, **form_fields(form)),
+        lambda: services.milestone_create(by=request.user, target=target, **form_fields(form)),
     )
     if added is not None:
         return _after_part_saved(
@@ -401,7 +399,7 @@ def milestone_edit(
         request,
         form,
         lambda fields, expected: services.milestone_update(
-            actor=request.user,
+            by=request.user,
             milestone=Milestone.objects.select_related("target").get(pk=milestone.pk),
             expected_version=expected,
             **fields,
@@ -430,7 +428,7 @@ def milestone_delete(
     target, milestone = _milestone(mission, target_key, milestone_id)
     if response := _post_only(request):
         return response
-    services.milestone_delete(actor=request.user, milestone=milestone)
+    services.milestone_delete(by=request.user, milestone=milestone)
     return _after_part_saved(
         request, org_slug, mission_key, "targets", target.key, _("Milestone deleted.")
     )
@@ -477,9 +475,9 @@ def mission_projects(
 def _project_create(
     request: AuthenticatedHttpRequest, mission: Mission, form: ProjectForm
 ) -> MissionProject:
-    project = services.project_create(actor=request.user, mission=mission, **form_fields(form))
+    project = services.project_create(by=request.user, mission=mission, **form_fields(form))
     services.project_contributions_set(
-        actor=request.user, project=project, contributions=_contributions(form)
+        by=request.user, project=project, contributions=_contributions(form)
     )
     return project
 
@@ -505,13 +503,13 @@ def project_edit(
     def save(fields: Mapping[str, Any], expected: int) -> MissionProject:
         nonlocal contributions_changed
         updated = services.project_update(
-            actor=request.user,
+            by=request.user,
             project=MissionProject.objects.get(pk=project.pk),
             expected_version=expected,
             **fields,
         )
         contributions_changed = services.project_contributions_set(
-            actor=request.user, project=updated, contributions=_contributions(form)
+            by=request.user, project=updated, contributions=_contributions(form)
         )
         return updated
 
@@ -553,7 +551,7 @@ def project_delete(
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
     if response := _post_only(request):
         return response
-    services.project_delete(actor=request.user, project=project)
+    services.project_delete(by=request.user, project=project)
     messages.success(request, _("Project “%(title)s” deleted.") % {"title": project})
     return redirect("missions:projects", org_slug=org_slug, mission_key=mission_key)
 

@@ -56,6 +56,6 @@ def load_demo_decisions(organisations: dict[str, Organisation]) -> str:
             mission=mission, decision=decision, decided_by=lead
         ).exists():
             continue
-        services.decision_record(actor=lead, mission=mission, decision=decision, comments=comments)
+        services.decision_record(by=lead, mission=mission, decision=decision, comments=comments)
         recorded += 1
     return _("Demo decisions: %(recorded)s recorded by the lead.") % {"recorded": recorded}

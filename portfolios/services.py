@@ -30,8 +30,8 @@ from portfolios.models import (
 from portfolios.selectors.decisions import approval_needs
 
 
-def _require(actor: User, permission: str, obj: Model) -> None:
-    if not actor.has_perm(permission, obj):
+def _require(by: User, permission: str, obj: Model) -> None:
+    if not by.has_perm(permission, obj):
         raise PermissionDenied(_("Only leads and administrators of this organisation can do this."))
 
 
@@ -79,14 +79,14 @@ def _missions_of(organisation: Organisation, missions: Iterable[Mission]) -> lis
 @transaction.atomic
 def portfolio_create(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     name: str,
     description: str = "",
     missions: Iterable[Mission] = (),
 ) -> Portfolio:
     """A new named selection of the organisation's missions."""
-    _require(actor, "portfolios.change_portfolio", organisation)
+    _require(by, "portfolios.change_portfolio", organisation)
     name = _clean_name(name)
     if Portfolio.objects.filter(organisation=organisation, name__iexact=name).exists():
         raise ValidationError(
@@ -106,7 +106,7 @@ def portfolio_create(
         name=name,
         slug=slug,
         description=description.strip(),
-        created_by=actor,
+        created_by=by,
     )
     portfolio.missions.set(_missions_of(organisation, missions))
     stamp_bump(organisation_id=organisation.pk)
@@ -116,14 +116,14 @@ def portfolio_create(
 @transaction.atomic
 def portfolio_update(
     *,
-    actor: User,
+    by: User,
     portfolio: Portfolio,
     name: str,
     description: str = "",
     missions: Iterable[Mission] | None = None,
 ) -> Portfolio:
     """Rename a portfolio, and (when given) set which missions it holds."""
-    _require(actor, "portfolios.change_portfolio", portfolio.organisation)
+    _require(by, "portfolios.change_portfolio", portfolio.organisation)
     name = _clean_name(name)
     if (
         Portfolio.objects.filter(organisation=portfolio.organisation, name__iexact=name)
@@ -150,11 +150,9 @@ def portfolio_update(
 
 
 @transaction.atomic
-def portfolio_missions_add(
-    *, actor: User, portfolio: Portfolio, missions: Iterable[Mission]
-) -> int:
+def portfolio_missions_add(*, by: User, portfolio: Portfolio, missions: Iterable[Mission]) -> int:
     """Add missions (e.g. those ticked on the dashboard) to a portfolio; returns how many."""
-    _require(actor, "portfolios.change_portfolio", portfolio.organisation)
+    _require(by, "portfolios.change_portfolio", portfolio.organisation)
     chosen = _missions_of(portfolio.organisation, missions)
     before = portfolio.missions.count()
     portfolio.missions.add(*chosen)
@@ -163,9 +161,9 @@ def portfolio_missions_add(
 
 
 @transaction.atomic
-def portfolio_delete(*, actor: User, portfolio: Portfolio) -> None:
+def portfolio_delete(*, by: User, portfolio: Portfolio) -> None:
     """Delete the selection; its missions are untouched."""
-    _require(actor, "portfolios.change_portfolio", portfolio.organisation)
+    _require(by, "portfolios.change_portfolio", portfolio.organisation)
     organisation_id = portfolio.organisation_id
     portfolio.delete()
     stamp_bump(organisation_id=organisation_id)
@@ -195,7 +193,7 @@ def _check_facet_answers(
 @transaction.atomic
 def initiative_classify(
     *,
-    actor: User,
+    by: User,
     organisation: Organisation,
     directionality: int,
     certainty: int,
@@ -208,7 +206,7 @@ def initiative_classify(
 ) -> Initiative:
     """Record the two facet answers for a mission project (or an initiative outside missions,
     by `title` and `budget`); the facet is derived, and may be overridden with a reason."""
-    _require(actor, "portfolios.classify_initiative", organisation)
+    _require(by, "portfolios.classify_initiative", organisation)
     _check_facet_answers(directionality, certainty, facet_override, override_reason)
     if project is not None and project.mission.organisation_id != organisation.pk:
         raise PermissionDenied(_("This project belongs to another organisation."))
@@ -240,7 +238,7 @@ def initiative_classify(
     initiative.override_reason = override_reason.strip() if initiative.facet_override else ""
     if initiative.pk and before == {name: getattr(initiative, name) for name in answers}:
         return initiative  # answered again unchanged: nothing written
-    initiative.updated_by = actor
+    initiative.updated_by = by
     initiative.save()
     stamp_bump(organisation_id=organisation.pk)
     return initiative
@@ -283,14 +281,14 @@ def _snapshot_name(mission: Mission, decision: str) -> str:
 
 @transaction.atomic
 def decision_record(
-    *, actor: User, mission: Mission, decision: str, comments: str = ""
+    *, by: User, mission: Mission, decision: str, comments: str = ""
 ) -> ReviewDecision:
     """Record a lead's decision on a mission against a snapshot of it as it is now, and take
     the matching workflow step where the mission's status allows (approve a proposed mission,
     return a proposed one to its owners with requested changes, pause, stop = retire).
     Raises ValidationError with the workflow's unmet requirements, e.g. approving a mission
     without a mandate; then nothing is recorded."""
-    _require(actor, "portfolios.decide_mission", mission)
+    _require(by, "portfolios.decide_mission", mission)
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Choose a decision.")})
     comments = comments.strip()
@@ -307,11 +305,11 @@ def decision_record(
         raise ValidationError([need.message for need in needs])
     status_before = mission.status
     snapshot = snapshots.snapshot_take(
-        actor=actor, mission=mission, name=_snapshot_name(mission, decision)
+        by=by, mission=mission, name=_snapshot_name(mission, decision)
     )
     step, sources = DECISION_STEPS[Decision(decision)]
     if status_before in sources:
-        mission = mission_services.mission_transition(actor=actor, mission=mission, transition=step)
+        mission = mission_services.mission_transition(by=by, mission=mission, transition=step)
     record = ReviewDecision.objects.create(
         mission=mission,
         decision=decision,
@@ -319,16 +317,16 @@ def decision_record(
         snapshot=snapshot,
         status_before=status_before,
         status_after=mission.status,
-        decided_by=actor,
+        decided_by=by,
     )
     mission_services.record_change(
         mission=mission,
-        user=actor,
+        user=by,
         action="updated",
         object_type="decision",
         object_key=str(record.pk),
         changes={"decision": [None, decision], "snapshot": [None, snapshot.name]},
     )
     stamp_bump(organisation_id=mission.organisation_id)
-    signals.decision_recorded.send(sender=ReviewDecision, decision=record, actor=actor)
+    signals.decision_recorded.send(sender=ReviewDecision, decision=record, actor=by)
     return record

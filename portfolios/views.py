@@ -225,7 +225,7 @@ def portfolio_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResp
             )
             try:
                 portfolio = services.portfolio_create(
-                    actor=request.user,
+                    by=request.user,
                     organisation=organisation,
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
@@ -271,7 +271,7 @@ def portfolio_edit(
     if request.method == "POST":
         _organisation(request, org_slug, "portfolios.change_portfolio")
         if request.POST.get("delete") == "1":
-            services.portfolio_delete(actor=request.user, portfolio=portfolio)
+            services.portfolio_delete(by=request.user, portfolio=portfolio)
             messages.success(
                 request,
                 _("Portfolio “%(name)s” deleted. Its missions are unchanged.")
@@ -283,7 +283,7 @@ def portfolio_edit(
             last_saved = portfolio.updated_at
             try:
                 services.portfolio_update(
-                    actor=request.user,
+                    by=request.user,
                     portfolio=portfolio,
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
@@ -322,9 +322,7 @@ def portfolio_add(
     missions = Mission.objects.visible_to(request.user).filter(
         organisation=organisation, key__in=keys
     )
-    added = services.portfolio_missions_add(
-        actor=request.user, portfolio=portfolio, missions=missions
-    )
+    added = services.portfolio_missions_add(by=request.user, portfolio=portfolio, missions=missions)
     messages.success(
         request,
         ngettext("%(n)s mission added to “%(name)s”.", "%(n)s missions added to “%(name)s”.", added)
@@ -410,7 +408,7 @@ def facet_edit(
             last_saved = initiative.updated_at if initiative else None
             try:
                 saved = services.initiative_classify(
-                    actor=request.user,
+                    by=request.user,
                     organisation=organisation,
                     project=project,
                     **form.cleaned_data,
@@ -455,7 +453,7 @@ def initiative_edit(
             last_saved = initiative.updated_at if initiative else None
             try:
                 saved = services.initiative_classify(
-                    actor=request.user,
+                    by=request.user,
                     organisation=organisation,
                     initiative=initiative,
                     **form.cleaned_data,
@@ -539,7 +537,7 @@ def decide(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -
         if form.is_valid():
             try:
                 record = services.decision_record(
-                    actor=request.user, mission=mission, **form.cleaned_data
+                    by=request.user, mission=mission, **form.cleaned_data
                 )
             except ValidationError as error:
                 _service_errors(form, error)

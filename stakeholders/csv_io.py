@@ -249,7 +249,7 @@ def read_rows(raw: bytes) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def import_csv(*, actor: User, mission: Mission, raw: bytes) -> CsvSummary:
+def import_csv(*, by: User, mission: Mission, raw: bytes) -> CsvSummary:
     """Read the file and apply it to the mission's map, all or nothing."""
     rows = read_rows(raw)
     summary = CsvSummary()
@@ -270,7 +270,7 @@ def import_csv(*, actor: User, mission: Mission, raw: bytes) -> CsvSummary:
                         fields["helix"] = values["helix"]
                     before = existing.version
                     updated = services.stakeholder_update(
-                        actor=actor,
+                        by=by,
                         stakeholder=existing,
                         expected_version=existing.version,
                         **fields,
@@ -298,7 +298,7 @@ def import_csv(*, actor: User, mission: Mission, raw: bytes) -> CsvSummary:
                         )
                         continue
                     services.stakeholder_create(
-                        actor=actor,
+                        by=by,
                         mission=mission,
                         name=values["name"],
                         is_person=values["is_person"],

@@ -53,8 +53,8 @@ STAKEHOLDER = parts.PartKind(
 ACTIVITY = parts.PartKind("engagement activity", ACTIVITY_FIELDS, refusal=STAKEHOLDER.refusal)
 
 
-def _require_editable(actor: User, mission: Mission) -> None:
-    parts.require_kind_editable(STAKEHOLDER, actor, mission)
+def _require_editable(by: User, mission: Mission) -> None:
+    parts.require_kind_editable(STAKEHOLDER, by, mission)
 
 
 def stakeholder_key(mission: Mission, text: str) -> str:
@@ -91,7 +91,7 @@ def _core(roles: list[str], is_core_team: bool) -> bool:
 @transaction.atomic
 def stakeholder_create(
     *,
-    actor: User,
+    by: User,
     mission: Mission,
     roles: list[str],
     power: int,
@@ -107,14 +107,14 @@ def stakeholder_create(
     register's actor of that name (ignoring case and spaces) or adds one (`helix` needed); or,
     with `is_person`, a named person kept out of the register."""
     parts.check_fields(fields, STAKEHOLDER_FIELDS)
-    _require_editable(actor, mission)
+    _require_editable(by, mission)
     name = " ".join((name or "").split())
     person_name = ""
     if outside_actor is None and not is_person:
         if not name:
             raise ValidationError({"name": _("Give the name of the organisation or person.")})
         outside_actor, _created = actor_get_or_create(
-            actor=actor,
+            by=by,
             organisation=mission.organisation,
             name=name,
             helix=helix,
@@ -148,23 +148,23 @@ def stakeholder_create(
         roles=list(roles or []),
         power=power,
         interest=interest,
-        created_by=actor,
-        updated_by=actor,
+        created_by=by,
+        updated_by=by,
         **fields,
     )
     stakeholder.is_core_team = _core(stakeholder.roles, stakeholder.is_core_team)
     return parts.create_part(
         STAKEHOLDER,
         stakeholder,
-        by=actor,
+        by=by,
         mission=mission,
         recorded=["roles", *TRACKED],
-        after_save=lambda saved: record_position(saved, actor),
+        after_save=lambda saved: record_position(saved, by),
     )
 
 
 def stakeholder_update(
-    *, actor: User, stakeholder: Stakeholder, expected_version: int, **fields: Any
+    *, by: User, stakeholder: Stakeholder, expected_version: int, **fields: Any
 ) -> Stakeholder:
     """Change a stakeholder. A change of position, attitude or engagement adds a history row."""
     if "roles" in fields and set(fields["roles"]) == set(stakeholder.roles):
@@ -172,12 +172,12 @@ def stakeholder_update(
 
     def record_movement(saved: Stakeholder, changes: Mapping[str, list[Any]]) -> None:
         if set(changes) & set(TRACKED):
-            record_position(saved, actor)
+            record_position(saved, by)
 
     return parts.update_part(
         STAKEHOLDER,
         stakeholder,
-        by=actor,
+        by=by,
         mission=stakeholder.mission,
         expected_version=expected_version,
         fields=fields,
@@ -187,7 +187,7 @@ def stakeholder_update(
 
 
 def stakeholder_move(
-    *, actor: User, stakeholder: Stakeholder, expected_version: int, power: int, interest: int
+    *, by: User, stakeholder: Stakeholder, expected_version: int, power: int, interest: int
 ) -> Stakeholder:
     """Move a stakeholder on the grid (drag, keyboard or form)."""
     problems = {
@@ -198,7 +198,7 @@ def stakeholder_move(
     if problems:
         raise ValidationError(problems)
     return stakeholder_update(
-        actor=actor,
+        by=by,
         stakeholder=stakeholder,
         expected_version=expected_version,
         power=power,
@@ -206,26 +206,26 @@ def stakeholder_move(
     )
 
 
-def stakeholder_delete(*, actor: User, stakeholder: Stakeholder) -> None:
-    parts.delete_part(STAKEHOLDER, stakeholder, by=actor, mission=stakeholder.mission)
+def stakeholder_delete(*, by: User, stakeholder: Stakeholder) -> None:
+    parts.delete_part(STAKEHOLDER, stakeholder, by=by, mission=stakeholder.mission)
 
 
 @transaction.atomic
-def map_confirm(*, actor: User, mission: Mission) -> int:
+def map_confirm(*, by: User, mission: Mission) -> int:
     """Someone reviewed the whole map and it is still right: every stakeholder gets a history
     row dated now (the map counts as updated). Returns how many."""
-    _require_editable(actor, mission)
+    _require_editable(by, mission)
     now = timezone.now()
     stakeholders = list(mission.stakeholders.all())
-    StakeholderPosition.objects.bulk_create(position_of(s, actor, now) for s in stakeholders)
+    StakeholderPosition.objects.bulk_create(position_of(s, by, now) for s in stakeholders)
     record_change(
         mission=mission,
-        user=actor,
+        user=by,
         action=ChangeAction.UPDATED,
         object_type="stakeholder map",
         changes={"reviewed": [None, now.date().isoformat()]},
     )
-    parts.touch(mission, actor)
+    parts.touch(mission, by)
     return len(stakeholders)
 
 
@@ -235,7 +235,7 @@ def map_confirm(*, actor: User, mission: Mission) -> int:
 @transaction.atomic
 def activity_create(
     *,
-    actor: User,
+    by: User,
     mission: Mission,
     stakeholders: Iterable[Stakeholder] = (),
     key: str | None = None,
@@ -244,7 +244,7 @@ def activity_create(
     """Log an engagement activity. The stakeholders who took part get `last_engaged` moved up
     to its date."""
     parts.check_fields(fields, ACTIVITY_FIELDS)
-    _require_editable(actor, mission)
+    _require_editable(by, mission)
     stakeholders = list(stakeholders)
     if any(s.mission_id != mission.pk for s in stakeholders):
         raise ValidationError({"stakeholders": _("Choose stakeholders of this mission.")})
@@ -258,8 +258,8 @@ def activity_create(
             f"{date or ''}-{fields.get('type', '')}",
             fallback="activity",
         ),
-        created_by=actor,
-        updated_by=actor,
+        created_by=by,
+        updated_by=by,
         **fields,
     )
 
@@ -273,18 +273,18 @@ def activity_create(
     return parts.create_part(
         ACTIVITY,
         activity,
-        by=actor,
+        by=by,
         mission=mission,
         recorded=["date", "type", "level"],
         after_save=link_stakeholders,
     )
 
 
-def activity_delete(*, actor: User, activity: EngagementActivity) -> None:
+def activity_delete(*, by: User, activity: EngagementActivity) -> None:
     parts.delete_part(
         ACTIVITY,
         activity,
-        by=actor,
+        by=by,
         mission=activity.mission,
         changes={"summary": [activity.summary[:80], None]},
     )

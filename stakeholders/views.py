@@ -154,7 +154,7 @@ def stakeholder_move(
         return _moved(request, mission, stakeholder, problem, refused=True)
     try:
         moved = services.stakeholder_move(
-            actor=request.user,
+            by=request.user,
             stakeholder=stakeholder,
             expected_version=form.cleaned_data["version"],
             power=form.cleaned_data["power"],
@@ -215,7 +215,7 @@ def map_reviewed(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _require_edit(request, mission)
-    count = services.map_confirm(actor=request.user, mission=mission)
+    count = services.map_confirm(by=request.user, mission=mission)
     messages.success(
         request,
         ngettext(
@@ -285,7 +285,7 @@ def stakeholder_add(
     stakeholder = try_service(
         form,
         lambda: services.stakeholder_create(
-            actor=request.user,
+            by=request.user,
             mission=mission,
             name=form.cleaned_data["name"],
             outside_actor=_chosen_actor(request, mission, form),
@@ -391,7 +391,7 @@ def stakeholder_edit(
         request,
         form,
         lambda _fields, expected: services.stakeholder_update(
-            actor=request.user,
+            by=request.user,
             stakeholder=stakeholder,
             expected_version=expected,
             **form.stakeholder_fields(),
@@ -423,7 +423,7 @@ def stakeholder_delete(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _require_edit(request, mission)
-    services.stakeholder_delete(actor=request.user, stakeholder=stakeholder)
+    services.stakeholder_delete(by=request.user, stakeholder=stakeholder)
     messages.success(request, _("%(name)s removed from the map.") % {"name": stakeholder.name})
     return redirect(_map_url(mission))
 
@@ -440,7 +440,7 @@ def activities(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
         activity = try_service(
             form,
             lambda: services.activity_create(
-                actor=request.user,
+                by=request.user,
                 mission=mission,
                 stakeholders=[s for s in everyone if s.key in form.cleaned_data["stakeholders"]],
                 date=form.cleaned_data["date"],
@@ -471,7 +471,7 @@ def activity_delete(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _require_edit(request, mission)
-    services.activity_delete(actor=request.user, activity=activity)
+    services.activity_delete(by=request.user, activity=activity)
     messages.success(request, _("Activity deleted."))
     return redirect("stakeholders:activities", org_slug=org_slug, mission_key=mission_key)
 
@@ -495,7 +495,7 @@ def csv_import(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
     form = CsvImportForm(request.POST or None, request.FILES or None)
     summary, row_errors = csv_upload(
         form,
-        lambda raw: csv_io.import_csv(actor=request.user, mission=mission, raw=raw),
+        lambda raw: csv_io.import_csv(by=request.user, mission=mission, raw=raw),
         max_bytes=csv_io.max_bytes(),
     )
     if summary is not None:

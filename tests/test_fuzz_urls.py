@@ -274,7 +274,7 @@ def test_the_urls_outside_the_permission_table_take_hostile_input_too(
             )
         requested.add(name)
 
-    _token, secret = stewards.push_token_create(actor=scene.people[STEWARD], name="Fuzzing")
+    _token, secret = stewards.push_token_create(by=scene.people[STEWARD], name="Fuzzing")
     for body in HOSTILE_JSON:
         before = _writes()
         response = client.post(

@@ -371,7 +371,7 @@ def _stakeholder_rows(mission) -> tuple:
 @pytest.mark.django_db
 def test_the_valid_stakeholder_row_imports(mission, member):
     raw = ",".join(stakeholder_csv.COLUMNS) + "\n" + ",".join(STAKEHOLDER_ROW) + "\n"
-    summary = stakeholder_csv.import_csv(actor=member("editor"), mission=mission, raw=raw.encode())
+    summary = stakeholder_csv.import_csv(by=member("editor"), mission=mission, raw=raw.encode())
     assert summary.created == 1
 
 
@@ -384,7 +384,7 @@ def test_stakeholder_csv_import_rejects_or_imports_hostile_files(mission, member
     with rolled_back():
         before = _stakeholder_rows(mission)
         try:
-            stakeholder_csv.import_csv(actor=editor, mission=mission, raw=raw)
+            stakeholder_csv.import_csv(by=editor, mission=mission, raw=raw)
         except stakeholder_csv.CsvRejected as rejected:
             assert rejected.errors and all(error.message for error in rejected.errors)
             assert _stakeholder_rows(mission) == before, "a rejected file wrote rows"
@@ -399,7 +399,7 @@ MEASUREMENT_ROW = ["2024-12-31", "1,234.5", "Statistics Office table 7", "provis
 def indicator(mission):
     TargetFactory(mission=mission, key="hostile-target")
     return indicator_services.indicator_create(
-        actor=None, mission=mission, key="hostile-indicator", name="Hostile", level="impact"
+        by=None, mission=mission, key="hostile-indicator", name="Hostile", level="impact"
     )
 
 
@@ -414,9 +414,7 @@ def _measurement_rows(indicator) -> tuple:
 @pytest.mark.django_db
 def test_the_valid_measurement_row_imports(indicator, member):
     raw = ",".join(measurement_csv.COLUMNS) + "\n" + ",".join(f'"{c}"' for c in MEASUREMENT_ROW)
-    summary = measurement_csv.import_csv(
-        actor=member("editor"), indicator=indicator, raw=raw.encode()
-    )
+    summary = measurement_csv.import_csv(by=member("editor"), indicator=indicator, raw=raw.encode())
     assert summary.added == 1
 
 
@@ -429,7 +427,7 @@ def test_measurement_csv_import_rejects_or_imports_hostile_files(indicator, memb
     with rolled_back():
         before = _measurement_rows(indicator)
         try:
-            measurement_csv.import_csv(actor=editor, indicator=indicator, raw=raw)
+            measurement_csv.import_csv(by=editor, indicator=indicator, raw=raw)
         except measurement_csv.CsvRejected as rejected:
             assert rejected.errors and all(error.message for error in rejected.errors)
             assert _measurement_rows(indicator) == before, "a rejected file wrote rows"
@@ -581,7 +579,7 @@ def test_a_mission_key_that_is_not_text_is_reported(organisation):
 @pytest.mark.django_db
 def test_measurement_csv_with_old_mac_line_ends_imports(indicator, member):
     raw = b"period_end,value\r2023-12-31,1\r2024-12-31,2\r"
-    summary = measurement_csv.import_csv(actor=member("editor"), indicator=indicator, raw=raw)
+    summary = measurement_csv.import_csv(by=member("editor"), indicator=indicator, raw=raw)
     assert summary.added == 2
 
 
@@ -589,7 +587,7 @@ def test_measurement_csv_with_old_mac_line_ends_imports(indicator, member):
 def test_a_measurement_csv_line_the_csv_module_cannot_read_is_reported(indicator, member):
     raw = b"period_end,value\n2024-12-31," + b"9" * 140_000 + b"\n"  # over csv's field limit
     with pytest.raises(measurement_csv.CsvRejected) as caught:
-        measurement_csv.import_csv(actor=member("editor"), indicator=indicator, raw=raw)
+        measurement_csv.import_csv(by=member("editor"), indicator=indicator, raw=raw)
     [error] = caught.value.errors
     assert error.row == 2 and "cannot be read as CSV" in error.message
     assert not Measurement.objects.filter(indicator=indicator).exists()
@@ -606,7 +604,7 @@ def test_a_nul_character_in_a_csv_file_is_reported_with_its_line(
 ):
     raw = ",".join(module.COLUMNS).encode() + b"\n\n2024-12-31,1\x00,x\n"
     with pytest.raises(module.CsvRejected) as caught:
-        module.import_csv(actor=member("editor"), raw=raw, **{target: locals()[target]})
+        module.import_csv(by=member("editor"), raw=raw, **{target: locals()[target]})
     [error] = caught.value.errors
     assert error.row == 3 and "NUL character" in error.message
 
@@ -615,10 +613,10 @@ def test_a_nul_character_in_a_csv_file_is_reported_with_its_line(
 def test_a_draft_with_indicator_values_can_be_deleted(indicator, member, client):
     mission = indicator.mission
     first = indicator_services.measurement_add(
-        actor=None, indicator=indicator, period_end=datetime.date(2023, 12, 31), value=1
+        by=None, indicator=indicator, period_end=datetime.date(2023, 12, 31), value=1
     )
     indicator_services.measurement_correct(
-        actor=None, measurement=first, value=2, source_ref="", quality="official"
+        by=None, measurement=first, value=2, source_ref="", quality="official"
     )
     client.force_login(member("editor"))
     response = client.post(

@@ -122,7 +122,7 @@ def test_markup_in_any_text_field_is_printed_as_text_in_the_pdfs(
     GeneratedDocument.objects.all().delete()
     _poison_every_text()
     document = document_services.document_request(
-        actor=scene.people["editor"],
+        by=scene.people["editor"],
         organisation=organisation,
         kind=kind,
         missions=[scene.values["mission_key"]],

@@ -186,10 +186,10 @@ def test_the_largest_values_the_app_accepts_survive_an_export_and_import(organis
     )
     TargetFactory(mission=mission, key="t", target_value=Decimal("9999999999999999.9999"))
     indicator = indicator_services.indicator_create(
-        actor=lead, mission=mission, name="Output", level="impact"
+        by=lead, mission=mission, name="Output", level="impact"
     )
     indicator_services.measurement_add(
-        actor=lead,
+        by=lead,
         indicator=indicator,
         period_end=datetime.date(2024, 12, 31),
         value=Decimal("999999999999999.9999"),

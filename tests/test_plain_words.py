@@ -228,33 +228,33 @@ def _use_the_demo(people: dict[str, object]) -> Organisation:
         evaluation_services.assessment_run_now(mission_id=mission.pk)
     first, second = missions[0], missions[1]
     editor, reviewer, lead = people["editor"], people["reviewer"], people["lead"]
-    snapshots.snapshot_take(actor=editor, mission=first, name="Before the review")
+    snapshots.snapshot_take(by=editor, mission=first, name="Before the review")
     evaluation_services.verdict_record(
-        actor=reviewer, mission=first, criterion="c2", rating=3, rationale="Needs a deadline."
+        by=reviewer, mission=first, criterion="c2", rating=3, rationale="Needs a deadline."
     )
     canvas_services.canvas_comment_add(
-        actor=reviewer, mission=first, box_key=BoxKey.values[1], text="Who pays for this?"
+        by=reviewer, mission=first, box_key=BoxKey.values[1], text="Who pays for this?"
     )
     finding = Finding.objects.filter(mission=first).order_by("pk").first()
     if finding is not None:
         evaluation_services.finding_decide(
-            actor=editor, finding=finding, status="acknowledged", reason="Known; fixing it."
+            by=editor, finding=finding, status="acknowledged", reason="Known; fixing it."
         )
     portfolio_services.decision_record(
-        actor=lead, mission=second, decision="pause", comments="Wait for the budget."
+        by=lead, mission=second, decision="pause", comments="Wait for the budget."
     )
     portfolio_services.portfolio_create(
-        actor=lead, organisation=organisation, name="Health", missions=missions[:3]
+        by=lead, organisation=organisation, name="Health", missions=missions[:3]
     )
     project = MissionProject.objects.filter(mission__organisation=organisation).first()
     portfolio_services.initiative_classify(
-        actor=lead, organisation=organisation, directionality=2, certainty=-1, project=project
+        by=lead, organisation=organisation, directionality=2, certainty=-1, project=project
     )
     portfolio_services.initiative_classify(
-        actor=lead, organisation=organisation, directionality=-1, certainty=1, title="A lab"
+        by=lead, organisation=organisation, directionality=-1, certainty=1, title="A lab"
     )
     evaluation_services.readiness_check_record(
-        actor=editor,
+        by=editor,
         organisation=organisation,
         answers={
             step: {"score": 1, "note": ""}
@@ -262,7 +262,7 @@ def _use_the_demo(people: dict[str, object]) -> Organisation:
         },
     )
     document_services.document_request(
-        actor=editor, organisation=organisation, kind="canvas", missions=[first.key]
+        by=editor, organisation=organisation, kind="canvas", missions=[first.key]
     )
     return organisation
 

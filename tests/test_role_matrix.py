@@ -106,10 +106,10 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
         mission=mission, box_key="challenge", text="A secret comment."
     )
     indicator = indicator_services.indicator_create(
-        actor=None, mission=mission, key="secret-indicator", name="Secret", level="impact"
+        by=None, mission=mission, key="secret-indicator", name="Secret", level="impact"
     )
     measurement = indicator_services.measurement_add(
-        actor=None, indicator=indicator, period_end=now.date().replace(month=1, day=1), value=1
+        by=None, indicator=indicator, period_end=now.date().replace(month=1, day=1), value=1
     )
     # A pack (of no missions), so its Word copy (documents:word) can be made too.
     document = GeneratedDocument(
@@ -189,12 +189,12 @@ def _theory_of_change(values: dict[str, object], editor) -> None:
         return
     mission = Mission.objects.get(key=values["mission_key"])
     start = toc_services.node_create(
-        actor=editor, mission=mission, kind="activity", title="Secret step", key="secret-step"
+        by=editor, mission=mission, kind="activity", title="Secret step", key="secret-step"
     )
     end = toc_services.node_create(
-        actor=editor, mission=mission, kind="outcome", title="Secret outcome", key="secret-end"
+        by=editor, mission=mission, kind="outcome", title="Secret outcome", key="secret-end"
     )
-    link = toc_services.link_create(actor=editor, mission=mission, from_node=start, to_node=end)
+    link = toc_services.link_create(by=editor, mission=mission, from_node=start, to_node=end)
     values.update({"step_key": start.key, "link_id": link.pk})
 
 

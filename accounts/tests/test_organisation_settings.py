@@ -20,11 +20,11 @@ def test_an_administrator_records_the_language_and_an_unchanged_save_changes_not
 ):
     admin = member("admin")
     assert services.organisation_update(
-        actor=admin, organisation=organisation, name=organisation.name, language="de"
+        by=admin, organisation=organisation, name=organisation.name, language="de"
     )
     assert Organisation.objects.get(pk=organisation.pk).language == "de"
     assert not services.organisation_update(
-        actor=admin, organisation=organisation, name=organisation.name, language="de"
+        by=admin, organisation=organisation, name=organisation.name, language="de"
     )
 
 
@@ -32,7 +32,7 @@ def test_an_administrator_records_the_language_and_an_unchanged_save_changes_not
 def test_only_administrators_change_the_settings(organisation, member, role):
     with pytest.raises(PermissionDenied):
         services.organisation_update(
-            actor=member(role), organisation=organisation, name="Renamed", language="fr"
+            by=member(role), organisation=organisation, name="Renamed", language="fr"
         )
     assert Organisation.objects.get(pk=organisation.pk).name == "Ministry of Health and Care"
 

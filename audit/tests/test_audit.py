@@ -111,10 +111,10 @@ def test_a_dismissal_and_a_decision_appear_on_the_mission_audit_page(client, mem
     )
     with set_actor(lead):
         evaluation_services.finding_decide(
-            actor=lead, finding=finding, status="dismissed", reason="The cabinet decided in May."
+            by=lead, finding=finding, status="dismissed", reason="The cabinet decided in May."
         )
         portfolio_services.decision_record(
-            actor=lead, mission=mission, decision="request_changes", comments="Add a baseline."
+            by=lead, mission=mission, decision="request_changes", comments="Add a baseline."
         )
 
     client.force_login(reviewer)
@@ -137,7 +137,7 @@ def test_filters_narrow_the_entries_and_bad_dates_are_explained(client, member, 
         TargetFactory(mission=mission, title="Healthy life years")
     with set_actor(lead):
         mission_services.mission_update(
-            actor=lead, mission=mission, expected_version=mission.version, title="Renamed by lead"
+            by=lead, mission=mission, expected_version=mission.version, title="Renamed by lead"
         )
     client.force_login(lead)
 
@@ -191,7 +191,7 @@ def test_csv_export_has_the_rows_escapes_formulas_and_is_itself_logged(
     theirs = MissionFactory(organisation=other_organisation, statement="Their secret plan.")
     with set_actor(admin):
         mission_services.mission_update(
-            actor=admin,
+            by=admin,
             mission=mission,
             expected_version=mission.version,
             statement='=HYPERLINK("http://evil")',
@@ -199,7 +199,7 @@ def test_csv_export_has_the_rows_escapes_formulas_and_is_itself_logged(
     other_admin = member("admin", org=other_organisation)
     with set_actor(other_admin):
         mission_services.mission_update(
-            actor=other_admin,
+            by=other_admin,
             mission=theirs,
             expected_version=theirs.version,
             statement="Their even more secret plan.",

@@ -98,7 +98,7 @@ def installation(organisation, member, media, monkeypatch):
     exchange.import_file(DEMO_FIXTURE, organisation=organisation)
     mission = organisation.missions.order_by("key").first()
     document = documents.document_request(
-        actor=member("editor"), organisation=organisation, kind="canvas", missions=[mission.key]
+        by=member("editor"), organisation=organisation, kind="canvas", missions=[mission.key]
     )
     documents.document_render(document_id=document.pk)
     document.refresh_from_db()

@@ -43,53 +43,53 @@ def resolve_url(comment):
 def test_editors_reviewers_leads_and_admins_comment_and_resolve(member, mission, role):
     user = member(role)
     comment = canvas_comment_add(
-        actor=user, mission=mission, box_key="challenge", text="  Which data?\r\nSource?  "
+        by=user, mission=mission, box_key="challenge", text="  Which data?\r\nSource?  "
     )
     assert comment.text == "Which data?\nSource?"
     assert comment.author == user and comment.is_open
-    canvas_comment_resolve(actor=user, comment=comment)
+    canvas_comment_resolve(by=user, comment=comment)
     assert not comment.is_open and comment.resolved_by == user
-    canvas_comment_resolve(actor=user, comment=comment, resolved=False)
+    canvas_comment_resolve(by=user, comment=comment, resolved=False)
     assert comment.is_open and comment.resolved_by is None
 
 
 def test_viewers_and_archived_missions_cannot_comment(mission, viewer, reviewer):
     with pytest.raises(PermissionDenied):
-        canvas_comment_add(actor=viewer, mission=mission, box_key="challenge", text="Hello")
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hi")
+        canvas_comment_add(by=viewer, mission=mission, box_key="challenge", text="Hello")
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hi")
     with pytest.raises(PermissionDenied):
-        canvas_comment_resolve(actor=viewer, comment=comment)
+        canvas_comment_resolve(by=viewer, comment=comment)
     mission.archived_at = timezone.now()
     mission.save(update_fields=["archived_at"])
     with pytest.raises(PermissionDenied):
-        canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hello")
+        canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hello")
 
 
 def test_empty_and_over_long_comments_are_refused_with_the_limit_named(mission, reviewer):
     with pytest.raises(ValidationError) as empty:
-        canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text=" \n ")
+        canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text=" \n ")
     assert empty.value.message_dict["text"] == ["Enter a comment."]
     with pytest.raises(ValidationError) as long:
         canvas_comment_add(
-            actor=reviewer, mission=mission, box_key="challenge", text="x" * (COMMENT_LIMIT + 5)
+            by=reviewer, mission=mission, box_key="challenge", text="x" * (COMMENT_LIMIT + 5)
         )
     assert "at most 2,000 characters" in long.value.message_dict["text"][0]
     assert "Shorten it by 5 characters" in long.value.message_dict["text"][0]
     with pytest.raises(ValidationError):
-        canvas_comment_add(actor=reviewer, mission=mission, box_key="nonsense", text="Hi")
+        canvas_comment_add(by=reviewer, mission=mission, box_key="nonsense", text="Hi")
     assert not CanvasComment.objects.exists()
 
 
 def test_resolving_twice_keeps_the_first_resolution(mission, reviewer, editor):
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="targets", text="Hi")
-    canvas_comment_resolve(actor=reviewer, comment=comment)
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="targets", text="Hi")
+    canvas_comment_resolve(by=reviewer, comment=comment)
     first = comment.resolved_at
-    canvas_comment_resolve(actor=editor, comment=comment)
+    canvas_comment_resolve(by=editor, comment=comment)
     assert comment.resolved_at == first and comment.resolved_by == reviewer
 
 
 def test_comments_stay_out_of_the_exchange_format(mission, reviewer):
-    canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hi")
+    canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hi")
     exported = canvas_exchange.export_canvas(mission)
     assert set(exported) == {"boxes"}
     assert set(exported["boxes"]["challenge"]) == canvas_exchange.BOX_FIELDS
@@ -100,10 +100,10 @@ def test_comments_stay_out_of_the_exchange_format(mission, reviewer):
 
 def test_the_page_shows_open_counts_per_box_and_in_the_header(client, mission, editor, reviewer):
     for text in ("First <b>point</b>\nsecond line", "Another"):
-        canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text=text)
-    resolved = canvas_comment_add(actor=reviewer, mission=mission, box_key="targets", text="Old")
-    canvas_comment_resolve(actor=editor, comment=resolved)
-    canvas_comment_add(actor=editor, mission=mission, box_key="learning", text="When?")
+        canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text=text)
+    resolved = canvas_comment_add(by=reviewer, mission=mission, box_key="targets", text="Old")
+    canvas_comment_resolve(by=editor, comment=resolved)
+    canvas_comment_add(by=editor, mission=mission, box_key="learning", text="When?")
     client.force_login(editor)
     html = client.get(canvas_url(mission)).content.decode()
     assert "3 open comments on this canvas:" in html
@@ -123,7 +123,7 @@ def test_the_page_shows_open_counts_per_box_and_in_the_header(client, mission, e
 
 
 def test_viewers_read_comments_but_get_no_form_and_are_refused(client, mission, viewer, reviewer):
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hi")
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hi")
     client.force_login(viewer)
     html = client.get(canvas_url(mission)).content.decode()
     assert "1 open comment on this canvas:" in html and ">Hi</p>" in html
@@ -191,7 +191,7 @@ def test_without_javascript_adding_redirects_and_errors_show_the_whole_page(
 
 
 def test_resolving_and_reopening_with_and_without_htmx(client, mission, editor, reviewer):
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hm")
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hm")
     client.force_login(editor)
     response = client.post(resolve_url(comment), {"resolved": "1"}, headers=HTMX)
     html = response.content.decode()
@@ -212,7 +212,7 @@ def test_resolving_and_reopening_with_and_without_htmx(client, mission, editor, 
 def test_a_comment_answers_404_under_another_box_or_mission(client, mission, editor, reviewer):
     from missions.tests.factories import MissionFactory
 
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hi")
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hi")
     other = MissionFactory(organisation=mission.organisation, key="other-mission")
     client.force_login(editor)
     wrong_box = reverse(
@@ -228,7 +228,7 @@ def test_a_comment_answers_404_under_another_box_or_mission(client, mission, edi
 
 
 def test_an_outsider_gets_404_on_the_comment_urls(client, mission, reviewer, outsider):
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Hi")
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Hi")
     client.force_login(outsider)
     for url in (comments_url(mission, "challenge"), resolve_url(comment)):
         for method in ("get", "post"):
@@ -256,13 +256,13 @@ def test_the_page_needs_the_same_number_of_queries_however_many_comments(
         client.get(canvas_url(mission))
     for n in range(30):
         comment = canvas_comment_add(
-            actor=reviewer if n % 2 else editor,
+            by=reviewer if n % 2 else editor,
             mission=mission,
             box_key=["challenge", "targets", "mission_statement", "learning"][n % 4],
             text=f"Comment {n}",
         )
         if n % 3 == 0:
-            canvas_comment_resolve(actor=editor, comment=comment)
+            canvas_comment_resolve(by=editor, comment=comment)
     with CaptureQueriesContext(connection) as many:
         response = client.get(canvas_url(mission))
     assert "20 open comments on this canvas:" in response.content.decode()

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def test_the_section_has_all_eleven_boxes_in_the_agreed_shape(mission, editor):
     canvas_box_save(
-        actor=editor, mission=mission, box_key="challenge", text="Sick years", expected_version=0
+        by=editor, mission=mission, box_key="challenge", text="Sick years", expected_version=0
     )
     canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="challenge",
         text="Sick years\nrising",
@@ -47,7 +47,7 @@ def test_a_round_trip_restores_every_box_into_another_organisation(
 ):
     for n, key in enumerate(ROW_KEYS):
         canvas_box_save(
-            actor=editor, mission=mission, box_key=key, text=f"Box {n} «text»", expected_version=0
+            by=editor, mission=mission, box_key=key, text=f"Box {n} «text»", expected_version=0
         )
     document = exchange.export_document(organisation=mission.organisation)
     summary = exchange.import_document(document=document, organisation=other_organisation)

@@ -26,7 +26,7 @@ def reviewer(member):
 @pytest.fixture
 def comment(mission, reviewer):
     return canvas_comment_add(
-        actor=reviewer, mission=mission, box_key="governance", text="Who signs off?"
+        by=reviewer, mission=mission, box_key="governance", text="Who signs off?"
     )
 
 
@@ -45,10 +45,10 @@ def test_a_reply_to_a_reply_goes_under_the_comment_that_opened_the_discussion(
     mission, editor, reviewer, comment
 ):
     reply = canvas_comment_add(
-        actor=editor, mission=mission, box_key="governance", text="Treasury.", parent=comment
+        by=editor, mission=mission, box_key="governance", text="Treasury.", parent=comment
     )
     again = canvas_comment_add(
-        actor=reviewer, mission=mission, box_key="governance", text="Sure?", parent=reply
+        by=reviewer, mission=mission, box_key="governance", text="Sure?", parent=reply
     )
     assert reply.parent == comment and again.parent == comment
 
@@ -56,13 +56,13 @@ def test_a_reply_to_a_reply_goes_under_the_comment_that_opened_the_discussion(
 def test_a_reply_must_be_on_the_same_box_and_mission(mission, editor, comment, organisation):
     with pytest.raises(ValidationError) as other_box:
         canvas_comment_add(
-            actor=editor, mission=mission, box_key="challenge", text="Hi", parent=comment
+            by=editor, mission=mission, box_key="challenge", text="Hi", parent=comment
         )
     assert "only reply to a comment on this box" in str(other_box.value)
     other = MissionFactory(organisation=organisation, key="clean-air")
     with pytest.raises(ValidationError):
         canvas_comment_add(
-            actor=editor, mission=other, box_key="governance", text="Hi", parent=comment
+            by=editor, mission=other, box_key="governance", text="Hi", parent=comment
         )
     assert CanvasComment.objects.count() == 1
 
@@ -104,7 +104,7 @@ def test_replies_show_under_their_comment_escaped_and_do_not_count_as_comments(
     client, mission, editor, reviewer, comment
 ):
     canvas_comment_add(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="governance",
         text="@Rita Reviewer <b>the Treasury</b>",
@@ -166,7 +166,7 @@ def test_a_reply_to_another_missions_comment_is_404_and_a_bad_parent_400(
     client, mission, editor, organisation, reviewer
 ):
     other = MissionFactory(organisation=organisation, key="clean-air")
-    elsewhere = canvas_comment_add(actor=reviewer, mission=other, box_key="governance", text="?")
+    elsewhere = canvas_comment_add(by=reviewer, mission=other, box_key="governance", text="?")
     client.force_login(editor)
     assert (
         client.post(comments_url(mission), {"text": "x", "parent": elsewhere.pk}).status_code == 404
@@ -187,18 +187,18 @@ def test_the_page_needs_the_same_queries_however_many_replies(
             comment
             if number % 2
             else canvas_comment_add(
-                actor=reviewer, mission=mission, box_key="challenge", text=f"Comment {number}"
+                by=reviewer, mission=mission, box_key="challenge", text=f"Comment {number}"
             )
         )
         canvas_comment_add(
-            actor=editor,
+            by=editor,
             mission=mission,
             box_key=parent.box_key,
             text=f"Reply {number}",
             parent=parent,
         )
         if number % 3 == 0:
-            canvas_comment_resolve(actor=editor, comment=parent)
+            canvas_comment_resolve(by=editor, comment=parent)
     with CaptureQueriesContext(connection) as many:
         response = client.get(canvas_url(mission))
     assert "Reply 11" in response.content.decode()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_first_save_creates_the_box_at_version_1_and_records_a_revision(mission, editor):
     saved = canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="challenge",
         text="Too many sick years.",
@@ -29,11 +29,9 @@ def test_a_first_save_creates_the_box_at_version_1_and_records_a_revision(missio
 
 
 def test_every_save_is_a_revision_with_who_when_and_what(mission, editor, other_editor):
+    canvas_box_save(by=editor, mission=mission, box_key="rationale", text="One", expected_version=0)
     canvas_box_save(
-        actor=editor, mission=mission, box_key="rationale", text="One", expected_version=0
-    )
-    canvas_box_save(
-        actor=other_editor, mission=mission, box_key="rationale", text="One two", expected_version=1
+        by=other_editor, mission=mission, box_key="rationale", text="One two", expected_version=1
     )
     revisions = list(
         CanvasBoxRevision.objects.filter(mission=mission, box_key="rationale").order_by("version")
@@ -49,7 +47,7 @@ def test_a_save_based_on_an_old_version_is_refused_with_the_newer_text(
     mission, editor, other_editor
 ):
     canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="governance",
         text="Ministry A owns it.",
@@ -57,7 +55,7 @@ def test_a_save_based_on_an_old_version_is_refused_with_the_newer_text(
     )
     with pytest.raises(ConflictError) as caught:  # the missions' ConflictError, for every caller
         canvas_box_save(
-            actor=other_editor,
+            by=other_editor,
             mission=mission,
             box_key="governance",
             text="Ministry B owns it.",
@@ -75,10 +73,10 @@ def test_a_save_based_on_an_old_version_is_refused_with_the_newer_text(
 
 def test_saving_the_same_text_again_is_not_a_conflict_and_changes_nothing(mission, editor):
     canvas_box_save(
-        actor=editor, mission=mission, box_key="learning", text="Review yearly.", expected_version=0
+        by=editor, mission=mission, box_key="learning", text="Review yearly.", expected_version=0
     )
     again = canvas_box_save(
-        actor=editor, mission=mission, box_key="learning", text="Review yearly.", expected_version=0
+        by=editor, mission=mission, box_key="learning", text="Review yearly.", expected_version=0
     )
     assert (again.version, again.changed) == (1, False)
     assert CanvasBoxRevision.objects.filter(mission=mission, box_key="learning").count() == 1
@@ -87,7 +85,7 @@ def test_saving_the_same_text_again_is_not_a_conflict_and_changes_nothing(missio
 def test_the_statement_box_is_the_missions_statement(mission, editor):
     version = mission.version
     saved = canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="mission_statement",
         text="By 2040 everyone lives five more healthy years.",
@@ -107,7 +105,7 @@ def test_the_statement_box_is_the_missions_statement(mission, editor):
 def test_the_statement_conflicts_on_an_old_mission_version(mission, editor, other_editor):
     version = mission.version
     canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="mission_statement",
         text="By 2040 A.",
@@ -115,7 +113,7 @@ def test_the_statement_conflicts_on_an_old_mission_version(mission, editor, othe
     )
     with pytest.raises(CanvasConflict) as caught:
         canvas_box_save(
-            actor=other_editor,
+            by=other_editor,
             mission=mission,
             box_key="mission_statement",
             text="By 2040 B.",
@@ -128,7 +126,7 @@ def test_the_statement_conflicts_on_an_old_mission_version(mission, editor, othe
 def test_over_long_text_is_refused_naming_the_limit(mission, editor):
     with pytest.raises(ValidationError) as caught:
         canvas_box_save(
-            actor=editor, mission=mission, box_key="challenge", text="x" * 3001, expected_version=0
+            by=editor, mission=mission, box_key="challenge", text="x" * 3001, expected_version=0
         )
     assert caught.value.message_dict["text"] == [
         "Challenge can be at most 3,000 characters long; this text has 3,001. "
@@ -136,7 +134,7 @@ def test_over_long_text_is_refused_naming_the_limit(mission, editor):
     ]
     with pytest.raises(ValidationError) as caught:
         canvas_box_save(
-            actor=editor,
+            by=editor,
             mission=mission,
             box_key="mission_statement",
             text="y" * 301,
@@ -148,7 +146,7 @@ def test_over_long_text_is_refused_naming_the_limit(mission, editor):
 
 def test_line_breaks_are_stored_as_typed_and_counted_once(mission, editor):
     saved = canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="challenge",
         text="a\r\nb" + "c" * 2997,
@@ -161,7 +159,7 @@ def test_viewers_and_reviewers_cannot_save(mission, viewer, member):
     for user in (viewer, member("reviewer")):
         with pytest.raises(PermissionDenied):
             canvas_box_save(
-                actor=user, mission=mission, box_key="challenge", text="No", expected_version=0
+                by=user, mission=mission, box_key="challenge", text="No", expected_version=0
             )
     assert not CanvasBox.objects.exists()
 
@@ -171,7 +169,7 @@ def test_an_archived_mission_cannot_be_changed(mission, editor):
     mission.refresh_from_db()
     with pytest.raises(PermissionDenied):
         canvas_box_save(
-            actor=editor, mission=mission, box_key="challenge", text="No", expected_version=0
+            by=editor, mission=mission, box_key="challenge", text="No", expected_version=0
         )
 
 
@@ -184,7 +182,7 @@ def test_a_save_tells_the_criteria_engine_after_commit(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             canvas_box_save(
-                actor=editor, mission=mission, box_key="portfolio", text="Labs", expected_version=0
+                by=editor, mission=mission, box_key="portfolio", text="Labs", expected_version=0
             )
     finally:
         hooks._listeners.remove(listener)

@@ -56,7 +56,7 @@ def test_structured_boxes_summarise_targets_and_projects_with_links(client, miss
 
 def test_viewers_read_the_text_without_a_form_and_cannot_post(client, mission, editor, viewer):
     canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="challenge",
         text="<b>Sick</b>\nyears",
@@ -98,7 +98,7 @@ def test_a_stale_save_gets_the_conflict_panel_with_both_texts(
     client, mission, editor, other_editor
 ):
     canvas_box_save(
-        actor=other_editor,
+        by=other_editor,
         mission=mission,
         box_key="rationale",
         text="Their words",
@@ -128,7 +128,7 @@ def test_keeping_mine_after_a_conflict_saves_over_the_newer_version_deliberately
     client, mission, editor, other_editor
 ):
     canvas_box_save(
-        actor=other_editor, mission=mission, box_key="rationale", text="Theirs", expected_version=0
+        by=other_editor, mission=mission, box_key="rationale", text="Theirs", expected_version=0
     )
     client.force_login(editor)
     response = client.post(
@@ -146,7 +146,7 @@ def test_keeping_mine_on_the_statement_answers_with_the_version_it_was_saved_as(
 ):
     start = mission.version
     canvas_box_save(
-        actor=other_editor,
+        by=other_editor,
         mission=mission,
         box_key="mission_statement",
         text="Their statement",
@@ -197,14 +197,14 @@ def test_a_signed_out_autosave_is_told_401_and_a_page_load_goes_to_sign_in(clien
 
 def test_the_history_shows_who_saved_what_and_when(client, mission, editor, other_editor):
     canvas_box_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         box_key="learning",
         text="Review every year",
         expected_version=0,
     )
     canvas_box_save(
-        actor=other_editor,
+        by=other_editor,
         mission=mission,
         box_key="learning",
         text="Review every two years",
@@ -247,16 +247,16 @@ def test_the_page_needs_the_same_number_of_queries_however_many_boxes_are_filled
         ]
     ):
         canvas_box_save(
-            actor=editor, mission=mission, box_key=box, text=f"Text {n}", expected_version=0
+            by=editor, mission=mission, box_key=box, text=f"Text {n}", expected_version=0
         )
     for _ in range(3):
         TargetFactory(mission=mission)
         MissionProjectFactory(mission=mission)
     # Comments, open and resolved, on several boxes: still the same number of queries.
     for n, box in enumerate(["challenge", "challenge", "targets", "mission_statement", "learning"]):
-        comment = canvas_comment_add(actor=editor, mission=mission, box_key=box, text=f"Why {n}?")
+        comment = canvas_comment_add(by=editor, mission=mission, box_key=box, text=f"Why {n}?")
         if n == 2:
-            canvas_comment_resolve(actor=editor, comment=comment)
+            canvas_comment_resolve(by=editor, comment=comment)
     with CaptureQueriesContext(connection) as full:
         response = client.get(canvas_url(mission))
     assert "12 of 12 boxes filled" in response.content.decode()
@@ -266,7 +266,7 @@ def test_the_page_needs_the_same_number_of_queries_however_many_boxes_are_filled
 
 def test_an_outsider_gets_404_on_every_canvas_and_snapshot_url(client, mission, editor, outsider):
     canvas_box_save(
-        actor=editor, mission=mission, box_key="challenge", text="Secret", expected_version=0
+        by=editor, mission=mission, box_key="challenge", text="Secret", expected_version=0
     )
     client.force_login(outsider)
     urls = [

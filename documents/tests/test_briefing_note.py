@@ -49,7 +49,7 @@ def url(key="eu-cities"):
 
 def briefing_pdf(user, organisation, render_now, key="eu-cities"):
     document = services.document_request(
-        actor=user, organisation=organisation, kind=DocumentKind.BRIEFING, missions=[key]
+        by=user, organisation=organisation, kind=DocumentKind.BRIEFING, missions=[key]
     )
     document = render_now(document)
     assert document.status == DocumentStatus.DONE, document.error
@@ -134,7 +134,7 @@ def test_a_briefing_over_two_pages_is_refused_before_rendering(
     assert "Background (1190 characters)" in said
     with pytest.raises(ValidationError, match="Shorten the longest parts"):
         services.document_request(
-            actor=editor,
+            by=editor,
             organisation=demo_missions,
             kind=DocumentKind.BRIEFING,
             missions=["eu-cities"],
@@ -167,10 +167,10 @@ def test_a_packs_briefings_carry_their_decisions(demo_missions, member, render_n
     editor = member("editor")
     mission = Mission.objects.get(organisation=demo_missions, key="eu-soil")
     services.briefing_note_save(
-        actor=editor, mission=mission, fields={"decision": "Agree the soil monitoring law."}
+        by=editor, mission=mission, fields={"decision": "Agree the soil monitoring law."}
     )
     document = services.document_request(
-        actor=editor,
+        by=editor,
         organisation=demo_missions,
         kind=DocumentKind.PACK,
         missions=["eu-cities", "eu-soil"],
@@ -180,10 +180,10 @@ def test_a_packs_briefings_carry_their_decisions(demo_missions, member, render_n
     assert "Agree the soil monitoring law." in text
     # Changing the note makes a new piece: the pack is not served from the stale one.
     services.briefing_note_save(
-        actor=editor, mission=mission, fields={"decision": "Agree the soil law in June."}
+        by=editor, mission=mission, fields={"decision": "Agree the soil law in June."}
     )
     again = services.document_request(
-        actor=editor,
+        by=editor,
         organisation=demo_missions,
         kind=DocumentKind.PACK,
         missions=["eu-cities", "eu-soil"],

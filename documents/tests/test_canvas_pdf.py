@@ -21,7 +21,7 @@ ROW = 245  # points: a little less than one grid row (88 mm)
 
 def canvas(user, organisation, key, render_now) -> bytes:
     document = services.document_request(
-        actor=user, organisation=organisation, kind=DocumentKind.CANVAS, missions=[key]
+        by=user, organisation=organisation, kind=DocumentKind.CANVAS, missions=[key]
     )
     document = render_now(document)
     assert document.status == DocumentStatus.DONE, document.error

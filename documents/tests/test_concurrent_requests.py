@@ -45,7 +45,7 @@ def test_two_people_asking_for_the_same_document_at_once_share_it(
         try:
             with transaction.atomic():
                 results["first"] = services.document_request(
-                    actor=first_person, organisation=demo_missions, kind=kind, missions=keys
+                    by=first_person, organisation=demo_missions, kind=kind, missions=keys
                 )
                 inserted.set()
                 results["second waited"] = _someone_waits_for_a_lock()
@@ -56,7 +56,7 @@ def test_two_people_asking_for_the_same_document_at_once_share_it(
         inserted.wait(timeout=30)
         try:
             results["second"] = services.document_request(
-                actor=second_person, organisation=demo_missions, kind=kind, missions=keys
+                by=second_person, organisation=demo_missions, kind=kind, missions=keys
             )
         except Exception as error:  # what the page would have turned into a 500
             results["second"] = error

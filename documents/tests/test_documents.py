@@ -36,7 +36,7 @@ DEMO_KEYS = [
 
 def make(user, organisation, kind, keys, render_now, **kwargs):
     document = services.document_request(
-        actor=user, organisation=organisation, kind=kind, missions=keys, **kwargs
+        by=user, organisation=organisation, kind=kind, missions=keys, **kwargs
     )
     document = render_now(document)
     assert document.status == DocumentStatus.DONE, document.error
@@ -127,7 +127,7 @@ def test_a_full_canvas_box_continues_on_a_later_page(demo_missions, member, rend
     text = (words * 60)[:2970].rsplit(" ", 1)[0] + " the very last words"
     for box in ("challenge", "rationale", "portfolio", "learning", "risks_rewards"):
         canvas_box_save(
-            actor=editor, mission=mission, box_key=box, text=text[:3000], expected_version=0
+            by=editor, mission=mission, box_key=box, text=text[:3000], expected_version=0
         )
     _document, pdf = make(editor, demo_missions, DocumentKind.CANVAS, ["eu-cities"], render_now)
     pages = int(pdftools.info(pdf)["Pages"])

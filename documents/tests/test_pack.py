@@ -23,7 +23,7 @@ KEYS = ["eu-soil", "eu-cancer", "se-school-food", "nl-healthy-life-years"]
 
 def pack(user, organisation, keys, render_now):
     document = services.document_request(
-        actor=user, organisation=organisation, kind=DocumentKind.PACK, missions=keys
+        by=user, organisation=organisation, kind=DocumentKind.PACK, missions=keys
     )
     document = render_now(document)
     assert document.status == DocumentStatus.DONE, document.error
@@ -57,7 +57,7 @@ def test_pieces_are_reused_across_packs(demo_missions, member, render_now, rende
     # The same pack again is the stored document, found without building any context.
     renders.clear()
     again = services.document_request(
-        actor=editor,
+        by=editor,
         organisation=demo_missions,
         kind=DocumentKind.PACK,
         missions=[KEYS[3], *reversed(KEYS[:3])],
@@ -75,7 +75,7 @@ def test_the_cached_path_builds_no_context(demo_missions, member, render_now, mo
 
     monkeypatch.setattr(selectors, "mission_context", no_context)
     again = services.document_request(
-        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
     assert again.status == DocumentStatus.DONE
 
@@ -170,7 +170,7 @@ def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
 ):
     editor = member("editor")
     document = services.document_request(
-        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
     original = rendering.html_to_pdf_with_outline
     school = Mission.objects.get(organisation=demo_missions, key="se-school-food")
@@ -191,7 +191,7 @@ def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
     monkeypatch.setattr(rendering, "html_to_pdf_with_outline", original)
     renders.clear()
     with django_capture_on_commit_callbacks():
-        services.document_retry(actor=editor, document=failed)
+        services.document_retry(by=editor, document=failed)
     done = render_now(failed)
     assert done.status == DocumentStatus.DONE and done.attempts == 2
     assert renders == ["se-school-food"]
@@ -207,7 +207,7 @@ def test_missing_pieces_go_to_the_pdf_queue_for_other_workers(
         tasks.render_piece_task, "apply_async", lambda args, **options: sent.append(args[0])
     )
     document = services.document_request(
-        actor=member("editor"), organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+        by=member("editor"), organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.document_render(document_id=document.pk)
@@ -234,7 +234,7 @@ def test_the_page_counts_the_briefings_made_and_the_last_piece_sends_the_pack_on
     )
     editor = member("editor")
     document = services.document_request(
-        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
     _waiting_for_its_pieces(document)
     pieces = document.context["pieces"]
@@ -265,7 +265,7 @@ def test_a_piece_failing_in_another_worker_fails_its_pack_at_once_with_a_retry(
 ):
     editor = member("editor")
     document = services.document_request(
-        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
     _waiting_for_its_pieces(document)
 
@@ -280,7 +280,7 @@ def test_a_piece_failing_in_another_worker_fails_its_pack_at_once_with_a_retry(
     assert failed.error == "The briefing on Cancer failed: RuntimeError: out of paper"
     assert BriefingPiece.objects.filter(status=DocumentStatus.QUEUED).count() == len(KEYS) - 1
     with django_capture_on_commit_callbacks() as callbacks:
-        retried = services.document_retry(actor=editor, document=failed)
+        retried = services.document_retry(by=editor, document=failed)
     assert retried.status == DocumentStatus.QUEUED and len(callbacks) == 1
 
 
@@ -306,7 +306,7 @@ def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
     editor = member("editor")
     doomed = pdf_worker("doomed", queue)
     document = services.document_request(
-        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=DEMO_KEYS
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=DEMO_KEYS
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait for a piece in the middle of its render
@@ -329,7 +329,7 @@ def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
     assert crashed.can_retry  # its worker is gone: the page offers a retry at once
     left = BriefingPiece.objects.exclude(status=DocumentStatus.DONE)
     assert left.exists() and not any(p.file for p in left)
-    retried = services.document_retry(actor=editor, document=crashed)
+    retried = services.document_retry(by=editor, document=crashed)
     assert retried.status == DocumentStatus.QUEUED
     pdf_worker("fresh", queue)
     deadline = time.monotonic() + 120
@@ -372,7 +372,7 @@ def _decisions(demo_missions, member):
         ("eu-cancer", {"decision": "Note the screening results."}),
     ):
         mission = Mission.objects.get(organisation=demo_missions, key=key)
-        services.briefing_note_save(actor=editor, mission=mission, fields=fields)
+        services.briefing_note_save(by=editor, mission=mission, fields=fields)
     return editor
 
 
@@ -381,7 +381,7 @@ def test_the_pack_opens_with_its_covering_note_and_each_missions_decision(
 ):
     editor = _decisions(demo_missions, member)
     document = services.document_request(
-        actor=editor,
+        by=editor,
         organisation=demo_missions,
         kind=DocumentKind.PACK,
         missions=KEYS[:3],
@@ -408,7 +408,7 @@ def test_the_pack_opens_with_its_covering_note_and_each_missions_decision(
     )
     # Another covering note is another pack; the same one is the same pack.
     again = services.document_request(
-        actor=editor,
+        by=editor,
         organisation=demo_missions,
         kind=DocumentKind.PACK,
         missions=KEYS[:3],
@@ -416,7 +416,7 @@ def test_the_pack_opens_with_its_covering_note_and_each_missions_decision(
     )
     assert again.pk == document.pk
     other = services.document_request(
-        actor=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS[:3]
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS[:3]
     )
     assert other.pk != document.pk and other.context["covering_note"] == ""
 

@@ -43,10 +43,10 @@ def test_the_briefing_and_the_indicator_page_rate_a_value_alike(
     )
     MilestoneFactory(target=target, year=2024, actual_value=Decimal(actual))
     indicator = indicator_services.indicator_create(
-        actor=lead, mission=mission, name="Healthy life years", level="impact", target=target
+        by=lead, mission=mission, name="Healthy life years", level="impact", target=target
     )
     measurement = indicator_services.measurement_add(
-        actor=lead,
+        by=lead,
         indicator=indicator,
         period_end=datetime.date(2024, 12, 31),
         value=Decimal(actual),

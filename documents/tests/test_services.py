@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def request(user, organisation, kind, keys, **kwargs):
     return services.document_request(
-        actor=user, organisation=organisation, kind=kind, missions=keys, **kwargs
+        by=user, organisation=organisation, kind=kind, missions=keys, **kwargs
     )
 
 
@@ -125,7 +125,7 @@ def test_a_failed_render_is_recorded_and_a_retry_completes_it(
     assert failed.can_retry
     monkeypatch.undo()
     with django_capture_on_commit_callbacks() as callbacks:
-        retried = services.document_retry(actor=editor, document=failed)
+        retried = services.document_retry(by=editor, document=failed)
     assert retried.status == DocumentStatus.QUEUED and len(callbacks) == 1
     done = render_now(retried)
     assert done.status == DocumentStatus.DONE and done.pk == document.pk
@@ -189,7 +189,7 @@ def test_a_live_claim_is_left_alone_and_a_stale_one_can_be_retried(
         document.refresh_from_db()
         assert document.is_stale and document.can_retry
         with django_capture_on_commit_callbacks() as callbacks:
-            retried = services.document_retry(actor=editor, document=document)
+            retried = services.document_retry(by=editor, document=document)
         assert retried.status == DocumentStatus.QUEUED and len(callbacks) == 1
 
 

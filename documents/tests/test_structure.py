@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def make(user, organisation, kind, keys, render_now, **kwargs):
     document = services.document_request(
-        actor=user, organisation=organisation, kind=kind, missions=keys, **kwargs
+        by=user, organisation=organisation, kind=kind, missions=keys, **kwargs
     )
     document = render_now(document)
     assert document.status == DocumentStatus.DONE, document.error

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def make(user, organisation, kind, keys, render_now):
     document = services.document_request(
-        actor=user, organisation=organisation, kind=kind, missions=keys
+        by=user, organisation=organisation, kind=kind, missions=keys
     )
     document = render_now(document)
     assert document.status == DocumentStatus.DONE, document.error

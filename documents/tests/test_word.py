@@ -31,7 +31,7 @@ def test_a_briefing_as_word(demo_missions, member, tmp_path):
     member("admin")
     mission = Mission.objects.get(organisation=demo_missions, key="eu-cities")
     services.briefing_note_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         fields={
             "summary": "The bottom line.",
@@ -103,7 +103,7 @@ def test_a_pack_as_word_opens_with_its_covering_note(demo_missions, member, tmp_
     member("admin")
     mission = Mission.objects.get(organisation=demo_missions, key="eu-soil")
     services.briefing_note_save(
-        actor=editor,
+        by=editor,
         mission=mission,
         fields={"decision": "Agree the soil budget.", "decision_by": datetime.date(2027, 1, 15)},
     )

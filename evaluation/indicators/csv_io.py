@@ -202,15 +202,15 @@ def check_row(
     return (period, value, cells["source_ref"], quality), errors
 
 
-def import_csv(*, actor: User, indicator: Indicator, raw: bytes) -> CsvSummary:
+def import_csv(*, by: User, indicator: Indicator, raw: bytes) -> CsvSummary:
     """Check the whole file, then write it in one transaction (or nothing)."""
-    services.require_editable(actor, indicator.mission)
-    return write_rows(actor=actor, indicator=indicator, rows=parse(raw))
+    services.require_editable(by, indicator.mission)
+    return write_rows(by=by, indicator=indicator, rows=parse(raw))
 
 
 def write_rows(
     *,
-    actor: User | None,
+    by: User | None,
     indicator: Indicator,
     rows: list[Row],
     via: IndicatorPushToken | None = None,
@@ -249,7 +249,7 @@ def write_rows(
                     value=value,
                     source_ref=source_ref,
                     quality=quality,
-                    entered_by=actor,
+                    entered_by=by,
                     entered_via=via,
                     supersedes=old,
                 )

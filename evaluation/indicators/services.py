@@ -64,8 +64,8 @@ INDICATOR = parts.PartKind(
 )
 
 
-def require_editable(actor: User, mission: Mission) -> None:
-    parts.require_kind_editable(INDICATOR, actor, mission)
+def require_editable(by: User, mission: Mission) -> None:
+    parts.require_kind_editable(INDICATOR, by, mission)
 
 
 def _check_target(mission: Mission, target: Target | None, indicator: Indicator | None) -> None:
@@ -100,12 +100,12 @@ def mission_values_delete(mission: Mission) -> None:
 
 @transaction.atomic
 def indicator_create(
-    *, actor: User | None, mission: Mission, name: str, level: str, key: str | None = None,
+    *, by: User | None, mission: Mission, name: str, level: str, key: str | None = None,
     **fields: Any,
 ) -> Indicator:  # fmt: skip
     parts.check_fields(fields, INDICATOR.fields)
-    if actor is not None:
-        require_editable(actor, mission)
+    if by is not None:
+        require_editable(by, mission)
     if level not in Level.values:
         raise ValidationError({"level": _("Choose a level.")})
     _check_target(mission, fields.get("target"), None)
@@ -118,19 +118,19 @@ def indicator_create(
     indicator = Indicator(mission=mission, key=key, name=name, level=level, **fields)
     indicator.full_clean(exclude=["mission", "owner", "target"])
     indicator.save()
-    _record_definition(indicator, actor)
+    _record_definition(indicator, by)
     hooks.mission_changed(mission.pk)
     return indicator
 
 
 @transaction.atomic
-def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any) -> Indicator:
+def indicator_update(*, by: User | None, indicator: Indicator, **fields: Any) -> Indicator:
     """Change an indicator. Returns it; `indicator.version_number` went up if the definition,
     unit or data source changed."""
     parts.check_fields(fields, INDICATOR.fields)
     mission = indicator.mission
-    if actor is not None:
-        require_editable(actor, mission)
+    if by is not None:
+        require_editable(by, mission)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     if "target" in fields:
         _check_target(mission, fields["target"], indicator)
@@ -145,19 +145,19 @@ def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any)
         return indicator  # saved unchanged: no new definition, no assessment
     if redefined:
         indicator.version_number += 1
-        _record_definition(indicator, actor)
+        _record_definition(indicator, by)
     indicator.save()
     hooks.mission_changed(mission.pk)
     return indicator
 
 
-def _record_definition(indicator: Indicator, actor: User | None) -> IndicatorVersion:
+def _record_definition(indicator: Indicator, by: User | None) -> IndicatorVersion:
     """Keep the indicator's definition as its version `version_number`, which values recorded
     from now on belong to."""
     return IndicatorVersion.objects.create(
         indicator=indicator,
         number=indicator.version_number,
-        created_by=actor,
+        created_by=by,
         **{name: getattr(indicator, name) for name in VERSIONED_FIELDS},
     )
 
@@ -178,11 +178,11 @@ def _validate_measurement(period_end: datetime.date, value: Decimal, quality: st
 
 @transaction.atomic
 def measurement_add(
-    *, actor: User | None, indicator: Indicator, period_end: datetime.date, value: Decimal,
+    *, by: User | None, indicator: Indicator, period_end: datetime.date, value: Decimal,
     source_ref: str = "", quality: str = Quality.OFFICIAL, check: bool = True,
 ) -> Measurement:  # fmt: skip
-    if actor is not None and check:
-        require_editable(actor, indicator.mission)
+    if by is not None and check:
+        require_editable(by, indicator.mission)
     value = Decimal(str(value))
     _validate_measurement(period_end, value, quality)
     if Measurement.objects.filter(
@@ -198,7 +198,7 @@ def measurement_add(
         value=value,
         source_ref=source_ref,
         quality=quality,
-        entered_by=actor,
+        entered_by=by,
     )
     if indicator.overdue_since is not None:
         overdue.refresh(indicator)
@@ -208,13 +208,13 @@ def measurement_add(
 
 @transaction.atomic
 def measurement_correct(
-    *, actor: User | None, measurement: Measurement, value: Decimal, source_ref: str = "",
+    *, by: User | None, measurement: Measurement, value: Decimal, source_ref: str = "",
     quality: str = Quality.OFFICIAL, check: bool = True,
 ) -> Measurement:  # fmt: skip
     """A new record for the same period under the current definition; the old one stays."""
     indicator = measurement.indicator
-    if actor is not None and check:
-        require_editable(actor, indicator.mission)
+    if by is not None and check:
+        require_editable(by, indicator.mission)
     old = Measurement.objects.select_for_update().get(pk=measurement.pk)
     if not old.is_current:
         raise ValidationError(_("This value has already been corrected; correct the latest."))
@@ -236,7 +236,7 @@ def measurement_correct(
         value=value,
         source_ref=source_ref,
         quality=quality,
-        entered_by=actor,
+        entered_by=by,
         supersedes=old,
     )
     hooks.mission_changed(indicator.mission_id)

@@ -80,7 +80,7 @@ def steward_indicator(request: AuthenticatedHttpRequest, indicator_id: int) -> H
     added = try_service(
         form,
         lambda: stewards.steward_measurement_add(
-            actor=request.user, indicator=indicator, **form.cleaned_data
+            by=request.user, indicator=indicator, **form.cleaned_data
         ),
     )
     if added is not None:
@@ -96,7 +96,7 @@ def steward_correct(
     return value_pages.correct_value(
         request,
         current_measurement(indicator, measurement_id),
-        partial(stewards.steward_measurement_correct, actor=request.user),
+        partial(stewards.steward_measurement_correct, by=request.user),
         done_url=_entry_url(indicator) + "#values",
         template="evaluation/indicators/steward_correct.html",
         context={"indicator": indicator},
@@ -107,7 +107,7 @@ def steward_import(request: AuthenticatedHttpRequest, indicator_id: int) -> Http
     indicator = stewards.stewarded_indicator(request.user, indicator_id)
     return value_pages.import_values(
         request,
-        lambda raw: stewards.steward_import_csv(actor=request.user, indicator=indicator, raw=raw),
+        lambda raw: stewards.steward_import_csv(by=request.user, indicator=indicator, raw=raw),
         done_url=_entry_url(indicator) + "#values",
         template="evaluation/indicators/steward_import.html",
         context={"indicator": indicator},
@@ -120,7 +120,7 @@ def push_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = PushTokenForm(request.POST or None)
     created, secret = try_service(
-        form, lambda: stewards.push_token_create(actor=request.user, name=form.cleaned_data["name"])
+        form, lambda: stewards.push_token_create(by=request.user, name=form.cleaned_data["name"])
     ) or (None, None)
     if created is not None:
         form = PushTokenForm()
@@ -146,7 +146,7 @@ def push_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpR
     token = get_object_or_404(IndicatorPushToken, pk=token_id, user=request.user)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    stewards.push_token_revoke(actor=request.user, token=token)
+    stewards.push_token_revoke(by=request.user, token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("evaluation:push_tokens")
 
@@ -165,7 +165,7 @@ def steward_invite(
     steward = try_service(
         form,
         lambda: stewards.steward_invite(
-            actor=request.user,
+            by=request.user,
             indicator=item,
             invite_url_base=site_address(request),
             **form.cleaned_data,
@@ -197,7 +197,7 @@ def steward_revoke(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     steward.indicator = item
-    stewards.steward_revoke(actor=request.user, steward=steward)
+    stewards.steward_revoke(by=request.user, steward=steward)
     messages.success(
         request,
         _("%(person)s can no longer add values to this indicator.")

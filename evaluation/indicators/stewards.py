@@ -101,20 +101,20 @@ def push_tokens_of(user: User) -> list[IndicatorPushToken]:
 # --- Stewardships ---------------------------------------------------------------------------
 
 
-def require_steward(actor: User, indicator: Indicator) -> None:
+def require_steward(by: User, indicator: Indicator) -> None:
     """Re-checked by every steward write, against the database (a revoke applies at once)."""
-    if not indicators_stewarded_by(actor).filter(pk=indicator.pk).exists():
+    if not indicators_stewarded_by(by).filter(pk=indicator.pk).exists():
         raise PermissionDenied(_("You are not a steward of this indicator."))
 
 
 @transaction.atomic
 def steward_invite(
-    *, actor: User, indicator: Indicator, email: str, full_name: str = "", invite_url_base: str
+    *, by: User, indicator: Indicator, email: str, full_name: str = "", invite_url_base: str
 ) -> IndicatorSteward:
     """Let someone outside the organisation add values to this indicator. Someone new gets an
     account without a password and an e-mail with a link to choose one (as members do)."""
     mission = indicator.mission
-    services.require_editable(actor, mission)
+    services.require_editable(by, mission)
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
@@ -137,15 +137,13 @@ def steward_invite(
     invited = user is None
     if user is None:
         user = User.objects.create_user(email=email, full_name=full_name.strip())
-    steward = IndicatorSteward.objects.create(indicator=indicator, user=user, invited_by=actor)
-    _send_invitation(steward, actor, invite_url_base, new_account=invited)
-    signals.steward_invited.send(sender=IndicatorSteward, steward=steward, actor=actor)
+    steward = IndicatorSteward.objects.create(indicator=indicator, user=user, invited_by=by)
+    _send_invitation(steward, by, invite_url_base, new_account=invited)
+    signals.steward_invited.send(sender=IndicatorSteward, steward=steward, actor=by)
     return steward
 
 
-def _send_invitation(
-    steward: IndicatorSteward, actor: User, base: str, *, new_account: bool
-) -> None:
+def _send_invitation(steward: IndicatorSteward, by: User, base: str, *, new_account: bool) -> None:
     user = steward.user
     link = password_link(user, base) if new_account else base + reverse("evaluation:stewarding")
     indicator = steward.indicator
@@ -155,7 +153,7 @@ def _send_invitation(
         % {"indicator": indicator},
         template="evaluation/indicators/email/steward_invitation.txt",
         context={
-            "actor": actor,
+            "actor": by,
             "indicator": indicator,
             "organisation": indicator.mission.organisation,
             "link": link,
@@ -165,15 +163,15 @@ def _send_invitation(
 
 
 @transaction.atomic
-def steward_revoke(*, actor: User, steward: IndicatorSteward) -> IndicatorSteward:
+def steward_revoke(*, by: User, steward: IndicatorSteward) -> IndicatorSteward:
     """Stop a steward's access to the indicator at once (also for an archived mission: taking
     access away must always be possible). The row stays, marked revoked."""
-    if not is_editor(actor, steward.indicator.mission):
+    if not is_editor(by, steward.indicator.mission):
         raise PermissionDenied(_("Only editors, leads and administrators manage stewards."))
     steward = IndicatorSteward.objects.select_for_update().get(pk=steward.pk)
     if steward.revoked_at is None:
         steward.revoked_at = timezone.now()
-        steward.revoked_by = actor
+        steward.revoked_by = by
         steward.save(update_fields=["revoked_at", "revoked_by"])
     return steward
 
@@ -182,34 +180,34 @@ def steward_revoke(*, actor: User, steward: IndicatorSteward) -> IndicatorStewar
 
 
 def steward_measurement_add(
-    *, actor: User, indicator: Indicator, period_end: datetime.date, value: Decimal,
+    *, by: User, indicator: Indicator, period_end: datetime.date, value: Decimal,
     source_ref: str = "", quality: str = Quality.OFFICIAL,
 ) -> Measurement:  # fmt: skip
     with transaction.atomic():
-        require_steward(actor, indicator)
+        require_steward(by, indicator)
         return services.measurement_add(
-            actor=actor, indicator=indicator, period_end=period_end, value=value,
+            by=by, indicator=indicator, period_end=period_end, value=value,
             source_ref=source_ref, quality=quality, check=False,
         )  # fmt: skip
 
 
 def steward_measurement_correct(
-    *, actor: User, measurement: Measurement, value: Decimal, source_ref: str = "",
+    *, by: User, measurement: Measurement, value: Decimal, source_ref: str = "",
     quality: str = Quality.OFFICIAL,
 ) -> Measurement:  # fmt: skip
     with transaction.atomic():
-        require_steward(actor, measurement.indicator)
+        require_steward(by, measurement.indicator)
         return services.measurement_correct(
-            actor=actor, measurement=measurement, value=value, source_ref=source_ref,
+            by=by, measurement=measurement, value=value, source_ref=source_ref,
             quality=quality, check=False,
         )  # fmt: skip
 
 
-def steward_import_csv(*, actor: User, indicator: Indicator, raw: bytes) -> csv_io.CsvSummary:
+def steward_import_csv(*, by: User, indicator: Indicator, raw: bytes) -> csv_io.CsvSummary:
     rows = csv_io.parse(raw)
     with transaction.atomic():
-        require_steward(actor, indicator)
-        return csv_io.write_rows(actor=actor, indicator=indicator, rows=rows)
+        require_steward(by, indicator)
+        return csv_io.write_rows(by=by, indicator=indicator, rows=rows)
 
 
 # --- Push tokens ----------------------------------------------------------------------------
@@ -219,24 +217,24 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def push_token_create(*, actor: User, name: str) -> tuple[IndicatorPushToken, str]:
+def push_token_create(*, by: User, name: str) -> tuple[IndicatorPushToken, str]:
     """A new token and its secret, which is not stored and cannot be shown again."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, such as the system using it.")})
     if len(name) > 100:
         raise ValidationError({"name": _("Keep the name under 100 characters.")})
-    if not indicators_stewarded_by(actor).exists():
+    if not indicators_stewarded_by(by).exists():
         raise PermissionDenied(_("Only stewards of an indicator can make push tokens."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = IndicatorPushToken.objects.create(
-        user=actor, name=name, token_hash=_hash(secret), prefix=secret[:10]
+        user=by, name=name, token_hash=_hash(secret), prefix=secret[:10]
     )
     return token, secret
 
 
-def push_token_revoke(*, actor: User, token: IndicatorPushToken) -> IndicatorPushToken:
-    if token.user_id != actor.pk:
+def push_token_revoke(*, by: User, token: IndicatorPushToken) -> IndicatorPushToken:
+    if token.user_id != by.pk:
         raise PermissionDenied(_("This is not your token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -406,7 +404,7 @@ def push_measurements(*, token: IndicatorPushToken, rows: Any) -> csv_io.CsvSumm
         total = csv_io.CsvSummary()
         for indicator_id, indicator_rows in grouped.items():
             summary = csv_io.write_rows(
-                actor=steward, indicator=by_id[indicator_id], rows=indicator_rows, via=token
+                by=steward, indicator=by_id[indicator_id], rows=indicator_rows, via=token
             )
             total.added += summary.added
             total.corrected += summary.corrected

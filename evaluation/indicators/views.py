@@ -81,7 +81,7 @@ def indicators(request: AuthenticatedHttpRequest, org_slug: str, mission_key: st
         added = try_service(
             form,
             lambda: services.indicator_create(
-                actor=request.user, mission=mission, **form.cleaned_data
+                by=request.user, mission=mission, **form.cleaned_data
             ),
         )
         if added is not None:
@@ -132,7 +132,7 @@ def indicator(
     form = MeasurementForm(request.POST)
     added = try_service(
         form,
-        lambda: services.measurement_add(actor=request.user, indicator=item, **form.cleaned_data),
+        lambda: services.measurement_add(by=request.user, indicator=item, **form.cleaned_data),
     )
     if added is not None:
         messages.success(request, _("Value added."))
@@ -150,9 +150,7 @@ def indicator_edit(
     updated = (
         try_service(
             form,
-            lambda: services.indicator_update(
-                actor=request.user, indicator=item, **form.cleaned_data
-            ),
+            lambda: services.indicator_update(by=request.user, indicator=item, **form.cleaned_data),
         )
         if request.method == "POST"
         else None
@@ -190,7 +188,7 @@ def measurement_correct(
     return value_pages.correct_value(
         request,
         measurement,
-        partial(services.measurement_correct, actor=request.user),
+        partial(services.measurement_correct, by=request.user),
         done_url=indicator_url(item) + "#values",
         template="evaluation/indicators/correct.html",
         context=_base(request, mission, indicator=item),
@@ -204,7 +202,7 @@ def measurements_import(
     require_edit(request, mission)
     return value_pages.import_values(
         request,
-        lambda raw: csv_io.import_csv(actor=request.user, indicator=item, raw=raw),
+        lambda raw: csv_io.import_csv(by=request.user, indicator=item, raw=raw),
         done_url=indicator_url(item) + "#values",
         template="evaluation/indicators/import.html",
         context=_base(request, mission, indicator=item),

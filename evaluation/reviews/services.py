@@ -54,11 +54,11 @@ def check(
 
 @transaction.atomic
 def review_record(
-    *, actor: User | None, mission: Mission, date: datetime.date, type: str, independence: str,
+    *, by: User | None, mission: Mission, date: datetime.date, type: str, independence: str,
     findings: str = "", decisions: list[dict[str, Any]] | None = None,
     target_changes: list[dict[str, Any]] | None = None,
 ) -> Review:  # fmt: skip
-    if actor is not None and not actor.has_perm("evaluation.record_review", mission):
+    if by is not None and not by.has_perm("evaluation.record_review", mission):
         raise PermissionDenied(_("Only editors and reviewers can record reviews."))
     decisions, target_changes = decisions or [], target_changes or []
     check(
@@ -67,7 +67,7 @@ def review_record(
     )  # fmt: skip
     review = Review.objects.create(
         mission=mission, date=date, type=type, independence=independence, findings=findings,
-        decisions=decisions, target_changes=target_changes, created_by=actor,
+        decisions=decisions, target_changes=target_changes, created_by=by,
     )  # fmt: skip
     hooks.mission_changed(mission.pk)
     return review

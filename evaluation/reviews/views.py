@@ -27,7 +27,7 @@ def reviews(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) 
         recorded = try_service(
             form,
             lambda: services.review_record(
-                actor=request.user, mission=mission, **form.review_values()
+                by=request.user, mission=mission, **form.review_values()
             ),
         )
         if recorded is not None:

@@ -36,7 +36,7 @@ def headline(mission):
 @pytest.fixture
 def indicator(mission, headline, editor):
     return services.indicator_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         name="Healthy life years",
         level="impact",
@@ -57,18 +57,18 @@ def day(year: int, month: int = 12, d: int = 31) -> datetime.date:
 
 def test_changing_the_definition_adds_a_version_and_old_values_keep_theirs(indicator, editor):
     first = services.measurement_add(
-        actor=editor, indicator=indicator, period_end=day(2019), value=D("62.5")
+        by=editor, indicator=indicator, period_end=day(2019), value=D("62.5")
     )
-    services.indicator_update(actor=editor, indicator=indicator, name="Healthy life years (HLY)")
+    services.indicator_update(by=editor, indicator=indicator, name="Healthy life years (HLY)")
     indicator.refresh_from_db()
     assert indicator.version_number == 1  # a new name is not a new definition
 
     services.indicator_update(
-        actor=editor, indicator=indicator, definition="Years in good self-perceived health"
+        by=editor, indicator=indicator, definition="Years in good self-perceived health"
     )
     indicator.refresh_from_db()
     second = services.measurement_add(
-        actor=editor, indicator=indicator, period_end=day(2020), value=D("63")
+        by=editor, indicator=indicator, period_end=day(2020), value=D("63")
     )
 
     assert indicator.version_number == 2
@@ -84,12 +84,12 @@ def test_changing_the_definition_adds_a_version_and_old_values_keep_theirs(indic
 def test_one_indicator_per_headline_target(mission, indicator, headline, editor):
     with pytest.raises(ValidationError):
         services.indicator_create(
-            actor=editor, mission=mission, name="Another", level="outcome", target=headline
+            by=editor, mission=mission, name="Another", level="outcome", target=headline
         )
     plain = TargetFactory(mission=mission, key="t2", is_headline=False)
     with pytest.raises(ValidationError):
         services.indicator_create(
-            actor=editor, mission=mission, name="Another", level="outcome", target=plain
+            by=editor, mission=mission, name="Another", level="outcome", target=plain
         )
 
 
@@ -98,32 +98,30 @@ def test_one_indicator_per_headline_target(mission, indicator, headline, editor)
 
 def test_a_correction_supersedes_and_the_old_value_stays(indicator, editor):
     old = services.measurement_add(
-        actor=editor,
+        by=editor,
         indicator=indicator,
         period_end=day(2021),
         value=D("63"),
         quality="provisional",
     )
     new = services.measurement_correct(
-        actor=editor, measurement=old, value=D("63.4"), quality="official", source_ref="CBS 2022"
+        by=editor, measurement=old, value=D("63.4"), quality="official", source_ref="CBS 2022"
     )
     old.refresh_from_db()
     assert (old.is_current, old.value) == (False, D("63"))
     assert (new.is_current, new.supersedes_id, new.value) == (True, old.pk, D("63.4"))
     assert Measurement.objects.filter(indicator=indicator).count() == 2
     with pytest.raises(ValidationError):  # the old one cannot be corrected again
-        services.measurement_correct(actor=editor, measurement=old, value=D("1"))
+        services.measurement_correct(by=editor, measurement=old, value=D("1"))
     with pytest.raises(ValidationError):  # a second value for a period is a correction
         services.measurement_add(
-            actor=editor, indicator=indicator, period_end=day(2021), value=D("64")
+            by=editor, indicator=indicator, period_end=day(2021), value=D("64")
         )
 
 
 def test_viewers_cannot_write(indicator, viewer):
     with pytest.raises(PermissionDenied):
-        services.measurement_add(
-            actor=viewer, indicator=indicator, period_end=day(2021), value=D("1")
-        )
+        services.measurement_add(by=viewer, indicator=indicator, period_end=day(2021), value=D("1"))
 
 
 # --- Progress ratings at the band edges -----------------------------------------------------
@@ -173,27 +171,27 @@ def test_nothing_to_rate_without_a_line_or_a_value():
 
 
 def test_csv_import_adds_and_corrects_in_one_go(indicator, editor):
-    services.measurement_add(actor=editor, indicator=indicator, period_end=day(2019), value=D(62))
+    services.measurement_add(by=editor, indicator=indicator, period_end=day(2019), value=D(62))
     raw = (
         b"period_end,value,source_ref,quality\n"
         b"2019-12-31,62.4,CBS,official\n"
         b"2020-12-31,63,CBS,estimate\n"
         b"2021-12-31,63.5,,\n"
     )
-    summary = csv_io.import_csv(actor=editor, indicator=indicator, raw=raw)
+    summary = csv_io.import_csv(by=editor, indicator=indicator, raw=raw)
     assert (summary.added, summary.corrected, summary.unchanged) == (2, 1, 0)
     current = Measurement.objects.filter(indicator=indicator, is_current=True).order_by(
         "period_end"
     )
     assert [m.value for m in current] == [D("62.4"), D("63"), D("63.5")]
     assert Measurement.objects.filter(indicator=indicator, is_current=False).count() == 1
-    again = csv_io.import_csv(actor=editor, indicator=indicator, raw=raw)
+    again = csv_io.import_csv(by=editor, indicator=indicator, raw=raw)
     assert (again.added, again.corrected, again.unchanged) == (0, 0, 3)
 
 
 def test_an_exported_csv_with_a_formula_like_source_imports_unchanged(indicator, editor):
     services.measurement_add(
-        actor=editor,
+        by=editor,
         indicator=indicator,
         period_end=day(2019),
         value=D(62),
@@ -201,7 +199,7 @@ def test_an_exported_csv_with_a_formula_like_source_imports_unchanged(indicator,
     )
     text = csv_io.export_csv(indicator)
     assert "'=HYPERLINK(evil)" in text  # no formulas in spreadsheets
-    summary = csv_io.import_csv(actor=editor, indicator=indicator, raw=text.encode())
+    summary = csv_io.import_csv(by=editor, indicator=indicator, raw=text.encode())
     assert (summary.added, summary.corrected, summary.unchanged) == (0, 0, 1)
 
 
@@ -215,7 +213,7 @@ def test_csv_import_reports_every_bad_row_and_writes_nothing(indicator, editor):
         b"2020-12-31,65,,\n"
     )
     with pytest.raises(csv_io.CsvRejected) as rejected:
-        csv_io.import_csv(actor=editor, indicator=indicator, raw=raw)
+        csv_io.import_csv(by=editor, indicator=indicator, raw=raw)
     assert [(e.row, e.column) for e in rejected.value.errors] == [
         (3, "period_end"),
         (4, "value"),
@@ -227,13 +225,11 @@ def test_csv_import_reports_every_bad_row_and_writes_nothing(indicator, editor):
 
 def test_csv_import_is_size_capped_and_needs_its_columns(indicator, editor, settings):
     with pytest.raises(csv_io.CsvRejected) as rejected:
-        csv_io.import_csv(actor=editor, indicator=indicator, raw=b"when,amount\n2020-12-31,1\n")
+        csv_io.import_csv(by=editor, indicator=indicator, raw=b"when,amount\n2020-12-31,1\n")
     assert {e.column for e in rejected.value.errors} == {"period_end", "value"}
     settings.EVALUATION_MEASUREMENTS_CSV_MAX_BYTES = 10
     with pytest.raises(csv_io.CsvRejected):
-        csv_io.import_csv(
-            actor=editor, indicator=indicator, raw=b"period_end,value\n2020-12-31,1\n"
-        )
+        csv_io.import_csv(by=editor, indicator=indicator, raw=b"period_end,value\n2020-12-31,1\n")
 
 
 def test_the_import_page_lists_row_errors(client, mission, indicator, editor):
@@ -258,12 +254,12 @@ def test_the_import_page_lists_row_errors(client, mission, indicator, editor):
 
 def test_indicators_travel_in_the_exchange_format(mission, indicator, editor, organisation):
     old = services.measurement_add(
-        actor=editor, indicator=indicator, period_end=day(2019), value=D("62.5")
+        by=editor, indicator=indicator, period_end=day(2019), value=D("62.5")
     )
-    services.measurement_correct(actor=editor, measurement=old, value=D("62.7"))
-    services.indicator_update(actor=editor, indicator=indicator, unit="years (HLY)")
+    services.measurement_correct(by=editor, measurement=old, value=D("62.7"))
+    services.indicator_update(by=editor, indicator=indicator, unit="years (HLY)")
     indicator.refresh_from_db()
-    services.measurement_add(actor=editor, indicator=indicator, period_end=day(2020), value=D(63))
+    services.measurement_add(by=editor, indicator=indicator, period_end=day(2020), value=D(63))
     document = exchange.export_document(organisation=organisation, mission_keys=[mission.key])
     section = document["missions"][0]["indicators"]
     assert [m["value"] for m in section[0]["measurements"]] == ["62.5", "62.7", "63"]
@@ -309,38 +305,36 @@ def test_c2_indicator_check_fires_and_clears(mission, headline, editor):
     # No indicator yet: cannot be judged (missing data), not "not met".
     assert status(build_input(mission), "c2_indicators") == "not_assessed"
     indicator = services.indicator_create(
-        actor=editor, mission=mission, name="HLY", level="impact", target=headline
+        by=editor, mission=mission, name="HLY", level="impact", target=headline
     )
     assert status(build_input(mission), "c2_indicators") == "not_passed"  # no source yet
-    services.indicator_update(
-        actor=editor, indicator=indicator, data_source="CBS", frequency="annual"
-    )
+    services.indicator_update(by=editor, indicator=indicator, data_source="CBS", frequency="annual")
     assert status(build_input(mission), "c2_indicators") == "passed"
 
 
 def test_output_only_fires_and_clears(mission, editor):
     # No indicator at all: "only output indicators" cannot be said (issue #16).
     assert status(build_input(mission), "WASH_OUTPUT_ONLY") == "not_assessed"
-    services.indicator_create(actor=editor, mission=mission, name="Labs", level="output")
+    services.indicator_create(by=editor, mission=mission, name="Labs", level="output")
     assert outcome(build_input(mission), "WASH_OUTPUT_ONLY").fires
-    services.indicator_create(actor=editor, mission=mission, name="Care at home", level="outcome")
+    services.indicator_create(by=editor, mission=mission, name="Care at home", level="outcome")
     assert status(build_input(mission), "WASH_OUTPUT_ONLY") == "passed"
 
 
 def test_the_trend_of_an_indicator_feeds_the_stretch_check(mission, headline, editor):
     # Target 62 (2018) → 67 (2040): about 0.23 a year needed.
     indicator = services.indicator_create(
-        actor=editor, mission=mission, name="HLY", level="impact", target=headline
+        by=editor, mission=mission, name="HLY", level="impact", target=headline
     )
     assert status(build_input(mission), "OVER_STRETCH") == "not_assessed"
     for year, value in [(2018, "62"), (2020, "62.02"), (2022, "62.04")]:
         services.measurement_add(
-            actor=editor, indicator=indicator, period_end=day(year), value=D(value)
+            by=editor, indicator=indicator, period_end=day(year), value=D(value)
         )
     data = build_input(mission)
     assert data["mission"]["targets"][0]["trend_annual_rate"] == "0.01"
     assert outcome(data, "OVER_STRETCH").fires  # 23× the trend
-    services.measurement_add(actor=editor, indicator=indicator, period_end=day(2024), value=D(64))
+    services.measurement_add(by=editor, indicator=indicator, period_end=day(2024), value=D(64))
     assert status(build_input(mission), "OVER_STRETCH") == "passed"
 
 
@@ -400,7 +394,7 @@ def test_editors_add_indicators_and_values_viewers_only_read(
 
 def test_correcting_through_the_page(client, mission, indicator, editor):
     old = services.measurement_add(
-        actor=editor, indicator=indicator, period_end=day(2020), value=D(63)
+        by=editor, indicator=indicator, period_end=day(2020), value=D(63)
     )
     client.force_login(editor)
     url = _url(mission, "evaluation:measurement_correct", indicator.key, old.pk)
@@ -450,7 +444,7 @@ def test_the_indicator_page_query_count_does_not_grow_with_measurements(
 def test_the_targets_page_shows_a_sparkline_with_its_values(client, mission, indicator, editor):
     for year, value in [(2019, "62.5"), (2020, "63")]:
         services.measurement_add(
-            actor=editor, indicator=indicator, period_end=day(year), value=D(value)
+            by=editor, indicator=indicator, period_end=day(year), value=D(value)
         )
     client.force_login(editor)
     html = client.get(reverse("missions:targets", args=[mission.organisation.slug, mission.key])).content.decode()  # fmt: skip
@@ -498,7 +492,7 @@ def test_the_overdue_job_flags_and_clears_by_frequency(indicator, editor, client
 
     indicator.owner = editor
     indicator.save()
-    services.measurement_add(actor=editor, indicator=indicator, period_end=day(2020), value=D(63))
+    services.measurement_add(by=editor, indicator=indicator, period_end=day(2020), value=D(63))
     # Annual: due a year after 2020-12-31, plus a year's grace for publication.
     assert overdue.mark_overdue(today=datetime.date(2022, 12, 31)) == 0
     assert overdue.mark_overdue(today=datetime.date(2023, 1, 3)) == 1
@@ -510,7 +504,7 @@ def test_the_overdue_job_flags_and_clears_by_frequency(indicator, editor, client
     assert "A new value is overdue" in html and "You own this indicator" in html
     assert "Data overdue" in client.get(_url(mission)).content.decode()
     services.measurement_add(
-        actor=editor, indicator=indicator, period_end=timezone.localdate(), value=D(64)
+        by=editor, indicator=indicator, period_end=timezone.localdate(), value=D(64)
     )
     indicator.refresh_from_db()
     assert indicator.overdue_since is None  # adding a value re-checks at once

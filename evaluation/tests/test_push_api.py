@@ -24,14 +24,14 @@ URL = "/api/v1/measurements/"
 @pytest.fixture
 def indicator(mission, editor):
     return services.indicator_create(
-        actor=editor, mission=mission, name="Healthy life years", level="impact", unit="years"
+        by=editor, mission=mission, name="Healthy life years", level="impact", unit="years"
     )
 
 
 @pytest.fixture
 def sibling(mission, editor):
     return services.indicator_create(
-        actor=editor, mission=mission, name="Smoking rate", level="outcome", unit="%"
+        by=editor, mission=mission, name="Smoking rate", level="outcome", unit="%"
     )
 
 
@@ -44,7 +44,7 @@ def steward(member, other_organisation, indicator, editor):
 
 @pytest.fixture
 def token(steward):
-    token, secret = stewards.push_token_create(actor=steward, name="StatLine nightly")
+    token, secret = stewards.push_token_create(by=steward, name="StatLine nightly")
     token.secret = secret
     return token
 
@@ -55,7 +55,7 @@ def foreign_indicator(member):
 
     elsewhere = OrganisationFactory(name="Ministry of Elsewhere", slug="elsewhere")
     return services.indicator_create(
-        actor=member("editor", org=elsewhere),
+        by=member("editor", org=elsewhere),
         mission=MissionFactory(organisation=elsewhere, key="clean-air"),
         name="Particulate matter",
         level="outcome",

@@ -145,11 +145,11 @@ def test_a_mission_keeps_its_checks_and_the_criteria_page_links_to_them(client, 
 def test_the_service_refuses_a_mission_of_another_organisation(mission, editor, other_organisation):
     with pytest.raises(PermissionDenied):
         services.readiness_check_record(
-            actor=editor, organisation=other_organisation, mission=mission, answers=GOOD
+            by=editor, organisation=other_organisation, mission=mission, answers=GOOD
         )
     with pytest.raises(ValidationError):
         services.readiness_check_record(
-            actor=editor, organisation=mission.organisation, answers={"challenge": {"score": 5}}
+            by=editor, organisation=mission.organisation, answers={"challenge": {"score": 5}}
         )
 
 
@@ -231,7 +231,7 @@ def test_only_reviewers_leads_and_admins_fill_in_the_go_no_go(client, mission, m
     )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        services.gonogo_record(actor=user, mission=mission, answers={})
+        services.gonogo_record(by=user, mission=mission, answers={})
     assert not GoNoGoReview.objects.exists()
 
 
@@ -240,5 +240,5 @@ def test_a_lead_may_fill_in_the_go_no_go(mission, member):
     answers = dict.fromkeys(
         ("added_value", "ri_content", "buy_in", "goal", "plan", "budget"), ("no_go", "Too vague.")
     )
-    review = services.gonogo_record(actor=lead, mission=mission, answers=answers)
+    review = services.gonogo_record(by=lead, mission=mission, answers=answers)
     assert review.answers.filter(decision="no_go").count() == 6

@@ -30,7 +30,7 @@ def record(actor, mission, days_ago=10, **fields):
         "independence": "internal",
         **fields,
     }
-    return services.review_record(actor=actor, mission=mission, **values)
+    return services.review_record(by=actor, mission=mission, **values)
 
 
 def test_eval_no_review_fires_and_clears(mission, editor):

@@ -141,13 +141,13 @@ def test_acknowledging_needs_a_reason_and_records_who_when_and_why(
     request_and_run(mission, django_capture_on_commit_callbacks)
     finding = Finding.objects.get(mission=mission, code="MANDATE_MISSING")
     with pytest.raises(ValidationError) as error:
-        services.finding_decide(actor=editor, finding=finding, status="acknowledged", reason="  ")
+        services.finding_decide(by=editor, finding=finding, status="acknowledged", reason="  ")
     assert "reason" in error.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.finding_decide(actor=viewer, finding=finding, status="dismissed", reason="No.")
+        services.finding_decide(by=viewer, finding=finding, status="dismissed", reason="No.")
 
     services.finding_decide(
-        actor=editor, finding=finding, status="acknowledged", reason="Cabinet decides in May."
+        by=editor, finding=finding, status="acknowledged", reason="Cabinet decides in May."
     )
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ACKNOWLEDGED and finding.decided_by == editor
@@ -176,7 +176,7 @@ def test_a_dismissed_warning_reopens_when_it_becomes_more_severe(
     request_and_run(mission, django_capture_on_commit_callbacks)
     finding = Finding.objects.get(mission=mission, code="WASH_REBADGED")
     assert finding.severity == "warn"
-    services.finding_decide(actor=editor, finding=finding, status="dismissed", reason="Re-scoped.")
+    services.finding_decide(by=editor, finding=finding, status="dismissed", reason="Re-scoped.")
     for i in range(4, 12):
         MissionProjectFactory(mission=mission, key=f"old-{i}", origin="pre_existing")
     request_and_run(mission, django_capture_on_commit_callbacks)
@@ -187,15 +187,15 @@ def test_a_dismissed_warning_reopens_when_it_becomes_more_severe(
 def test_verdicts_by_reviewers_only_with_a_rating_from_one_to_five(mission, reviewer, editor):
     with pytest.raises(PermissionDenied):
         services.verdict_record(
-            actor=editor, mission=mission, criterion="c2", rating=4, rationale="Fine."
+            by=editor, mission=mission, criterion="c2", rating=4, rationale="Fine."
         )
     with pytest.raises(ValidationError) as error:
         services.verdict_record(
-            actor=reviewer, mission=mission, criterion="c2", rating=6, rationale=""
+            by=reviewer, mission=mission, criterion="c2", rating=6, rationale=""
         )
     assert set(error.value.message_dict) == {"rating", "rationale"}
     services.verdict_record(
-        actor=reviewer, mission=mission, criterion="c2", rating=4, rationale="Good indicator."
+        by=reviewer, mission=mission, criterion="c2", rating=4, rationale="Good indicator."
     )
     summary = {code: status for code, _name, status in selectors.criteria_summary(mission)}
     assert summary["c1"].key == "awaiting_review"

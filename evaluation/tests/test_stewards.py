@@ -30,7 +30,7 @@ def stats_office():
 @pytest.fixture
 def indicator(mission, editor):
     return services.indicator_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         name="Healthy life years",
         level="impact",
@@ -45,7 +45,7 @@ def indicator(mission, editor):
 def sibling(mission, editor):
     """Another indicator of the same mission, which the steward must not reach."""
     return services.indicator_create(
-        actor=editor, mission=mission, name="Smoking rate", level="outcome", unit="%"
+        by=editor, mission=mission, name="Smoking rate", level="outcome", unit="%"
     )
 
 
@@ -61,7 +61,7 @@ def foreign_indicator(other_organisation, member):
     """An indicator of another organisation's mission."""
     mission = MissionFactory(organisation=other_organisation, key="clean-air")
     return services.indicator_create(
-        actor=member("editor", org=other_organisation),
+        by=member("editor", org=other_organisation),
         mission=mission,
         name="Particulate matter",
         level="outcome",
@@ -236,7 +236,7 @@ def test_an_indicator_name_with_a_line_break_still_sends_a_one_line_subject(
     # Stored before the input boundary refused line breaks in a name (it was a 500 after the
     # steward was saved, and no mail went out).
     indicator = services.indicator_create(
-        actor=editor, mission=mission, name="Healthy\r\nBcc: all@example.gov", level="impact"
+        by=editor, mission=mission, name="Healthy\r\nBcc: all@example.gov", level="impact"
     )
     client.force_login(editor)
 
@@ -341,7 +341,7 @@ def test_the_steward_service_refuses_a_revoked_steward(steward, indicator):
 
     with pytest.raises(PermissionDenied):
         stewards.steward_measurement_add(
-            actor=steward, indicator=indicator, period_end=datetime.date(2024, 12, 31), value=D(1)
+            by=steward, indicator=indicator, period_end=datetime.date(2024, 12, 31), value=D(1)
         )
     assert not Measurement.objects.exists()
 
@@ -373,7 +373,7 @@ def test_the_owner_sees_overdue_indicators_on_the_mission_page(
     client, mission, indicator, editor, member
 ):
     owner = member("editor", full_name="Olga Owner")
-    services.indicator_update(actor=editor, indicator=indicator, owner=owner)
+    services.indicator_update(by=editor, indicator=indicator, owner=owner)
     overdue.mark_overdue(today=timezone.localdate() + datetime.timedelta(days=3 * 366))
 
     client.force_login(owner)

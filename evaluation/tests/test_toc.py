@@ -29,20 +29,20 @@ def chain(mission, editor):
     target = mission.targets.get(key="t1")
     steps = {
         "activity": services.node_create(
-            actor=editor, mission=mission, kind="activity", title="Fund coaching", project=project
+            by=editor, mission=mission, kind="activity", title="Fund coaching", project=project
         ),
         "output": services.node_create(
-            actor=editor, mission=mission, kind="output", title="Coaches trained"
+            by=editor, mission=mission, kind="output", title="Coaches trained"
         ),
         "outcome": services.node_create(
-            actor=editor, mission=mission, kind="outcome", title="People move more"
+            by=editor, mission=mission, kind="outcome", title="People move more"
         ),
         "impact": services.node_create(
-            actor=editor, mission=mission, kind="impact", title="Healthy years", target=target
+            by=editor, mission=mission, kind="impact", title="Healthy years", target=target
         ),
     }
     services.link_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         from_node=steps["activity"],
         to_node=steps["output"],
@@ -50,10 +50,10 @@ def chain(mission, editor):
         evidence="strong",
     )
     services.link_create(
-        actor=editor, mission=mission, from_node=steps["output"], to_node=steps["outcome"]
+        by=editor, mission=mission, from_node=steps["output"], to_node=steps["outcome"]
     )
     services.link_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         from_node=steps["outcome"],
         to_node=steps["impact"],
@@ -64,7 +64,7 @@ def chain(mission, editor):
 
 def link_error(mission, editor, from_node, to_node):
     with pytest.raises(ValidationError) as caught:
-        services.link_create(actor=editor, mission=mission, from_node=from_node, to_node=to_node)
+        services.link_create(by=editor, mission=mission, from_node=from_node, to_node=to_node)
     return caught.value.message_dict["to_node"][0]
 
 
@@ -76,9 +76,7 @@ def test_links_must_go_rightwards_with_a_specific_message(mission, editor, chain
         "An outcome cannot lead to an activity: links go from activities to outputs to "
         "outcomes to impact."
     )
-    other_output = services.node_create(
-        actor=editor, mission=mission, kind="output", title="Leaflets"
-    )
+    other_output = services.node_create(by=editor, mission=mission, kind="output", title="Leaflets")
     assert link_error(mission, editor, chain["output"], other_output).startswith(
         "An output cannot lead to another output:"
     )
@@ -86,14 +84,14 @@ def test_links_must_go_rightwards_with_a_specific_message(mission, editor, chain
     assert "already leads to" in link_error(mission, editor, chain["activity"], chain["output"])
     # Skipping a column is allowed.
     services.link_create(
-        actor=editor, mission=mission, from_node=chain["activity"], to_node=chain["impact"]
+        by=editor, mission=mission, from_node=chain["activity"], to_node=chain["impact"]
     )
     assert ToCLink.objects.filter(mission=mission).count() == 4
 
 
 def test_steps_from_another_mission_cannot_be_linked(mission, editor, organisation, chain):
     other = MissionFactory(organisation=organisation, key="other")
-    foreign = services.node_create(actor=editor, mission=other, kind="impact", title="Elsewhere")
+    foreign = services.node_create(by=editor, mission=other, kind="impact", title="Elsewhere")
     assert link_error(mission, editor, chain["outcome"], foreign) == "Choose steps of this mission."
 
 
@@ -103,14 +101,14 @@ def test_projects_only_on_activities_and_outputs_targets_only_on_outcomes_and_im
     project = MissionProjectFactory(mission=mission, key="p")
     with pytest.raises(ValidationError) as caught:
         services.node_create(
-            actor=editor, mission=mission, kind="impact", title="Impact", project=project
+            by=editor, mission=mission, kind="impact", title="Impact", project=project
         )
     assert (
         "Only an activity or an output can be a project" in caught.value.message_dict["project"][0]
     )
     with pytest.raises(ValidationError) as caught:
         services.node_create(
-            actor=editor,
+            by=editor,
             mission=mission,
             kind="activity",
             title="Do",
@@ -118,7 +116,7 @@ def test_projects_only_on_activities_and_outputs_targets_only_on_outcomes_and_im
         )
     assert "Only an outcome or the impact can be a target" in caught.value.message_dict["target"][0]
     with pytest.raises(ValidationError) as caught:
-        services.node_create(actor=editor, mission=mission, kind="activity", title="  ")
+        services.node_create(by=editor, mission=mission, kind="activity", title="  ")
     assert caught.value.message_dict["title"] == ["Enter a title for the step."]
     assert not ToCNode.objects.exists()
 
@@ -153,7 +151,7 @@ def test_changing_a_kind_that_would_turn_links_backwards_is_refused_with_the_lin
     outcome = chain["outcome"]
     with pytest.raises(ValidationError) as caught:
         services.node_update(
-            actor=editor, node=outcome, expected_version=outcome.version, kind="activity"
+            by=editor, node=outcome, expected_version=outcome.version, kind="activity"
         )
     message = caught.value.message_dict["kind"][0]
     assert "“Coaches trained” → “People move more”" in message and "backwards" in message
@@ -161,7 +159,7 @@ def test_changing_a_kind_that_would_turn_links_backwards_is_refused_with_the_lin
     # A change that keeps every link rightwards goes through, and the links follow.
     activity = chain["activity"]
     services.node_update(
-        actor=editor, node=activity, expected_version=activity.version, title="Fund more coaching"
+        by=editor, node=activity, expected_version=activity.version, title="Fund more coaching"
     )
     assert ToCNode.objects.get(pk=activity.pk).title == "Fund more coaching"
 
@@ -170,7 +168,7 @@ def test_changes_are_recorded_in_the_history(mission, editor, chain):
     types = list(MissionChange.objects.filter(mission=mission).values_list("object_type", "action"))
     assert types.count(("theory of change step", "created")) == 4
     assert types.count(("theory of change link", "created")) == 3
-    services.node_delete(actor=editor, node=chain["output"])
+    services.node_delete(by=editor, node=chain["output"])
     deleted = MissionChange.objects.filter(mission=mission, action="deleted").get()
     assert deleted.changes["title"] == ["Coaches trained", None]
     assert deleted.changes["links"] == [2, 0]
@@ -182,20 +180,20 @@ def test_changes_are_recorded_in_the_history(mission, editor, chain):
 
 def test_viewers_read_but_cannot_change(mission, viewer, chain):
     with pytest.raises(PermissionDenied):
-        services.node_create(actor=viewer, mission=mission, kind="activity", title="Sneak")
+        services.node_create(by=viewer, mission=mission, kind="activity", title="Sneak")
     with pytest.raises(PermissionDenied):
         services.link_create(
-            actor=viewer, mission=mission, from_node=chain["activity"], to_node=chain["outcome"]
+            by=viewer, mission=mission, from_node=chain["activity"], to_node=chain["outcome"]
         )
     with pytest.raises(PermissionDenied):
-        services.node_delete(actor=viewer, node=chain["activity"])
+        services.node_delete(by=viewer, node=chain["activity"])
 
 
 def test_archived_missions_cannot_be_changed(mission, editor, chain):
     mission.archived_at = timezone.now()
     mission.save()
     with pytest.raises(PermissionDenied):
-        services.node_create(actor=editor, mission=mission, kind="activity", title="Late")
+        services.node_create(by=editor, mission=mission, kind="activity", title="Late")
 
 
 def urls(mission, chain):
@@ -245,10 +243,8 @@ def test_the_page_shows_diagram_and_tables_in_constant_queries(client, mission, 
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for i in range(6):
-        extra = services.node_create(actor=editor, mission=mission, kind="output", title=f"O{i}")
-        services.link_create(
-            actor=editor, mission=mission, from_node=extra, to_node=chain["impact"]
-        )
+        extra = services.node_create(by=editor, mission=mission, kind="output", title=f"O{i}")
+        services.link_create(by=editor, mission=mission, from_node=extra, to_node=chain["impact"])
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
@@ -322,10 +318,10 @@ def test_editing_and_deleting_through_the_forms(client, mission, editor, chain):
 
 def test_the_theory_of_change_travels_losslessly(mission, editor, organisation, chain):
     indicator = indicator_services.indicator_create(
-        actor=editor, mission=mission, name="Minutes active", level="outcome"
+        by=editor, mission=mission, name="Minutes active", level="outcome"
     )
     services.node_update(
-        actor=editor,
+        by=editor,
         node=chain["outcome"],
         expected_version=chain["outcome"].version,
         indicators=[indicator],
@@ -405,9 +401,9 @@ def test_snapshot_comparisons_describe_the_changes():
 def test_a_snapshot_comparison_shows_theory_of_change_changes(mission, editor, chain):
     from missions.snapshots import current_document, snapshot_compare, snapshot_take
 
-    snapshot = snapshot_take(actor=editor, mission=mission, name="Before evidence")
+    snapshot = snapshot_take(by=editor, mission=mission, name="Before evidence")
     link = ToCLink.objects.get(from_node=chain["outcome"])
-    services.link_update(actor=editor, link=link, expected_version=link.version, evidence="strong")
+    services.link_update(by=editor, link=link, expected_version=link.version, evidence="strong")
     comparison = snapshot_compare(snapshot.document, current_document(mission))
     assert (
         "Theory of change: evidence that “People move more” leads to “Healthy years” is now strong"

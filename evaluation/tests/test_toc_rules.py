@@ -103,29 +103,29 @@ def test_the_rules_read_the_stored_theory_of_change(mission, editor):
     target_t1.is_headline = True
     target_t1.save()
     labs = indicator_services.indicator_create(
-        actor=editor, mission=mission, name="Labs", level="output"
+        by=editor, mission=mission, name="Labs", level="output"
     )
-    a = services.node_create(actor=editor, mission=mission, kind="activity", title="Fund")
+    a = services.node_create(by=editor, mission=mission, kind="activity", title="Fund")
     o = services.node_create(
-        actor=editor, mission=mission, kind="output", title="Labs", indicators=[labs]
+        by=editor, mission=mission, kind="output", title="Labs", indicators=[labs]
     )
     i = services.node_create(
-        actor=editor, mission=mission, kind="impact", title="Goal", target=target_t1
+        by=editor, mission=mission, kind="impact", title="Goal", target=target_t1
     )
-    services.link_create(actor=editor, mission=mission, from_node=a, to_node=o)
-    services.link_create(actor=editor, mission=mission, from_node=o, to_node=i)
+    services.link_create(by=editor, mission=mission, from_node=a, to_node=o)
+    services.link_create(by=editor, mission=mission, from_node=o, to_node=i)
     data = build_input(mission)
     assert "theory_of_change" not in data["mission"] and data["theory_of_change"]["steps"]
     assert status(data, "EVAL_NO_TOC") == "passed"
     assert outcome(data, "EVAL_TOC_TARGET_NO_OUTCOME").fires
     assert outcome(data, "EVAL_TOC_OUTPUT_ONLY").fires
-    c = services.node_create(actor=editor, mission=mission, kind="outcome", title="Change")
-    services.link_create(actor=editor, mission=mission, from_node=o, to_node=c)
-    services.link_create(actor=editor, mission=mission, from_node=c, to_node=i)
+    c = services.node_create(by=editor, mission=mission, kind="outcome", title="Change")
+    services.link_create(by=editor, mission=mission, from_node=o, to_node=c)
+    services.link_create(by=editor, mission=mission, from_node=c, to_node=i)
     health = indicator_services.indicator_create(
-        actor=editor, mission=mission, name="Health", level="outcome"
+        by=editor, mission=mission, name="Health", level="outcome"
     )
-    services.node_update(actor=editor, node=c, expected_version=c.version, indicators=[health])
+    services.node_update(by=editor, node=c, expected_version=c.version, indicators=[health])
     data = build_input(mission)
     assert status(data, "EVAL_TOC_TARGET_NO_OUTCOME") == "passed"
     assert status(data, "EVAL_TOC_OUTPUT_ONLY") == "passed"

@@ -83,8 +83,8 @@ LINK = parts.PartKind(
 )
 
 
-def require_editable(actor: User, mission: Mission) -> None:
-    parts.require_kind_editable(NODE, actor, mission)
+def require_editable(by: User, mission: Mission) -> None:
+    parts.require_kind_editable(NODE, by, mission)
 
 
 def direction_problem(from_kind: str, to_kind: str) -> str | None:
@@ -144,12 +144,12 @@ def _new_key(mission: Mission, title: str) -> str:
 
 
 def node_create(
-    *, actor: User, mission: Mission, kind: str, title: str, description: str = "",
+    *, by: User, mission: Mission, kind: str, title: str, description: str = "",
     project: MissionProject | None = None, target: Target | None = None,
     indicators: Iterable[Indicator] = (), key: str | None = None,
 ) -> ToCNode:  # fmt: skip
     """Add a step to the mission's theory of change."""
-    require_editable(actor, mission)
+    require_editable(by, mission)
     indicators = list(indicators)
     _check_node(
         mission, kind=kind, title=title, project=project, target=target, indicators=indicators
@@ -166,7 +166,7 @@ def node_create(
     return parts.create_part(
         NODE,
         node,
-        by=actor,
+        by=by,
         mission=mission,
         recorded=["kind", "title", "description", "project", "target"],
         also_recorded={"indicators": sorted(i.key for i in indicators)},
@@ -175,7 +175,7 @@ def node_create(
 
 
 def node_update(
-    *, actor: User, node: ToCNode, expected_version: int,
+    *, by: User, node: ToCNode, expected_version: int,
     indicators: Iterable[Indicator] | None = None, **fields: Any,
 ) -> ToCNode:  # fmt: skip
     """Change a step. A new kind must keep every link of the step rightwards."""
@@ -198,7 +198,7 @@ def node_update(
     return parts.update_part(
         NODE,
         node,
-        by=actor,
+        by=by,
         mission=mission,
         expected_version=expected_version,
         fields=fields,
@@ -229,10 +229,10 @@ def _check_links_stay_rightwards(node: ToCNode) -> None:
         )
 
 
-def node_delete(*, actor: User, node: ToCNode) -> None:
+def node_delete(*, by: User, node: ToCNode) -> None:
     """Remove a step and the links to and from it."""
     links = node.outgoing.count() + node.incoming.count()
-    parts.delete_part(NODE, node, by=actor, mission=node.mission, changes={"links": [links, 0]})
+    parts.delete_part(NODE, node, by=by, mission=node.mission, changes={"links": [links, 0]})
 
 
 def check_link(mission: Mission, from_node: ToCNode, to_node: ToCNode) -> None:
@@ -265,11 +265,11 @@ def _check_link_fields(assumption: str, evidence: str) -> None:
 
 @transaction.atomic
 def link_create(
-    *, actor: User, mission: Mission, from_node: ToCNode, to_node: ToCNode,
+    *, by: User, mission: Mission, from_node: ToCNode, to_node: ToCNode,
     assumption: str = "", evidence: str = EvidenceStrength.NONE,
 ) -> ToCLink:  # fmt: skip
     """Say that one step leads to another (rightwards), on which assumption and evidence."""
-    require_editable(actor, mission)
+    require_editable(by, mission)
     # Lock both ends, so a concurrent change of their kind waits for this link.
     locked = {
         n.pk: n
@@ -289,11 +289,11 @@ def link_create(
         evidence=evidence,
     )
     return parts.create_part(
-        LINK, link, by=actor, mission=mission, recorded=["assumption", "evidence"]
+        LINK, link, by=by, mission=mission, recorded=["assumption", "evidence"]
     )
 
 
-def link_update(*, actor: User, link: ToCLink, expected_version: int, **fields: Any) -> ToCLink:
+def link_update(*, by: User, link: ToCLink, expected_version: int, **fields: Any) -> ToCLink:
     """Change a link's assumption or strength of evidence (to move a link, delete it and draw
     a new one)."""
     if "assumption" in fields:
@@ -301,7 +301,7 @@ def link_update(*, actor: User, link: ToCLink, expected_version: int, **fields: 
     return parts.update_part(
         LINK,
         link,
-        by=actor,
+        by=by,
         mission=link.mission,
         expected_version=expected_version,
         fields=fields,
@@ -309,5 +309,5 @@ def link_update(*, actor: User, link: ToCLink, expected_version: int, **fields: 
     )
 
 
-def link_delete(*, actor: User, link: ToCLink) -> None:
-    parts.delete_part(LINK, link, by=actor, mission=link.mission)
+def link_delete(*, by: User, link: ToCLink) -> None:
+    parts.delete_part(LINK, link, by=by, mission=link.mission)

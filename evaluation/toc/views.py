@@ -97,7 +97,7 @@ def step_add(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str)
     services.require_editable(request.user, mission)
     form = StepForm(request.POST, mission=mission)
     step = try_service(
-        form, lambda: services.node_create(actor=request.user, mission=mission, **form.values())
+        form, lambda: services.node_create(by=request.user, mission=mission, **form.values())
     )
     if step is None:
         return _page(request, mission, step_form=form)
@@ -113,7 +113,7 @@ def link_add(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str)
     form = LinkForm(request.POST, mission=mission)
     link = try_service(
         form,
-        lambda: services.link_create(actor=request.user, mission=mission, **form.cleaned_data),
+        lambda: services.link_create(by=request.user, mission=mission, **form.cleaned_data),
     )
     if link is None:
         return _page(request, mission, link_form=form)
@@ -151,7 +151,7 @@ def step_edit(
         request,
         form,
         lambda _fields, expected: services.node_update(
-            actor=request.user, node=step, expected_version=expected, **form.values()
+            by=request.user, node=step, expected_version=expected, **form.values()
         ),
         shown_version=step.version,
         template="evaluation/toc/step_edit.html",
@@ -192,7 +192,7 @@ def step_delete(
     return _delete_page(
         request,
         mission,
-        lambda: services.node_delete(actor=request.user, node=step),
+        lambda: services.node_delete(by=request.user, node=step),
         done=_("Step “%(title)s” deleted.") % {"title": step.title},
         anchor="steps",
         shown=lambda: {"step": step, "links": step.outgoing.count() + step.incoming.count()},
@@ -220,7 +220,7 @@ def link_edit(
         request,
         form,
         lambda fields, expected: services.link_update(
-            actor=request.user,
+            by=request.user,
             link=link,
             expected_version=expected,
             assumption=fields["assumption"],
@@ -243,7 +243,7 @@ def link_delete(
     return _delete_page(
         request,
         mission,
-        lambda: services.link_delete(actor=request.user, link=link),
+        lambda: services.link_delete(by=request.user, link=link),
         done=_("Link deleted."),
         anchor="links",
         shown=lambda: {"link": link},

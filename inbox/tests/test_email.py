@@ -26,11 +26,11 @@ def test_a_proposal_emails_those_who_want_it_at_once_and_the_link_unsubscribes(
     client, mission, owner, reviewer, lead, member, worker_mail
 ):
     daily = member("reviewer", full_name="Dee Daily")
-    services.preference_set(actor=daily, delivery=Delivery.DAILY)
+    services.preference_set(by=daily, delivery=Delivery.DAILY)
     off = member("reviewer", full_name="Otto Off")
-    services.preference_set(actor=off, delivery=Delivery.OFF)
+    services.preference_set(by=off, delivery=Delivery.OFF)
 
-    mission_transition(actor=owner, mission=mission, transition="propose")
+    mission_transition(by=owner, mission=mission, transition="propose")
     sent = worker_mail()
 
     assert sorted(message["To"] for message in sent) == sorted([reviewer.email, lead.email])
@@ -74,7 +74,7 @@ def test_the_daily_digest_sends_one_email_per_person_with_their_notifications(
     bob = member("reviewer", full_name="Bob Daily")
     cat = member("reviewer", full_name="Cat Now")
     for person in (ann, bob):
-        services.preference_set(actor=person, delivery=Delivery.DAILY)
+        services.preference_set(by=person, delivery=Delivery.DAILY)
 
     def tell(people, title):
         return services.notify(
@@ -82,7 +82,7 @@ def test_the_daily_digest_sends_one_email_per_person_with_their_notifications(
             organisation_id=organisation.pk,
             mission_id=mission.pk,
             recipients=[person.pk for person in people],
-            actor=owner,
+            by=owner,
             params={"actor": "Sam Servant", "mission": title},
             url="/organisations/health/missions/healthy-years/",
         )
@@ -90,7 +90,7 @@ def test_the_daily_digest_sends_one_email_per_person_with_their_notifications(
     tell([ann, bob, cat], "First mission")
     tell([ann], "Second mission")
     (read,) = tell([ann], "Already read mission")
-    services.notification_mark_read(actor=ann, notification=read)
+    services.notification_mark_read(by=ann, notification=read)
     immediate = worker_mail()
     assert [message["To"] for message in immediate] == [cat.email]  # the digest people wait
 

@@ -26,7 +26,7 @@ def kinds(user) -> list[str]:
 
 
 def propose(mission, owner) -> Mission:
-    mission = mission_transition(actor=owner, mission=mission, transition="propose")
+    mission = mission_transition(by=owner, mission=mission, transition="propose")
     Notification.objects.all().delete()  # the proposal's own notifications
     return mission
 
@@ -36,7 +36,7 @@ def test_a_proposal_tells_the_reviewers_and_leads_but_not_who_proposed_it(
 ):
     viewer, other_editor = member("viewer"), member("editor")
     stranger = member("reviewer", org=other_organisation)
-    mission_transition(actor=owner, mission=mission, transition="propose")
+    mission_transition(by=owner, mission=mission, transition="propose")
     assert kinds(reviewer) == [Kind.MISSION_PROPOSED]
     assert kinds(lead) == [Kind.MISSION_PROPOSED]
     for nobody in (owner, viewer, other_editor, stranger):
@@ -49,7 +49,7 @@ def test_a_proposal_tells_the_reviewers_and_leads_but_not_who_proposed_it(
 
 
 def test_a_lead_who_proposes_is_not_told_of_their_own_proposal(mission, lead, reviewer):
-    mission_transition(actor=lead, mission=mission, transition="propose")
+    mission_transition(by=lead, mission=mission, transition="propose")
     assert kinds(lead) == [] and kinds(reviewer) == [Kind.MISSION_PROPOSED]
 
 
@@ -60,7 +60,7 @@ def test_starting_a_review_tells_the_reviewers_and_leads_it_is_due(
     mission = MissionFactory(
         organisation=organisation, key="clean-air", title="Clean air", status=MissionStatus.ACTIVE
     )
-    mission_transition(actor=lead, mission=mission, transition="start_review")
+    mission_transition(by=lead, mission=mission, transition="start_review")
     assert kinds(reviewer) == [Kind.REVIEW_DUE] and kinds(other_lead) == [Kind.REVIEW_DUE]
     assert kinds(lead) == [] and kinds(owner) == []
     told = Notification.objects.get(recipient=reviewer)
@@ -74,12 +74,12 @@ def test_changes_requested_tell_the_owner_and_the_editors_who_worked_on_it(
     helper = member("editor", full_name="Hal Helper")
     bystander = member("editor", full_name="Bea Bystander")
     mission = mission_update(
-        actor=helper, mission=mission, expected_version=mission.version, title="Healthy years"
+        by=helper, mission=mission, expected_version=mission.version, title="Healthy years"
     )
-    mission_update(actor=helper, mission=mission, expected_version=mission.version, notes="x")
+    mission_update(by=helper, mission=mission, expected_version=mission.version, notes="x")
     mission = propose(Mission.objects.get(pk=mission.pk), owner)
     decision_record(
-        actor=lead, mission=mission, decision="request_changes", comments="Add the mandate."
+        by=lead, mission=mission, decision="request_changes", comments="Add the mandate."
     )
     assert kinds(owner) == [Kind.CHANGES_REQUESTED]
     assert kinds(helper) == [Kind.CHANGES_REQUESTED]
@@ -92,7 +92,7 @@ def test_changes_requested_tell_the_owner_and_the_editors_who_worked_on_it(
 
 def test_a_decision_tells_the_owner(mission, owner, lead, reviewer):
     mission = propose(mission, owner)
-    decision_record(actor=lead, mission=mission, decision="stop")
+    decision_record(by=lead, mission=mission, decision="stop")
     told = Notification.objects.get()
     assert (told.recipient, told.kind) == (owner, Kind.DECISION_RECORDED)
     assert told.sentence == "Lee Lead recorded a decision on the mission “Healthy years”: Stopped."
@@ -101,11 +101,11 @@ def test_a_decision_tells_the_owner(mission, owner, lead, reviewer):
 
 def test_a_reply_tells_the_author_of_the_comment_replied_to(mission, owner, reviewer):
     comment = canvas_comment_add(
-        actor=reviewer, mission=mission, box_key="governance", text="Who signs off?"
+        by=reviewer, mission=mission, box_key="governance", text="Who signs off?"
     )
     assert not Notification.objects.exists()  # a comment alone tells nobody
     reply = canvas_comment_add(
-        actor=owner, mission=mission, box_key="governance", text="The Treasury.", parent=comment
+        by=owner, mission=mission, box_key="governance", text="The Treasury.", parent=comment
     )
     told = Notification.objects.get()
     assert (told.recipient, told.kind) == (reviewer, Kind.COMMENT_REPLY)
@@ -115,7 +115,7 @@ def test_a_reply_tells_the_author_of_the_comment_replied_to(mission, owner, revi
     assert told.url == f"{OVERVIEW}canvas/#comment-{reply.pk}"
     # Replying to your own comment tells nobody.
     canvas_comment_add(
-        actor=reviewer, mission=mission, box_key="governance", text="Thanks.", parent=comment
+        by=reviewer, mission=mission, box_key="governance", text="Thanks.", parent=comment
     )
     assert Notification.objects.count() == 1
 
@@ -126,7 +126,7 @@ def test_a_mention_tells_each_member_named_once(
     namesake = member("viewer", full_name="Sam Servant-Smith")
     stranger = member("editor", org=other_organisation, full_name="Olga Outsider")
     comment = canvas_comment_add(
-        actor=reviewer,
+        by=reviewer,
         mission=mission,
         box_key="challenge",
         text="@sam servant-smith, @SAM SERVANT and @Sam Servant again; @Olga Outsider? "
@@ -144,9 +144,9 @@ def test_a_mention_tells_each_member_named_once(
 
 
 def test_a_reply_that_mentions_the_author_replied_to_tells_them_once(mission, owner, reviewer):
-    comment = canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="?")
+    comment = canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="?")
     canvas_comment_add(
-        actor=owner,
+        by=owner,
         mission=mission,
         box_key="challenge",
         text="@Rita Reviewer see the figures.",
@@ -159,11 +159,11 @@ def test_a_steward_invitation_is_in_the_stewards_inbox_without_a_second_email(
     mission, owner, member, other_organisation, organisation
 ):
     indicator = indicator_services.indicator_create(
-        actor=owner, mission=mission, name="Healthy life years", level="impact", unit="years"
+        by=owner, mission=mission, name="Healthy life years", level="impact", unit="years"
     )
     steward = member("editor", org=other_organisation, full_name="Stella Statistician")
     stewards.steward_invite(
-        actor=owner, indicator=indicator, email=steward.email, invite_url_base="http://testserver"
+        by=owner, indicator=indicator, email=steward.email, invite_url_base="http://testserver"
     )
     told = Notification.objects.get()
     assert (told.recipient, told.kind, told.organisation) == (
@@ -183,7 +183,7 @@ def test_a_steward_invitation_is_in_the_stewards_inbox_without_a_second_email(
 def test_a_briefing_pack_when_ready_tells_who_asked_for_it(mission, owner, organisation):
     MissionFactory(organisation=organisation, key="clean-air", title="Clean air")
     document = document_request(
-        actor=owner,
+        by=owner,
         organisation=organisation,
         kind=DocumentKind.PACK,
         missions=["healthy-years", "clean-air"],

@@ -23,13 +23,13 @@ def test_a_proposal_to_200_reviewers_takes_the_queries_of_one_to_2(
     for _ in range(2):
         member("reviewer")
     # The first step of the test's session reads what is cached after (the actor's roles).
-    mission_transition(actor=owner, mission=draft("warm-up"), transition="propose")
+    mission_transition(by=owner, mission=draft("warm-up"), transition="propose")
     few_mission = draft("few")
     with (
         CaptureQueriesContext(connection) as few,
         django_capture_on_commit_callbacks() as few_callbacks,
     ):
-        mission_transition(actor=owner, mission=few_mission, transition="propose")
+        mission_transition(by=owner, mission=few_mission, transition="propose")
     assert Notification.objects.filter(mission=few_mission).count() == 2
 
     for _ in range(198):
@@ -39,7 +39,7 @@ def test_a_proposal_to_200_reviewers_takes_the_queries_of_one_to_2(
         django_assert_max_num_queries(len(few)) as many,
         django_capture_on_commit_callbacks() as many_callbacks,
     ):
-        mission_transition(actor=owner, mission=many_mission, transition="propose")
+        mission_transition(by=owner, mission=many_mission, transition="propose")
     assert Notification.objects.filter(mission=many_mission).count() == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     # One callback more than nothing at all would queue, however many people: the one task.

@@ -25,7 +25,7 @@ def tell(organisation, mission, owner):
             organisation_id=organisation.pk,
             mission_id=mission.pk,
             recipients=[person.pk],
-            actor=owner,
+            by=owner,
             params={"actor": "Sam <Servant>", "mission": title},
             url=url,
         )
@@ -37,7 +37,7 @@ def tell(organisation, mission, owner):
 def test_the_inbox_lists_newest_first_with_unread_in_words_and_escaped(client, reviewer, tell):
     tell(reviewer, "Older")
     newer = tell(reviewer, "Newer <script>")
-    services.notification_mark_read(actor=reviewer, notification=newer)
+    services.notification_mark_read(by=reviewer, notification=newer)
     client.force_login(reviewer)
     page = client.get(reverse("inbox:list")).content.decode()
     assert page.index("Newer") < page.index("Older")

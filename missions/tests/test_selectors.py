@@ -104,8 +104,8 @@ def test_list_query_count_does_not_grow_with_rows(
 def test_history_is_newest_first_and_private(mission, editor, outsider):
     from missions import services
 
-    services.mission_update(actor=editor, mission=mission, expected_version=1, title="One")
-    services.mission_update(actor=editor, mission=mission, expected_version=2, title="Two")
+    services.mission_update(by=editor, mission=mission, expected_version=1, title="One")
+    services.mission_update(by=editor, mission=mission, expected_version=2, title="Two")
     history = list(selectors.mission_history(user=editor, mission=mission))
     assert [c.changes["title"][1] for c in history] == ["Two", "One"]
     assert list(selectors.mission_history(user=outsider, mission=mission)) == []

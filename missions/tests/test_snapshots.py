@@ -17,7 +17,7 @@ def test_a_snapshot_keeps_the_whole_mission_with_every_section(mission, editor):
     TargetFactory(mission=mission, key="hly", title="Healthy life years")
     MissionProjectFactory(mission=mission, key="labs", title="Health labs")
     snapshot = snapshots.snapshot_take(
-        actor=editor, mission=mission, name="  Cabinet   submission v3 "
+        by=editor, mission=mission, name="  Cabinet   submission v3 "
     )
     assert snapshot.name == "Cabinet submission v3"
     assert snapshot.taken_by == editor
@@ -29,20 +29,20 @@ def test_a_snapshot_keeps_the_whole_mission_with_every_section(mission, editor):
 
 
 def test_snapshots_are_immutable_and_names_unique(mission, editor):
-    snapshot = snapshots.snapshot_take(actor=editor, mission=mission, name="Draft 1")
+    snapshot = snapshots.snapshot_take(by=editor, mission=mission, name="Draft 1")
     snapshot.name = "Changed"
     with pytest.raises(ValueError, match="immutable"):
         snapshot.save()
     with pytest.raises(ValidationError) as caught:
-        snapshots.snapshot_take(actor=editor, mission=mission, name="draft 1")
+        snapshots.snapshot_take(by=editor, mission=mission, name="draft 1")
     assert "already a snapshot called" in caught.value.message_dict["name"][0]
     with pytest.raises(ValidationError):
-        snapshots.snapshot_take(actor=editor, mission=mission, name="   ")
+        snapshots.snapshot_take(by=editor, mission=mission, name="   ")
 
 
 def test_viewers_cannot_take_snapshots(mission, viewer):
     with pytest.raises(PermissionDenied):
-        snapshots.snapshot_take(actor=viewer, mission=mission, name="Mine")
+        snapshots.snapshot_take(by=viewer, mission=mission, name="Mine")
     assert not MissionSnapshot.objects.exists()
 
 
@@ -65,9 +65,9 @@ def test_compare_gives_word_diffs_per_text_and_structured_changes_in_plain_words
         mission=mission, key="hly", title="Healthy life years", baseline_year=2019
     )
     TargetFactory(mission=mission, key="care", title="Care gap", position=1)
-    before = snapshots.snapshot_take(actor=editor, mission=mission, name="Before")
+    before = snapshots.snapshot_take(by=editor, mission=mission, name="Before")
     services.target_update(
-        actor=editor,
+        by=editor,
         target=target,
         expected_version=target.version,
         baseline_year=2020,
@@ -75,7 +75,7 @@ def test_compare_gives_word_diffs_per_text_and_structured_changes_in_plain_words
     )
     MissionProjectFactory(mission=mission, key="labs", title="Health labs")
     services.mission_update(
-        actor=editor,
+        by=editor,
         mission=mission,
         expected_version=mission.version,
         statement="By 2045 everyone lives five more years in good health.",
@@ -104,7 +104,7 @@ def test_the_snapshot_pages_take_and_compare(client, mission, editor):
     response = client.post(url, {"name": "Cabinet submission v3"}, follow=True)
     assert "Snapshot “Cabinet submission v3” taken." in response.content.decode()
     services.mission_update(
-        actor=editor, mission=mission, expected_version=mission.version, title="Healthier years"
+        by=editor, mission=mission, expected_version=mission.version, title="Healthier years"
     )
     compare = reverse("missions:snapshot_compare", args=["health", mission.key])
     response = client.get(compare, follow=True)

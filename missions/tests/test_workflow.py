@@ -33,7 +33,7 @@ def ready(organisation):
 
 def test_proposing_an_empty_draft_lists_every_missing_thing(bare, editor):
     with pytest.raises(ValidationError) as caught:
-        services.mission_transition(actor=editor, mission=bare, transition="propose")
+        services.mission_transition(by=editor, mission=bare, transition="propose")
     assert caught.value.messages == [
         "Write the mission statement: what will be true, for whom, and by when.",
         "Set the deadline year by which the mission should be achieved.",
@@ -48,58 +48,58 @@ def test_an_incomplete_headline_target_says_what_it_lacks(organisation, editor):
     mission = MissionFactory(organisation=organisation)
     TargetFactory(mission=mission, title="Healthy years", baseline_value=None, unit="")
     with pytest.raises(ValidationError) as caught:
-        services.mission_transition(actor=editor, mission=mission, transition="propose")
+        services.mission_transition(by=editor, mission=mission, transition="propose")
     assert caught.value.messages == [
         "Target “Healthy years” needs a baseline value and year and a unit."
     ]
 
 
 def test_editor_proposes_and_lead_approves(ready, editor, lead):
-    mission = services.mission_transition(actor=editor, mission=ready, transition="propose")
+    mission = services.mission_transition(by=editor, mission=ready, transition="propose")
     assert mission.status == MissionStatus.PROPOSED
-    mission = services.mission_transition(actor=lead, mission=mission, transition="approve")
+    mission = services.mission_transition(by=lead, mission=mission, transition="approve")
     assert mission.status == MissionStatus.APPROVED
     assert mission.approved_on is not None
 
 
 def test_editor_cannot_approve(ready, editor):
-    services.mission_transition(actor=editor, mission=ready, transition="propose")
+    services.mission_transition(by=editor, mission=ready, transition="propose")
     with pytest.raises(PermissionDenied):
-        services.mission_transition(actor=editor, mission=ready, transition="approve")
+        services.mission_transition(by=editor, mission=ready, transition="approve")
 
 
 def test_viewer_cannot_propose(ready, viewer):
     with pytest.raises(PermissionDenied):
-        services.mission_transition(actor=viewer, mission=ready, transition="propose")
+        services.mission_transition(by=viewer, mission=ready, transition="propose")
 
 
 def test_approval_needs_a_mandate(organisation, editor, lead):
     mission = MissionFactory(organisation=organisation)
     TargetFactory(mission=mission)
-    services.mission_transition(actor=editor, mission=mission, transition="propose")
+    services.mission_transition(by=editor, mission=mission, transition="propose")
     with pytest.raises(ValidationError) as caught:
-        services.mission_transition(actor=lead, mission=mission, transition="approve")
+        services.mission_transition(by=lead, mission=mission, transition="approve")
     assert len(caught.value.messages) == 3
     assert "mandate" in caught.value.messages[0]
 
 
 def test_a_step_from_the_wrong_status_is_refused(ready, lead):
     with pytest.raises(ValidationError) as caught:
-        services.mission_transition(actor=lead, mission=ready, transition="complete")
+        services.mission_transition(by=lead, mission=ready, transition="complete")
     assert "cannot take the step" in caught.value.messages[0]
 
 
 def test_pause_returns_to_where_it_was(ready, editor, lead):
-    services.mission_transition(actor=editor, mission=ready, transition="propose")
+    services.mission_transition(by=editor, mission=ready, transition="propose")
     for step in ("approve", "activate", "start_review", "pause"):
-        mission = services.mission_transition(actor=lead, mission=ready, transition=step)
+        mission = services.mission_transition(by=lead, mission=ready, transition=step)
     assert mission.status == MissionStatus.PAUSED
-    mission = services.mission_transition(actor=lead, mission=mission, transition="resume")
+    mission = services.mission_transition(by=lead, mission=mission, transition="resume")
     assert mission.status == MissionStatus.UNDER_REVIEW
-    mission = services.mission_transition(actor=lead, mission=mission, transition="pause")
-    mission = services.mission_transition(actor=lead, mission=mission, transition="activate")
+    mission = services.mission_transition(by=lead, mission=mission, transition="pause")
+    mission = services.mission_transition(by=lead, mission=mission, transition="activate")
     assert mission.status == MissionStatus.ACTIVE
-    mission = services.mission_transition(actor=lead, mission=mission, transition="complete")
+    mission = services.mission_transition(by=lead, mission=mission, transition="complete")
     assert mission.status == MissionStatus.COMPLETED
 
 
@@ -120,13 +120,13 @@ def test_task_list_shows_available_steps_and_unmet_requirements(bare, editor, le
 
 
 def test_archived_mission_offers_no_steps_and_refuses_them(ready, lead, editor):
-    services.mission_archive(actor=lead, mission=ready)
+    services.mission_archive(by=lead, mission=ready)
     ready.refresh_from_db()
     assert services.mission_transitions(mission=ready, user=lead) == []
     with pytest.raises(PermissionDenied):
-        services.mission_transition(actor=editor, mission=ready, transition="propose")
+        services.mission_transition(by=editor, mission=ready, transition="propose")
 
 
 def test_outsider_cannot_move_another_organisations_mission(ready, outsider):
     with pytest.raises(PermissionDenied):
-        services.mission_transition(actor=outsider, mission=ready, transition="propose")
+        services.mission_transition(by=outsider, mission=ready, transition="propose")

@@ -74,7 +74,7 @@ def test_an_approval_sent_anyway_is_refused_with_the_same_list(client, lead, org
     for message in messages:
         assert body.count(message) == 2  # in the error summary and in the task list
     with pytest.raises(ValidationError) as refused:
-        services.decision_record(actor=lead, mission=steel, decision="approve")
+        services.decision_record(by=lead, mission=steel, decision="approve")
     assert refused.value.messages == messages
     assert not ReviewDecision.objects.exists()
     assert Mission.objects.get(pk=steel.pk).status == "proposed"
@@ -110,7 +110,7 @@ def test_compare_it_with_the_mission_now_opens_that_comparison(
     client, lead, member, organisation, scene
 ):
     decision = services.decision_record(
-        actor=lead, mission=scene["ageing"], decision="approve", comments="Go."
+        by=lead, mission=scene["ageing"], decision="approve", comments="Go."
     )
     Mission.objects.filter(pk=scene["ageing"].pk).update(title="Healthy ageing for all")
     client.force_login(member("editor"))

@@ -204,7 +204,7 @@ def test_totals_are_refreshed_when_a_decision_changes_the_data(lead, organisatio
 
     before = selectors.totals(user=lead, organisation=organisation, filters=selectors.Filters())
     assert {s: n for s, _l, n in before.by_status} == {"proposed": 2, "active": 1}
-    services.decision_record(actor=lead, mission=scene["ageing"], decision="approve")
+    services.decision_record(by=lead, mission=scene["ageing"], decision="approve")
     after = selectors.totals(user=lead, organisation=organisation, filters=selectors.Filters())
     assert {s: n for s, _l, n in after.by_status} == {
         "proposed": 1,
@@ -269,7 +269,7 @@ def test_rows_in_a_cached_order_show_current_values(client, lead, organisation, 
 
     client.force_login(lead)
     assert titles(client.get(url(organisation, sort="-decision")))[0] != "Clean rivers"
-    services.decision_record(actor=lead, mission=scene["rivers"], decision="approve")
+    services.decision_record(by=lead, mission=scene["rivers"], decision="approve")
     body = client.get(url(organisation, sort="-decision"))
     assert titles(body)[0] == "Clean rivers"
     assert "Approved" in body.content.decode()

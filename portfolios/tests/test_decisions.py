@@ -37,7 +37,7 @@ def test_the_mission_team_sees_the_decision_on_the_mission_page(
     client, member, organisation, scene
 ):
     services.decision_record(
-        actor=member("lead", full_name="Lena Lead"),
+        by=member("lead", full_name="Lena Lead"),
         mission=scene["ageing"],
         decision="request_changes",
         comments="Add a second government owner.",
@@ -66,17 +66,17 @@ def test_requesting_changes_needs_comments_and_nothing_is_recorded_without(
 
 def test_an_unmet_requirement_stops_an_approval(member, scene):
     with pytest.raises(ValidationError) as error:
-        services.decision_record(actor=member("lead"), mission=scene["steel"], decision="approve")
+        services.decision_record(by=member("lead"), mission=scene["steel"], decision="approve")
     assert any("mandate" in message for message in error.value.messages)
     assert not ReviewDecision.objects.exists() and not MissionSnapshot.objects.exists()
 
 
 def test_pausing_and_stopping_an_active_mission(member, scene):
     lead = member("lead")
-    paused = services.decision_record(actor=lead, mission=scene["rivers"], decision="pause")
+    paused = services.decision_record(by=lead, mission=scene["rivers"], decision="pause")
     assert paused.status_after == "paused"
     stopped = services.decision_record(
-        actor=lead,
+        by=lead,
         mission=Mission.objects.get(pk=scene["rivers"].pk),
         decision="stop",
         comments="Done elsewhere.",
@@ -87,14 +87,12 @@ def test_pausing_and_stopping_an_active_mission(member, scene):
 
 def test_only_leads_decide(member, scene):
     with pytest.raises(PermissionDenied):
-        services.decision_record(
-            actor=member("reviewer"), mission=scene["ageing"], decision="approve"
-        )
+        services.decision_record(by=member("reviewer"), mission=scene["ageing"], decision="approve")
 
 
 def test_the_decision_log_downloads_as_csv(client, member, organisation, scene):
     lead = member("lead", full_name="Lena Lead")
-    services.decision_record(actor=lead, mission=scene["rivers"], decision="pause", comments="=cmd")
+    services.decision_record(by=lead, mission=scene["rivers"], decision="pause", comments="=cmd")
     client.force_login(lead)
     log = client.get(reverse("portfolios:decisions", args=[organisation.slug]))
     assert "Clean rivers" in log.content.decode() and "Paused" in log.content.decode()

@@ -106,7 +106,7 @@ def test_a_named_portfolio_narrows_the_dashboard(client, member, organisation, s
     assert "Minister&#x27;s Monday" in body and "2 missions" in body
     assert "Green steel" not in body.split("<tbody", 1)[-1]
     services.portfolio_update(
-        actor=lead, portfolio=portfolio, name="Monday", missions=[scene["rivers"]]
+        by=lead, portfolio=portfolio, name="Monday", missions=[scene["rivers"]]
     )
     assert list(portfolio.missions.values_list("key", flat=True)) == ["clean-rivers"]
 

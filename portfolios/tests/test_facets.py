@@ -141,7 +141,7 @@ def test_the_facets_page_shows_the_mix_the_scatter_and_prompts(client, member, o
 def test_an_initiative_outside_missions_counts_in_the_whole_organisation(member, organisation):
     lead = member("lead")
     initiative = services.initiative_classify(
-        actor=lead,
+        by=lead,
         organisation=organisation,
         title="Foresight lab",
         budget=Decimal("300000"),
@@ -151,5 +151,5 @@ def test_an_initiative_outside_missions_counts_in_the_whole_organisation(member,
     assert initiative.facet == "anticipatory"
     with pytest.raises(ValidationError):
         services.initiative_classify(
-            actor=lead, organisation=organisation, directionality=0, certainty=0
+            by=lead, organisation=organisation, directionality=0, certainty=0
         )

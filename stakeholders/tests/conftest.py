@@ -25,7 +25,7 @@ def add(editor, mission):
 
     def make(name, *, power=3, interest=3, roles=("supporter",), helix="government", **fields):
         return services.stakeholder_create(
-            actor=editor,
+            by=editor,
             mission=mission,
             name=name,
             helix=helix,

@@ -16,7 +16,7 @@ def test_export_then_import_changes_nothing(add, editor, mission, ministry):
     text = csv_io.export_csv(Stakeholder.objects.filter(mission=mission).select_related("actor"))
     assert "'=SUM(A1)" in text  # no formulas in spreadsheets
     assert "owner;funder" in text and ",-2," in text
-    summary = csv_io.import_csv(actor=editor, mission=mission, raw=text.encode())
+    summary = csv_io.import_csv(by=editor, mission=mission, raw=text.encode())
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
 
 
@@ -27,7 +27,7 @@ def test_a_plan_starting_with_any_formula_character_reads_back_as_written(
         add(f"Group {ord(start)}", roles=["critic"], engagement_plan=f"{start}1 call a month")
     text = csv_io.export_csv(Stakeholder.objects.filter(mission=mission).select_related("actor"))
     assert "'\t1 call a month" in text and "'@1 call a month" in text
-    summary = csv_io.import_csv(actor=editor, mission=mission, raw=text.encode())
+    summary = csv_io.import_csv(by=editor, mission=mission, raw=text.encode())
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 5)
 
 
@@ -39,7 +39,7 @@ def test_good_rows_add_and_update(add, editor, mission, ministry):
         + ",Patients United,no,civil_society,citizen_group;critic,2,5,-1,inform,consult,Panel,no,\n"
         + ",Dr Jane Doe,yes,academia,board_member,3,2,0,,,,,\n"
     ).encode()
-    summary = csv_io.import_csv(actor=editor, mission=mission, raw=raw)
+    summary = csv_io.import_csv(by=editor, mission=mission, raw=raw)
     assert (summary.created, summary.updated) == (2, 1)
     vws = Stakeholder.objects.get(mission=mission, actor=ministry)
     assert (vws.power, vws.attitude, vws.engagement_now) == (4, 1, "consult")
@@ -57,7 +57,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(editor, mission):
         + ",Gamma,no,,supporter,3,3,0,inform,inform,,no,\n"  # new actor without a sector
     ).encode()
     with pytest.raises(csv_io.CsvRejected) as caught:
-        csv_io.import_csv(actor=editor, mission=mission, raw=raw)
+        csv_io.import_csv(by=editor, mission=mission, raw=raw)
     found = {(e.row, e.column) for e in caught.value.errors}
     assert (3, "name") in found
     assert {(4, c) for c in ("sector", "roles", "power", "interest", "attitude",
@@ -74,7 +74,7 @@ def test_a_write_time_problem_rolls_back_the_whole_file(editor, mission):
         + ",Gamma,no,,supporter,3,3,0,inform,inform,,no,\n"
     ).encode()
     with pytest.raises(csv_io.CsvRejected) as caught:
-        csv_io.import_csv(actor=editor, mission=mission, raw=raw)
+        csv_io.import_csv(by=editor, mission=mission, raw=raw)
     assert [(e.row, e.column) for e in caught.value.errors] == [(3, "sector")]
     assert not Stakeholder.objects.filter(mission=mission).exists()
 

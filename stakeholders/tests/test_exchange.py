@@ -22,10 +22,10 @@ def mapped(add, editor, mission, ministry):
     )
     add("Prof. Ada", is_person=True, helix="academia", roles=["knowledge_provider"])
     services.stakeholder_move(
-        actor=editor, stakeholder=patients, expected_version=1, power=3, interest=5
+        by=editor, stakeholder=patients, expected_version=1, power=3, interest=5
     )
     services.activity_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         stakeholders=[vws, Stakeholder.objects.get(pk=patients.pk)],
         date=datetime.date(2025, 3, 1),
@@ -113,7 +113,7 @@ def test_snapshot_comparison_describes_the_map(mapped, editor):
     old = snapshots.current_document(mapped)
     vws = Stakeholder.objects.get(mission=mapped, key="vws")
     services.stakeholder_move(
-        actor=editor, stakeholder=vws, expected_version=vws.version, power=2, interest=2
+        by=editor, stakeholder=vws, expected_version=vws.version, power=2, interest=2
     )
     comparison = snapshots.snapshot_compare(old, snapshots.current_document(mapped))
     text = (

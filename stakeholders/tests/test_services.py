@@ -47,17 +47,17 @@ def test_every_change_of_position_or_engagement_adds_a_history_row(add, editor):
     stakeholder = add("Acme", helix="industry")
     assert StakeholderPosition.objects.filter(stakeholder=stakeholder).count() == 1
     stakeholder = services.stakeholder_move(
-        actor=editor, stakeholder=stakeholder, expected_version=1, power=5, interest=4
+        by=editor, stakeholder=stakeholder, expected_version=1, power=5, interest=4
     )
     stakeholder = services.stakeholder_update(
-        actor=editor,
+        by=editor,
         stakeholder=stakeholder,
         expected_version=stakeholder.version,
         engagement_now="consult",
     )
     # Only the plan text: no new position.
     stakeholder = services.stakeholder_update(
-        actor=editor,
+        by=editor,
         stakeholder=stakeholder,
         expected_version=stakeholder.version,
         engagement_plan="Quarterly round table.",
@@ -76,11 +76,11 @@ def test_every_change_of_position_or_engagement_adds_a_history_row(add, editor):
 def test_a_stale_version_is_a_conflict_and_nothing_is_saved(add, editor):
     stakeholder = add("Acme", helix="industry")
     services.stakeholder_move(
-        actor=editor, stakeholder=stakeholder, expected_version=1, power=1, interest=1
+        by=editor, stakeholder=stakeholder, expected_version=1, power=1, interest=1
     )
     with pytest.raises(ConflictError) as caught:
         services.stakeholder_move(
-            actor=editor, stakeholder=stakeholder, expected_version=1, power=5, interest=5
+            by=editor, stakeholder=stakeholder, expected_version=1, power=5, interest=5
         )
     assert caught.value.current_version == 2
     stakeholder.refresh_from_db()
@@ -91,7 +91,7 @@ def test_moves_outside_the_grid_are_refused(add, editor):
     stakeholder = add("Acme", helix="industry")
     with pytest.raises(ValidationError):
         services.stakeholder_move(
-            actor=editor, stakeholder=stakeholder, expected_version=1, power=6, interest=1
+            by=editor, stakeholder=stakeholder, expected_version=1, power=6, interest=1
         )
 
 
@@ -99,11 +99,11 @@ def test_viewers_cannot_change_the_map(add, viewer, mission):
     stakeholder = add("Acme", helix="industry")
     with pytest.raises(PermissionDenied):
         services.stakeholder_move(
-            actor=viewer, stakeholder=stakeholder, expected_version=1, power=5, interest=5
+            by=viewer, stakeholder=stakeholder, expected_version=1, power=5, interest=5
         )
     with pytest.raises(PermissionDenied):
         services.stakeholder_create(
-            actor=viewer, mission=mission, name="X", helix="industry", roles=["critic"],
+            by=viewer, mission=mission, name="X", helix="industry", roles=["critic"],
             power=1, interest=1,
         )  # fmt: skip
 
@@ -124,7 +124,7 @@ def test_changes_notify_the_criteria_engine(add, mission, django_capture_on_comm
 def test_logging_an_activity_moves_last_engaged_forward(add, editor, mission):
     acme = add("Acme", helix="industry")
     activity = services.activity_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         stakeholders=[acme],
         date=datetime.date(2025, 3, 1),
@@ -138,7 +138,7 @@ def test_logging_an_activity_moves_last_engaged_forward(add, editor, mission):
     assert acme.last_engaged == datetime.date(2025, 3, 1)
     assert activity.participant_total == 14 and activity.needs_feedback
     services.activity_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         stakeholders=[acme],
         date=datetime.date(2024, 1, 1),
@@ -153,5 +153,5 @@ def test_logging_an_activity_moves_last_engaged_forward(add, editor, mission):
 def test_confirming_the_map_dates_every_stakeholder_today(add, editor, mission):
     add("Acme", helix="industry")
     add("Beta", helix="academia")
-    assert services.map_confirm(actor=editor, mission=mission) == 2
+    assert services.map_confirm(by=editor, mission=mission) == 2
     assert StakeholderPosition.objects.filter(stakeholder__mission=mission).count() == 4

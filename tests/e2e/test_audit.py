@@ -26,7 +26,7 @@ def scene(member, organisation):
     )
     with set_actor(editor):
         mission_services.mission_update(
-            actor=editor,
+            by=editor,
             mission=mission,
             expected_version=mission.version,
             statement="By 2040 everyone lives five more healthy years.",
@@ -41,11 +41,11 @@ def scene(member, organisation):
     )
     with set_actor(lead):
         evaluation_services.finding_decide(
-            actor=lead, finding=finding, status="dismissed", reason="The cabinet decided in May."
+            by=lead, finding=finding, status="dismissed", reason="The cabinet decided in May."
         )
     with set_actor(admin):
         account_services.membership_change_role(
-            actor=admin, membership=Membership.objects.get(user=editor), role="reviewer"
+            by=admin, membership=Membership.objects.get(user=editor), role="reviewer"
         )
     return editor, lead, admin, mission
 

@@ -180,15 +180,15 @@ def test_history_and_snapshot_comparison_read_well_and_pass_axe(
 ):
     sam = member("editor", full_name="Sam Servant")
     canvas_box_save(
-        actor=sam,
+        by=sam,
         mission=mission,
         box_key="learning",
         text="Review every year.",
         expected_version=0,
     )
-    snapshots.snapshot_take(actor=sam, mission=mission, name="Cabinet submission v3")
+    snapshots.snapshot_take(by=sam, mission=mission, name="Cabinet submission v3")
     canvas_box_save(
-        actor=sam,
+        by=sam,
         mission=mission,
         box_key="learning",
         text="Review every two years.",
@@ -196,7 +196,7 @@ def test_history_and_snapshot_comparison_read_well_and_pass_axe(
     )
     fresh = Mission.objects.get(pk=mission.pk)
     canvas_box_save(
-        actor=sam,
+        by=sam,
         mission=fresh,
         box_key="mission_statement",
         text="By 2040 everyone lives five more healthy years.",
@@ -229,7 +229,7 @@ def test_viewers_read_the_canvas_without_text_boxes(
     live_server, page: Page, member, mission, sign_in
 ):
     canvas_box_save(
-        actor=member("editor"),
+        by=member("editor"),
         mission=mission,
         box_key="challenge",
         text="Sick years.",

@@ -96,7 +96,7 @@ def test_a_worker_killed_mid_render_leaves_no_broken_file_and_the_render_complet
         "se-school-food",
     ]
     document = services.document_request(
-        actor=editor, organisation=demo, kind=DocumentKind.PACK, missions=keys
+        by=editor, organisation=demo, kind=DocumentKind.PACK, missions=keys
     )
     rendering = wait_for(document.pk, {DocumentStatus.RENDERING}, timeout=30)
     pid = int(rendering.claimed_by.rsplit(":", 1)[1])

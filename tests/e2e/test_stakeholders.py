@@ -29,7 +29,7 @@ def scene(member, organisation):
     ]
     for name, helix, roles, power, interest, attitude in people:
         services.stakeholder_create(
-            actor=editor, mission=mission, name=name, helix=helix, roles=roles,
+            by=editor, mission=mission, name=name, helix=helix, roles=roles,
             power=power, interest=interest, attitude=attitude,
         )  # fmt: skip
     return editor, mission
@@ -168,7 +168,7 @@ def test_the_map_shows_every_stakeholder_wide_and_narrow(
     helices = ["government", "industry", "academia", "civil_society", "environment"]
     for n in range(count):
         services.stakeholder_create(
-            actor=editor, mission=mission, name=f"{names[n % 10]} {n // 10 or ''}".strip(),
+            by=editor, mission=mission, name=f"{names[n % 10]} {n // 10 or ''}".strip(),
             helix=helices[n % 5], roles=["supporter"], power=rng.randint(1, 5),
             interest=rng.randint(1, 5), attitude=rng.randint(-2, 2),
         )  # fmt: skip

@@ -31,7 +31,7 @@ def indicator(member, organisation):
     editor = member("editor", full_name="Sam Servant")
     mission = MissionFactory(organisation=organisation, key="healthy-years", title="Healthy years")
     indicator = services.indicator_create(
-        actor=editor,
+        by=editor,
         mission=mission,
         name="Healthy life years",
         level="impact",

@@ -379,7 +379,7 @@ def _demo_with_portfolio_and_initiatives() -> None:
     lead = User.objects.get(email=LEAD)
     organisation = Organisation.objects.get(slug=ORG)
     portfolio_services.portfolio_create(
-        actor=lead,
+        by=lead,
         organisation=organisation,
         name="Cities and climate",
         description="Missions the minister asked about.",
@@ -387,10 +387,10 @@ def _demo_with_portfolio_and_initiatives() -> None:
     )
     project = MissionProject.objects.filter(mission__organisation=organisation).first()
     portfolio_services.initiative_classify(
-        actor=lead, organisation=organisation, project=project, directionality=2, certainty=-1
+        by=lead, organisation=organisation, project=project, directionality=2, certainty=-1
     )
     portfolio_services.initiative_classify(
-        actor=lead,
+        by=lead,
         organisation=organisation,
         title="Regional innovation vouchers",
         budget=Decimal("1500000"),
@@ -401,7 +401,7 @@ def _demo_with_portfolio_and_initiatives() -> None:
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     # The editor chose a daily digest; the lead keeps the default.
-    inbox_services.preference_set(actor=User.objects.get(email=EDITOR), delivery=Delivery.DAILY)
+    inbox_services.preference_set(by=User.objects.get(email=EDITOR), delivery=Delivery.DAILY)
 
 
 def _submit_unchanged(page: Page, action: str) -> None:

@@ -95,7 +95,7 @@ def test_a_pdf_that_cannot_be_queued_says_so_and_retry_queues_it(
     broker.down = True
     with django_capture_on_commit_callbacks(execute=True):
         document = documents.document_request(
-            actor=editor, organisation=organisation, kind="canvas", missions=[mission.key]
+            by=editor, organisation=organisation, kind="canvas", missions=[mission.key]
         )
 
     document.refresh_from_db()
@@ -105,7 +105,7 @@ def test_a_pdf_that_cannot_be_queued_says_so_and_retry_queues_it(
 
     broker.down = False
     with django_capture_on_commit_callbacks(execute=True):
-        retried = documents.document_retry(actor=editor, document=document)
+        retried = documents.document_retry(by=editor, document=document)
 
     assert retried.status == DocumentStatus.QUEUED and retried.error == ""
     assert broker.sent == [((document.pk,), {})]

@@ -60,13 +60,13 @@ def test_the_editor_sees_changes_requested_and_comments_on_their_mission(
     mission.status = MissionStatus.PROPOSED
     mission.save()
     decision_record(
-        actor=lead, mission=mission, decision="request_changes", comments="Name the mandate."
+        by=lead, mission=mission, decision="request_changes", comments="Name the mandate."
     )
     canvas_comment_add(
-        actor=reviewer, mission=mission, box_key="challenge", text="Which rivers first?"
+        by=reviewer, mission=mission, box_key="challenge", text="Which rivers first?"
     )
     canvas_comment_add(
-        actor=reviewer, mission=mission, box_key="targets", text="@Editor Person which baseline?"
+        by=reviewer, mission=mission, box_key="targets", text="@Editor Person which baseline?"
     )
 
     page = _home(client, editor)
@@ -88,7 +88,7 @@ def test_changes_by_others_are_counted_since_the_last_visit(member, organisation
     assert record_visit(editor, now=start + datetime.timedelta(minutes=10)) is None  # same visit
 
     mission_update(
-        actor=colleague,
+        by=colleague,
         mission=mission,
         expected_version=mission.version,
         statement="By 2035 every river is clean enough to swim in.",
@@ -111,7 +111,7 @@ def test_home_reads_the_same_number_of_queries_for_two_missions_or_twenty(
             mission = MissionFactory(
                 organisation=organisation, created_by=editor, status=MissionStatus.PROPOSED
             )
-            canvas_comment_add(actor=reviewer, mission=mission, box_key="challenge", text="Why?")
+            canvas_comment_add(by=reviewer, mission=mission, box_key="challenge", text="Why?")
             MissionChange.objects.create(
                 mission=mission, user=lead, action="updated", object_type="mission"
             )

@@ -52,7 +52,7 @@ def render_to_file(
         # as a worker does (documents.packs), nothing stored.
         try:
             pdf, pages = packs.pack_pdf_now(
-                actor=user, organisation=organisation, keys=keys, covering_note=covering_note
+                by=user, organisation=organisation, keys=keys, covering_note=covering_note
             )
         except ValidationError as exc:
             raise CommandError(
@@ -65,7 +65,7 @@ def render_to_file(
     try:
         decision = queueing.check_decision(decision)
         context = queueing.build_context(
-            actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
+            by=user, organisation=organisation, kind=kind, missions=keys, decision=decision
         )
         if kind == "briefing":
             # The same limits as the page: refused with what to shorten, never cut.
@@ -104,10 +104,10 @@ def _word(
         decision = queueing.check_decision(decision)
         if kind == "pack":
             return packs.pack_docx_now(
-                actor=user, organisation=organisation, keys=keys, covering_note=covering_note
+                by=user, organisation=organisation, keys=keys, covering_note=covering_note
             ), 0
         context = queueing.build_context(
-            actor=user, organisation=organisation, kind=kind, missions=keys, decision=decision
+            by=user, organisation=organisation, kind=kind, missions=keys, decision=decision
         )
     except ValidationError as exc:
         raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None

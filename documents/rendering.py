@@ -34,6 +34,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from config.locks import advisory_lock
 from documents import layout, signals
 from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
 from documents.pdf import html_to_pdf_with_outline, render_html, render_pdf
@@ -64,20 +65,10 @@ def lock_key(model: type[Row], pk: int) -> int:
     return LOCK_NAMESPACES[model] + pk
 
 
-@contextlib.contextmanager
-def render_lock(model: type[Row], pk: int) -> Iterator[bool]:
+def render_lock(model: type[Row], pk: int) -> contextlib.AbstractContextManager[bool]:
     """This process's hold on a row while it works on it: True if taken, False if another
     session holds it. Released on leaving, or by PostgreSQL if the process dies first."""
-    key = lock_key(model, pk)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        held = bool(cursor.fetchone()[0])
-    try:
-        yield held
-    finally:
-        if held:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    return advisory_lock(lock_key(model, pk))
 
 
 def is_held(model: type[Row], pk: int) -> bool:

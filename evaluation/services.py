@@ -23,19 +23,19 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.locks import advisory_lock
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.engine import ENGINE_VERSION, Evaluation, evaluate
 from evaluation.criteria.inputs import build_input, input_hash
@@ -192,19 +192,9 @@ def assessment_request_all(*, reason: str = "nightly") -> int:
 # --- Running one -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _mission_lock(mission_id: int) -> Iterator[bool]:
+def _mission_lock(mission_id: int) -> contextlib.AbstractContextManager[bool]:
     """A session-level advisory lock for one mission; PostgreSQL frees it if the process dies."""
-    key = LOCK_NAMESPACE + mission_id
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        acquired = bool(cursor.fetchone()[0])
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    return advisory_lock(LOCK_NAMESPACE + mission_id)
 
 
 def assessment_run(*, mission_id: int) -> RunOutcome:

@@ -1,10 +1,10 @@
 """The database rules the apps' models share, written once so the same rule reads the same and
 builds the same constraint everywhere.
 
-The `check_*` functions return a whole `CheckConstraint` for a rule about one field (its name
-is the model's own, as the migrations know it); the others return the `Q` condition, for rules
-that combine several. Nothing here imports a model, so every app's models, accounts' own
-included, may use it.
+The `check_*` functions return a whole `CheckConstraint` for a rule about one field, and
+`unique_per_organisation` a whole `UniqueConstraint` (their names are the model's own, as the
+migrations know them); the others return the `Q` condition, for rules that combine several.
+Nothing here imports a model, so every app's models, accounts' own included, may use it.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ def is_json_list(field: str) -> Q:
     # ArrayField would need django.contrib.postgres in INSTALLED_APPS; until then these lists
     # are jsonb, and the database still guarantees they are lists.
     return Q(**{f"{field}__isnull": False}) & json_type_is(field, "array")
+
+
+def unique_per_organisation(field: str, *, name: str) -> models.UniqueConstraint:
+    """No two rows of one organisation share `field`: the key or short name a row is addressed
+    by (a mission's, an actor's, a portfolio's), or the inputs a stored file is made from."""
+    return models.UniqueConstraint(fields=["organisation", field], name=name)
 
 
 def check_choice(

@@ -1,4 +1,5 @@
-"""The links every app's models make to a person and to an organisation, defined once.
+"""The links every app's models make to a person, to an organisation, or optionally to another
+row, defined once.
 
 A field built here is an ordinary Django field: it deconstructs exactly as the same field
 written out by hand, so using these changes no migration.
@@ -6,7 +7,8 @@ written out by hand, so using these changes no migration.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -44,5 +46,24 @@ def organisation_reference(
         Organisation,
         verbose_name=_("organisation"),
         on_delete=models.CASCADE,
+        related_name=related_name,
+    )
+
+
+def optional_link(
+    to: type[models.Model] | str,
+    verbose_name: StrOrPromise,
+    *,
+    on_delete: Callable[..., None],
+    related_name: str = "+",
+) -> models.ForeignKey[Any, Any]:
+    """A link a row may have or not: a comment's parent, the project a step belongs to, the
+    token a value came through. `on_delete` says what the row does when the other goes."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
         related_name=related_name,
     )

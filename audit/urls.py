@@ -1,12 +1,12 @@
 from django.urls import path
 
+from accounts.routes import ORG
 from audit import views
+from missions.routes import MISSION
 
 app_name = "audit"
 
-ORG = "organisations/<slug:org_slug>/"
-
 urlpatterns = [
     path(ORG + "audit/", views.organisation_audit, name="organisation"),
-    path(ORG + "missions/<slug:mission_key>/audit/", views.mission_audit, name="mission"),
+    path(MISSION + "audit/", views.mission_audit, name="mission"),
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.forms.utils import pretty_name
 from django.forms.widgets import Input
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from config.inputs import (
@@ -24,6 +24,9 @@ from config.inputs import (
     text_problem,
     visible_controls,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
@@ -296,6 +299,32 @@ def render_form(
     test, a crawler or a screen reader's user knows the save did not happen."""
     refused = any(form is not None and form.errors for form in forms)
     return render(request, template, context, status=422 if refused else 200)
+
+
+def scale_question(
+    label: StrOrPromise,
+    choices: Sequence[tuple[int, StrOrPromise]],
+    *,
+    required: StrOrPromise,
+    **options: Any,
+) -> forms.TypedChoiceField:
+    """A question answered by choosing one point of a numbered scale (a rating, a score), drawn
+    as radio buttons; the answer is the point's number. `required` says what to choose when
+    nothing was."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": required},
+        **options,
+    )
+
+
+def csv_file_field(help_text: StrOrPromise) -> forms.FileField:
+    """The file of a form that imports a CSV file (what `csv_upload` reads); `help_text` names
+    its columns."""
+    return forms.FileField(label=gettext_lazy("CSV file"), help_text=help_text)
 
 
 def csv_upload[T](

@@ -412,29 +412,26 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, ArrayObject) else [value]
 
 
-def _name_tree(node: Any) -> list[tuple[str, Any]]:
+def _tree_entries(node: Any, leaf_array: str) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of a PDF name tree (`leaf_array` "/Names") or number tree
+    ("/Nums"), in order: both keep them as alternating keys and values in their leaves and
+    nest through "/Kids"."""
     if node is None:
         return []
     node = node.get_object()
-    items: list[tuple[str, Any]] = []
-    names = node.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        items += [(str(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
+    items: list[tuple[Any, Any]] = []
+    leaves = node.get(leaf_array)
+    if leaves is not None:
+        leaves = leaves.get_object()
+        items += [(leaves[i], leaves[i + 1]) for i in range(0, len(leaves), 2)]
     for kid in node.get("/Kids") or []:
-        items += _name_tree(kid)
+        items += _tree_entries(kid, leaf_array)
     return items
+
+
+def _name_tree(node: Any) -> list[tuple[str, Any]]:
+    return [(str(name), value) for name, value in _tree_entries(node, "/Names")]
 
 
 def _number_tree(node: Any) -> list[tuple[int, Any]]:
-    if node is None:
-        return []
-    node = node.get_object()
-    items: list[tuple[int, Any]] = []
-    nums = node.get("/Nums")
-    if nums is not None:
-        nums = nums.get_object()
-        items += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
-    for kid in node.get("/Kids") or []:
-        items += _number_tree(kid)
-    return items
+    return [(int(number), value) for number, value in _tree_entries(node, "/Nums")]

@@ -49,18 +49,7 @@ HELP = {
 class BriefingNoteForm(forms.ModelForm):
     class Meta:
         model = BriefingNote
-        fields = [
-            "summary",
-            "recommendation",
-            "decision",
-            "decision_by",
-            "timing",
-            "background",
-            "risks",
-            "communications",
-            "contact_officer",
-            "cleared_by",
-        ]
+        fields = list(HELP)  # every field HELP explains, in the order the form asks for them
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,14 +9,20 @@ and the next briefing of the same mission can say what changed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constraints import check_choice
+from accounts.constraints import check_choice, unique_per_organisation
 from accounts.fields import organisation_reference, person_reference
-from missions.models import Mission, ScopedQuerySet
+from missions.models import Mission, OrganisationPart
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 
 class DocumentKind(models.TextChoices):
@@ -32,12 +38,24 @@ class DocumentStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class GeneratedDocumentQuerySet(ScopedQuerySet):
-    pass
-
-
 def document_path(document: GeneratedDocument, filename: str) -> str:
     return f"documents/{document.organisation_id}/{filename}"
+
+
+def rendered_mission(
+    related_name: str, help_text: StrOrPromise = ""
+) -> models.ForeignKey[Mission | Combinable | None, Mission | None]:
+    """The mission a render shows. The render outlives it: deleting the mission empties the
+    link, and the inputs kept on the row still say what was shown."""
+    return models.ForeignKey(
+        Mission,
+        verbose_name=_("mission"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
 
 
 class RenderState(models.Model):
@@ -75,20 +93,14 @@ class RenderState(models.Model):
         )
 
 
-class GeneratedDocument(RenderState):
+class GeneratedDocument(OrganisationPart, RenderState):
     """One PDF of a mission (canvas, briefing) or of several missions (pack), with its state
     from queued to done or failed. Only the `pdf` Celery queue renders it."""
 
     organisation = organisation_reference("documents")
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
-    mission = models.ForeignKey(
-        Mission,
-        verbose_name=_("mission"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="documents",
-        help_text=_("The mission of a canvas or briefing; empty for a pack."),
+    mission = rendered_mission(
+        "documents", help_text=_("The mission of a canvas or briefing; empty for a pack.")
     )
     mission_ids = models.JSONField(
         _("missions"), default=list, blank=True, help_text=_("The missions of a pack, in order.")
@@ -105,8 +117,6 @@ class GeneratedDocument(RenderState):
         _("claimed by"), max_length=200, blank=True, help_text=_("host:pid of the render.")
     )
     requested_by = person_reference(_("requested by"))
-
-    objects = GeneratedDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("generated document")
@@ -181,14 +191,7 @@ class BriefingPiece(RenderState):
     """
 
     organisation = organisation_reference("briefing_pieces")
-    mission = models.ForeignKey(
-        Mission,
-        verbose_name=_("mission"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="briefing_pieces",
-    )
+    mission = rendered_mission("briefing_pieces")
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
     extras = models.JSONField(_("rendering details"), default=dict, blank=True)
     outline = models.JSONField(
@@ -204,9 +207,7 @@ class BriefingPiece(RenderState):
         verbose_name = _("briefing pack piece")
         verbose_name_plural = _("briefing pack pieces")
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "input_hash"], name="documents_piece_input_unique"
-            ),
+            unique_per_organisation("input_hash", name="documents_piece_input_unique"),
             check_choice("status", DocumentStatus, name="documents_piece_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.DONE) | ~Q(file=""),

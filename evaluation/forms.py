@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import scale_question
 from evaluation.models import FindingStatus
 
 RATING_CHOICES = [
@@ -36,12 +37,8 @@ class FindingDecisionForm(forms.Form):
 
 
 class VerdictForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("Your rating"),
-        choices=RATING_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    rating = scale_question(
+        _("Your rating"), RATING_CHOICES, required=_("Choose a rating from 1 to 5.")
     )
     rationale = forms.CharField(
         label=_("Rationale"),
@@ -60,17 +57,13 @@ class ReadinessForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         for number, question in enumerate(QUESTIONS, start=1):
-            self.fields[f"{question.step}_score"] = forms.TypedChoiceField(
-                label=_("%(number)s. %(step)s: %(question)s")
+            self.fields[f"{question.step}_score"] = scale_question(
+                _("%(number)s. %(step)s: %(question)s")
                 % {"number": number, "step": question.title, "question": question.question},
+                SCORES,
+                required=_("Choose an answer about the %(step)s.")
+                % {"step": question.title.lower()},
                 help_text=question.hint,
-                choices=SCORES,
-                coerce=int,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": _("Choose an answer about the %(step)s.")
-                    % {"step": question.title.lower()}
-                },
             )
             self.fields[f"{question.step}_note"] = forms.CharField(
                 label=_("Note on %(step)s (optional)") % {"step": question.title.lower()},

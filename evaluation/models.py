@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constraints import between, check_choice, check_filled
-from accounts.fields import organisation_reference, person_reference
-from missions.models import Mission, PartOfMission, mission_reference
+from accounts.fields import optional_link, organisation_reference, person_reference
+from missions.models import Mission, PartOfMission, mission_reference, unique_per_mission
 
 
 class CriterionCode(models.TextChoices):
@@ -44,14 +44,7 @@ class AssessmentState(models.Model):
     pending_since = models.DateTimeField(_("assessment pending since"), null=True, blank=True)
     requested_at = models.DateTimeField(_("last requested"), null=True, blank=True)
     last_hash = models.CharField(_("input hash of the last assessment"), max_length=64, blank=True)
-    last_run = models.ForeignKey(
-        "AssessmentRun",
-        verbose_name=_("last completed run"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    last_run = optional_link("AssessmentRun", _("last completed run"), on_delete=models.SET_NULL)
     checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
 
     class Meta:
@@ -192,7 +185,7 @@ class Finding(PartOfMission, models.Model):
         verbose_name_plural = _("warnings")
         ordering = ["mission", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "code"], name="evaluation_finding_unique"),
+            unique_per_mission("code", name="evaluation_finding_unique"),
             check_choice("severity", Severity, name="evaluation_finding_severity_valid"),
             check_choice("status", FindingStatus, name="evaluation_finding_status_valid"),
             models.CheckConstraint(
@@ -368,25 +361,9 @@ class GoNoGoAnswer(models.Model):
         return f"{self.item}: {self.decision}"
 
 
-# Indicators and measurements live in their own module; imported here so Django finds them.
-from evaluation.indicators.models import (  # noqa: E402, F401
-    Frequency,
-    Indicator,
-    IndicatorVersion,
-    Level,
-    Measurement,
-    Quality,
-    Timing,
-)
-from evaluation.reviews.models import (  # noqa: E402, F401
-    Independence,
-    ProjectAction,
-    Review,
-    ReviewType,
-)
-from evaluation.toc.models import (  # noqa: E402, F401
-    EvidenceStrength,
-    NodeKind,
-    ToCLink,
-    ToCNode,
-)
+# Indicators, reviews and the theory of change have models modules of their own; importing
+# them here is what makes Django find them (the app is `evaluation`). Import their names from
+# those modules.
+import evaluation.indicators.models  # noqa: E402
+import evaluation.reviews.models  # noqa: E402
+import evaluation.toc.models  # noqa: E402, F401

@@ -2,28 +2,29 @@
 
 from django.urls import path
 
+from accounts.routes import ORG
 from evaluation import views
 from evaluation.indicators import api as indicator_api
 from evaluation.indicators import steward_views
 from evaluation.indicators import views as indicator_views
 from evaluation.reviews import views as review_views
 from evaluation.toc import views as toc_views
+from missions.routes import MISSION
 
 app_name = "evaluation"
 
-ORG = "organisations/<slug:org_slug>/"
-MISSION = "organisations/<slug:org_slug>/missions/<slug:mission_key>/criteria/"
-INDICATORS = "organisations/<slug:org_slug>/missions/<slug:mission_key>/indicators/"
+CRITERIA = f"{MISSION}criteria/"
+INDICATORS = f"{MISSION}indicators/"
 INDICATOR = f"{INDICATORS}<slug:indicator_key>/"
-TOC = "organisations/<slug:org_slug>/missions/<slug:mission_key>/theory-of-change/"
+TOC = f"{MISSION}theory-of-change/"
 
 urlpatterns = [
-    path(MISSION, views.criteria, name="criteria"),
-    path(f"{MISSION}status/", views.criteria_status, name="criteria_status"),
-    path(f"{MISSION}assess/", views.assess, name="assess"),
-    path(f"{MISSION}summary/", views.criteria_summary, name="criteria_summary"),
-    path(f"{MISSION}go-no-go/", views.gonogo, name="gonogo"),
-    path(f"{MISSION}readiness/", views.mission_readiness, name="mission_readiness"),
+    path(CRITERIA, views.criteria, name="criteria"),
+    path(f"{CRITERIA}status/", views.criteria_status, name="criteria_status"),
+    path(f"{CRITERIA}assess/", views.assess, name="assess"),
+    path(f"{CRITERIA}summary/", views.criteria_summary, name="criteria_summary"),
+    path(f"{CRITERIA}go-no-go/", views.gonogo, name="gonogo"),
+    path(f"{CRITERIA}readiness/", views.mission_readiness, name="mission_readiness"),
     path(f"{ORG}readiness-check/", views.readiness, name="readiness"),
     path(f"{ORG}readiness-check/<int:check_id>/", views.readiness_result, name="readiness_result"),
     path(
@@ -31,14 +32,10 @@ urlpatterns = [
         views.readiness_start_mission,
         name="readiness_start_mission",
     ),
-    path(f"{MISSION}<str:criterion>/verdict/", views.verdict, name="verdict"),
-    path(f"{MISSION}warnings/<int:finding_id>/decide/", views.decide, name="decide"),
+    path(f"{CRITERIA}<str:criterion>/verdict/", views.verdict, name="verdict"),
+    path(f"{CRITERIA}warnings/<int:finding_id>/decide/", views.decide, name="decide"),
     path(INDICATORS, indicator_views.indicators, name="indicators"),
-    path(
-        "organisations/<slug:org_slug>/missions/<slug:mission_key>/reviews/",
-        review_views.reviews,
-        name="reviews",
-    ),
+    path(f"{MISSION}reviews/", review_views.reviews, name="reviews"),
     path(INDICATOR, indicator_views.indicator, name="indicator"),
     path(f"{INDICATOR}edit/", indicator_views.indicator_edit, name="indicator_edit"),
     path(f"{INDICATOR}import/", indicator_views.measurements_import, name="measurements_import"),

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import scale_question
 from portfolios.facets import (
     CERTAINTY_CHOICES,
     CERTAINTY_QUESTION,
@@ -34,19 +35,15 @@ class PortfolioForm(forms.Form):
 
 
 class FacetForm(forms.Form):
-    directionality = forms.TypedChoiceField(
-        label=DIRECTIONALITY_QUESTION,
-        choices=DIRECTIONALITY_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how directed it is, from −2 to +2.")},
+    directionality = scale_question(
+        DIRECTIONALITY_QUESTION,
+        DIRECTIONALITY_CHOICES,
+        required=_("Choose how directed it is, from −2 to +2."),
     )
-    certainty = forms.TypedChoiceField(
-        label=CERTAINTY_QUESTION,
-        choices=CERTAINTY_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how certain it is, from −2 to +2.")},
+    certainty = scale_question(
+        CERTAINTY_QUESTION,
+        CERTAINTY_CHOICES,
+        required=_("Choose how certain it is, from −2 to +2."),
     )
     facet_override = forms.ChoiceField(
         label=_("Facet, if the answers place it wrongly (optional)"),

@@ -21,15 +21,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constraints import between, check_choice, choice_ok
+from accounts.constraints import between, check_choice, choice_ok, unique_per_organisation
 from accounts.fields import organisation_reference, person_reference
 from accounts.models import Organisation
 from missions.models import (
     Mission,
+    MissionPart,
     MissionProject,
     MissionSnapshot,
-    PartOfMission,
-    ScopedQuerySet,
+    OrganisationPart,
     mission_reference,
 )
 from portfolios.facets import ChangeType, Facet
@@ -38,11 +38,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-class PortfolioQuerySet(ScopedQuerySet):
-    pass
-
-
-class Portfolio(models.Model):
+class Portfolio(OrganisationPart):
     """A named selection of missions that a lead curates ("Health missions for the minister")."""
 
     organisation = organisation_reference("portfolios")
@@ -58,27 +54,19 @@ class Portfolio(models.Model):
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     created_by = person_reference(_("created by"))
 
-    objects = PortfolioQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("portfolio")
         verbose_name_plural = _("portfolios")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "slug"], name="portfolios_portfolio_slug_unique"
-            ),
+            unique_per_organisation("slug", name="portfolios_portfolio_slug_unique"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class InitiativeQuerySet(ScopedQuerySet):
-    pass
-
-
-class Initiative(models.Model):
+class Initiative(OrganisationPart):
     """One initiative's place on the facet diamond: a mission project's (`project` set), or an
     innovation activity outside any mission (`title` and `budget` set)."""
 
@@ -109,8 +97,6 @@ class Initiative(models.Model):
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     updated_by = person_reference(_("changed by"))
-
-    objects = InitiativeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("initiative")
@@ -159,11 +145,7 @@ DECISION_PAST: dict[str, StrOrPromise] = {
 }
 
 
-class ReviewDecisionQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class ReviewDecision(PartOfMission, models.Model):
+class ReviewDecision(MissionPart):
     """A lead's decision on a mission, against the snapshot taken when it was made, so anyone
     can see exactly what was approved (or stopped) and what changed since."""
 
@@ -180,8 +162,6 @@ class ReviewDecision(PartOfMission, models.Model):
     status_after = models.CharField(_("status after"), max_length=20)
     decided_by = person_reference(_("decided by"), blank=False)
     decided_at = models.DateTimeField(_("decided"), auto_now_add=True)
-
-    objects = ReviewDecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review decision")

@@ -7,12 +7,13 @@ organisation who are not leads or administrators get 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.forms import Form
 from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,8 +25,10 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
+from config.forms import render_form, try_service
 from evaluation.criteria.rules import CRITERIA
 from evaluation.selectors import criteria_summary, warnings_for
+from missions.editing import Submission, saved_and_back
 from missions.models import Mission
 from portfolios import charts, exports, services
 from portfolios.facets import facet_label
@@ -62,12 +65,22 @@ def _organisation(
     return organisation
 
 
-def _service_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+def _dashboard_url(org_slug: str, portfolio: Portfolio) -> str:
+    """The dashboard showing only this portfolio's missions."""
+    return reverse("portfolios:dashboard", args=[org_slug]) + "?portfolio=" + portfolio.slug
+
+
+def _saved_and_back(
+    request: AuthenticatedHttpRequest,
+    saved: Portfolio | Initiative,
+    last_saved: datetime | None,
+    note: str,
+    url: str,
+) -> HttpResponse:
+    """Say `note`, or that nothing changed, and go to `url`. A save changed something when it
+    moved the row's `updated_at`: the services write nothing for a form sent back as shown."""
+    changed = saved.updated_at != last_saved
+    return saved_and_back(request, Submission(saved, changed=changed), note, url)
 
 
 def _portfolio_param(
@@ -83,6 +96,25 @@ def _base(
     request: AuthenticatedHttpRequest, organisation: Organisation, section: str, **extra: Any
 ) -> dict[str, Any]:
     return {"organisation": organisation, "section": section, **extra}
+
+
+def _narrowed_base(
+    request: AuthenticatedHttpRequest,
+    organisation: Organisation,
+    section: str,
+    portfolio: Portfolio | None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The context of a page that can be narrowed to one `portfolio` (?portfolio=): its chooser
+    lists every portfolio the person can see."""
+    return _base(
+        request,
+        organisation,
+        section,
+        portfolio=portfolio,
+        portfolios=portfolios_of(user=request.user, organisation=organisation),
+        **extra,
+    )
 
 
 def _pack_url(organisation: Organisation) -> str:
@@ -218,33 +250,20 @@ def portfolio_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResp
     form = PortfolioForm(request.POST or None)
     if request.method == "POST":
         _organisation(request, org_slug, "portfolios.change_portfolio")
-        if form.is_valid():
-            keys = request.POST.getlist("mission")
-            missions = Mission.objects.visible_to(request.user).filter(
-                organisation=organisation, key__in=keys
-            )
-            try:
-                portfolio = services.portfolio_create(
-                    by=request.user,
-                    organisation=organisation,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    missions=missions,
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Portfolio “%(name)s” created.") % {"name": portfolio.name}
-                )
-                return redirect(
-                    reverse("portfolios:dashboard", args=[org_slug])
-                    + "?portfolio="
-                    + portfolio.slug
-                )
+        missions = Mission.objects.visible_to(request.user).filter(
+            organisation=organisation, key__in=request.POST.getlist("mission")
+        )
+        portfolio = try_service(
+            form,
+            lambda: services.portfolio_create(
+                by=request.user, organisation=organisation, missions=missions, **form.cleaned_data
+            ),
+        )
+        if portfolio is not None:
+            messages.success(request, _("Portfolio “%(name)s” created.") % {"name": portfolio.name})
+            return redirect(_dashboard_url(org_slug, portfolio))
     portfolios = portfolios_of(user=request.user, organisation=organisation)
-
-    return render(
+    return render_form(
         request,
         "portfolios/portfolios.html",
         _base(
@@ -254,7 +273,7 @@ def portfolio_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResp
             form=form,
             portfolios=portfolios.annotate(mission_count=Count("missions")),
         ),
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -278,34 +297,30 @@ def portfolio_edit(
                 % {"name": portfolio.name},
             )
             return redirect("portfolios:portfolios", org_slug=org_slug)
-        if form.is_valid():
-            keep = set(request.POST.getlist("keep"))
-            last_saved = portfolio.updated_at
-            try:
-                services.portfolio_update(
-                    by=request.user,
-                    portfolio=portfolio,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    missions=[m for m in members if m.key in keep],
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                if portfolio.updated_at == last_saved:
-                    messages.info(request, _("Nothing was changed."))
-                else:
-                    messages.success(request, _("Portfolio saved."))
-                return redirect(
-                    reverse("portfolios:dashboard", args=[org_slug])
-                    + "?portfolio="
-                    + portfolio.slug
-                )
-    return render(
+        keep = set(request.POST.getlist("keep"))
+        last_saved = portfolio.updated_at
+        saved = try_service(
+            form,
+            lambda: services.portfolio_update(
+                by=request.user,
+                portfolio=portfolio,
+                missions=[m for m in members if m.key in keep],
+                **form.cleaned_data,
+            ),
+        )
+        if saved is not None:
+            return _saved_and_back(
+                request,
+                portfolio,
+                last_saved,
+                _("Portfolio saved."),
+                _dashboard_url(org_slug, portfolio),
+            )
+    return render_form(
         request,
         "portfolios/portfolio_edit.html",
         _base(request, organisation, "portfolios", form=form, portfolio=portfolio, members=members),
-        status=422 if form.errors else 200,
+        form,
     )
 
 
@@ -328,9 +343,7 @@ def portfolio_add(
         ngettext("%(n)s mission added to “%(name)s”.", "%(n)s missions added to “%(name)s”.", added)
         % {"n": added, "name": portfolio.name},
     )
-    return redirect(
-        reverse("portfolios:dashboard", args=[org_slug]) + "?portfolio=" + portfolio.slug
-    )
+    return redirect(_dashboard_url(org_slug, portfolio))
 
 
 # --- Facets ------------------------------------------------------------------------------------
@@ -356,12 +369,11 @@ def facets(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "portfolios/facets.html",
-        _base(
+        _narrowed_base(
             request,
             organisation,
             "facets",
-            portfolio=portfolio,
-            portfolios=portfolios_of(user=request.user, organisation=organisation),
+            portfolio,
             mix=mix,
             cells=cells,
             scatter=charts.facet_scatter(mix.cells),
@@ -400,36 +412,17 @@ def facet_edit(
         mission_key=mission_key,
         project_key=project_key,
     )
-    initiative = Initiative.objects.filter(project=project).first()
-    form = FacetForm(request.POST or None, initial=_facet_initial(initiative))
-    if request.method == "POST":
-        _organisation(request, org_slug, "portfolios.classify_initiative")
-        if form.is_valid():
-            last_saved = initiative.updated_at if initiative else None
-            try:
-                saved = services.initiative_classify(
-                    by=request.user,
-                    organisation=organisation,
-                    project=project,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                if saved.updated_at == last_saved:
-                    messages.info(request, _("Nothing was changed."))
-                    return redirect("portfolios:facets", org_slug=org_slug)
-                messages.success(
-                    request,
-                    _("“%(title)s” is %(facet)s.")
-                    % {"title": project.title, "facet": facet_label(saved.facet).lower()},
-                )
-                return redirect("portfolios:facets", org_slug=org_slug)
-    return render(
+    return _classify_page(
         request,
-        "portfolios/facet_edit.html",
-        _base(request, organisation, "facets", form=form, project=project, initiative=initiative),
-        status=422 if form.errors else 200,
+        organisation,
+        FacetForm,
+        Initiative.objects.filter(project=project).first(),
+        template="portfolios/facet_edit.html",
+        note=lambda saved: (
+            _("“%(title)s” is %(facet)s.")
+            % {"title": project.title, "facet": facet_label(saved.facet).lower()}
+        ),
+        project=project,
     )
 
 
@@ -446,31 +439,52 @@ def initiative_edit(
             project__isnull=True,
             pk=initiative_id,
         )
-    form = InitiativeForm(request.POST or None, initial=_facet_initial(initiative))
-    if request.method == "POST":
-        _organisation(request, org_slug, "portfolios.classify_initiative")
-        if form.is_valid():
-            last_saved = initiative.updated_at if initiative else None
-            try:
-                saved = services.initiative_classify(
-                    by=request.user,
-                    organisation=organisation,
-                    initiative=initiative,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                if saved.updated_at == last_saved:
-                    messages.info(request, _("Nothing was changed."))
-                else:
-                    messages.success(request, _("Initiative saved."))
-                return redirect("portfolios:facets", org_slug=org_slug)
-    return render(
+    return _classify_page(
         request,
-        "portfolios/initiative_edit.html",
-        _base(request, organisation, "facets", form=form, initiative=initiative),
-        status=422 if form.errors else 200,
+        organisation,
+        InitiativeForm,
+        initiative,
+        template="portfolios/initiative_edit.html",
+        note=lambda saved: _("Initiative saved."),
+        initiative=initiative,
+    )
+
+
+def _classify_page(
+    request: AuthenticatedHttpRequest,
+    organisation: Organisation,
+    form_class: type[FacetForm],
+    answered: Initiative | None,
+    *,
+    template: str,
+    note: Callable[[Initiative], str],
+    **subject: Any,
+) -> HttpResponse:
+    """A page of facet questions about `subject` (a mission's project, or an initiative outside
+    any mission), showing what was `answered` before. On POST, by someone allowed to
+    classify, `initiative_classify` saves the answers and the person goes back to the facets
+    page, told `note(saved)` or that nothing changed; a refused form comes back with 422."""
+    form = form_class(request.POST or None, initial=_facet_initial(answered))
+    if request.method == "POST":
+        _organisation(request, organisation.slug, "portfolios.classify_initiative")
+        last_saved = answered.updated_at if answered else None
+        saved = try_service(
+            form,
+            lambda: services.initiative_classify(
+                by=request.user, organisation=organisation, **subject, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            return _saved_and_back(
+                request,
+                saved,
+                last_saved,
+                note(saved),
+                reverse("portfolios:facets", args=[organisation.slug]),
+            )
+    shown = {"initiative": answered, **subject}  # the project, too, on a project's page
+    return render_form(
+        request, template, _base(request, organisation, "facets", form=form, **shown), form
     )
 
 
@@ -509,12 +523,11 @@ def overlap(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "portfolios/overlap.html",
-        _base(
+        _narrowed_base(
             request,
             organisation,
             "overlap",
-            portfolio=portfolio,
-            portfolios=portfolios_of(user=request.user, organisation=organisation),
+            portfolio,
             overlaps=overlapping_actors(
                 user=request.user, organisation=organisation, portfolio=portfolio
             ),
@@ -534,25 +547,22 @@ def decide(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -
     if request.method == "POST":
         if not request.user.has_perm("portfolios.decide_mission", mission):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                record = services.decision_record(
-                    by=request.user, mission=mission, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(decision)s: “%(title)s”. Recorded against snapshot “%(snapshot)s”.")
-                    % {
-                        "decision": record.past_label,
-                        "title": mission.title,
-                        "snapshot": record.snapshot.name,
-                    },
-                )
-                return redirect("portfolios:decide", org_slug=org_slug, mission_key=mission_key)
-    return render(
+        record = try_service(
+            form,
+            lambda: services.decision_record(by=request.user, mission=mission, **form.cleaned_data),
+        )
+        if record is not None:
+            messages.success(
+                request,
+                _("%(decision)s: “%(title)s”. Recorded against snapshot “%(snapshot)s”.")
+                % {
+                    "decision": record.past_label,
+                    "title": mission.title,
+                    "snapshot": record.snapshot.name,
+                },
+            )
+            return redirect("portfolios:decide", org_slug=org_slug, mission_key=mission_key)
+    return render_form(
         request,
         "portfolios/decide.html",
         _base(
@@ -566,7 +576,7 @@ def decide(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -
             warnings=warnings_for(mission),
             history=decisions(user=request.user, organisation=organisation, mission=mission)[:20],
         ),
-        status=422 if form.errors else 200,
+        form,
     )
 
 

@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DateInput
+from config.forms import DateInput, csv_file_field
 from missions.models import Helix
 from stakeholders.models import (
     ATTITUDE_CHOICES,
@@ -198,11 +198,10 @@ class ActivityForm(forms.Form):
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
+    file = csv_file_field(
+        _(
             "Columns: key, name, person, sector, roles, power, interest, attitude, "
             "engagement_now, engagement_planned, engagement_plan, core_team, last_engaged. "
             "Download the current list for an example."
-        ),
+        )
     )

@@ -24,13 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constraints import between, check_choice, check_filled, choice_ok, json_type_is
 from accounts.fields import person_reference
 from missions.models import (
-    Actor,
     Audited,
     Helix,
-    PartOfMission,
+    MissionPart,
     ScopedQuerySet,
     Versioned,
+    actor_reference,
     mission_reference,
+    unique_per_mission,
 )
 
 if TYPE_CHECKING:
@@ -187,23 +188,12 @@ class GridPlace:
 # --- Stakeholders -----------------------------------------------------------------------------
 
 
-class StakeholderQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class Stakeholder(GridPlace, PartOfMission, Audited, Versioned):
+class Stakeholder(GridPlace, MissionPart, Audited, Versioned):
     """An actor's place in one mission: roles, position on the grid, attitude and engagement."""
 
     mission = mission_reference("stakeholders")
     key = models.SlugField(_("key"), max_length=80)
-    actor = models.ForeignKey(
-        Actor,
-        verbose_name=_("actor"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="stakeholder_roles",
-    )
+    actor = actor_reference(_("actor"), "stakeholder_roles")
     person_name = models.CharField(
         _("named person"),
         max_length=200,
@@ -248,8 +238,6 @@ class Stakeholder(GridPlace, PartOfMission, Audited, Versioned):
     )
     last_engaged = models.DateField(_("last engaged"), null=True, blank=True)
 
-    objects = StakeholderQuerySet.as_manager()
-
     # Not stored: what the map sets on the rows it shows (`selectors.map_data` numbers them by
     # name; `views.map_context` links each to its page and, with a date, to where it stood).
     number: int
@@ -261,9 +249,7 @@ class Stakeholder(GridPlace, PartOfMission, Audited, Versioned):
         verbose_name_plural = _("stakeholders")
         ordering = ["-power", "-interest", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["mission", "key"], name="stakeholders_stakeholder_key_unique"
-            ),
+            unique_per_mission("key", name="stakeholders_stakeholder_key_unique"),
             models.UniqueConstraint(
                 fields=["mission", "actor"],
                 condition=Q(actor__isnull=False),
@@ -398,11 +384,7 @@ class StakeholderPosition(GridPlace, models.Model):
 # --- Engagement log ---------------------------------------------------------------------------
 
 
-class EngagementActivityQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class EngagementActivity(PartOfMission, Audited):
+class EngagementActivity(MissionPart, Audited):
     """One engagement event: what was done, at which level, with whom, and what it changed."""
 
     mission = mission_reference("engagement_activities")
@@ -431,16 +413,12 @@ class EngagementActivity(PartOfMission, Audited):
         help_text=_("What was decided differently because of what people said."),
     )
 
-    objects = EngagementActivityQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("engagement activity")
         verbose_name_plural = _("engagement activities")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["mission", "key"], name="stakeholders_activity_key_unique"
-            ),
+            unique_per_mission("key", name="stakeholders_activity_key_unique"),
             check_choice("type", ActivityType, name="stakeholders_activity_type_valid"),
             check_choice("level", EngagementLevel, name="stakeholders_activity_level_valid"),
             models.CheckConstraint(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.forms import DateInput
+from config.forms import DateInput, csv_file_field
 from evaluation.indicators.models import Frequency, Indicator, Level, Quality, Timing
 from missions.forms import ListField
 from missions.models import Direction, Mission, Target
@@ -105,12 +105,11 @@ class MeasurementForm(forms.Form):
 
 
 class MeasurementCsvForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_(
+    file = csv_file_field(
+        _(
             "Columns: period_end (like 2024-12-31), value, source_ref, quality (official, "
             "estimate or provisional). Download the current values for an example."
-        ),
+        )
     )
 
 

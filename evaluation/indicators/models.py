@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constraints import check_choice
-from accounts.fields import person_reference
+from accounts.fields import optional_link, person_reference
 from missions.models import (
     Direction,
+    MissionPart,
     ScopedQuerySet,
     Target,
     mission_reference,
+    unique_per_mission,
     validate_text_list,
 )
 
@@ -57,11 +59,7 @@ class Quality(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional")
 
 
-class IndicatorQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class Indicator(models.Model):
+class Indicator(MissionPart):
     mission = mission_reference("indicators")
     key = models.SlugField(_("key"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
@@ -95,16 +93,12 @@ class Indicator(models.Model):
     # next period was first found missing; None while the data is up to date.
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True)
 
-    objects = IndicatorQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["name", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["mission", "key"], name="evaluation_indicator_key_unique"
-            ),
+            unique_per_mission("key", name="evaluation_indicator_key_unique"),
             check_choice("level", Level, name="evaluation_indicator_level_valid"),
             check_choice("frequency", Frequency, name="evaluation_indicator_frequency_valid"),
         ]
@@ -173,14 +167,7 @@ class Measurement(models.Model):
     )
     is_current = models.BooleanField(_("current"), default=True)
     # Set when the value came through the push API (evaluation/indicators/api.py): which token.
-    entered_via = models.ForeignKey(
-        "IndicatorPushToken",
-        verbose_name=_("pushed with"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    entered_via = optional_link("IndicatorPushToken", _("pushed with"), on_delete=models.SET_NULL)
 
     objects = MeasurementQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constraints import check_choice
 from accounts.fields import person_reference
-from missions.models import ScopedQuerySet, mission_reference
+from missions.models import MissionPart, mission_reference
 
 
 class ReviewType(models.TextChoices):
@@ -34,11 +34,7 @@ class ProjectAction(models.TextChoices):
     NEW = "new", _("New")
 
 
-class ReviewQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class Review(models.Model):
+class Review(MissionPart):
     mission = mission_reference("reviews")
     date = models.DateField(_("date"))
     type = models.CharField(_("type"), max_length=10, choices=ReviewType.choices)
@@ -50,8 +46,6 @@ class Review(models.Model):
     target_changes = models.JSONField(_("target changes"), default=list, blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     created_by = person_reference(_("recorded by"))
-
-    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review")

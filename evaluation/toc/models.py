@@ -22,14 +22,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constraints import check_choice
+from accounts.fields import optional_link
 from missions.models import (
     Audited,
+    MissionPart,
     MissionProject,
-    PartOfMission,
-    ScopedQuerySet,
     Target,
     Versioned,
     mission_reference,
+    unique_per_mission,
 )
 
 
@@ -65,11 +66,7 @@ def rightward() -> Q:
     return condition
 
 
-class ToCNodeQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class ToCNode(PartOfMission, Audited, Versioned):
+class ToCNode(MissionPart, Audited, Versioned):
     mission = mission_reference("toc_nodes")
     key = models.SlugField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=10, choices=NodeKind.choices)
@@ -77,30 +74,16 @@ class ToCNode(PartOfMission, Audited, Versioned):
     description = models.TextField(
         _("description"), blank=True, validators=[MaxLengthValidator(500)]
     )
-    project = models.ForeignKey(
-        MissionProject,
-        verbose_name=_("project"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="toc_nodes",
+    project = optional_link(
+        MissionProject, _("project"), on_delete=models.SET_NULL, related_name="toc_nodes"
     )
-    target = models.ForeignKey(
-        Target,
-        verbose_name=_("target"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="toc_nodes",
-    )
+    target = optional_link(Target, _("target"), on_delete=models.SET_NULL, related_name="toc_nodes")
     indicators = models.ManyToManyField(
         "evaluation.Indicator",
         verbose_name=_("indicators"),
         blank=True,
         related_name="toc_nodes",
     )
-
-    objects = ToCNodeQuerySet.as_manager()
 
     # Not stored: the links from this step, which `selectors.toc_page` sets for the table.
     leads_to: list[ToCLink]
@@ -110,9 +93,7 @@ class ToCNode(PartOfMission, Audited, Versioned):
         verbose_name_plural = _("theory of change steps")
         ordering = ["mission", "kind", "title", "key"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["mission", "key"], name="evaluation_tocnode_key_unique"
-            ),
+            unique_per_mission("key", name="evaluation_tocnode_key_unique"),
             # What the links' composite foreign key points at (see the module docstring).
             models.UniqueConstraint(
                 fields=["id", "mission", "kind"], name="evaluation_tocnode_id_mission_kind"
@@ -136,11 +117,7 @@ class ToCNode(PartOfMission, Audited, Versioned):
         return RANK[self.kind]
 
 
-class ToCLinkQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class ToCLink(PartOfMission, Audited, Versioned):
+class ToCLink(MissionPart, Audited, Versioned):
     mission = mission_reference("toc_links")
     from_node = models.ForeignKey(
         ToCNode, verbose_name=_("from"), on_delete=models.CASCADE, related_name="outgoing"
@@ -158,8 +135,6 @@ class ToCLink(PartOfMission, Audited, Versioned):
         choices=EvidenceStrength.choices,
         default=EvidenceStrength.NONE,
     )
-
-    objects = ToCLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("theory of change link")

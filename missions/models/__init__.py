@@ -8,7 +8,8 @@ Writes go through `missions.services`, which validates, checks permissions and r
 One module per part, each importing only those below it:
 
 - `base`: the queryset scope, who changed a row, the version, the link from a part to its
-  mission, the year range check and the validators;
+  mission (and the base of the models that belong to one), the year range check and the
+  validators;
 - `choices`: the fixed lists fields choose from;
 - `register`: the tenant's actors and grand challenges;
 - `mission`: the mission;
@@ -22,11 +23,14 @@ validators and `PartOfMission` by this path.
 
 from missions.models.base import (
     Audited,
+    MissionPart,
+    OrganisationPart,
     PartOfMission,
     ScopedQuerySet,
     Versioned,
     check_year,
     mission_reference,
+    unique_per_mission,
     validate_sdgs,
     validate_text_list,
 )
@@ -45,33 +49,20 @@ from missions.models.choices import (
     Stage,
     StatementLanguage,
 )
-from missions.models.history import (
-    ChangeAction,
-    MissionChange,
-    MissionChangeQuerySet,
-    MissionSnapshot,
-    MissionSnapshotQuerySet,
-)
-from missions.models.mission import Mission, MissionQuerySet
-from missions.models.projects import MissionProject, MissionProjectQuerySet, ProjectContribution
-from missions.models.register import (
-    Actor,
-    ActorQuerySet,
-    GrandChallenge,
-    GrandChallengeQuerySet,
-)
-from missions.models.targets import Milestone, MilestoneQuerySet, Target, TargetQuerySet
+from missions.models.history import ChangeAction, MissionChange, MissionSnapshot
+from missions.models.mission import Mission
+from missions.models.projects import MissionProject, ProjectContribution
+from missions.models.register import Actor, GrandChallenge, actor_reference
+from missions.models.targets import Milestone, MilestoneQuerySet, Target
 
 __all__ = [
     "Actor",
     "ActorKind",
-    "ActorQuerySet",
     "Audited",
     "ChangeAction",
     "Direction",
     "GovernmentLevel",
     "GrandChallenge",
-    "GrandChallengeQuerySet",
     "Helix",
     "Instrument",
     "MandateSource",
@@ -80,13 +71,11 @@ __all__ = [
     "MilestoneStatus",
     "Mission",
     "MissionChange",
-    "MissionChangeQuerySet",
+    "MissionPart",
     "MissionProject",
-    "MissionProjectQuerySet",
-    "MissionQuerySet",
     "MissionSnapshot",
-    "MissionSnapshotQuerySet",
     "MissionStatus",
+    "OrganisationPart",
     "Origin",
     "PartOfMission",
     "PolicyDomain",
@@ -96,10 +85,11 @@ __all__ = [
     "Stage",
     "StatementLanguage",
     "Target",
-    "TargetQuerySet",
     "Versioned",
+    "actor_reference",
     "check_year",
     "mission_reference",
+    "unique_per_mission",
     "validate_sdgs",
     "validate_text_list",
 ]

@@ -1,7 +1,8 @@
 """What every mission model shares: the organisation scope of its queries, who created and
 changed a row, the version that guards against lost updates, the link to the mission a part
-belongs to, and the year range constraints and validators of several models are built from
-(the rules every app shares are in `accounts.constraints`)."""
+belongs to (and the rule that a part's key is unique within it), and the year range
+constraints and validators of several models are built from (the rules every app shares are in
+`accounts.constraints`)."""
 
 from __future__ import annotations
 
@@ -73,9 +74,16 @@ def mission_reference(related_name: str, *, optional: bool = False) -> models.Fo
     )
 
 
+def unique_per_mission(field: str, *, name: str) -> models.UniqueConstraint:
+    """No two parts of one mission share `field`: the key a part is addressed and exported by
+    (a target's, a stakeholder's, a canvas box's), or a name people pick it by (a snapshot's)."""
+    return models.UniqueConstraint(fields=["mission", field], name=name)
+
+
 class PartOfMission:
     """For models with a `mission` foreign key: they belong to the mission's organisation, which
-    is what permission predicates (`accounts.predicates`) read as `obj.organisation`."""
+    is what permission predicates (`accounts.predicates`) read as `obj.organisation`.
+    `MissionPart` is this with the queries' scope (`visible_to`) as well."""
 
     # Declared for the type checker only: each model defines the foreign key itself (most with
     # `mission_reference`), since each names its own reverse accessor.
@@ -97,6 +105,32 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         # One membership per (user, organisation), so this join never duplicates rows.
         return self.filter(**{f"{self.organisation_path}__memberships__user": user})
+
+
+class OrganisationPart(models.Model):
+    """A model whose rows belong to one organisation (its missions, its registers, its
+    portfolios): the queries that list it start from `visible_to`."""
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class MissionPartQuerySet(ScopedQuerySet):
+    """The rows of a model that belongs to a mission: scoped through the mission's organisation."""
+
+    organisation_path = "mission__organisation"
+
+
+class MissionPart(PartOfMission, models.Model):
+    """A model that belongs to a mission: its organisation is the mission's, for permission
+    predicates and for the queries that list it (`visible_to`)."""
+
+    objects = MissionPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class Audited(models.Model):

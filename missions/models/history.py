@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import person_reference
-from missions.models.base import ScopedQuerySet, mission_reference
+from missions.models.base import MissionPart, mission_reference, unique_per_mission
 
 
 class ChangeAction(models.TextChoices):
@@ -21,11 +21,7 @@ class ChangeAction(models.TextChoices):
     IMPORTED = "imported", _("Imported")
 
 
-class MissionChangeQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class MissionChange(models.Model):
+class MissionChange(MissionPart):
     """One entry in a mission's history: who did what to which part, and the fields' values
     before and after (`{"field": [before, after]}`), written by every service."""
 
@@ -37,8 +33,6 @@ class MissionChange(models.Model):
     object_key = models.CharField(_("key"), max_length=80, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
-    objects = MissionChangeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("mission change")
         verbose_name_plural = _("mission changes")
@@ -49,11 +43,7 @@ class MissionChange(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_type}"
 
 
-class MissionSnapshotQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class MissionSnapshot(models.Model):
+class MissionSnapshot(MissionPart):
     """A named, immutable copy of a whole mission as the exchange format exports it (core
     fields plus every registered section: targets, projects, canvas, ...), e.g. "Cabinet
     submission v3". Taken through `missions.snapshots.snapshot_take`; never changed after."""
@@ -64,16 +54,12 @@ class MissionSnapshot(models.Model):
     taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
     document = models.JSONField(_("document"))
 
-    objects = MissionSnapshotQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("mission snapshot")
         verbose_name_plural = _("mission snapshots")
         ordering = ["-taken_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["mission", "name"], name="missions_snapshot_name_unique"
-            ),
+            unique_per_mission("name", name="missions_snapshot_name_unique"),
         ]
 
     def __str__(self) -> str:

@@ -8,19 +8,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constraints import check_choice, check_not_negative, check_order, is_json_list
-from accounts.fields import organisation_reference
+from accounts.constraints import (
+    check_choice,
+    check_not_negative,
+    check_order,
+    is_json_list,
+    unique_per_organisation,
+)
+from accounts.fields import optional_link, organisation_reference
 from missions import validation
-from missions.models.base import Audited, ScopedQuerySet, Versioned, check_year, validate_sdgs
+from missions.models.base import Audited, OrganisationPart, Versioned, check_year, validate_sdgs
 from missions.models.choices import MandateSource, MissionStatus, PolicyDomain, StatementLanguage
-from missions.models.register import Actor, GrandChallenge
+from missions.models.register import GrandChallenge, actor_reference
 
 
-class MissionQuerySet(ScopedQuerySet):
-    pass
-
-
-class Mission(Audited, Versioned):
+class Mission(OrganisationPart, Audited, Versioned):
     """A bold, measurable, time-bound goal that answers part of a grand challenge and is
     reached through a portfolio of projects. A mission may have sub-missions (one level)."""
 
@@ -41,13 +43,8 @@ class Mission(Audited, Versioned):
         on_delete=models.PROTECT,
         related_name="missions",
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of mission"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
+    parent = optional_link(
+        "self", _("part of mission"), on_delete=models.PROTECT, related_name="children"
     )
     status = models.CharField(
         _("status"), max_length=20, choices=MissionStatus.choices, default=MissionStatus.DRAFT
@@ -71,22 +68,8 @@ class Mission(Audited, Versioned):
     )
     mandate_date = models.DateField(_("mandate date"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
-    owner = models.ForeignKey(
-        Actor,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="owned_missions",
-    )
-    coordinator = models.ForeignKey(
-        Actor,
-        verbose_name=_("coordinator"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="coordinated_missions",
-    )
+    owner = actor_reference(_("owner"), "owned_missions")
+    coordinator = actor_reference(_("coordinator"), "coordinated_missions")
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     deadline_year = models.PositiveSmallIntegerField(_("deadline year"), null=True, blank=True)
     committed_budget = models.DecimalField(
@@ -126,16 +109,12 @@ class Mission(Audited, Versioned):
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
-    objects = MissionQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("mission")
         verbose_name_plural = _("missions")
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "key"], name="missions_mission_key_unique"
-            ),
+            unique_per_organisation("key", name="missions_mission_key_unique"),
             check_choice(
                 "language", StatementLanguage, blank=True, name="missions_mission_language_valid"
             ),

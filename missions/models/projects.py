@@ -18,22 +18,18 @@ from accounts.constraints import (
 from missions import validation
 from missions.models.base import (
     Audited,
-    PartOfMission,
-    ScopedQuerySet,
+    MissionPart,
     Versioned,
     mission_reference,
+    unique_per_mission,
     validate_text_list,
 )
 from missions.models.choices import Instrument, Origin, ProjectStatus, Stage
-from missions.models.register import Actor
+from missions.models.register import Actor, actor_reference
 from missions.models.targets import Target
 
 
-class MissionProjectQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class MissionProject(PartOfMission, Audited, Versioned):
+class MissionProject(MissionPart, Audited, Versioned):
     """One project in a mission's portfolio: who leads it, with which partners, in which sectors,
     with which instrument and money, and (through contributions) which targets it serves."""
 
@@ -43,14 +39,7 @@ class MissionProject(PartOfMission, Audited, Versioned):
     description = models.TextField(
         _("description"), blank=True, validators=[MaxLengthValidator(1000)]
     )
-    lead = models.ForeignKey(
-        Actor,
-        verbose_name=_("lead"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="led_projects",
-    )
+    lead = actor_reference(_("lead"), "led_projects")
     partners = models.ManyToManyField(
         Actor, verbose_name=_("partners"), blank=True, related_name="partner_projects"
     )
@@ -89,14 +78,12 @@ class MissionProject(PartOfMission, Audited, Versioned):
         blank=True,
     )
 
-    objects = MissionProjectQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("mission project")
         verbose_name_plural = _("mission projects")
         ordering = ["key"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "key"], name="missions_project_key_unique"),
+            unique_per_mission("key", name="missions_project_key_unique"),
             check_choice("instrument", Instrument, name="missions_project_instrument_valid"),
             check_choice("stage", Stage, name="missions_project_stage_valid"),
             check_choice("origin", Origin, name="missions_project_origin_valid"),

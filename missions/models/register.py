@@ -3,24 +3,26 @@ challenges."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constraints import check_choice, is_json_list
+from accounts.constraints import check_choice, is_json_list, unique_per_organisation
 from accounts.fields import organisation_reference
 from missions import validation
-from missions.models.base import Audited, ScopedQuerySet, validate_sdgs
+from missions.models.base import Audited, OrganisationPart, validate_sdgs
 from missions.models.choices import ActorKind, GovernmentLevel, Helix
 
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
-class ActorQuerySet(ScopedQuerySet):
-    pass
 
-
-class Actor(Audited):
+class Actor(OrganisationPart, Audited):
     """An outside organisation or person a mission works with: a ministry that owns it, an agency
     that coordinates it, a project lead or partner. One registry per tenant, so the same actor is
     recognised across missions."""
@@ -39,16 +41,12 @@ class Actor(Audited):
         _("country"), max_length=2, blank=True, help_text=_("Two-letter ISO code, e.g. NL.")
     )
 
-    objects = ActorQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "key"], name="missions_actor_key_unique"
-            ),
+            unique_per_organisation("key", name="missions_actor_key_unique"),
             models.UniqueConstraint(
                 "organisation", Lower("name"), name="missions_actor_name_ci_unique"
             ),
@@ -76,11 +74,22 @@ class Actor(Audited):
             )
 
 
-class GrandChallengeQuerySet(ScopedQuerySet):
-    pass
+def actor_reference(
+    verbose_name: StrOrPromise, related_name: str
+) -> models.ForeignKey[Actor | Combinable | None, Actor | None]:
+    """An actor of the organisation's register that a row may name (a mission's owner, a
+    project's lead, a stakeholder). An actor something still names cannot be deleted."""
+    return models.ForeignKey(
+        Actor,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
 
 
-class GrandChallenge(Audited):
+class GrandChallenge(OrganisationPart, Audited):
     """A broad societal problem, too wide to direct innovation by itself (the first column of
     the mission map). Missions are concrete, measurable steps towards solving it."""
 
@@ -92,16 +101,12 @@ class GrandChallenge(Audited):
         _("Sustainable Development Goals"), default=list, blank=True, validators=[validate_sdgs]
     )
 
-    objects = GrandChallengeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("grand challenge")
         verbose_name_plural = _("grand challenges")
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "key"], name="missions_challenge_key_unique"
-            ),
+            unique_per_organisation("key", name="missions_challenge_key_unique"),
             models.CheckConstraint(
                 condition=is_json_list("sdgs") & Q(sdgs__contained_by=list(range(1, 18))),
                 name="missions_challenge_sdgs_valid",

@@ -13,21 +13,18 @@ from accounts.models import Organisation
 from missions import validation
 from missions.models.base import (
     Audited,
-    PartOfMission,
+    MissionPart,
     ScopedQuerySet,
     Versioned,
     check_year,
     mission_reference,
+    unique_per_mission,
 )
 from missions.models.choices import Direction, MilestoneStatus
 from missions.models.mission import Mission
 
 
-class TargetQuerySet(ScopedQuerySet):
-    organisation_path = "mission__organisation"
-
-
-class Target(PartOfMission, Audited, Versioned):
+class Target(MissionPart, Audited, Versioned):
     """A measurable end state of a mission: from a baseline (value, year) to a target (value,
     year), or a yes/no condition. Headline targets define whether the mission succeeded."""
 
@@ -55,14 +52,12 @@ class Target(PartOfMission, Audited, Versioned):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = TargetQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         ordering = ["position", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["mission", "key"], name="missions_target_key_unique"),
+            unique_per_mission("key", name="missions_target_key_unique"),
             check_choice("direction", Direction, name="missions_target_direction_valid"),
             models.CheckConstraint(
                 condition=~Q(direction=Direction.BINARY) | ~Q(success_condition=""),

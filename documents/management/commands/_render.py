@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -29,6 +31,18 @@ def reader(organisation: Organisation, email: str | None) -> User:
     return membership.user
 
 
+@contextmanager
+def _refused_as_command_error(keys: list[str]) -> Iterator[None]:
+    """What the services refuse while exporting `keys` (too long a text, a key that names no
+    mission: Http404) ends the command with its reason, without a traceback."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None
+    except Exception as exc:  # Http404 for unknown keys
+        raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
+
+
 def render_to_file(
     *,
     slug: str,
@@ -50,19 +64,13 @@ def render_to_file(
     if kind == "pack":
         # Several missions: the pack's pages and one briefing piece per mission, assembled
         # as a worker does (documents.packs), nothing stored.
-        try:
+        with _refused_as_command_error(keys):
             pdf, pages = packs.pack_pdf_now(
                 by=user, organisation=organisation, keys=keys, covering_note=covering_note
             )
-        except ValidationError as exc:
-            raise CommandError(
-                f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}"
-            ) from None
-        except Exception as exc:  # Http404 for unknown keys
-            raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
         Path(out).write_bytes(pdf)
         return pages, len(pdf)
-    try:
+    with _refused_as_command_error(keys):
         decision = queueing.check_decision(decision)
         context = queueing.build_context(
             by=user, organisation=organisation, kind=kind, missions=keys, decision=decision
@@ -70,10 +78,6 @@ def render_to_file(
         if kind == "briefing":
             # The same limits as the page: refused with what to shorten, never cut.
             layout.check_briefing_length(context)
-    except ValidationError as exc:
-        raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None
-    except Exception as exc:  # Http404 for unknown keys
-        raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
     document = GeneratedDocument(
         organisation=organisation,
         kind=kind,
@@ -100,7 +104,7 @@ def _word(
     from documents import word
 
     today = selectors.today_text(timezone.localdate())
-    try:
+    with _refused_as_command_error(keys):
         decision = queueing.check_decision(decision)
         if kind == "pack":
             return packs.pack_docx_now(
@@ -109,10 +113,6 @@ def _word(
         context = queueing.build_context(
             by=user, organisation=organisation, kind=kind, missions=keys, decision=decision
         )
-    except ValidationError as exc:
-        raise CommandError(f"Cannot export {', '.join(keys)}: {' '.join(exc.messages)}") from None
-    except Exception as exc:  # Http404 for unknown keys
-        raise CommandError(f"Cannot export {', '.join(keys)}: {exc}") from None
     document = GeneratedDocument(
         organisation=organisation,
         kind=kind,

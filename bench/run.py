@@ -7,7 +7,8 @@
 
 Settings (environment): BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (8),
 BENCH_LOAD_TOOL (wrk if installed, else python), BENCH_AUTOSAVE_SECONDS (30),
-BENCH_AUTOSAVE_EDITORS (20), BENCH_AUTOSAVE_PAUSE_MS (1500), LOAD_USERS (50), LOAD_SECONDS (120),
+BENCH_AUTOSAVE_EDITORS (20), BENCH_AUTOSAVE_PAUSE_MS (1500), BENCH_LIVE_SECONDS (20),
+BENCH_LIVE_VIEWERS (10), BENCH_OPEN_CANVASES (50), LOAD_USERS (50), LOAD_SECONDS (120),
 LOAD_WEB_WORKERS (3) for the `load` scenario, BENCH_FRESH_DB=1 (drop and recreate the
 bench database first). DATABASE_URL / REDIS_URL choose the servers as for `make run`, but the
 database used is always `lodestar_bench` on that server, never the developer's own.
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterator
 from bench import (
     assessment,
     autosave,
+    canvas_live,
     healthz,
     indicators,
     loadtest,
@@ -57,6 +59,8 @@ BENCHMARKS: list[Benchmark] = [
     healthz.healthz,
     portfolio.dashboard,
     autosave.autosave,
+    canvas_live.canvas_live,
+    canvas_live.canvas_open_connections,
     pdf.canvas_pdf,
     # Last: two minutes of 50 users, with a web server and workers of its own.
     loadtest.load,

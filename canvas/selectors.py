@@ -6,23 +6,38 @@ comments with their authors."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from canvas import facts as box_facts
 from canvas.boxes import BOXES, BY_KEY, Band, Box
-from canvas.models import CanvasBox, CanvasBoxRevision, CanvasComment
+from canvas.models import (
+    CanvasBox,
+    CanvasBoxRevision,
+    CanvasComment,
+    NoteStatus,
+    Workshop,
+    WorkshopNote,
+)
 from missions import selectors as mission_selectors
+from missions.exchange import export_mission
 from missions.models import Mission
 from missions.workflow import transitions_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+# How many of a box's facts its card on the board shows (the editor shows them all).
+CARD_FACTS = 4
 
 # The step that moves a mission forward from each status, for "what the next status needs".
 FORWARD_STEPS = ("propose", "approve", "activate")
@@ -47,11 +62,33 @@ class BoxView:
     reply_to: int | None = None
     reply_errors: list[str] = field(default_factory=list)
     reply_text: str = ""
+    # The boxes before and after this one, for the editor's "previous" and "next" links.
+    previous_key: str = ""
+    next_key: str = ""
+    # What the mission's records say for the box (canvas.facts), and where to edit them.
+    facts: list[str] = field(default_factory=list)
+    records_url: str = ""
+    records_label: StrOrPromise = ""
+    # Workshop notes not yet added to the text (canvas.selectors.notes_by_box).
+    notes: list[WorkshopNote] = field(default_factory=list)
 
     @property
     def open_comments(self) -> int:
         # `comments` holds the comments that open a discussion; replies hang under them.
         return sum(1 for comment in self.comments if comment.is_open)
+
+    @property
+    def card_facts(self) -> list[str]:
+        """The first facts, for the board; the editor shows them all."""
+        return self.facts[:CARD_FACTS]
+
+    @property
+    def more_facts(self) -> int:
+        return max(0, len(self.facts) - CARD_FACTS)
+
+    @property
+    def new_notes(self) -> int:
+        return sum(1 for note in self.notes if note.status == NoteStatus.NEW)
 
     @property
     def resolved_comments(self) -> list[CanvasComment]:
@@ -107,7 +144,34 @@ def box_views(mission: Mission, *, summaries: bool = True) -> list[BoxView]:
         if summaries:
             view.summary = _summary(box, mission)
         views.append(view)
+    for earlier, later in itertools.pairwise(views):
+        earlier.next_key, later.previous_key = later.key, earlier.key
     return views
+
+
+def board_stamp(mission: Mission) -> str:
+    """A short text that changes whenever anything the board shows changes: a box's text, the
+    mission (its statement, and every part the boxes summarise, which touch it), or a comment
+    added, resolved or reopened, or a workshop note. Three small queries; the board is only rendered again when it differs."""
+    row = (
+        Mission.objects.filter(pk=mission.pk)
+        .annotate(
+            boxes_changed=Max("canvas_boxes__updated_at"),
+            box_versions=Sum("canvas_boxes__version"),
+        )
+        .values("updated_at", "version", "boxes_changed", "box_versions")
+        .get()
+    )
+    comments = CanvasComment.objects.filter(mission=mission).aggregate(
+        count=Count("pk"),
+        written=Max("created_at"),
+        resolved=Max("resolved_at"),
+        open=Count("pk", filter=Q(resolved_at__isnull=True)),
+    )
+    notes = WorkshopNote.objects.filter(mission=mission).aggregate(
+        count=Count("pk"), new=Count("pk", filter=Q(status=NoteStatus.NEW))
+    )
+    return "|".join(str(value) for value in (*row.values(), *comments.values(), *notes.values()))
 
 
 def box_view(mission: Mission, key: str) -> BoxView:
@@ -224,3 +288,63 @@ def open_comments_by_box(mission: Mission) -> dict[str, int]:
         .values_list("box_key", "open")
         .order_by()
     )
+
+
+def notes_by_box(mission: Mission) -> dict[str, list[WorkshopNote]]:
+    """The workshop notes not yet used, by box ({key: notes}), new ones before those set
+    aside, oldest first; one query."""
+    by_box: dict[str, list[WorkshopNote]] = {}
+    notes = (
+        WorkshopNote.objects.filter(mission=mission)
+        .exclude(status=NoteStatus.USED)
+        .select_related("author")
+        .order_by("status", "created_at", "pk")
+    )
+    for note in notes:
+        by_box.setdefault(note.box_key, []).append(note)
+    return by_box
+
+
+def note_for(*, mission: Mission, note_id: int) -> WorkshopNote:
+    """One note of `mission`, or 404."""
+    return get_object_or_404(
+        WorkshopNote.objects.select_related("mission__organisation"), pk=note_id, mission=mission
+    )
+
+
+def current_workshop(mission: Mission) -> Workshop | None:
+    """The mission's workshop whose link still works, if any."""
+    return (
+        Workshop.objects.filter(mission=mission, ended_at__isnull=True, ends_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def workshop_for_link(token: str) -> Workshop:
+    """The workshop a link names, ended or not, or 404 for a link that never existed."""
+    return get_object_or_404(Workshop.objects.select_related("mission__organisation"), token=token)
+
+
+def workshop_of(*, mission: Mission, workshop_id: int) -> Workshop:
+    """One workshop of `mission`, or 404."""
+    return get_object_or_404(Workshop, pk=workshop_id, mission=mission)
+
+
+def attach_facts(mission: Mission, views: list[BoxView], *, can_edit: bool) -> None:
+    """Give every box what the mission's records say for it (the same sentences as the canvas
+    PDF) and the link to where those records are kept. One export of the mission, a fixed
+    number of queries however many records it has."""
+    exported = export_mission(mission)
+    org, key = mission.organisation.slug, mission.key
+    for view in views:
+        if not view.box.is_statement:
+            view.facts = box_facts.for_box(view.box, mission, exported)
+        if view.box.records is None:
+            continue
+        url_name, group, edit_label, read_label = view.box.records
+        if url_name == "missions:edit_group" and not can_edit:
+            view.records_url = reverse("missions:overview", args=[org, key])
+        else:
+            view.records_url = reverse(url_name, args=[org, key, *([group] if group else [])])
+        view.records_label = edit_label if can_edit else read_label

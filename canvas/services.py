@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,16 @@ from accounts.models import User
 from canvas import signals
 from canvas.boxes import STATEMENT, get_box
 from canvas.mentions import mentioned_members
-from canvas.models import COMMENT_LIMIT, CanvasBox, CanvasBoxRevision, CanvasComment
+from canvas.models import (
+    COMMENT_LIMIT,
+    NOTE_LIMIT,
+    CanvasBox,
+    CanvasBoxRevision,
+    CanvasComment,
+    NoteStatus,
+    Workshop,
+    WorkshopNote,
+)
 from missions import hooks, parts
 from missions.models import Mission
 from missions.parts import ConflictError
@@ -315,3 +325,142 @@ def canvas_comment_resolve(
 
 # django-auditlog names a foreign key by its column attribute here.
 _RESOLUTION_FIELDS = ("resolved_at", "resolved_by_id")
+
+
+# --- workshops ---------------------------------------------------------------------------------
+# Notes come from people with the workshop's link who may have no account, so they do not go
+# through the kernel's create (which needs a person with a role); what the facilitator does
+# with them (start, end, add a note to a box, move it, set it aside) takes the kernel's
+# permission step, and adding a note to a box is an ordinary box save, with its revision.
+
+WORKSHOP_HOURS = range(1, 13)
+# A link may be passed around a room and beyond: a workshop takes at most this many notes.
+WORKSHOP_NOTE_CAP = 500
+
+
+class WorkshopEnded(ValidationError):
+    """The workshop's link has expired or the facilitator ended it."""
+
+
+def workshop_start(*, by: User, mission: Mission, title: str, hours: int) -> Workshop:
+    """Start a workshop on `mission`'s canvas: a link that lets anyone who has it add notes to
+    the boxes for `hours` hours (1 to 12). Editors only."""
+    _check_permission(by, mission)
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError({"title": _("Enter a title for the workshop.")})
+    if hours not in WORKSHOP_HOURS:
+        raise ValidationError({"hours": _("Choose how long the link works: 1 to 12 hours.")})
+    workshop = Workshop(
+        mission=mission,
+        title=title,
+        token=secrets.token_urlsafe(32),
+        created_by=by,
+        ends_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
+    workshop.full_clean()
+    workshop.save()
+    return workshop
+
+
+def workshop_end(*, by: User, workshop: Workshop) -> None:
+    """End the workshop now: its link stops working at once."""
+    _check_permission(by, workshop.mission)
+    if workshop.ended_at is None:
+        Workshop.objects.filter(pk=workshop.pk, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+
+
+def clean_note(text: str) -> str:
+    """The note as stored: one paragraph of at most NOTE_LIMIT characters."""
+    text = " ".join(normalise(text).split())
+    if not text:
+        raise ValidationError({"text": _("Write your note.")})
+    if len(text) > NOTE_LIMIT:
+        raise ValidationError(
+            {
+                "text": _(
+                    "A note can be at most %(limit)s characters long; this one has %(length)s. "
+                    "Keep it short: one idea per note."
+                )
+                % {"limit": NOTE_LIMIT, "length": f"{len(text):,}"}
+            }
+        )
+    return text
+
+
+@transaction.atomic
+def workshop_note_add(
+    *, workshop: Workshop, box_key: str, text: str, by: User | None = None, name: str = ""
+) -> WorkshopNote:
+    """Add a quick note to a box of the workshop's canvas while the workshop is open: by
+    someone signed in (`by`), or by a participant without an account (who may give a `name`)."""
+    box = get_box(box_key)
+    if box is None:
+        raise ValidationError({"box_key": _("Choose the box your note is about.")})
+    # Locked so that the cap holds when many people send at once.
+    workshop = Workshop.objects.select_for_update().select_related("mission").get(pk=workshop.pk)
+    if not workshop.is_open(timezone.now()):
+        raise WorkshopEnded(_("This workshop has ended, so its link no longer takes notes."))
+    if workshop.notes.count() >= WORKSHOP_NOTE_CAP:
+        raise ValidationError(
+            _("This workshop already has %(cap)s notes, as many as it takes.")
+            % {"cap": WORKSHOP_NOTE_CAP}
+        )
+    note = WorkshopNote(
+        mission=workshop.mission,
+        workshop=workshop,
+        box_key=box.key,
+        text=clean_note(text),
+        author=by,
+        author_name="" if by else " ".join(name.split())[:80],
+    )
+    note.full_clean()
+    note.save()
+    return note
+
+
+def _box_now(mission: Mission, key: str) -> tuple[str, int]:
+    """A box's stored text and version, for a save based on them."""
+    if key == STATEMENT:
+        current = Mission.objects.get(pk=mission.pk)
+        return current.statement, current.version
+    row = CanvasBox.objects.filter(mission=mission, box_key=key).first()
+    return (row.text, row.version) if row else ("", 0)
+
+
+@transaction.atomic
+def workshop_note_use(*, by: User, note: WorkshopNote) -> SavedBox:
+    """Add the note's text to the end of its box's text (a new paragraph), as a save by `by`
+    with its revision, and mark the note as used."""
+    mission = note.mission
+    _check_permission(by, mission)
+    note = WorkshopNote.objects.select_for_update().get(pk=note.pk)
+    text, version = _box_now(mission, note.box_key)
+    joined = f"{text.rstrip()}\n\n{note.text}" if text.strip() else note.text
+    saved = canvas_box_save(
+        by=by, mission=mission, box_key=note.box_key, text=joined, expected_version=version
+    )
+    note.status = NoteStatus.USED
+    note.save(update_fields=["status"])
+    return saved
+
+
+def workshop_note_sort(
+    *, by: User, note: WorkshopNote, box_key: str | None = None, status: str | None = None
+) -> None:
+    """Move a note to another box, set it aside, or bring it back (`status`)."""
+    _check_permission(by, note.mission)
+    changes: dict[str, str] = {}
+    if box_key is not None:
+        box = get_box(box_key)
+        if box is None:
+            raise ValidationError({"box_key": _("Choose a box of the canvas.")})
+        changes["box_key"] = box.key
+    if status is not None:
+        if status not in (NoteStatus.NEW, NoteStatus.SET_ASIDE):
+            raise ValidationError({"status": _("A note is either new or set aside.")})
+        changes["status"] = status
+    if changes:
+        WorkshopNote.objects.filter(pk=note.pk).update(**changes)

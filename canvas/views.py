@@ -9,6 +9,7 @@ page (a redirect after success).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -16,15 +17,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from canvas import selectors, services
+from canvas import presence, selectors, services
 from canvas.boxes import BOXES, Box, get_box
 from canvas.forms import BoxForm, CommentForm, ResolveForm
 from canvas.models import COMMENT_LIMIT
@@ -120,6 +123,32 @@ class _Refused:
         return f"box-{self.key}-{self.form}"
 
 
+def _here(
+    request: AuthenticatedHttpRequest, mission: Mission, open_box: str = ""
+) -> list[presence.Present]:
+    """Record the viewer on the canvas (with `open_box` open); the others on it now."""
+    presence.record(mission_id=mission.pk, user=request.user, box_key=open_box)
+    return presence.others(mission_id=mission.pk, viewer_id=request.user.pk)
+
+
+def _board(
+    request: AuthenticatedHttpRequest, mission: Mission, people: list[presence.Present]
+) -> tuple[list[BoxView], int, dict[str, Any]]:
+    """The boxes with their comments, the number of open comments, and the page context with
+    who else is on the canvas (the page marks the cards they have open)."""
+    views = selectors.box_views(mission)
+    open_total = selectors.attach_comments(mission, views)
+    notes = selectors.notes_by_box(mission)
+    for view in views:
+        view.notes = notes.get(view.key, [])
+    selectors.attach_facts(
+        mission, views, can_edit=request.user.has_perm("canvas.change_box", mission)
+    )
+    context = _context(request, mission)
+    context.update({"bands": selectors.bands(views), "present": presence.summary(people)})
+    return views, open_total, context
+
+
 def _page(
     request: AuthenticatedHttpRequest,
     mission: Mission,
@@ -128,17 +157,14 @@ def _page(
     conflict: dict[str, Any] | None = None,
     refused: _Refused | None = None,
 ) -> HttpResponse:
-    views = selectors.box_views(mission)
-    open_total = selectors.attach_comments(mission, views)
+    views, open_total, context = _board(request, mission, _here(request, mission))
     for view in views:
         if conflict and conflict["key"] == view.key:
             view.conflict = conflict
         if refused and refused.key == view.key:
             refused.show(view)
-    context = _context(request, mission)
     context.update(
         {
-            "bands": selectors.bands(views),
             "boxes": views,
             "completeness": selectors.completeness(mission=mission, user=request.user, views=views),
             "error_list": (
@@ -156,6 +182,44 @@ def _page(
 @vary_on_headers("HX-Request")
 def canvas_page(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     return _page(request, _mission(request, org_slug, mission_key))
+
+
+def _tag(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@never_cache
+def canvas_live(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
+    """What an open canvas asks every second or so (static/js/canvas.mjs): the board and who
+    else is here. `?box=` names the box the asker has open, for the others' "open now by".
+
+    Polling, not a held connection, so no web worker waits on an idle page. The ETag has two
+    halves, the board's and the people's: when neither changed the answer is a 304 (two small
+    queries and one Redis call); when only people came, went or moved, only the presence line
+    is rendered; the board is rendered only when something on it changed."""
+    mission = selectors.mission_for_save(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+    open_box = request.GET.get("box", "")
+    if get_box(open_box) is None:
+        open_box = ""
+    people = _here(request, mission, open_box)
+    board_tag = _tag(f"{request.user.pk}|{selectors.board_stamp(mission)}")
+    people_tag = _tag("|".join(f"{p.user_id}:{p.box_key}" for p in people))
+    etag = quote_etag(f"{board_tag}.{people_tag}")
+    known = request.headers.get("If-None-Match", "").strip('"').split(".")
+    response: HttpResponse
+    if known == [board_tag, people_tag]:
+        response = HttpResponseNotModified()
+    elif known[0] == board_tag:
+        context = {"present": presence.summary(people)}
+        response = render(request, "canvas/canvas.html#presence", context)
+    else:
+        full = _mission(request, org_slug, mission_key)
+        context = _board(request, full, people)[2]
+        response = render(request, "canvas/canvas.html#live", context)
+    response["ETag"] = etag
+    return response
 
 
 def _canvas_url(mission: Mission, key: str) -> str:
@@ -440,4 +504,12 @@ def comment_resolve(
     )
 
 
-__all__ = ["BoxView", "box", "box_comments", "box_history", "canvas_page", "comment_resolve"]
+__all__ = [
+    "BoxView",
+    "box",
+    "box_comments",
+    "box_history",
+    "canvas_live",
+    "canvas_page",
+    "comment_resolve",
+]

@@ -8,7 +8,6 @@ Contexts are JSON-ready dicts built here, in the request, through other apps' se
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,35 +30,10 @@ from documents.models import (
 from evaluation.indicators import progress
 from missions import selectors as mission_selectors
 from missions.exchange import export_mission
+from missions.formatting import decimal_or_none, money, number
 from missions.models import Direction, MandateSource, Mission, MissionStatus
 
 HEADLINE_MAX = 5
-
-
-def _decimal(text: Any) -> Decimal | None:
-    if text in (None, ""):
-        return None
-    try:
-        return Decimal(str(text))
-    except InvalidOperation:
-        return None
-
-
-def number(value: Any) -> str:
-    """12500000 → "12,500,000"; 62.50 → "62.5"; missing → "—"."""
-    number_value = _decimal(value)
-    if number_value is None:
-        return "—"
-    text = format(number_value.normalize(), "f")
-    if "." in text:
-        whole, frac = text.split(".")
-        return f"{int(whole):,}.{frac}"
-    return f"{int(text):,}"
-
-
-def money(value: Any, currency: str) -> str:
-    text = number(value)
-    return text if text == "—" else f"{text} {currency}"
 
 
 def _progress(target: dict[str, Any], latest: dict[str, Any] | None) -> tuple[str, str]:
@@ -68,7 +42,9 @@ def _progress(target: dict[str, Any], latest: dict[str, Any] | None) -> tuple[st
     value standing for the period ending 31 December of its year; "not assessed" without one."""
     trajectory = progress.Trajectory.of(SimpleNamespace(**target))
     rated = (
-        progress.rate(trajectory, datetime.date(latest["year"], 12, 31), _decimal(latest["value"]))
+        progress.rate(
+            trajectory, datetime.date(latest["year"], 12, 31), decimal_or_none(latest["value"])
+        )
         if latest is not None
         else None
     )
@@ -263,17 +239,8 @@ def _key_figures(mission: Mission, data: dict[str, Any]) -> list[str]:
     return figures
 
 
-NOTE_FIELDS = (
-    "summary",
-    "recommendation",
-    "decision",
-    "timing",
-    "background",
-    "risks",
-    "communications",
-    "contact_officer",
-    "cleared_by",
-)
+# The texts the author writes, in the note's order: each has its limit (BriefingNote.LIMITS).
+NOTE_FIELDS = tuple(BriefingNote.LIMITS)
 
 
 def briefing_note_data(mission: Mission) -> dict[str, str]:

@@ -16,6 +16,10 @@ class EvaluationConfig(AppConfig):
         from accounts.models import Role
         from accounts.sections import OrganisationSection, register_organisation_section
         from evaluation import selectors, services
+
+        # The canvas's "Learning and review" box says what the theory of change, the
+        # indicators and the reviews hold.
+        from evaluation.canvas_facts import learning_facts
         from evaluation.indicators import exchange as indicator_exchange
         from evaluation.indicators import selectors as indicator_selectors
         from evaluation.indicators import services as indicator_services
@@ -26,6 +30,7 @@ class EvaluationConfig(AppConfig):
         from evaluation.toc import snapshots as toc_snapshots
         from missions import hooks
 
+        hooks.register_box_facts("learning", learning_facts)
         # A draft's indicator values go before the draft does (they would stop the cascade).
         hooks.register_before_mission_delete(indicator_services.mission_values_delete)
         # Every committed change to a mission queues a (debounced, coalesced) assessment.

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from config.forms import DateInput
+from missions.copying import COPYABLE
 from missions.models import (
     Actor,
     GrandChallenge,
@@ -337,3 +339,35 @@ class ImportForm(forms.Form):
         label=_("Exchange file (JSON)"),
         help_text=_("A file exported from Lodestar, in the lodestar.missions/1 format."),
     )
+
+
+class MissionCopyForm(forms.Form):
+    """Which mission to copy, the new mission's title, and which parts to take along."""
+
+    source = forms.ModelChoiceField(
+        label=_("Mission to copy"),
+        queryset=Mission.objects.none(),
+        empty_label=_("Choose a mission"),
+        error_messages={"required": _("Choose the mission to copy.")},
+    )
+    title = forms.CharField(
+        label=_("Title of the new mission"),
+        max_length=120,
+        error_messages={"required": _("Enter a title for the new mission.")},
+    )
+    parts = forms.MultipleChoiceField(
+        label=_("What to copy"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=list(COPYABLE.items()),
+        initial=["targets", "canvas", "stakeholders"],
+        help_text=_(
+            "The new mission starts as a draft in any case: the source's status, approval, "
+            "mandate, reviews and indicator values stay with the source."
+        ),
+    )
+
+    def __init__(self, *args: Any, missions: QuerySet[Mission], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        source = cast(forms.ModelChoiceField, self.fields["source"])
+        source.queryset = missions

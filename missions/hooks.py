@@ -86,21 +86,19 @@ register_target_panel = _target_panels.register
 target_panels = _target_panels.all
 
 
-# --- Summaries in canvas boxes ---------------------------------------------------------------
-# A structured canvas box (stakeholders, learning) shows a live summary of data another app owns:
-# that app registers a template and a context builder for the box key.
+# --- Facts in canvas boxes -----------------------------------------------------------------
+# What a box says from records another app owns (canvas.facts): that app registers a builder
+# that reads the mission's exchange export and returns plain sentences.
 
-_box_summaries: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {}
-
-
-def register_box_summary(
-    box_key: str, template_name: str, context: Callable[[Any], dict[str, Any]]
-) -> None:
-    _box_summaries[box_key] = (template_name, context)
+_box_facts: dict[str, Callable[[Any, dict[str, Any]], list[str]]] = {}
 
 
-def box_summary(box_key: str) -> tuple[str, Callable[[Any], dict[str, Any]]] | None:
-    return _box_summaries.get(box_key)
+def register_box_facts(box_key: str, build: Callable[[Any, dict[str, Any]], list[str]]) -> None:
+    _box_facts[box_key] = build
+
+
+def box_facts(box_key: str) -> Callable[[Any, dict[str, Any]], list[str]] | None:
+    return _box_facts.get(box_key)
 
 
 # --- Sections of a mission --------------------------------------------------------------------

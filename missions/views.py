@@ -24,12 +24,13 @@ from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.selectors import organisation_for
 from config.forms import render_form, try_service
 from config.inputs import whole_number
-from missions import selectors, services
+from missions import copying, selectors, services
 from missions.editing import NOTHING_CHANGED, announce_change, edit_page, form_fields, submit
 from missions.forms import (
     MISSION_GROUPS,
     MilestoneEditForm,
     MilestoneForm,
+    MissionCopyForm,
     MissionStartForm,
     ProjectForm,
     TargetForm,
@@ -132,6 +133,36 @@ def mission_start(request: AuthenticatedHttpRequest, org_slug: str) -> HttpRespo
     )
 
 
+def mission_copy(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
+    """Start a mission from a copy of one of the organisation's missions (`?from=` names it)."""
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    require_permission(request, "missions.add_mission", organisation)
+    missions = Mission.objects.visible_to(request.user).filter(organisation=organisation)
+    initial = {}
+    if request.method != "POST" and (chosen := request.GET.get("from")):
+        initial["source"] = missions.filter(key=chosen).first()
+    form = MissionCopyForm(
+        request.POST or None, missions=missions.order_by("title"), initial=initial
+    )
+    mission = try_service(
+        form,
+        lambda: copying.mission_copy(
+            by=request.user,
+            source=form.cleaned_data["source"],
+            title=form.cleaned_data["title"],
+            parts=form.cleaned_data["parts"],
+        ),
+    )
+    if mission is not None:
+        messages.success(
+            request, _("Mission “%(title)s” started as a draft from a copy.") % {"title": mission}
+        )
+        return redirect("missions:overview", org_slug=org_slug, mission_key=mission.key)
+    return render_form(
+        request, "missions/copy.html", {"organisation": organisation, "form": form}, form
+    )
+
+
 # --- Overview and its inline-edited groups ---------------------------------------------------
 
 
@@ -161,6 +192,7 @@ def _render_overview(
             "my_steps": [t for t in transitions if t.allowed],
             "other_steps": [t for t in transitions if not t.allowed],
             "can_archive": request.user.has_perm("missions.archive_mission", mission),
+            "can_copy": request.user.has_perm("missions.add_mission", mission.organisation),
             "can_restore": request.user.has_perm("missions.restore_mission", mission),
             "can_delete": request.user.has_perm("missions.delete_mission", mission),
         }

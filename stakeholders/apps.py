@@ -15,12 +15,10 @@ class StakeholdersConfig(AppConfig):
         snapshots.register()
 
         from missions import hooks
-        from stakeholders.canvas_summary import summary_context
+        from stakeholders.canvas_facts import stakeholder_facts
 
         hooks.register_section(
             hooks.MissionSection("stakeholders", _("Stakeholders"), "stakeholders:map", 70)
         )
-        # The canvas's "Stakeholders and citizens" box summarises the map.
-        hooks.register_box_summary(
-            "stakeholders", "stakeholders/_canvas_summary.html", summary_context
-        )
+        # The canvas's "Stakeholders and citizens" box says what the map holds.
+        hooks.register_box_facts("stakeholders", stakeholder_facts)

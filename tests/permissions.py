@@ -53,6 +53,8 @@ EXCLUDED = {
     "accounts:oidc_start": "single sign-on is off unless OIDC is configured (404 for everyone); "
     "accounts/tests/test_security_sso.py covers it on",
     "accounts:oidc_callback": "as accounts:oidc_start",
+    "canvas:workshop_join": "a workshop's link is a capability, not a role: anyone with it "
+    "may add notes while it is open; canvas/tests/test_workshops.py covers who gets what",
     "evaluation:api_measurements": "the push API signs in with a steward's token, not a "
     "session; evaluation/tests/test_push_api.py covers who may push what",
 }
@@ -96,6 +98,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     # --- missions --------------------------------------------------------------------------
     "missions:list": {"GET": VIEWER_UP, "POST": READ},
     "missions:start": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "missions:copy": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "missions:export": {"GET": VIEWER_UP, "POST": READ},
     "missions:import": {"GET": LEAD_UP, "POST": LEAD_UP},
     "missions:actors": {"GET": VIEWER_UP, "POST": EDITOR_UP},
@@ -132,6 +135,12 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "documents:word": {"GET": VIEWER_UP, "POST": No(VIEWER_UP)},
     # --- canvas ----------------------------------------------------------------------------
     "canvas:canvas": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:live": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:blank": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:workshop": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:workshop_start": {"GET": GET_405, "POST": EDITOR_UP},
+    "canvas:workshop_end": {"GET": GET_405, "POST": EDITOR_UP},
+    "canvas:note_sort": {"GET": GET_405, "POST": EDITOR_UP},
     "canvas:box": {"GET": VIEWER_UP, "POST": EDITOR_UP},
     "canvas:box_history": {"GET": VIEWER_UP, "POST": READ},
     "canvas:box_comments": {"GET": VIEWER_UP, "POST": EDITOR_OR_REVIEWER},

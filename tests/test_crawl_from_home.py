@@ -42,6 +42,11 @@ UNLINKED = {
     "documents:word": "a file (a Word copy), not a page",
     "stakeholders:actor_suggestions": "loaded in place by the stakeholder form (htmx)",
     "canvas:comment_resolve": "the Resolve button's form (POST)",
+    "canvas:live": "polled by the open canvas for the board and who else is on it",
+    "canvas:workshop_start": "the workshop page's Start form (POST)",
+    "canvas:workshop_end": "the workshop page's End button (POST)",
+    "canvas:note_sort": "the buttons under a workshop note in the box's editor (POST)",
+    "canvas:workshop_join": "the workshop's link, shown on the projector to participants",
     "evaluation:criteria_summary": "the criteria panel reloads itself in place (htmx)",
     "evaluation:stewarding": "a steward's own list, linked from Home for people who keep an "
     "indicator of another organisation up to date",

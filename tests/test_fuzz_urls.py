@@ -17,6 +17,7 @@ could reach (so nothing was fuzzed) fails the test too.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -26,8 +27,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from canvas.models import Workshop
 from tests import permissions
 from tests.permissions import (
     ADMIN,
@@ -273,6 +276,20 @@ def test_the_urls_outside_the_permission_table_take_hostile_input_too(
                 before,
             )
         requested.add(name)
+
+    # A workshop's link, open: hostile boxes, notes and names from someone without an account.
+    Workshop.objects.filter(token="secret-link").update(
+        ends_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    join = reverse("canvas:workshop_join", args=["secret-link"])
+    for value in HOSTILE:
+        for fields in (
+            {"box_key": value, "text": value, "name": value},
+            {"box_key": "challenge", "text": value, "name": value},
+        ):
+            before = _writes()
+            check(f"workshop link {_describe(value)}", client.post(join, fields), before)
+    requested.add("canvas:workshop_join")
 
     _token, secret = stewards.push_token_create(by=scene.people[STEWARD], name="Fuzzing")
     for body in HOSTILE_JSON:

@@ -25,11 +25,12 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from canvas.models import CanvasComment
+from canvas.models import CanvasComment, Workshop, WorkshopNote
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from evaluation.indicators import models as indicator_models
 from evaluation.indicators import services as indicator_services
-from evaluation.models import Finding, Measurement, ReadinessCheck
+from evaluation.indicators.models import Measurement
+from evaluation.models import Finding, ReadinessCheck
 from inbox.models import Notification
 from missions.models import Milestone, Mission
 from missions.tests.factories import (
@@ -105,6 +106,12 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
     comment = CanvasComment.objects.create(
         mission=mission, box_key="challenge", text="A secret comment."
     )
+    workshop = Workshop.objects.create(
+        mission=mission, title="Secret workshop", token="secret-link", ends_at=now
+    )
+    note = WorkshopNote.objects.create(
+        mission=mission, workshop=workshop, box_key="challenge", text="A secret note."
+    )
     indicator = indicator_services.indicator_create(
         by=None, mission=mission, key="secret-indicator", name="Secret", level="impact"
     )
@@ -147,6 +154,8 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
         "stakeholder_key": stakeholder.key,
         "activity_id": activity.pk,
         "comment_id": comment.pk,
+        "workshop_id": workshop.pk,
+        "note_id": note.pk,
         "indicator_key": indicator.key,
         "indicator_id": indicator.pk,
         "measurement_id": measurement.pk,

@@ -32,26 +32,33 @@ def test_the_canvas_shows_twelve_boxes_with_questions_in_three_bands_and_learnin
         "Learning",
     ):
         assert band in html
-    assert html.count('class="lodestar-canvas-box ') == 12
+    assert html.count("data-canvas-card=") == 12  # the board
+    assert html.count('class="lodestar-canvas-box ') == 12  # an editor per box
     assert html.count("data-canvas-text") == 12
     assert "Based on OECD guidance" in html
     assert "Could someone outside government check whether it happened?" in html
     assert "1 of 12 boxes filled" in html  # the statement, from the mission
 
 
-def test_structured_boxes_summarise_targets_and_projects_with_links(client, mission, editor):
+def test_boxes_say_what_the_mission_holds_with_links_to_where_it_is_kept(client, mission, editor):
     TargetFactory(
         mission=mission, title="Healthy life years", target_value=67, target_year=2040, unit="years"
     )
     MissionProjectFactory(mission=mission, title="Neighbourhood health labs")
     client.force_login(editor)
     html = client.get(canvas_url(mission)).content.decode()
-    assert "1 target, 1 headline:" in html
-    assert "Healthy life years – 67 years by 2040" in html
+    # The same sentences as the canvas PDF (canvas.facts), on the board and in the editor.
+    assert "Healthy life years (headline): from " in html
+    assert " to 67 years by 2040</li>" in html
     assert "Neighbourhood health labs" in html
+    assert "No owner recorded" in html and "No mandate recorded" in html  # governance
+    assert "No committed budget recorded" in html  # instruments and resources
+    assert "No theory of change recorded" in html and "No indicators recorded" in html
     assert reverse("missions:targets", args=["health", mission.key]) in html
-    assert "No stakeholders on the map yet." in html  # the stakeholders app's box summary
-    assert "come with the evaluation" in html
+    assert reverse("missions:edit_group", args=["health", mission.key, "resources"]) in html
+    assert reverse("stakeholders:map", args=["health", mission.key]) in html
+    assert reverse("evaluation:toc", args=["health", mission.key]) in html
+    assert "Not filled in yet" not in html
 
 
 def test_viewers_read_the_text_without_a_form_and_cannot_post(client, mission, editor, viewer):

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from missions.tests.factories import MissionFactory
 from tests.a11y import assert_accessible
 from tests.e2e.conftest import sign_in_through_the_pages
+from tests.e2e.test_canvas import open_box
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,7 @@ def test_a_mention_reaches_the_editor_who_replies_and_the_reviewer_sees_the_repl
     page.get_by_role("link", name="Canvas", exact=True).click()
     expect(page.get_by_role("heading", name="Mission planning canvas")).to_be_visible()
     assert_accessible(page)
+    open_box(page, "Governance and mandate")
     box = page.locator("#box-governance")
     box.get_by_text("Add a comment").click()
     expect(box.get_by_text("write @ and their full name").first).to_be_visible()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from config.inputs import InputRefused, load_json
+from missions import parts
 from missions.exchange.checking import check_document
 from missions.exchange.registry import SectionContext, save_if_changed, sections
 from missions.exchange.results import ExchangeError, ImportRejected, ImportSummary
@@ -30,16 +31,20 @@ def max_import_bytes() -> int:
 
 @transaction.atomic
 def import_document(
-    *, document: Any, organisation: Organisation, user: User | None = None
+    *,
+    document: Any,
+    organisation: Organisation,
+    user: User | None = None,
+    permission: str = "missions.import_missions",
 ) -> ImportSummary:
     """Import a parsed document into `organisation`, all or nothing. Existing actors,
     challenges, missions, targets, milestones and projects with the same keys are updated; rows
     of an imported section that the document no longer lists are removed. Raises
     `ImportRejected` (nothing written) listing every problem. `user=None` is a system import
-    (management command, demo data); a user needs the `missions.import_missions` permission."""
-    from missions.services import plain, record_change
-
-    if user is not None and not user.has_perm("missions.import_missions", organisation):
+    (management command, demo data); a user needs `permission`: importing a file needs
+    `missions.import_missions`; a copy of one mission (missions.copying) needs only the right
+    to start a mission, which its caller checks."""
+    if user is not None and not user.has_perm(permission, organisation):
         raise PermissionDenied(_("Only leads and administrators can import missions."))
     plan, errors = check_document(document, organisation, user)
     if errors:
@@ -70,7 +75,7 @@ def import_document(
         values["owner"] = actors[values["owner"]] if values["owner"] else None
         values["coordinator"] = actors[values["coordinator"]] if values["coordinator"] else None
         mission = stored.get(values["key"])
-        before = {name: plain(getattr(mission, name)) for name in values} if mission else {}
+        before = parts.snapshot(mission, values) if mission else {}
         if mission is None:
             mission = Mission(organisation=organisation, created_by=user)
         if "language" not in raw:  # a file from before the field: nothing to change
@@ -90,19 +95,14 @@ def import_document(
         for section in sections():
             if section.name in raw:
                 section.load(mission, raw[section.name], context)
-        after = {name: plain(getattr(mission, name)) for name in values if name != "parent"}
-        changes = {
-            name: [before.get(name), value]
-            for name, value in after.items()
-            if before.get(name) != value
-        }
-        record_change(
+        after = parts.snapshot(mission, [name for name in values if name != "parent"])
+        parts.record_change(
             mission=mission,
             user=user,
             action=ChangeAction.IMPORTED,
             object_type="mission",
             object_key=mission.key,
-            changes=changes,
+            changes=parts.changes_between(before, after),
         )
     return summary
 

@@ -140,27 +140,6 @@ def target_panels(context, target):
     )
 
 
-@register.simple_tag(takes_context=True)
-def canvas_box_summary(context, mission, box_key):
-    """The live summary another app registered for a structured canvas box, or "" if none."""
-    from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
-
-    from missions import hooks
-
-    registered = hooks.box_summary(box_key)
-    if registered is None:
-        return ""
-    template, build = registered
-    return mark_safe(  # noqa: S308 - a template rendered with autoescaping
-        render_to_string(
-            template,
-            {**build(mission), "mission": mission, "can_edit": context.get("can_edit")},
-            request=context.get("request"),
-        )
-    )
-
-
 # --- The mission's history in words ------------------------------------------------------------
 
 # The model behind each part a history entry names (app label, model), for field labels and

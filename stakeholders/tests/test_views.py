@@ -222,7 +222,9 @@ def test_the_canvas_stakeholders_box_summarises_the_map(client, mission, member)
         f"/organisations/{mission.organisation.slug}/missions/{mission.key}/canvas/"
     ).content.decode()
 
-    assert "1 stakeholder on the map:" in page
-    assert "Key players: 1" in page
+    # The same sentences as the canvas PDF's (canvas.facts), and the way to the map.
+    assert "1 stakeholder on the map (Key players: 1)" in page
+    assert "Key players: Ministry of Health" in page
     assert "No one yet from: Industry, Academia and research, Civil society" in page
+    assert "No engagement activities recorded" in page
     assert "See the stakeholder map" in page

@@ -8,6 +8,17 @@
 //   ("You have unsaved text from 10:41 – restore / discard"). A restored draft is saved against
 //   the version it was based on, so if someone changed the box meanwhile, the conflict panel
 //   shows both texts instead of overwriting theirs.
+//
+// The board and the editor panel: the page sends the twelve boxes as a board (cards) followed
+// by one editor per box. Without JavaScript both stay on the page (a card's link jumps to its
+// editor). With it, the editors become a panel beside the board: choosing a card opens that
+// box's editor (and only it); Escape or "Close" closes it and puts focus back on the card.
+//
+// Live: about every second the page asks the server for the board (the ETag it last got, so an
+// unchanged board costs a 304) and says which box is open here, for the others' presence.
+// Cards and the "also on this canvas" line are replaced; an editor is refreshed from the
+// server only when its box changed and nobody is typing in it here, so what is being typed
+// is never overwritten (a save based on an older version gets the conflict panel).
 
 const canvas = document.getElementById("canvas");
 
@@ -197,6 +208,7 @@ if (canvas) {
       }
       if (p.print) p.print.textContent = sent.get(form) ?? "";
       if (p.retry) p.retry.hidden = true;
+      markDrafts();
       return;
     }
     if (xhr?.status === 422 || xhr?.status === 409) return; // the server said why; draft kept
@@ -264,5 +276,217 @@ if (canvas) {
     });
   });
 
+
+  // --- board and editor panel ---------------------------------------------------------------
+  const editors = () => Array.from(canvas.querySelectorAll("[data-canvas-editor]"));
+  const editorFor = (key) => canvas.querySelector(`[data-canvas-editor="${CSS.escape(key)}"]`);
+  let openKey = "";
+
+  const focusEditor = (editor) => {
+    const text = editor.querySelector("[data-canvas-text]");
+    (text || editor.querySelector(".lodestar-canvas-box__title")).focus({ preventScroll: false });
+  };
+
+  const openBox = (key, { focus = true, target = null } = {}) => {
+    const editor = editorFor(key);
+    if (!editor) return;
+    editors().forEach((other) => {
+      other.hidden = other !== editor;
+    });
+    openKey = key;
+    canvas.classList.add("lodestar-canvas-workspace--open");
+    canvas.querySelectorAll("[data-canvas-card]").forEach((card) => {
+      card.classList.toggle("lodestar-board-card--open", card.dataset.canvasCard === key);
+    });
+    if (target && editor.contains(target)) {
+      target.closest("details")?.setAttribute("open", "");
+      target.scrollIntoView({ block: "center" });
+      if (target.matches("textarea, input, [tabindex]")) target.focus();
+    } else if (focus) {
+      focusEditor(editor);
+    }
+    poll();
+  };
+
+  const closeBox = () => {
+    if (!openKey) return;
+    const key = openKey;
+    editorFor(key).hidden = true;
+    openKey = "";
+    canvas.classList.remove("lodestar-canvas-workspace--open");
+    canvas.querySelectorAll(".lodestar-board-card--open").forEach((card) => {
+      card.classList.remove("lodestar-board-card--open");
+    });
+    if (window.location.hash) window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    document.getElementById(`card-${key}-open`)?.focus();
+    markDrafts();
+    poll();
+  };
+
+  // Opens the box that holds what the address points at: #box-purpose, #box-purpose-text,
+  // #comment-12 (the error summary, the comment total and links from elsewhere use these).
+  // On page load the browser also moves focus to the address's target; focusing the text
+  // then would lose it at once, and losing it autosaves. So a box opened by the address on
+  // load gets focus on its title, after the browser is done.
+  const openFromHash = ({ onLoad = false } = {}) => {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    if (!id) return false;
+    const target = document.getElementById(id);
+    const editor = target?.closest("[data-canvas-editor]");
+    if (!editor) return false;
+    const inside = target === editor ? null : target;
+    openBox(editor.dataset.canvasEditor, { target: onLoad ? null : inside, focus: !onLoad });
+    if (onLoad) {
+      window.setTimeout(() => {
+        inside?.closest("details")?.setAttribute("open", "");
+        if (inside) inside.scrollIntoView({ block: "center" });
+        if (inside && inside.matches("[tabindex]")) inside.focus();
+        else editor.querySelector(".lodestar-canvas-box__title")?.focus({ preventScroll: Boolean(inside) });
+      }, 0);
+    }
+    return true;
+  };
+
+  const enhance = () => {
+    canvas.classList.add("lodestar-canvas-workspace--js");
+    canvas.querySelectorAll("[data-canvas-bar]").forEach((bar) => {
+      bar.hidden = false;
+    });
+    editors().forEach((editor) => {
+      editor.hidden = true;
+    });
+    canvas.addEventListener("click", (event) => {
+      const opener = event.target.closest("[data-canvas-open]");
+      if (opener) {
+        event.preventDefault();
+        window.history.replaceState(null, "", `#box-${opener.dataset.canvasOpen}`);
+        openBox(opener.dataset.canvasOpen);
+        return;
+      }
+      if (event.target.closest("[data-canvas-close]")) {
+        closeBox();
+        return;
+      }
+      // A click anywhere on a card (not on a link in it) opens it too.
+      const card = event.target.closest("[data-canvas-card]");
+      if (card && !event.target.closest("a, button")) openBox(card.dataset.canvasCard);
+    });
+    canvas.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && openKey && event.target.closest("[data-canvas-editor]")) {
+        event.preventDefault();
+        closeBox();
+      }
+    });
+    window.addEventListener("hashchange", () => openFromHash());
+    openFromHash({ onLoad: true });
+  };
+
+  // --- live board and presence ----------------------------------------------------------------
+  let etag = "";
+  let polling = false;
+
+  const typingIn = (key) => {
+    const editor = editorFor(key);
+    const text = editor?.querySelector("[data-canvas-text]");
+    if (!text) return false;
+    return document.activeElement === text || drafts(key).length > 0 || editor.querySelector("[data-canvas-conflict]");
+  };
+
+  const refreshEditor = (key) => {
+    const holder = document.getElementById(`box-${key}-editor`);
+    const url = canvas.querySelector(`form[data-canvas-box="${CSS.escape(key)}"]`)?.getAttribute("action");
+    if (holder && url) window.htmx.ajax("GET", url, { target: holder, swap: "outerHTML" });
+  };
+
+  const applyLive = (html) => {
+    const incoming = new DOMParser().parseFromString(html, "text/html");
+    const presenceNow = incoming.getElementById("canvas-presence");
+    if (presenceNow) document.getElementById("canvas-presence")?.replaceWith(presenceNow);
+    const board = incoming.getElementById("canvas-board-live");
+    if (board) replaceBoard(board);
+    markOpenBoxes();
+  };
+
+  // Each card says who else has its box open, from the presence line's list of people.
+  const markOpenBoxes = () => {
+    let people = [];
+    try {
+      people = JSON.parse(document.getElementById("canvas-people")?.textContent || "[]");
+    } catch {
+      people = [];
+    }
+    canvas.querySelectorAll("[data-canvas-card]").forEach((card) => {
+      const marker = card.querySelector("[data-canvas-editing]");
+      if (!marker) return;
+      const names = people.filter((person) => person.box === card.dataset.canvasCard).map((person) => person.name);
+      marker.textContent = names.length ? msg.msgOpenNow.replace("{names}", names.join(", ")) : "";
+      marker.hidden = names.length === 0;
+    });
+  };
+
+  // A card whose box has text kept in this browser but not saved says so, so the person
+  // knows which box to open to get it back.
+  const markDrafts = () => {
+    canvas.querySelectorAll("[data-canvas-card]").forEach((card) => {
+      const marker = card.querySelector("[data-canvas-draft-mark]");
+      if (!marker) return;
+      const key = card.dataset.canvasCard;
+      const unsaved = key !== openKey && drafts(key).length > 0;
+      marker.textContent = unsaved ? msg.msgDraftMark : "";
+      marker.hidden = !unsaved;
+    });
+  };
+
+  const replaceBoard = (board) => {
+    const here = document.getElementById("canvas-board-cards");
+    if (!here) return;
+    const focusedId = here.contains(document.activeElement) ? document.activeElement.id : "";
+    const cards = board.querySelector("#canvas-board-cards");
+    if (!cards) return;
+    here.replaceWith(cards);
+    markDrafts();
+    if (openKey) document.getElementById(`card-${openKey}`)?.classList.add("lodestar-board-card--open");
+    if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
+    cards.querySelectorAll("[data-canvas-card]").forEach((card) => {
+      const key = card.dataset.canvasCard;
+      const version = canvas.querySelector(`#box-${CSS.escape(key)}-version`);
+      if (version && version.value !== card.dataset.version && !typingIn(key)) refreshEditor(key);
+    });
+  };
+
+  async function poll() {
+    const url = canvas.dataset.liveUrl;
+    if (!url || polling) return;
+    polling = true;
+    try {
+      const address = new URL(url, window.location.href);
+      if (openKey) address.searchParams.set("box", openKey);
+      const response = await fetch(address, {
+        headers: etag ? { "If-None-Match": etag } : {},
+        cache: "no-store",
+        credentials: "same-origin",
+        redirect: "manual",
+      });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag") || "";
+        applyLive(await response.text());
+      }
+    } catch {
+      // offline for a moment: the next call tries again
+    } finally {
+      polling = false;
+    }
+  }
+
   setUp(document);
+  enhance();
+  markOpenBoxes();
+  markDrafts();
+  // About once a second while the page is in view (another person's save shows within a
+  // second or two); every ten seconds in a tab in the background.
+  const tick = () => {
+    poll();
+    window.setTimeout(tick, document.hidden ? 10_000 : 1_000);
+  };
+  window.setTimeout(tick, 1_000);
 }

@@ -35,6 +35,12 @@ def sign_in_page(page: Page, live_server, user) -> Page:
     return sign_in_through_the_pages(page, live_server.url, user)
 
 
+def open_box(page: Page, title: str) -> None:
+    """Choose a box on the board, as a person does: its editor opens beside the board (with
+    JavaScript the editors stay hidden until one is chosen)."""
+    page.locator("#canvas-board").get_by_role("link", name=title, exact=True).click()
+
+
 def test_autosave_shows_saved_and_the_text_survives_a_reload(
     live_server, page: Page, member, mission, sign_in
 ):
@@ -42,10 +48,13 @@ def test_autosave_shows_saved_and_the_text_survives_a_reload(
     page.goto(canvas_url(live_server, mission))
     expect(page.get_by_role("heading", name="Mission planning canvas")).to_be_visible()
     expect(page.locator(".lodestar-canvas-source")).to_contain_text("Based on OECD guidance")
-    expect(page.locator("#box-targets")).to_contain_text("Healthy life years – 67 years")
+    expect(page.locator("#card-targets")).to_contain_text("Healthy life years (headline): from")
+    expect(page.locator("#card-targets")).to_contain_text("to 67 years")
     assert_accessible(page)
 
+    open_box(page, "Challenge")
     challenge = page.get_by_role("textbox", name="Challenge", exact=True)
+    expect(challenge).to_be_focused()
     challenge.click()
     challenge.press_sequentially("Too many people live their last years in poor health.", delay=5)
     status = page.locator("#box-challenge-status")
@@ -55,14 +64,18 @@ def test_autosave_shows_saved_and_the_text_survives_a_reload(
     )
     assert_accessible(page)  # after the htmx swap
 
-    # Keyboard only: type, then Tab away – leaving the box saves it at once.
-    page.get_by_role("textbox", name="Why a mission?", exact=True).focus()
+    # Keyboard only: choose the card, type, then Tab away – leaving the box saves it at once.
+    page.locator("#canvas-board").get_by_role("link", name="Why a mission?", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("textbox", name="Why a mission?", exact=True)).to_be_focused()
     page.keyboard.type("No single ministry can do this alone.")
     page.keyboard.press("Tab")
     expect(page.locator("#box-rationale-status")).to_have_text(SAVED, timeout=5_000)
 
     page.reload()
+    open_box(page, "Challenge")
     expect(challenge).to_have_value("Too many people live their last years in poor health.")
+    open_box(page, "Why a mission?")
     expect(page.get_by_role("textbox", name="Why a mission?", exact=True)).to_have_value(
         "No single ministry can do this alone."
     )
@@ -81,6 +94,7 @@ def test_a_save_after_signing_out_keeps_the_draft_and_offers_it_back(
     editor = member("editor", full_name="Sam Servant")
     sign_in(editor)
     page.goto(canvas_url(live_server, mission))
+    open_box(page, "Governance and mandate")
     box = page.get_by_role("textbox", name="Governance and mandate", exact=True)
     box.fill("The Ministry of Health owns the mission.")
     expect(page.locator("#box-governance-status")).to_have_text(SAVED, timeout=10_000)
@@ -111,10 +125,11 @@ def test_a_save_after_signing_out_keeps_the_draft_and_offers_it_back(
     sign_in(editor)
     page.goto(canvas_url(live_server, mission))
     expect(page.locator("#box-governance")).to_contain_text("You have unsaved text from")
+    open_box(page, "Governance and mandate")
     assert_accessible(page)
     page.get_by_role("button", name="Restore it").click()
     expect(page.locator("#box-governance-status")).to_have_text(SAVED, timeout=10_000)
-    page.reload()
+    page.reload()  # the address still names the box, so it opens again
     expect(page.get_by_role("textbox", name="Governance and mandate", exact=True)).to_have_value(
         "The Ministry of Health owns the mission. A cabinet decision of March 2024 gives the mandate."
     )
@@ -128,10 +143,13 @@ def test_two_people_editing_one_box_get_the_conflict_panel_and_can_merge(
     alex = member("editor", full_name="Alex Author")
     sign_in(sam)
     page.goto(canvas_url(live_server, mission))
+    # Sam opens the box first: it stays as Sam's browser loaded it while Sam is in it.
+    open_box(page, "Risks and rewards")
     other_context = browser.new_context()
     try:
         alex_page = sign_in_page(other_context.new_page(), live_server, alex)
         alex_page.goto(canvas_url(live_server, mission))
+        open_box(alex_page, "Risks and rewards")
 
         # Both start from the same (empty) version; Alex saves first.
         alex_page.get_by_role("textbox", name="Risks and rewards", exact=True).fill(
@@ -165,7 +183,7 @@ def test_two_people_editing_one_box_get_the_conflict_panel_and_can_merge(
         )
         assert_accessible(page)
 
-        alex_page.reload()
+        alex_page.reload()  # the address still names the box, so it opens again
         expect(
             alex_page.get_by_role("textbox", name="Risks and rewards", exact=True)
         ).to_have_value("Delivery risk: too few labs. Public support may fade.")
@@ -205,6 +223,7 @@ def test_history_and_snapshot_comparison_read_well_and_pass_axe(
     sign_in(sam)
 
     page.goto(canvas_url(live_server, mission))
+    open_box(page, "Learning and review")
     page.get_by_role("link", name="History of Learning and review").click()
     expect(
         page.get_by_role("heading", name="History of box 12: Learning and review")
@@ -237,6 +256,9 @@ def test_viewers_read_the_canvas_without_text_boxes(
     )
     sign_in(member("viewer"))
     page.goto(canvas_url(live_server, mission))
+    expect(page.locator("#card-challenge")).to_contain_text("Sick years.")
+    open_box(page, "Challenge")
+    expect(page.locator("#box-challenge")).to_be_visible()
     expect(page.locator("#box-challenge")).to_contain_text("Sick years.")
     expect(page.locator("textarea")).to_have_count(0)
     expect(page.get_by_text("You can read this canvas.")).to_be_visible()

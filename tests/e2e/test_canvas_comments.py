@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 from canvas.models import CanvasComment
 from missions.tests.factories import MissionFactory
 from tests.a11y import assert_accessible
-from tests.e2e.test_canvas import canvas_url, sign_in_page
+from tests.e2e.test_canvas import canvas_url, open_box, sign_in_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,7 @@ def test_a_reviewer_comments_and_the_editor_resolves_it(
     sign_in(reviewer)
     page.goto(canvas_url(live_server, mission))
     expect(page.locator("#canvas-comment-total")).to_have_text("No open comments on this canvas.")
+    open_box(page, "Governance and mandate")
     box = page.locator("#box-governance")
     box.get_by_text("Add a comment").click()
     field = box.get_by_label("Your comment on Governance and mandate")
@@ -50,7 +51,8 @@ def test_a_reviewer_comments_and_the_editor_resolves_it(
         "Who signs off on the budget?The Treasury <or> the Cabinet?"
     )
     assert comment.locator(".lodestar-comment__text br").count() == 1
-    expect(box.locator("#box-governance-comment-count")).to_have_text(
+    # The count is on the box's card on the board.
+    expect(page.locator("#card-governance #box-governance-comment-count")).to_have_text(
         "1 open comment on Governance and mandate"
     )
     expect(page.locator("#canvas-comment-total")).to_contain_text("1 open comment on this canvas")
@@ -59,6 +61,7 @@ def test_a_reviewer_comments_and_the_editor_resolves_it(
     )
     expect(page.locator("#box-governance-comments-title")).to_be_focused()
     assert_accessible(page)
+    open_box(page, "Challenge")
     second = page.locator("#box-challenge")
     second.get_by_text("Add a comment").click()
     second.get_by_label("Your comment on Challenge").fill("Source for the figures?")

@@ -17,6 +17,7 @@ from missions.models import Mission, MissionStatus
 from missions.tests.factories import ActorFactory
 from portfolios.models import ReviewDecision
 from tests.a11y import assert_accessible
+from tests.e2e.test_canvas import open_box
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +95,7 @@ def _reviewer_rates_and_mentions(page: Page) -> None:
     _look(page, "08-reviewer-rates-and-mentions")
 
     page.get_by_role("link", name="Canvas", exact=True).click()
+    open_box(page, "Governance and mandate")
     box = page.locator("#box-governance")
     box.get_by_text("Add a comment").click()
     box.get_by_label("Your comment on Governance and mandate").fill(
@@ -150,6 +152,8 @@ def _viewer_reads_the_canvas(page: Page) -> None:
     page.get_by_role("link", name=TITLE, exact=True).click()
     page.get_by_role("link", name="Canvas", exact=True).click()
     expect(page.get_by_role("heading", name="Mission planning canvas")).to_be_visible()
+    open_box(page, "Governance and mandate")
+    expect(page.locator("#box-governance")).to_be_visible()
     expect(page.locator("#box-governance")).to_contain_text("who signs the mandate?")
     _look(page, "15-viewer-reads-the-canvas")
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from canvas.models import CanvasBox
 from missions.tests.factories import MissionFactory
 from tests.a11y import assert_accessible
+from tests.e2e.test_canvas import open_box
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +27,7 @@ def test_an_expired_session_keeps_the_typing_and_saves_it_after_signing_in_again
     canvas = f"{live_server.url}/organisations/health/missions/{mission.key}/canvas/"
     sign_in(lead)
     page.goto(canvas)
+    open_box(page, "Governance and mandate")
     box = page.get_by_role("textbox", name="Governance and mandate", exact=True)
     box.fill(TEXT)
     expect(page.locator("#box-governance-status")).to_have_text(SAVED, timeout=10_000)
@@ -43,6 +45,7 @@ def test_an_expired_session_keeps_the_typing_and_saves_it_after_signing_in_again
     sign_in(lead)  # password and a code from the authenticator app
     page.goto(canvas)
     expect(page.locator("#box-governance")).to_contain_text("You have unsaved text from")
+    open_box(page, "Governance and mandate")
     assert_accessible(page)
     page.get_by_role("button", name="Restore it").click()
     expect(page.locator("#box-governance-status")).to_have_text(SAVED, timeout=10_000)

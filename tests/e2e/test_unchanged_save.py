@@ -40,6 +40,7 @@ from portfolios.models import Initiative, Portfolio
 from stakeholders.models import Stakeholder
 from tests import permissions
 from tests.e2e.conftest import sign_in_through_the_pages
+from tests.e2e.test_canvas import open_box
 from tests.permissions import No, Reads
 from tests.urls_scoped import app_urls
 
@@ -55,6 +56,7 @@ class FormCase:
     person: str  # who opens the form (e-mail of a demo user who may edit)
     page: str  # the page that shows the form
     action: str  # where the form posts (the edit URL)
+    box: str = ""  # on the canvas: the title of the box to choose on the board first
 
 
 def _mission_url(name: str, mission: Mission, **more: object) -> str:
@@ -121,7 +123,7 @@ def _canvas_boxes() -> Iterator[FormCase]:
         page = _mission_url("canvas:canvas", mission)
         for box in BOXES:
             url = _mission_url("canvas:box", mission, box_key=box.key)
-            yield FormCase(f"{key} canvas: {box.key}", EDITOR, page, url)
+            yield FormCase(f"{key} canvas: {box.key}", EDITOR, page, url, box=str(box.title))
 
 
 def _indicators() -> Iterator[FormCase]:
@@ -268,6 +270,7 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "accounts:members": CREATES,
     "accounts:member_remove": DELETES,
     "missions:start": CREATES,
+    "missions:copy": CREATES,
     "missions:import": "uploads a file",
     "missions:actors": CREATES,
     "missions:transition": ACTS,
@@ -286,6 +289,9 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "documents:retry": ACTS,
     "canvas:box_comments": CREATES,
     "canvas:comment_resolve": ACTS,
+    "canvas:workshop_start": CREATES,
+    "canvas:workshop_end": ACTS,
+    "canvas:note_sort": ACTS,
     "evaluation:assess": ACTS,
     "evaluation:gonogo": "records a new dated go/no-go review; earlier ones stay as history",
     "evaluation:mission_readiness": "records a new dated readiness check; earlier ones stay",
@@ -438,6 +444,8 @@ def test_saving_a_form_unchanged_changes_nothing(live_server, page: Page, celery
             sign_in_through_the_pages(page, live_server.url, User.objects.get(email=case.person))
             signed_in = case.person
         page.goto(live_server.url + case.page)
+        if case.box:
+            open_box(page, case.box)
         before = _database()
         _submit_unchanged(page, case.action)
         _wait_until_worker_is_idle()

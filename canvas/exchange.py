@@ -7,8 +7,10 @@ input). Shape, relied on by the PDF documents:
 
 All eleven boxes other than the mission statement are present, in canvas order; a box nobody
 has written in has `"text": ""`, `"version": 0` and nulls. The statement is the mission's own
-`statement` field. On import only `text` is loaded (versions, dates and authors describe the
-exporting system); boxes the document leaves out are left as they are.
+`statement` field. A box whose text is still the worked example it was filled with also has
+`"example": true`. On import only `text` and `example` are loaded
+(versions, dates and authors describe the exporting system); boxes the document leaves out are
+left as they are.
 
 Comments on boxes (`CanvasComment`) are deliberately not part of this section, nor of snapshots:
 they are the team's working discussion, not the canvas, and adding them would change the agreed
@@ -28,7 +30,7 @@ from missions import exchange
 from missions.exchange import ExchangeError, SectionContext
 from missions.models import Mission
 
-BOX_FIELDS = {"text", "version", "updated_at", "updated_by"}
+BOX_FIELDS = {"text", "example", "version", "updated_at", "updated_by"}
 
 
 def export_canvas(mission: Mission) -> dict[str, Any]:
@@ -47,6 +49,8 @@ def export_canvas(mission: Mission) -> dict[str, Any]:
             "updated_at": row.updated_at.isoformat() if row and row.updated_at else None,
             "updated_by": row.updated_by.email if row and row.updated_by else None,
         }
+        if row and row.is_example:
+            boxes[str(box.key)]["example"] = True
     return {"boxes": boxes}
 
 
@@ -90,6 +94,7 @@ def validate_canvas(data: Any, path: str, context: SectionContext) -> list[Excha
             box_path,
             [
                 exchange.FieldSpec("text", "str", max_length=TEXT_LIMIT, default=""),
+                exchange.FieldSpec("example", "bool"),
                 exchange.FieldSpec("version", "int"),
                 exchange.FieldSpec("updated_at", "datetime"),
                 exchange.FieldSpec("updated_by", "str"),
@@ -103,12 +108,14 @@ def load_canvas(mission: Mission, data: dict[str, Any], context: SectionContext)
     rows = {row.box_key: row for row in CanvasBox.objects.filter(mission=mission)}
     for key, item in (data.get("boxes") or {}).items():
         text = (item.get("text") or "").replace("\r\n", "\n")
+        example = bool(item.get("example")) and bool(text)
         row = rows.get(key) or CanvasBox(mission=mission, box_key=key)
-        if row.pk and row.text == text:
+        if row.pk and row.text == text and row.is_example == example:
             continue
         if not row.pk and not text:
             continue
         row.text = text
+        row.is_example = example
         row.version += 1
         row.updated_at = timezone.now()
         row.updated_by = context.user

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from canvas.boxes import Box
 from missions import hooks
 from missions.formatting import day, joined, label, money, number
-from missions.models import Direction, Instrument, MandateSource, Mission, Stage
+from missions.models import Direction, Instrument, MandateSource, Mission, Origin, Stage
 
 
 def _challenge(mission: Mission, exported: dict[str, Any]) -> list[str]:
@@ -144,6 +144,12 @@ def _portfolio(exported: dict[str, Any]) -> list[str]:
         )
         % {"count": len(projects), "covered": len(covered), "total": total}
     ]
+    origins = Counter(label(Origin, p.get("origin")) for p in projects if p.get("origin"))
+    if origins:
+        facts.append(
+            _("Where they came from: %(list)s")
+            % {"list": ", ".join(f"{name} ({n})" for name, n in origins.most_common())}
+        )
     for project in projects:
         details = [
             label(Stage, project.get("stage")),

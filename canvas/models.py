@@ -28,6 +28,9 @@ class CanvasBox(models.Model):
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("changed"), null=True, blank=True)
     updated_by = person_reference(_("changed by"))
+    # The text is still the worked example the box was filled with (canvas_fill_examples), not
+    # the team's own words: completeness, hints and documents do not count it as written.
+    is_example = models.BooleanField(_("still the worked example"), default=False)
 
     class Meta:
         verbose_name = _("canvas box")

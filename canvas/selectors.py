@@ -65,6 +65,8 @@ class BoxView:
     # The boxes before and after this one, for the editor's "previous" and "next" links.
     previous_key: str = ""
     next_key: str = ""
+    # Still the worked example the box was filled with, not the team's words.
+    is_example: bool = False
     # What the mission's records say for the box (canvas.facts), and where to edit them.
     facts: list[str] = field(default_factory=list)
     records_url: str = ""
@@ -100,7 +102,7 @@ class BoxView:
 
     @property
     def filled(self) -> bool:
-        if self.text.strip():
+        if self.text.strip() and not self.is_example:
             return True
         return bool(self.summary.get("count"))
 
@@ -140,6 +142,7 @@ def box_views(mission: Mission, *, summaries: bool = True) -> list[BoxView]:
                 row.version if row else 0,
                 row.updated_at if row else None,
                 row.updated_by if row else None,
+                is_example=bool(row and row.is_example),
             )
         if summaries:
             view.summary = _summary(box, mission)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from canvas import signals
-from canvas.boxes import STATEMENT, get_box
+from canvas.boxes import BOXES, STATEMENT, get_box
 from canvas.mentions import mentioned_members
 from canvas.models import (
     COMMENT_LIMIT,
@@ -159,17 +159,24 @@ def canvas_box_save(
     if row.text == text:
         return _saved(row, changed=False)
     _refuse_over_newer(row, row.text, expected_version)
+    # Someone's own words now, even when they kept the example's.
+    _store(row, text, by, example=False)
+    hooks.mission_changed(mission.pk)
+    return _saved(row, changed=True)
+
+
+def _store(row: CanvasBox, text: str, by: User, *, example: bool) -> None:
+    """Write a box's new text as its next version, with its revision."""
     row.text = text
+    row.is_example = example
     row.version += 1
     row.updated_at = timezone.now()
     row.updated_by = by
     row.full_clean()
     row.save()
     CanvasBoxRevision.objects.create(
-        mission=mission, box_key=box.key, version=row.version, text=text, user=by
+        mission=row.mission, box_key=row.box_key, version=row.version, text=text, user=by
     )
-    hooks.mission_changed(mission.pk)
-    return _saved(row, changed=True)
 
 
 def _refuse_over_newer(current: CanvasBox | Mission, text: str, expected_version: int) -> None:
@@ -213,6 +220,29 @@ def _save_statement(by: User, mission: Mission, text: str, expected_version: int
     )
     # mission_update has told the hooks already (through record_change).
     return SavedBox(STATEMENT, text, saved.version, saved.updated_at, by, True)
+
+
+@transaction.atomic
+def canvas_fill_examples(*, by: User, mission: Mission) -> int:
+    """Fill every empty box (the statement aside) with its worked example from a real mission
+    and its source, marked as an example until someone changes it. Returns how many boxes were
+    filled; boxes with text are left alone."""
+    _check_permission(by, mission)
+    rows = {
+        row.box_key: row for row in CanvasBox.objects.select_for_update().filter(mission=mission)
+    }
+    filled = 0
+    for box in BOXES:
+        row = rows.get(box.key)
+        if box.is_statement or not box.example or (row is not None and row.text.strip()):
+            continue
+        text = _("%(example)s\n\n(Example from a real mission. Source: %(source)s.)") % {
+            "example": box.example,
+            "source": box.example_source,
+        }
+        _store(row or CanvasBox(mission=mission, box_key=box.key), text, by, example=True)
+        filled += 1
+    return filled
 
 
 # --- comments ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ BOX = CANVAS + "<slug:box_key>/"
 urlpatterns = [
     path(CANVAS, views.canvas_page, name="canvas"),
     path(CANVAS + "live/", views.canvas_live, name="live"),
+    path(CANVAS + "examples/", views.canvas_examples, name="examples"),
     path(CANVAS + "blank/", workshop_views.blank_canvas, name="blank"),
     path(CANVAS + "workshop/", workshop_views.workshop_board, name="workshop"),
     path(CANVAS + "workshop/start/", workshop_views.workshop_start, name="workshop_start"),

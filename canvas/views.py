@@ -17,11 +17,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -182,6 +189,28 @@ def _page(
 @vary_on_headers("HX-Request")
 def canvas_page(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     return _page(request, _mission(request, org_slug, mission_key))
+
+
+def canvas_examples(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
+) -> HttpResponse:
+    """POST: fill the empty boxes with their worked examples, marked as examples."""
+    mission = selectors.mission_for_save(
+        user=request.user, org_slug=org_slug, mission_key=mission_key
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    filled = services.canvas_fill_examples(by=request.user, mission=mission)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s empty box now holds a worked example. Replace it with your own words.",
+            "%(count)s empty boxes now hold a worked example. Replace each with your own words.",
+            filled,
+        )
+        % {"count": filled},
+    )
+    return redirect("canvas:canvas", org_slug, mission_key)
 
 
 def _tag(text: str) -> str:
@@ -509,6 +538,7 @@ __all__ = [
     "box",
     "box_comments",
     "box_history",
+    "canvas_examples",
     "canvas_live",
     "canvas_page",
     "comment_resolve",

@@ -94,7 +94,7 @@ def _rationale_hint(mission: Mission) -> Hint:
     except LookupError:
         return Hint(_("Lodestar does not record why a mission is the right tool yet."), "none")
     text = (
-        box_model.objects.filter(mission=mission, box_key="rationale")
+        box_model.objects.filter(mission=mission, box_key="rationale", is_example=False)
         .values_list("text", flat=True)
         .first()
         or ""

@@ -137,6 +137,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "canvas:canvas": {"GET": VIEWER_UP, "POST": READ},
     "canvas:live": {"GET": VIEWER_UP, "POST": READ},
     "canvas:blank": {"GET": VIEWER_UP, "POST": READ},
+    "canvas:examples": {"GET": GET_405, "POST": EDITOR_UP},
     "canvas:workshop": {"GET": VIEWER_UP, "POST": READ},
     "canvas:workshop_start": {"GET": GET_405, "POST": EDITOR_UP},
     "canvas:workshop_end": {"GET": GET_405, "POST": EDITOR_UP},

@@ -43,6 +43,7 @@ UNLINKED = {
     "stakeholders:actor_suggestions": "loaded in place by the stakeholder form (htmx)",
     "canvas:comment_resolve": "the Resolve button's form (POST)",
     "canvas:live": "polled by the open canvas for the board and who else is on it",
+    "canvas:examples": "the canvas page's button that fills empty boxes with examples (POST)",
     "canvas:workshop_start": "the workshop page's Start form (POST)",
     "canvas:workshop_end": "the workshop page's End button (POST)",
     "canvas:note_sort": "the buttons under a workshop note in the box's editor (POST)",

@@ -475,6 +475,7 @@ def form_arguments(organisation, mission, indicator) -> dict[str, object]:
     return {
         "organisation": organisation,
         "mission": mission,
+        "missions": Mission.objects.filter(pk=mission.pk),
         "indicator": indicator,
         "stakeholder": stakeholder,
         "stakeholders": [stakeholder],

@@ -51,6 +51,7 @@ def test_boxes_say_what_the_mission_holds_with_links_to_where_it_is_kept(client,
     assert "Healthy life years (headline): from " in html
     assert " to 67 years by 2040</li>" in html
     assert "Neighbourhood health labs" in html
+    assert "Where they came from: Commissioned (1)" in html  # projects by origin
     assert "No owner recorded" in html and "No mandate recorded" in html  # governance
     assert "No committed budget recorded" in html  # instruments and resources
     assert "No theory of change recorded" in html and "No indicators recorded" in html

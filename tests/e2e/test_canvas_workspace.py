@@ -246,3 +246,13 @@ def test_a_new_mission_starts_from_a_copy_of_the_chosen_parts_of_another(
     )
     expect(page.locator("#card-targets")).to_contain_text("Healthy life years")
     expect(page.locator("#card-portfolio")).to_contain_text("Neighbourhood health labs")
+
+    # The boxes still empty can start from the worked examples, marked as such.
+    filled = page.locator("#completeness-meter").get_attribute("value")
+    page.get_by_role("button", name="Fill the empty boxes with worked examples to replace").click()
+    expect(page.get_by_text("empty boxes now hold a worked example")).to_be_visible()
+    rationale = page.locator("#card-rationale")
+    expect(rationale).to_contain_text("Example: replace it")
+    expect(rationale).to_contain_text("Source: Vinnova")
+    assert page.locator("#completeness-meter").get_attribute("value") == filled
+    assert_accessible(page)

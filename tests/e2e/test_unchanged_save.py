@@ -291,6 +291,7 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "canvas:comment_resolve": ACTS,
     "canvas:workshop_start": CREATES,
     "canvas:workshop_end": ACTS,
+    "canvas:examples": ACTS,
     "canvas:note_sort": ACTS,
     "evaluation:assess": ACTS,
     "evaluation:gonogo": "records a new dated go/no-go review; earlier ones stay as history",

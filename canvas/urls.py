@@ -1,6 +1,6 @@
 from django.urls import path
 
-from canvas import views, workshop_views
+from canvas import example_views, views, workshop_views
 from missions.routes import MISSION
 
 app_name = "canvas"
@@ -27,6 +27,9 @@ urlpatterns = [
     path(BOX + "history/", views.box_history, name="box_history"),
     path(BOX + "comments/", views.box_comments, name="box_comments"),
     path(BOX + "comments/<int:comment_id>/resolve/", views.comment_resolve, name="comment_resolve"),
+    # The example missions shipped with Lodestar, for everyone signed in.
+    path("examples/", example_views.example_list, name="example_list"),
+    path("examples/<slug:example_key>/", example_views.example, name="example"),
     # The link participants of a workshop open, with or without an account.
     path("workshop/<str:token>/", workshop_views.workshop_join, name="workshop_join"),
 ]

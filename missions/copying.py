@@ -10,14 +10,17 @@ mission hierarchy, archive, reviews and indicator values are not copied.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import Organisation, User
+from missions import examples
 from missions.exchange import export_document, import_document
 from missions.models import Mission, MissionStatus
 from missions.parts import unique_key
@@ -49,7 +52,40 @@ FRESH = {
 def mission_copy(*, by: User, source: Mission, title: str, parts: Iterable[str]) -> Mission:
     """A new draft mission titled `title` with the chosen `parts` (keys of COPYABLE) of
     `source`; anyone who may start a mission in the source's organisation may copy one."""
-    organisation = source.organisation
+    document = export_document(organisation=source.organisation, mission_keys=[source.key])
+    return _copy_entry(by, source.organisation, document, source.key, title, parts)
+
+
+@transaction.atomic
+def example_copy(
+    *, by: User, organisation: Organisation, example_key: str, title: str, parts: Iterable[str]
+) -> Mission:
+    """A new draft mission in `organisation` from one of the example missions shipped with
+    Lodestar (missions.examples). The organisation's own actors and challenges are never
+    changed: only those the example names and the organisation lacks are added."""
+    document = examples.document()
+    if not any(entry["key"] == example_key for entry in document["missions"]):
+        raise ValidationError({"example": _("There is no example mission called that.")})
+    actors = set(organisation.actors.values_list("key", flat=True))
+    challenges = set(organisation.challenges.values_list("key", flat=True))
+    document = {
+        **document,
+        "actors": [a for a in document["actors"] if a["key"] not in actors],
+        "challenges": [c for c in document["challenges"] if c["key"] not in challenges],
+    }
+    return _copy_entry(by, organisation, document, example_key, title, parts)
+
+
+def _copy_entry(
+    by: User,
+    organisation: Organisation,
+    document: dict[str, Any],
+    source_key: str,
+    title: str,
+    parts: Iterable[str],
+) -> Mission:
+    """Import the mission `source_key` of `document` into `organisation` as a new draft titled
+    `title`, with only the chosen parts."""
     if not by.has_perm("missions.add_mission", organisation):
         raise PermissionDenied(_("You can read missions here but not start one."))
     title = " ".join(title.split())
@@ -63,15 +99,16 @@ def mission_copy(*, by: User, source: Mission, title: str, parts: Iterable[str])
                 % {"names": ", ".join(sorted(unknown))}
             }
         )
-    document = export_document(organisation=organisation, mission_keys=[source.key])
-    entry = next(item for item in document["missions"] if item["key"] == source.key)
+    entry = copy.deepcopy(next(item for item in document["missions"] if item["key"] == source_key))
     key = unique_key(organisation.missions.all(), title, fallback="mission")
     entry.update(FRESH, key=key, title=title)
     for section in (*COPYABLE, *NOT_COPIED):
         if section not in chosen:
             entry.pop(section, None)
-    document["missions"] = [entry]
     import_document(
-        document=document, organisation=organisation, user=by, permission="missions.add_mission"
+        document={**document, "missions": [entry]},
+        organisation=organisation,
+        user=by,
+        permission="missions.add_mission",
     )
     return Mission.objects.get(organisation=organisation, key=key)

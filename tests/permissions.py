@@ -138,6 +138,8 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "canvas:live": {"GET": VIEWER_UP, "POST": READ},
     "canvas:blank": {"GET": VIEWER_UP, "POST": READ},
     "canvas:examples": {"GET": GET_405, "POST": EDITOR_UP},
+    "canvas:example_list": {"GET": SIGNED_IN, "POST": Reads(SIGNED_IN)},
+    "canvas:example": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "canvas:workshop": {"GET": VIEWER_UP, "POST": READ},
     "canvas:workshop_start": {"GET": GET_405, "POST": EDITOR_UP},
     "canvas:workshop_end": {"GET": GET_405, "POST": EDITOR_UP},

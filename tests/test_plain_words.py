@@ -36,7 +36,7 @@ from evaluation import services as evaluation_services
 from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement
 from evaluation.models import Finding, ReadinessCheck
 from evaluation.toc.models import ToCLink, ToCNode
-from missions import snapshots
+from missions import examples, snapshots
 from missions.forms import MISSION_GROUPS
 from missions.models import Actor, Milestone, Mission, MissionProject, MissionSnapshot, Target
 from portfolios import services as portfolio_services
@@ -311,6 +311,8 @@ def _bindings(organisation: Organisation, mission: Mission | None) -> dict[froze
             # A password reset link that is not valid (the page that says so).
             frozenset({"uidb64", "token"}): [{"uidb64": "MQ", "token": "not-a-valid-token"}],
             frozenset({"token"}): [{"token": "not-a-valid-token"}],  # an e-mail's link
+            # Every example mission shipped with Lodestar (missions.examples).
+            frozenset({"example_key"}): [{"example_key": e["key"]} for e in examples.entries()],
         }
     comments = CanvasComment.objects.filter(mission=mission)
     return {

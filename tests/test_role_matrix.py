@@ -155,6 +155,7 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
         "activity_id": activity.pk,
         "comment_id": comment.pk,
         "workshop_id": workshop.pk,
+        "example_key": "eu-soil",
         "note_id": note.pk,
         "indicator_key": indicator.key,
         "indicator_id": indicator.pk,

@@ -84,3 +84,54 @@ def test_the_copy_page_offers_only_the_organisations_missions(
     answer = client.post(url, {"source": source.pk, "title": "The north", "parts": ["targets"]})
     assert answer.status_code == 302
     assert Mission.objects.get(title="The north").targets.count() == 1
+
+
+def test_an_example_mission_starts_a_draft_without_touching_the_organisations_register(
+    organisation, editor
+):
+    from missions.copying import example_copy
+    from missions.models import Actor
+
+    own = Actor.objects.create(
+        organisation=organisation, key="vinnova", name="Our own Vinnova", helix="government"
+    )
+    copy = example_copy(
+        by=editor,
+        organisation=organisation,
+        example_key="se-healthy-streets",
+        title="Healthy streets in Utrecht",
+        parts=["targets", "projects"],
+    )
+    assert (copy.organisation, copy.status) == (organisation, MissionStatus.DRAFT)
+    assert copy.targets.count() == 1 and copy.projects.count() == 1
+    assert copy.owner == own  # the organisation's actor of that short name
+    own.refresh_from_db()
+    assert own.name == "Our own Vinnova"  # an actor with the same short name is left alone
+    with pytest.raises(ValidationError):
+        example_copy(by=editor, organisation=organisation, example_key="nope", title="X", parts=[])
+
+
+def test_example_pages_are_for_everyone_signed_in_and_copy_only_where_one_may_start(
+    client, organisation, viewer, editor, member, other_organisation
+):
+    page = reverse("canvas:example", args=["eu-soil"])
+    client.force_login(viewer)
+    listing = client.get(reverse("canvas:example_list"))
+    assert "A Soil Deal for Europe" in listing.text
+    read = client.get(page)
+    assert read.status_code == 200
+    assert "75% of EU soils healthy by 2030" in read.text  # the learning box's facts
+    assert "Start the draft from this example" not in read.text  # a viewer may not start one
+    assert client.get(reverse("canvas:example", args=["not-an-example"])).status_code == 404
+
+    client.force_login(editor)
+    refused = client.post(
+        page, {"organisation": other_organisation.pk, "title": "Soil", "parts": ["targets"]}
+    )
+    assert refused.status_code == 422  # not one of the organisations offered
+    answer = client.post(
+        page, {"organisation": organisation.pk, "title": "Our soil", "parts": ["targets"]}
+    )
+    assert answer.status_code == 302
+    created = Mission.objects.get(title="Our soil")
+    assert created.organisation == organisation and created.targets.count() == 2

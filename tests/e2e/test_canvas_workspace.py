@@ -256,3 +256,20 @@ def test_a_new_mission_starts_from_a_copy_of_the_chosen_parts_of_another(
     expect(rationale).to_contain_text("Source: Vinnova")
     assert page.locator("#completeness-meter").get_attribute("value") == filled
     assert_accessible(page)
+
+
+def test_a_mission_starts_from_an_example_of_a_real_government(page: Page, member, sign_in):
+    sign_in(member("editor", full_name="Sam Servant"))
+    page.get_by_role("link", name="Missions", exact=True).first.click()
+    page.get_by_role("link", name="Start a mission").first.click()
+    page.get_by_role("link", name="from one of the example missions of real governments").click()
+    page.get_by_role("link", name="A Soil Deal for Europe").click()
+    expect(page.get_by_role("heading", name="A Soil Deal for Europe", level=1)).to_be_visible()
+    expect(page.locator("#example-learning")).to_contain_text("75% of EU soils healthy by 2030")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert_accessible(page)
+    page.get_by_label("Title of the new mission").fill("Healthy soils in our province")
+    page.get_by_role("button", name="Start the draft from this example").click()
+    expect(page.get_by_text("started as a draft from the example")).to_be_visible()
+    page.get_by_role("link", name="Canvas", exact=True).click()
+    expect(page.locator("#card-targets")).to_contain_text("Share of EU soils that are healthy")

@@ -271,6 +271,7 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "accounts:member_remove": DELETES,
     "missions:start": CREATES,
     "missions:copy": CREATES,
+    "canvas:example": CREATES,
     "missions:import": "uploads a file",
     "missions:actors": CREATES,
     "missions:transition": ACTS,

@@ -20,27 +20,15 @@ from canvas.boxes import BOXES
 from canvas.selectors import BoxView, bands
 from config.forms import render_form, try_service
 from missions import copying, examples
+from missions.forms import CopyForm
 
 
-class ExampleCopyForm(forms.Form):
-    """Where the new mission goes, its title, and which parts of the example to take."""
+class ExampleCopyForm(CopyForm):
+    """Which of the person's organisations the new mission goes to, then the title and parts."""
 
+    field_order = ["organisation", "title", "parts"]
     organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Organisation"),
-        queryset=Organisation.objects.none(),
-        empty_label=None,
-    )
-    title = forms.CharField(
-        label=gettext_lazy("Title of the new mission"),
-        max_length=120,
-        error_messages={"required": gettext_lazy("Enter a title for the new mission.")},
-    )
-    parts = forms.MultipleChoiceField(
-        label=gettext_lazy("What to copy"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=list(copying.COPYABLE.items()),
-        initial=["targets", "canvas"],
+        label=gettext_lazy("Organisation"), queryset=Organisation.objects.none(), empty_label=None
     )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:

@@ -341,15 +341,9 @@ class ImportForm(forms.Form):
     )
 
 
-class MissionCopyForm(forms.Form):
-    """Which mission to copy, the new mission's title, and which parts to take along."""
+class CopyForm(forms.Form):
+    """The new mission's title and which parts to take along, for every kind of copy."""
 
-    source = forms.ModelChoiceField(
-        label=_("Mission to copy"),
-        queryset=Mission.objects.none(),
-        empty_label=_("Choose a mission"),
-        error_messages={"required": _("Choose the mission to copy.")},
-    )
     title = forms.CharField(
         label=_("Title of the new mission"),
         max_length=120,
@@ -363,8 +357,20 @@ class MissionCopyForm(forms.Form):
         initial=["targets", "canvas", "stakeholders"],
         help_text=_(
             "The new mission starts as a draft in any case: the source's status, approval, "
-            "mandate, reviews and indicator values stay with the source."
+            "mandate, reviews and indicator values are not copied."
         ),
+    )
+
+
+class MissionCopyForm(CopyForm):
+    """Which of the organisation's missions to copy, then the title and the parts."""
+
+    field_order = ["source", "title", "parts"]
+    source = forms.ModelChoiceField(
+        label=_("Mission to copy"),
+        queryset=Mission.objects.none(),
+        empty_label=_("Choose a mission"),
+        error_messages={"required": _("Choose the mission to copy.")},
     )
 
     def __init__(self, *args: Any, missions: QuerySet[Mission], **kwargs: Any) -> None:

@@ -3,11 +3,14 @@ the editor panel with the keyboard only and closed with Escape; two people on on
 each other and each other's saves within five seconds, and the box being typed in is never
 overwritten. axe runs on the board, the open panel and after the live updates."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from canvas.models import Workshop, WorkshopNote
 from canvas.services import canvas_box_save
 from tests.a11y import assert_accessible
 from tests.e2e.test_canvas import mission as mission  # the fixture, used by its name
@@ -203,13 +206,25 @@ def test_a_workshop_link_takes_notes_from_the_room_and_the_facilitator_adds_them
         )
         expect(page.locator("#box-challenge-notes")).to_have_count(0)
 
-        # Ending the workshop stops the link at once.
-        page.get_by_role("link", name="Workshop mode").click()
-        page.get_by_role("button", name="End the workshop now").click()
-        expect(page.get_by_text("The workshop has ended")).to_be_visible()
+        # When its time is up the link stops working, even on a page opened before.
         phone.goto(address)
+        Workshop.objects.update(ends_at=timezone.now() - datetime.timedelta(minutes=1))
+        phone.get_by_label("Which box is your note about?").select_option(label="1. Challenge")
+        phone.get_by_role("textbox", name="Your note").fill("One more idea, too late.")
+        phone.get_by_role("button", name="Add the note").click()
         expect(phone.get_by_text("This workshop has ended")).to_be_visible()
         expect(phone.get_by_role("button", name="Add the note")).to_have_count(0)
+        assert not WorkshopNote.objects.filter(text="One more idea, too late.").exists()
+
+        # A new workshop can be ended at once by the facilitator, which stops its link.
+        page.get_by_role("link", name="Workshop mode").click()
+        page.get_by_label("Workshop title").fill("Second round")
+        page.get_by_role("button", name="Start the workshop").click()
+        second = page.locator(".lodestar-workshop__address a").inner_text()
+        page.get_by_role("button", name="End the workshop now").click()
+        expect(page.get_by_text("The workshop has ended")).to_be_visible()
+        phone.goto(second)
+        expect(phone.get_by_text("This workshop has ended")).to_be_visible()
     finally:
         context.close()
 

@@ -164,3 +164,44 @@ def test_viewers_cannot_use_notes_and_other_organisations_get_404(
     assert client.post(elsewhere, {"action": "use"}).status_code == 404
     note.refresh_from_db()
     assert note.status == NoteStatus.NEW
+
+
+def test_the_board_and_its_live_updates_cost_the_same_queries_however_much_the_mission_holds(
+    client, mission, editor, workshop
+):
+    """The page, a changed board and an unchanged one (304) each need a fixed number of
+    queries, whatever the number of targets, projects, workshop notes and boxes written."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from missions.tests.factories import MissionProjectFactory, TargetFactory
+
+    page = reverse("canvas:canvas", args=[mission.organisation.slug, mission.key])
+    live = reverse("canvas:live", args=[mission.organisation.slug, mission.key])
+    client.force_login(editor)
+
+    def costs() -> tuple[int, int, int]:
+        client.get(page)  # warm up
+        with CaptureQueriesContext(connection) as shown:
+            client.get(page)
+        with CaptureQueriesContext(connection) as changed:
+            etag = client.get(live)["ETag"]
+        with CaptureQueriesContext(connection) as same:
+            assert client.get(live, headers={"If-None-Match": etag}).status_code == 304
+        return len(shown), len(changed), len(same)
+
+    def add(numbers: range) -> None:
+        for n in numbers:
+            TargetFactory(mission=mission, key=f"target-{n}", title=f"Target {n}")
+            MissionProjectFactory(mission=mission, key=f"project-{n}", title=f"Project {n}")
+            services.workshop_note_add(workshop=workshop, box_key="challenge", text=f"Note {n}")
+
+    # One of each first: an empty list skips its prefetch query altogether.
+    add(range(1))
+    services.canvas_box_save(
+        by=editor, mission=mission, box_key="challenge", text="Sick years.", expected_version=0
+    )
+    one = costs()
+    add(range(1, 8))
+    services.canvas_fill_examples(by=editor, mission=mission)
+    assert costs() == one

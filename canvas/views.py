@@ -21,7 +21,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotAllowed,
     HttpResponseNotModified,
 )
 from django.shortcuts import redirect, render
@@ -41,7 +40,7 @@ from canvas.models import COMMENT_LIMIT
 from canvas.selectors import BoxView
 from canvas.services import CanvasConflict
 from missions.models import Mission
-from missions.pages import mission_context
+from missions.pages import mission_context, post_only
 
 
 class MaybeSignedOutRequest(HttpRequest):
@@ -198,8 +197,8 @@ def canvas_examples(
     mission = selectors.mission_for_save(
         user=request.user, org_slug=org_slug, mission_key=mission_key
     )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if refused := post_only(request):
+        return refused
     filled = services.canvas_fill_examples(by=request.user, mission=mission)
     messages.success(
         request,

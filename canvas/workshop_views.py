@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,18 +24,12 @@ from canvas.forms import NoteForm, NoteSortForm, WorkshopStartForm
 from canvas.models import NOTE_LIMIT, NoteStatus, Workshop
 from config.forms import render_form, try_service
 from missions.models import Mission
-from missions.pages import mission_context
+from missions.pages import mission_context, post_only
 
 
 def _canvas_at(mission: Mission, box_key: str = "") -> str:
     url = reverse("canvas:canvas", args=[mission.organisation.slug, mission.key])
     return f"{url}#box-{box_key}" if box_key else url
-
-
-def _not_posted(request: HttpRequest) -> HttpResponse | None:
-    """405 for anything but POST; checked after the mission is found, so that another
-    organisation's address answers 404 whatever the method."""
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 def _facilitating(
@@ -46,7 +40,7 @@ def _facilitating(
     mission = selectors.mission_for_save(
         user=request.user, org_slug=org_slug, mission_key=mission_key
     )
-    if refused := _not_posted(request):
+    if refused := post_only(request):
         return refused
     if not request.user.has_perm("canvas.change_box", mission):
         raise PermissionDenied

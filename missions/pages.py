@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from accounts.http import AuthenticatedHttpRequest
 from missions.models import Mission
@@ -54,3 +54,9 @@ def mission_context(
         "can_edit": request.user.has_perm(edit_permission, mission),
         **extra,
     }
+
+
+def post_only(request: HttpRequest) -> HttpResponse | None:
+    """405 for anything but POST, else None. Call it after the object is found, so that another
+    organisation's address answers 404 whatever the method."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])

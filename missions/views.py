@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -45,15 +45,11 @@ from missions.models import (
     Stage,
     Target,
 )
-from missions.pages import mission_context, mission_from_url, require_permission
+from missions.pages import mission_context, mission_from_url, post_only, require_permission
 from missions.workflow import transitions_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-
-def _post_only(request: AuthenticatedHttpRequest) -> HttpResponse | None:
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 # --- List, start, import, export -------------------------------------------------------------
@@ -261,7 +257,7 @@ def mission_transition(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, transition: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
-    if response := _post_only(request):
+    if response := post_only(request):
         return response
     try:
         services.mission_transition(by=request.user, mission=mission, transition=transition)
@@ -281,7 +277,7 @@ def mission_archive(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
-    if response := _post_only(request):
+    if response := post_only(request):
         return response
     if request.POST.get("action") == "restore":
         services.mission_restore(by=request.user, mission=mission)
@@ -386,7 +382,7 @@ def target_delete(
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
-    if response := _post_only(request):
+    if response := post_only(request):
         return response
     services.target_delete(by=request.user, target=target)
     messages.success(request, _("Target “%(title)s” deleted.") % {"title": target})
@@ -398,7 +394,7 @@ def milestone_add(
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target = _target(mission, target_key)
-    if response := _post_only(request):
+    if response := post_only(request):
         return response
     require_permission(request, "missions.change_mission", mission)
     form = MilestoneForm(request.POST, prefix=f"m-{target.key}")
@@ -458,7 +454,7 @@ def milestone_delete(
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     target, milestone = _milestone(mission, target_key, milestone_id)
-    if response := _post_only(request):
+    if response := post_only(request):
         return response
     services.milestone_delete(by=request.user, milestone=milestone)
     return _after_part_saved(
@@ -581,7 +577,7 @@ def project_delete(
 ) -> HttpResponse:
     mission = mission_from_url(request, org_slug, mission_key)
     project = get_object_or_404(MissionProject, mission=mission, key=project_key)
-    if response := _post_only(request):
+    if response := post_only(request):
         return response
     services.project_delete(by=request.user, project=project)
     messages.success(request, _("Project “%(title)s” deleted.") % {"title": project})

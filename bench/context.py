@@ -26,7 +26,8 @@ from bench import httpclient
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-BENCH_DATABASE = "lodestar_bench"
+# BENCH_DATABASE_NAME lets two benchmark runs on one server keep out of each other's way.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE_NAME", "lodestar_bench")
 # Fixed and public on purpose: the bench database holds nothing but demo data.
 SECRET_KEY = "bench-only-secret-key-not-for-any-real-deployment-0123456789"  # noqa: S105
 HOST = "127.0.0.1"

@@ -11,7 +11,8 @@ BENCH_AUTOSAVE_EDITORS (20), BENCH_AUTOSAVE_PAUSE_MS (1500), BENCH_LIVE_SECONDS 
 BENCH_LIVE_VIEWERS (10), BENCH_OPEN_CANVASES (50), LOAD_USERS (50), LOAD_SECONDS (120),
 LOAD_WEB_WORKERS (3) for the `load` scenario, BENCH_FRESH_DB=1 (drop and recreate the
 bench database first). DATABASE_URL / REDIS_URL choose the servers as for `make run`, but the
-database used is always `lodestar_bench` on that server, never the developer's own.
+database used is always `lodestar_bench` (or BENCH_DATABASE_NAME) on that server, never the
+developer's own.
 
 Only BENCH lines go to stdout, so `make bench | grep ^BENCH` (or a CI job) can read them;
 progress goes to stderr. On failure: one line on stderr and exit status 1.

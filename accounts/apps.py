@@ -19,6 +19,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
+        from accounts import signals  # noqa: F401  (connects the security stamp's receivers)
         from accounts.models import Role
         from accounts.sections import OrganisationSection, register_organisation_section
 

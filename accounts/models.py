@@ -52,6 +52,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff status"), default=False, help_text=_("Can sign in to the Django admin site.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Changes whenever the person's authenticators or roles change (accounts/signals.py), so a
+    # session can remember its two-factor state and skip re-reading both on every request
+    # (accounts/two_factor.py) until then.
+    security_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -105,7 +109,9 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         """The only starting point for listing organisations: the ones the user belongs to."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(memberships__user=user).distinct()
+        from accounts.selectors import member_organisation_ids  # selectors import this module
+
+        return self.filter(pk__in=member_organisation_ids(user))
 
 
 class Language(models.TextChoices):
@@ -157,7 +163,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """Memberships of the organisations the user belongs to."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(organisation__memberships__user=user)
+        from accounts.selectors import member_organisation_ids  # selectors import this module
+
+        return self.filter(organisation_id__in=member_organisation_ids(user))
 
 
 class Membership(models.Model):

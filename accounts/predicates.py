@@ -7,7 +7,8 @@ from typing import Any
 
 import rules
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.selectors import memberships_of
 
 
 def roles_by_organisation(user: Any) -> dict[int, str]:
@@ -16,8 +17,8 @@ def roles_by_organisation(user: Any) -> dict[int, str]:
         return {}
     cached = getattr(user, "_lodestar_roles", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        user._lodestar_roles = cached
+        memberships_of(user)  # the same rows the navigation reads, once
+        cached = user._lodestar_roles
     return cached
 
 

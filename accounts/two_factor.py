@@ -26,6 +26,31 @@ from accounts.selectors import memberships_for_request
 REQUIRED_ROLES = frozenset({Role.LEAD, Role.ADMIN})
 SETUP_DEVICE_NAME = "Authenticator app"
 PENDING_KEY_SESSION_KEY = "lodestar_two_factor_pending_key"
+# What this session last learned of its two-factor state, with the user and security stamp it
+# learned it under: [user id, stamp, state]. Sessions live on the server, so no one can write it.
+STATE_SESSION_KEY = "lodestar_two_factor_state"
+# The states remembered: no second factor needed (no authenticator, no role that needs one),
+# or verified with the authenticator whose persistent id follows the prefix.
+NOT_NEEDED = "not-needed"
+VERIFIED_WITH = "verified:"
+
+
+def remembered_state(request: HttpRequest, user: User) -> str | None:
+    """The state this session remembered for `user`, if nothing that decides it changed since."""
+    state = request.session.get(STATE_SESSION_KEY)
+    if (
+        isinstance(state, list)
+        and len(state) == 3
+        and state[0] == user.pk
+        and state[1] == user.security_stamp
+    ):
+        return str(state[2])
+    return None
+
+
+def remember_state(request: HttpRequest, user: User, state: str) -> None:
+    if request.session.get(STATE_SESSION_KEY) != [user.pk, user.security_stamp, state]:
+        request.session[STATE_SESSION_KEY] = [user.pk, user.security_stamp, state]
 
 
 def required_for(request: HttpRequest) -> bool:

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from accounts.selectors import member_organisation_ids
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -23,7 +24,7 @@ class AuditEntryQuerySet(models.QuerySet):
         """Entries of organisations the user is a member of (pages add the role check)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(organisation__memberships__user=user)
+        return self.filter(organisation_id__in=member_organisation_ids(user))
 
 
 # django-auditlog ships no types, so its manager is Any to mypy: named here for the class below.

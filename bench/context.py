@@ -92,7 +92,7 @@ def server_url() -> str:
         raise BenchError(str(exc)) from None
 
 
-def ensure_database(url: str, *, fresh: bool = False) -> None:
+def ensure_database(url: str, *, fresh: bool = False, name: str = BENCH_DATABASE) -> None:
     """Create the bench database if missing, from the server's `postgres` database.
 
     `fresh` drops it first (BENCH_FRESH_DB=1): for when it holds migrations that a branch
@@ -102,7 +102,6 @@ def ensure_database(url: str, *, fresh: bool = False) -> None:
     import psycopg
     from psycopg import sql
 
-    name = BENCH_DATABASE
     try:
         with psycopg.connect(
             libpq_url(with_database(url, "postgres")), autocommit=True, connect_timeout=5
@@ -199,11 +198,11 @@ class Context:
         self._stack.callback(embedded.stop, process)
         return f"redis+socket://{sock}"
 
-    def manage(self, *args: str) -> None:
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> None:
         # Children's stdout goes to our stderr: stdout is reserved for BENCH lines.
         result = subprocess.run(
             [PYTHON, "manage.py", *args],
-            env=self.env,
+            env=env or self.env,
             cwd=BASE_DIR,
             stdout=sys.stderr,
             check=False,
@@ -218,6 +217,10 @@ class Context:
     @cached_property
     def port(self) -> int:
         """The port of a gunicorn serving the app, started now and stopped by close()."""
+        return self.serve(self.env)
+
+    def serve(self, env: dict[str, str]) -> int:
+        """Start a gunicorn with `env` (another database, say), stopped by close(); its port."""
         port = free_port()
         say(f"starting gunicorn ({GUNICORN_WORKERS} workers) on {HOST}:{port} …")
         process = subprocess.Popen(
@@ -235,7 +238,7 @@ class Context:
                 "--log-level",
                 "warning",
             ],
-            env=self.env,
+            env=env,
             cwd=BASE_DIR,
             stdin=subprocess.DEVNULL,
             stdout=sys.stderr,

@@ -4,6 +4,11 @@
 (once; later runs reuse them). A lead of both signs in through the real form. Each load is
 BENCH_CONNECTIONS clients for BENCH_SECONDS on loopback against the 2 gunicorn workers of
 bench/context.py, after a warm-up, in this order: floor (/robots.txt), 10k, 1k.
+
+Then the same 10k load on a database whose planner has never seen statistics: created afresh
+(`<bench database>_unanalysed`), migrated, filled by `seed_bench --no-analyze`, and served by a
+gunicorn of its own. Autovacuum is off on our machines, and a production database is in that
+state right after a large import; the dashboard must not fall off a cliff there.
 """
 
 from __future__ import annotations
@@ -15,13 +20,18 @@ from collections.abc import Iterator
 
 from bench.context import (
     BASE_DIR,
+    BENCH_DATABASE,
     BENCH_TOTP_KEY,
     PYTHON,
     BenchError,
     Context,
     demo_password,
+    ensure_database,
+    libpq_url,
     say,
+    server_url,
     sign_in,
+    with_database,
 )
 from bench.load import Target, measure
 from bench.web import FLOOR_MARKER, check_first
@@ -93,3 +103,43 @@ def dashboard(ctx: Context) -> Figures:
     yield "dashboard_queries", counts[10_000]
     yield "dashboard_1k_p95_ms", small.p95_ms
     yield "dashboard_growth_1k_to_10k", large.p95_ms / small.p95_ms
+
+    unanalysed = measure(_unanalysed_target(ctx), **slow_start)
+    yield "dashboard_unanalysed_p95_ms", unanalysed.p95_ms
+    yield "dashboard_unanalysed_vs_analysed_p95", unanalysed.p95_ms / large.p95_ms
+
+
+UNANALYSED_DATABASE = f"{BENCH_DATABASE}_unanalysed"
+# Tables whose statistics would change the dashboard's plans; none may have any.
+WATCHED_TABLES = ("missions_mission", "evaluation_criterionresult", "evaluation_finding")
+
+
+def _unanalysed_target(ctx: Context) -> Target:
+    """The 10k dashboard served from a fresh database that was filled and never analysed."""
+    url = with_database(server_url(), UNANALYSED_DATABASE)
+    ensure_database(url, fresh=True, name=UNANALYSED_DATABASE)
+    env = {**ctx.env, "DATABASE_URL": url}
+    say(f"preparing {UNANALYSED_DATABASE}: migrate, seed_bench --missions 10000 --no-analyze …")
+    ctx.manage("migrate", "--noinput", "-v", "0", env=env)
+    ctx.manage("seed_bench", "--missions", "10000", "--no-analyze", env=env)
+    _check_never_analysed(url)
+    port = ctx.serve(env)
+    session = sign_in(port, LEAD, demo_password(), totp_key=BENCH_TOTP_KEY)
+    target = Target(
+        port=port, path=_path(10_000), marker=MARKER, headers={"Cookie": f"sessionid={session}"}
+    )
+    check_first(target)
+    return target
+
+
+def _check_never_analysed(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(libpq_url(url)) as conn:
+        analysed = conn.execute(
+            "SELECT count(*) FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid"
+            " WHERE c.relname = ANY(%s)",
+            [list(WATCHED_TABLES)],
+        ).fetchone()
+    if analysed and analysed[0]:
+        raise BenchError(f"{UNANALYSED_DATABASE} has planner statistics: it was analysed")

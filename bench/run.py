@@ -36,6 +36,7 @@ from bench import (
     healthz,
     indicators,
     loadtest,
+    middleware,
     missions,
     pdf,
     portfolio,
@@ -49,6 +50,7 @@ Benchmark = Callable[[Context], Iterator[tuple[str, float]]]
 # Run in this order. Cheap ones first, so a broken set-up fails before a long load test.
 BENCHMARKS: list[Benchmark] = [
     web.home_queries,
+    middleware.middleware_overhead,
     missions.mission_page,
     stakeholders.stakeholder_map,
     indicators.indicator_page,

@@ -114,7 +114,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, remembering a verified session (accounts/middleware.py).
+    "accounts.middleware.RememberingOTPMiddleware",
     # Query parameters, form fields and headers no text holds (NUL, …) are answered 400 here,
     # naming the field, before any view can turn them into a database error (config/inputs.py).
     "config.boundary.InputBoundaryMiddleware",

@@ -286,3 +286,63 @@ def test_nobody_removes_another_persons_authenticator(client, member):
 
     assert response.status_code == 404
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+# --- A session remembers its two-factor state until something that decides it changes ----------
+
+
+def _device_queries(client, path: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in captured.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+
+
+def test_a_session_that_passed_reads_no_authenticator_on_later_requests(client, member):
+    lead = member("lead", full_name="Lee Lead")
+    device = authenticator_for(lead)
+    sign_in(client, lead)
+    client.post(reverse("accounts:two_factor_verify"), {"code": code_for(device), "next": "/"})
+    client.get(reverse("home"))
+
+    assert _device_queries(client, reverse("home")) == []
+    editor_client = type(client)()
+    sign_in(editor_client, member("editor"))
+    editor_client.get(reverse("home"))
+    assert _device_queries(editor_client, reverse("home")) == []
+
+
+def test_an_editor_made_lead_is_sent_to_set_up_a_code_on_the_next_click(client, member):
+    editor = member("editor")
+    sign_in(client, editor)
+    assert client.get(reverse("home")).status_code == 200
+
+    membership = editor.memberships.get()
+    membership.role = "lead"  # an administrator changes the role, in their own session
+    membership.save()
+
+    assert client.get(reverse("home")).url.startswith(reverse("accounts:two_factor_setup"))
+
+
+def test_an_authenticator_added_elsewhere_asks_this_session_for_a_code(client, member):
+    editor = member("editor")
+    sign_in(client, editor)
+    assert client.get(reverse("home")).status_code == 200
+
+    authenticator_for(editor)  # set up from another browser
+
+    assert client.get(reverse("home")).url.startswith(reverse("accounts:two_factor_verify"))
+
+
+def test_removing_the_authenticator_a_session_passed_with_unverifies_it(client, member):
+    lead = member("lead")
+    device = authenticator_for(lead)
+    sign_in(client, lead)
+    client.post(reverse("accounts:two_factor_verify"), {"code": code_for(device), "next": "/"})
+    assert client.get(reverse("home")).status_code == 200
+
+    device.delete()  # say an administrator removed it in the admin site
+
+    assert client.get(reverse("home")).url.startswith(reverse("accounts:two_factor_setup"))

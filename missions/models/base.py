@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.fields import person_reference
+from accounts.selectors import member_organisation_ids
 from missions import validation
 from missions.validation import YEAR_MAX, YEAR_MIN
 
@@ -103,8 +104,7 @@ class ScopedQuerySet(models.QuerySet):
         """The only starting point for lists: rows of organisations the user is a member of."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        # One membership per (user, organisation), so this join never duplicates rows.
-        return self.filter(**{f"{self.organisation_path}__memberships__user": user})
+        return self.filter(**{f"{self.organisation_path}_id__in": member_organisation_ids(user)})
 
 
 class OrganisationPart(models.Model):

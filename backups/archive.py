@@ -39,6 +39,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
+from missions.exchange.bulk import analyze
+
 FORMAT = "lodestar.backup/1"
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
@@ -345,5 +347,8 @@ def restore(archive: Path, *, force: bool = False) -> dict[str, Any]:
         if tables:
             args += ["--clean", "--if-exists"]
         _run([*args, *conn_args, str(Path(work) / DUMP)], env, "pg_restore")
+        # A restored database has no planner statistics (pg_dump carries none): every table
+        # was just filled in bulk, so all of them.
+        analyze()
         _place_media(Path(work) / "media", media_root, manifest["media"])
     return manifest

@@ -34,7 +34,7 @@ class EvaluationConfig(AppConfig):
         # A draft's indicator values go before the draft does (they would stop the cascade).
         hooks.register_before_mission_delete(indicator_services.mission_values_delete)
         # Every committed change to a mission queues a (debounced, coalesced) assessment.
-        hooks.on_mission_changed(services.on_mission_changed)
+        hooks.on_mission_changed(services.on_mission_changed, many=services.on_missions_changed)
         # The five criteria, compact, at the top of every mission page.
         # It polls while an assessment is under way and refreshes after any inline save.
         hooks.register_header_panel("evaluation/_criteria_summary.html", selectors.header_summary)

@@ -170,6 +170,59 @@ def on_mission_changed(mission_id: int) -> None:
         logger.exception("Could not queue an assessment of mission %s", mission_id)
 
 
+def on_missions_changed(mission_ids: list[int]) -> None:
+    """`on_mission_changed` for many missions at once (a bulk import), registered as its `many`
+    form: each is marked pending and given a queued run in a few queries, and one message
+    (`send_assessments_task`) sends their tasks once the transaction commits. A mission that
+    already has a queued run (or gets one concurrently) goes the one-at-a-time way."""
+    try:
+        now = timezone.now()
+        with transaction.atomic():
+            ids = list(Mission.objects.filter(pk__in=mission_ids).values_list("pk", flat=True))
+            AssessmentState.objects.bulk_create(
+                [AssessmentState(mission_id=pk) for pk in ids], ignore_conflicts=True
+            )
+            AssessmentState.objects.filter(mission_id__in=ids).update(
+                pending_since=Coalesce(F("pending_since"), Value(now)), requested_at=now
+            )
+            queued = set(
+                AssessmentRun.objects.filter(
+                    mission_id__in=ids, status=RunStatus.QUEUED
+                ).values_list("mission_id", flat=True)
+            )
+            fresh = [pk for pk in ids if pk not in queued]
+            try:
+                with transaction.atomic():
+                    runs = AssessmentRun.objects.bulk_create(
+                        AssessmentRun(mission_id=pk, status=RunStatus.QUEUED, reason="change")
+                        for pk in fresh
+                    )
+            except IntegrityError:  # a concurrent request queued some: one at a time, then
+                runs, queued = [], set(ids)
+        for mission_id in sorted(queued):
+            on_mission_changed(mission_id)
+    except Exception:
+        logger.exception("Could not queue assessments of %s missions", len(mission_ids))
+        return
+    if not runs:
+        return
+    from evaluation.tasks import send_assessments_task
+
+    def send() -> None:
+        try:
+            send_assessments_task.delay(
+                [run.mission_id for run in runs], assessment_delay_seconds()
+            )
+        except Exception:
+            # As in `_send`: the broker is down; runs whose message was never sent are dropped.
+            logger.exception("Could not queue assessments of %s missions", len(runs))
+            AssessmentRun.objects.filter(
+                pk__in=[run.pk for run in runs], status=RunStatus.QUEUED
+            ).delete()
+
+    transaction.on_commit(send)
+
+
 def assessment_request_by(*, by: User, mission: Mission) -> AssessmentRun | None:
     """A person asks for the mission to be assessed again (e.g. after a failed run)."""
     if not by.has_perm("evaluation.request_assessment", mission):

@@ -43,3 +43,15 @@ def mark_overdue_indicators_task() -> int:
     from evaluation.indicators import overdue
 
     return overdue.mark_overdue()
+
+
+@shared_task(base=DjangoTask, acks_late=True, ignore_result=True)
+def send_assessments_task(mission_ids: list[int], countdown: int) -> int:
+    """Send `assess_mission_task` for each of many missions whose runs are already queued (a
+    bulk import): one message from the importer, the many sent from here."""
+    with assess_mission_task.app.producer_or_acquire() as producer:
+        for mission_id in mission_ids:
+            assess_mission_task.apply_async(
+                args=(mission_id,), countdown=countdown, producer=producer
+            )
+    return len(mission_ids)

@@ -14,13 +14,20 @@ from django.db import transaction
 from django.utils.functional import Promise
 
 MissionListener = Callable[[int], None]
+MissionsListener = Callable[[list[int]], None]
 _listeners: list[MissionListener] = []
+_many: dict[MissionListener, MissionsListener] = {}  # a listener's form for many missions
 
 
-def on_mission_changed(listener: MissionListener) -> MissionListener:
-    """Register `listener(mission_id)`; usable as a decorator. Registering twice is harmless."""
+def on_mission_changed(
+    listener: MissionListener, *, many: MissionsListener | None = None
+) -> MissionListener:
+    """Register `listener(mission_id)`; usable as a decorator. Registering twice is harmless.
+    `many(mission_ids)`, if given, does the same for many missions at once (a bulk import)."""
     if listener not in _listeners:
         _listeners.append(listener)
+    if many is not None:
+        _many[listener] = many
     return listener
 
 
@@ -31,6 +38,25 @@ def mission_changed(mission_id: int) -> None:
     def notify() -> None:
         for listener in list(_listeners):
             listener(mission_id)
+
+    transaction.on_commit(notify)
+
+
+def missions_changed(mission_ids: list[int]) -> None:
+    """`mission_changed` for many missions, told once after commit: a listener with a `many`
+    form hears of them all in one call, others once per mission."""
+    ids = sorted(set(mission_ids))
+    if not ids:
+        return
+
+    def notify() -> None:
+        for listener in list(_listeners):
+            many = _many.get(listener)
+            if many is not None:
+                many(ids)
+            else:
+                for mission_id in ids:
+                    listener(mission_id)
 
     transaction.on_commit(notify)
 

@@ -32,7 +32,7 @@ class PortfoliosConfig(AppConfig):
         from portfolios.selectors.decisions import latest_decision
 
         # Keep each mission's search document and the organisation's cached totals current.
-        hooks.on_mission_changed(services.on_mission_changed)
+        hooks.on_mission_changed(services.on_mission_changed, many=services.on_missions_changed)
         # The mission's owners see the latest portfolio decision at the top of its pages.
         hooks.register_header_panel(
             "portfolios/_decision_panel.html",

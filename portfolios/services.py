@@ -57,6 +57,19 @@ def on_mission_changed(mission_id: int) -> None:
     stamp_bump(organisation_id=organisation_id)
 
 
+def on_missions_changed(mission_ids: list[int]) -> None:
+    """`on_mission_changed` for many missions at once (a bulk import): one refresh of their
+    search text, one expiry of each organisation's totals."""
+    organisation_ids = set(
+        Mission.objects.filter(pk__in=mission_ids).values_list("organisation_id", flat=True)
+    )
+    if not organisation_ids:
+        return
+    search.refresh(mission_ids=mission_ids)
+    for organisation_id in sorted(organisation_ids):
+        stamp_bump(organisation_id=organisation_id)
+
+
 # --- Portfolios --------------------------------------------------------------------------------
 
 

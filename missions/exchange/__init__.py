@@ -23,6 +23,7 @@ One module per job, each importing only those before it:
 
 - `results`: a problem at a path, a refused document, what an import did;
 - `reading`: `FieldSpec` and the typed reader every section reads its part with;
+- `bulk`: writing rows set-based, with the audit entries their saves would have recorded;
 - `registry`: the format's name, the ordered sections and the helpers loaders write through;
 - `writing`: exporting missions and documents;
 - `core_sections`: the `targets` and `projects` sections;

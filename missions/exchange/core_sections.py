@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from missions import validation
+from missions.exchange.bulk import BATCH
 from missions.exchange.reading import (
     MONEY,
     FieldSpec,
@@ -160,6 +161,53 @@ def load_targets(mission: Mission, data: list[dict[str, Any]], context: SectionC
     delete_missing(existing, [item["key"] for item in data], "targets", context.summary)
 
 
+def load_targets_many(items: list[tuple[Mission, list[dict[str, Any]], SectionContext]]) -> None:
+    """`load_targets` for every mission at once: targets, then milestones, each in a few
+    queries."""
+    writes = items[0][2].writes
+    user = items[0][2].user
+    by_mission: dict[int, dict[str, Target]] = {}
+    for target in Target.objects.filter(mission__in=[m for m, _d, _c in items]):
+        by_mission.setdefault(target.mission_id, {})[target.key] = target
+    rows: list[tuple[Target, dict[str, Any]]] = []
+    gone: list[Target] = []
+    for mission, data, _context in items:
+        existing = by_mission.get(mission.pk, {})
+        for position, item in enumerate(data):
+            values = read_object(item, "", TARGET_SPECS, [])
+            assert values is not None  # validated before loading  # noqa: S101
+            target = existing.get(values["key"]) or Target(mission=mission, created_by=user)
+            values["position"] = position
+            rows.append((target, values))
+        wanted = {item["key"] for item in data}
+        gone += [target for key, target in existing.items() if key not in wanted]
+    writes.save(Target, rows, "targets")
+    stored_milestones: dict[int, dict[int, Milestone]] = {}
+    for milestone in Milestone.objects.filter(
+        target__in=[target.pk for target, _values in rows if target.pk]
+    ):
+        stored_milestones.setdefault(milestone.target_id, {})[milestone.year] = milestone
+    milestone_rows: list[tuple[Milestone, dict[str, Any]]] = []
+    gone_milestones: list[Milestone] = []
+    targets = iter(rows)
+    for _mission, data, _context in items:
+        for item in data:
+            target, _values = next(targets)
+            milestones = stored_milestones.get(target.pk, {})
+            for m_item in item.get("milestones") or []:
+                m_values = read_object(m_item, "", MILESTONE_SPECS, [])
+                assert m_values is not None  # noqa: S101
+                milestone = milestones.get(m_values["year"]) or Milestone(
+                    target=target, created_by=user
+                )
+                milestone_rows.append((milestone, m_values))
+            years = {m["year"] for m in item.get("milestones") or []}
+            gone_milestones += [m for year, m in milestones.items() if year not in years]
+    writes.save(Milestone, milestone_rows, "milestones")
+    writes.delete(gone_milestones, "milestones")
+    writes.delete(gone, "targets")
+
+
 # --- Projects with contributions ----------------------------------------------------------------
 
 PROJECT_SPECS = [
@@ -292,5 +340,99 @@ def load_projects(mission: Mission, data: list[dict[str, Any]], context: Section
     delete_missing(existing, [item["key"] for item in data], "projects", context.summary)
 
 
-register_section(Section("targets", export_targets, validate_targets, load_targets), order=10)
-register_section(Section("projects", export_projects, validate_projects, load_projects), order=20)
+def load_projects_many(
+    items: list[tuple[Mission, list[dict[str, Any]], SectionContext]],
+) -> None:
+    """`load_projects` for every mission at once: projects, their partners and their
+    contributions, each in a few queries."""
+    writes = items[0][2].writes
+    user = items[0][2].user
+    actors = items[0][2].actors
+    missions = [mission for mission, _data, _context in items]
+    stored: dict[int, dict[str, MissionProject]] = {}
+    for project in MissionProject.objects.filter(mission__in=missions):
+        stored.setdefault(project.mission_id, {})[project.key] = project
+    targets: dict[int, dict[str, Target]] = {}
+    for target in Target.objects.filter(mission__in=missions):
+        targets.setdefault(target.mission_id, {})[target.key] = target
+    rows: list[tuple[MissionProject, dict[str, Any]]] = []
+    partners: list[list[str]] = []
+    gone: list[MissionProject] = []
+    for mission, data, _context in items:
+        existing = stored.get(mission.pk, {})
+        for item in data:
+            values = read_object(item, "", PROJECT_SPECS, [])
+            assert values is not None  # noqa: S101
+            partners.append(values.pop("partners"))
+            lead_key = values.pop("lead")
+            values["lead"] = actors[lead_key] if lead_key else None
+            project = existing.get(values["key"]) or MissionProject(
+                mission=mission, created_by=user
+            )
+            rows.append((project, values))
+        wanted = {item["key"] for item in data}
+        gone += [project for key, project in existing.items() if key not in wanted]
+    writes.save(MissionProject, rows, "projects")
+
+    # Partners: the through rows to add and remove, compared with what is stored.
+    through = MissionProject.partners.through
+    project_ids = [project.pk for project, _values in rows]
+    current: dict[tuple[int, int], int] = {
+        (link.missionproject_id, link.actor_id): link.pk
+        for link in through.objects.filter(missionproject_id__in=project_ids)
+    }
+    chosen = {
+        (project.pk, actors[key].pk)
+        for (project, _values), keys in zip(rows, partners, strict=True)
+        for key in keys
+    }
+    writes.summary.tables.add(through._meta.db_table)
+    through.objects.filter(
+        pk__in=[pk for pair, pk in current.items() if pair not in chosen]
+    ).delete()
+    through.objects.bulk_create(
+        [
+            through(missionproject_id=project_id, actor_id=actor_id)
+            for project_id, actor_id in sorted(chosen - set(current))
+        ],
+        batch_size=BATCH,
+    )
+
+    # Contributions: one per (project, target), its rationale updated.
+    stored_contributions = {
+        (c.project_id, c.target_id): c
+        for c in ProjectContribution.objects.filter(project__in=project_ids)
+    }
+    contribution_rows: list[tuple[ProjectContribution, dict[str, Any]]] = []
+    gone_contributions: list[ProjectContribution] = []
+    projects = iter(rows)
+    for mission, data, _context in items:
+        mission_targets = targets.get(mission.pk, {})
+        for item in data:
+            project, _values = next(projects)
+            wanted_targets = set()
+            for c in item.get("contributions") or []:
+                target = mission_targets[c["target"]]
+                wanted_targets.add(target.pk)
+                contribution = stored_contributions.get(
+                    (project.pk, target.pk)
+                ) or ProjectContribution(project=project, target=target)
+                contribution_rows.append((contribution, {"rationale": c["rationale"]}))
+            gone_contributions += [
+                c
+                for (project_id, target_id), c in stored_contributions.items()
+                if project_id == project.pk and target_id not in wanted_targets
+            ]
+    writes.save(ProjectContribution, contribution_rows, "contributions")
+    writes.delete(gone_contributions, "contributions")
+    writes.delete(gone, "projects")
+
+
+register_section(
+    Section("targets", export_targets, validate_targets, load_targets, load_targets_many),
+    order=10,
+)
+register_section(
+    Section("projects", export_projects, validate_projects, load_projects, load_projects_many),
+    order=20,
+)

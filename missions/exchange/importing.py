@@ -4,6 +4,7 @@ they are read."""
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from config.inputs import InputRefused, load_json
-from missions import parts
+from missions import hooks, parts
+from missions.exchange.bulk import BATCH, BulkWrites
 from missions.exchange.checking import check_document
-from missions.exchange.registry import SectionContext, save_if_changed, sections
+from missions.exchange.registry import SectionContext, sections
 from missions.exchange.results import ExchangeError, ImportRejected, ImportSummary
-from missions.models import Actor, ChangeAction, GrandChallenge, Mission
+from missions.models import Actor, ChangeAction, GrandChallenge, Mission, MissionChange
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -50,27 +52,42 @@ def import_document(
     if errors:
         raise ImportRejected(errors)
     summary = plan.summary
+    writes = BulkWrites(summary)
 
+    # Each kind of row in a few set-based queries, whatever the number of missions: read what
+    # the organisation has, then create what is new and update what differs (bulk.BulkWrites).
     actors = {a.key: a for a in Actor.objects.filter(organisation=organisation)}
-    for values in plan.actors:
-        actor = actors.get(values["key"]) or Actor(organisation=organisation, created_by=user)
-        save_if_changed(actor, values, "actors", summary)
-        actors[actor.key] = actor
+    actor_rows = [
+        (actors.get(values["key"]) or Actor(organisation=organisation, created_by=user), values)
+        for values in plan.actors
+    ]
+    writes.save(Actor, actor_rows, "actors")
+    actors.update((actor.key, actor) for actor, _values in actor_rows)
     challenges = {c.key: c for c in GrandChallenge.objects.filter(organisation=organisation)}
-    for values in plan.challenges:
-        challenge = challenges.get(values["key"]) or GrandChallenge(
-            organisation=organisation, created_by=user
+    challenge_rows = [
+        (
+            challenges.get(values["key"])
+            or GrandChallenge(organisation=organisation, created_by=user),
+            values,
         )
-        save_if_changed(challenge, values, "challenges", summary)
-        challenges[challenge.key] = challenge
+        for values in plan.challenges
+    ]
+    writes.save(GrandChallenge, challenge_rows, "challenges")
+    challenges.update((challenge.key, challenge) for challenge, _values in challenge_rows)
 
-    stored = {m.key: m for m in Mission.objects.filter(organisation=organisation)}
-    loaded: list[
-        tuple[Mission, dict[str, Any], dict[str, Any], SectionContext, dict[str, Any]]
-    ] = []
+    # With what the history's "before" names (a challenge, owner, coordinator by key).
+    stored = {
+        m.key: m
+        for m in Mission.objects.filter(organisation=organisation).select_related(
+            "challenge", "owner", "coordinator"
+        )
+    }
+    loaded: list[tuple[Mission, dict[str, Any], list[str], SectionContext, dict[str, Any]]] = []
+    mission_rows: list[tuple[Mission, dict[str, Any]]] = []
+    parents: dict[str, str | None] = {}
     for values, raw, context in plan.missions:
         values = dict(values)
-        parent_key = values.pop("parent")
+        parents[values["key"]] = values.pop("parent")
         values["challenge"] = challenges[values["challenge"]]
         values["owner"] = actors[values["owner"]] if values["owner"] else None
         values["coordinator"] = actors[values["coordinator"]] if values["coordinator"] else None
@@ -81,29 +98,66 @@ def import_document(
         if "language" not in raw:  # a file from before the field: nothing to change
             values["language"] = mission.language if mission.pk else organisation.language
         mission.updated_by = user
-        save_if_changed(mission, values, "missions", summary)
-        stored[mission.key] = mission
-        loaded.append((mission, raw, values, context, before))
-        values["parent"] = parent_key
-    for mission, _raw, values, _context, _before in loaded:
-        parent = stored[values["parent"]] if values["parent"] else None
+        mission_rows.append((mission, values))
+        stored[values["key"]] = mission
+        loaded.append((mission, raw, list(values), context, before))
+    writes.save(Mission, mission_rows, "missions")
+    reparented = []
+    for mission, _values in mission_rows:
+        parent_key = parents[mission.key]
+        parent = stored[parent_key] if parent_key else None
         if mission.parent_id != (parent.pk if parent else None):
+            before_parent = copy.copy(mission)
             mission.parent = parent
-            mission.save(update_fields=["parent"])
-    for mission, raw, values, context, before in loaded:
-        context.actors = actors
-        for section in sections():
-            if section.name in raw:
-                section.load(mission, raw[section.name], context)
-        after = parts.snapshot(mission, [name for name in values if name != "parent"])
-        parts.record_change(
-            mission=mission,
-            user=user,
-            action=ChangeAction.IMPORTED,
-            object_type="mission",
-            object_key=mission.key,
-            changes=parts.changes_between(before, after),
+            mission.version += 1  # what Versioned.save does
+            mission.updated_at = writes.now
+            reparented.append((before_parent, mission))
+    if reparented:
+        Mission.objects.bulk_update(
+            [mission for _before, mission in reparented],
+            ["parent", "version", "updated_at"],
+            batch_size=BATCH,
         )
+        writes.audit.updated(reparented)
+
+    for _mission, _raw, _names, context, _before in loaded:
+        context.actors = actors
+        context.writes = writes
+    for section in sections():
+        items = [
+            (mission, raw[section.name], context)
+            for mission, raw, _names, context, _before in loaded
+            if section.name in raw
+        ]
+        if not items:
+            continue
+        if section.load_many is not None:
+            section.load_many(items)
+        else:
+            for mission, data, context in items:
+                section.load(mission, data, context)
+
+    # One "imported" entry in each mission's history, written together; the listeners (the
+    # criteria engine queues assessments) hear of every mission once, in one batch, after commit.
+    MissionChange.objects.bulk_create(
+        [
+            MissionChange(
+                mission=mission,
+                user=user,
+                action=ChangeAction.IMPORTED,
+                object_type="mission",
+                object_key=mission.key,
+                changes=parts.changes_between(
+                    before, parts.snapshot(mission, [n for n in names if n != "parent"])
+                ),
+            )
+            for mission, _raw, names, _context, before in loaded
+        ],
+        batch_size=BATCH,
+    )
+    hooks.missions_changed([mission.pk for mission, *_rest in loaded])
+    writes.audit.write()
+    summary.tables |= {MissionChange._meta.db_table, writes.audit.table()}
     return summary
 
 

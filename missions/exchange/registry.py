@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 
 from accounts.models import Organisation, User
+from missions.exchange.bulk import BulkWrites
 from missions.exchange.results import ExchangeError, ImportSummary
 from missions.models import Actor, Mission
 
@@ -28,6 +29,11 @@ class SectionContext:
     target_keys: set[str]  # the mission's targets: in the document, or already stored
     summary: ImportSummary
     actors: dict[str, Actor] = field(default_factory=dict)  # filled before loading
+    # How loaders write set-based; the importer shares one among all missions' contexts.
+    writes: BulkWrites = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writes = BulkWrites(self.summary)
 
 
 @dataclass(frozen=True)
@@ -36,13 +42,17 @@ class Section:
 
     - `export(mission) -> data` (JSON-ready),
     - `validate(data, path, context) -> [ExchangeError]` (no writes),
-    - `load(mission, data, context)` (writes; called only after the whole document passed).
+    - `load(mission, data, context)` (writes; called only after the whole document passed);
+    - `load_many([(mission, data, context), ...])`, optional: the same for every mission of the
+      document that has the section, in a few set-based queries whatever their number. The
+      importer prefers it; `load` stays for one mission at a time.
     """
 
     name: str
     export: Callable[[Mission], Any]
     validate: Callable[[Any, str, SectionContext], list[ExchangeError]]
     load: Callable[[Mission, Any, SectionContext], None]
+    load_many: Callable[[list[tuple[Mission, Any, SectionContext]]], None] | None = None
 
 
 _sections: list[tuple[int, Section]] = []

@@ -71,6 +71,8 @@ class ImportSummary:
     updated: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
     warnings: list[ExchangeError] = field(default_factory=list)
+    # The tables the import wrote in bulk, for `bulk.analyze` once it has committed.
+    tables: set[str] = field(default_factory=set)
 
     def count(self, bucket: str, kind: str, n: int = 1) -> None:
         counts = getattr(self, bucket)

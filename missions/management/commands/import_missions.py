@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Organisation
 from missions import exchange
+from missions.exchange.bulk import analyze
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
                 % {"count": count}
             )
             raise SystemExit(1) from None
+        # The import wrote in bulk: statistics for the planner, now that it has committed.
+        analyze(summary.tables)
         for warning in summary.warnings:
             self.stderr.write(f"warning: {warning}")
         self.stdout.write(str(summary))

@@ -147,15 +147,14 @@ def canvas_box_save(
     if box.is_statement:
         return _save_statement(by, mission, text, expected_version)
 
-    if not text and not CanvasBox.objects.filter(mission=mission, box_key=box.key).exists():
-        # An empty box saved empty: nothing to keep, so no row (its version stays 0).
-        return SavedBox(box.key, "", 0, None, None, False)
-    row, _created = CanvasBox.objects.get_or_create(mission=mission, box_key=box.key)
-    row = (
-        CanvasBox.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(pk=row.pk)
-    )
+    # Autosave's path, kept short: one locked read of the row, its update and the revision.
+    row = _locked_box(mission, box.key)
+    if row is None:
+        if not text:
+            # An empty box saved empty: nothing to keep, so no row (its version stays 0).
+            return SavedBox(box.key, "", 0, None, None, False)
+        created, _new = CanvasBox.objects.get_or_create(mission=mission, box_key=box.key)
+        row = _locked_box(mission, box.key) or created  # made just now, in this transaction
     if row.text == text:
         return _saved(row, changed=False)
     _refuse_over_newer(row, row.text, expected_version)
@@ -165,14 +164,28 @@ def canvas_box_save(
     return _saved(row, changed=True)
 
 
+def _locked_box(mission: Mission, box_key: str) -> CanvasBox | None:
+    row = (
+        CanvasBox.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(mission=mission, box_key=box_key)
+        .first()
+    )
+    if row is not None:
+        # The mission already loaded: the audit trail reads the row's organisation through it.
+        row.mission = mission
+    return row
+
+
 def _store(row: CanvasBox, text: str, by: User, *, example: bool) -> None:
-    """Write a box's new text as its next version, with its revision."""
+    """Write a box's new text as its next version, with its revision. The callers have checked
+    the text (`_check_length`) and the box key (the registry); the table's constraints hold the
+    rest, so no model validation here: it would cost the save three queries."""
     row.text = text
     row.is_example = example
     row.version += 1
     row.updated_at = timezone.now()
     row.updated_by = by
-    row.full_clean()
     row.save()
     CanvasBoxRevision.objects.create(
         mission=row.mission, box_key=row.box_key, version=row.version, text=text, user=by

@@ -1,3 +1,4 @@
+import os
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -10,11 +11,13 @@ from accounts.models import Organisation
 
 @shared_task
 def worker_probe_task() -> dict:
-    """Report what a worker sees: its database and the organisations in it. Operators run it
-    from `manage.py shell` to prove a worker reaches both the broker and the database."""
+    """Report what a worker sees: its database and the organisations in it, and the CPU
+    priority it runs at. Operators run it from `manage.py shell` to prove a worker reaches both
+    the broker and the database."""
     return {
         "database": connection.settings_dict["NAME"],
         "organisations": sorted(Organisation.objects.values_list("slug", flat=True)),
+        "niceness": os.nice(0),
     }
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import redis
 from celery import Celery
 from celery.bootsteps import StartStopStep
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 
 if TYPE_CHECKING:
     from celery.worker.consumer import Consumer
@@ -163,3 +163,18 @@ def _keep_healthy_database_connections(sender: Any = None, **kwargs: object) -> 
     # Not for a task run in the caller's process (apply()): that is inside the caller's work.
     if not getattr(getattr(sender, "request", None), "is_eager", False):
         close_old_connections()
+
+
+# --- People before background work ---------------------------------------------------------------
+# Web workers, Celery workers, PostgreSQL and Redis share the same few cores on a one-box
+# deployment. A render or a batch of assessments must not make a person's click wait behind it:
+# the worker (and the pool it forks, which inherits it) runs at a lower CPU priority, so the
+# kernel gives web requests the cores first and background work the rest. It still gets all of
+# an idle machine. WORKER_NICENESS (settings) says how much lower; 0 leaves it as it is.
+@worker_init.connect
+def _yield_cpu_to_web_requests(**kwargs: object) -> None:
+    from django.conf import settings
+
+    niceness = settings.WORKER_NICENESS
+    if niceness > 0:
+        os.nice(niceness)

@@ -193,11 +193,19 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# How much lower a Celery worker's CPU priority is than the web's (config/celery.py): 10 gives
+# a busy web worker about nine times the CPU share of a busy Celery process.
+WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
 # Workers keep their database connection between tasks (config/celery.py closes old or broken
 # ones as a web request does); Celery's own per-task close is put out of reach.
 CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "pdf"}}
+# Renders ahead of a click (documents.ahead) wait on a queue of their own, which pdf workers
+# also consume, so a click never queues behind them.
+CELERY_TASK_ROUTES = {
+    "documents.tasks.render_ahead_task": {"queue": "pdf_ahead"},
+    "documents.tasks.*": {"queue": "pdf"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_RESULT_EXPIRES = 3600

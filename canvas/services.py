@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from auditlog import get_logentry_model
 from auditlog.diff import model_instance_diff
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -36,6 +36,7 @@ from canvas.models import (
     WorkshopNote,
 )
 from missions import hooks, parts
+from missions.exchange.bulk import AuditTrail
 from missions.models import Mission
 from missions.parts import ConflictError
 from missions.services import mission_update
@@ -147,7 +148,10 @@ def canvas_box_save(
     if box.is_statement:
         return _save_statement(by, mission, text, expected_version)
 
-    # Autosave's path, kept short: one locked read of the row, its update and the revision.
+    saved = _save_over_expected_version(by, mission, box.key, text, expected_version)
+    if saved is not None:
+        return saved
+    # Anything else (a new row, unchanged text, a conflict): read the row, locked, and decide.
     row = _locked_box(mission, box.key)
     if row is None:
         if not text:
@@ -162,6 +166,72 @@ def canvas_box_save(
     _store(row, text, by, example=False)
     hooks.mission_changed(mission.pk)
     return _saved(row, changed=True)
+
+
+# Autosave's usual case in one statement: the row at the version the page showed, with other
+# text, takes the new text as its next version; the old text comes back for the audit trail.
+_UPDATE_OVER_VERSION = """
+    UPDATE canvas_canvasbox AS box
+       SET text = %(text)s, version = box.version + 1, updated_at = %(now)s,
+           updated_by_id = %(user)s, is_example = false
+      FROM (SELECT id, text, is_example FROM canvas_canvasbox
+             WHERE mission_id = %(mission)s AND box_key = %(key)s AND version = %(version)s
+               FOR UPDATE) AS before
+     WHERE box.id = before.id AND before.text <> %(text)s
+ RETURNING box.id, before.text, before.is_example
+"""
+
+
+def _save_over_expected_version(
+    by: User, mission: Mission, box_key: str, text: str, expected_version: int
+) -> SavedBox | None:
+    """The save of an autosave, as short as a transaction can be: the conditional UPDATE and
+    the revision's INSERT. The audit entry and the listeners come after the commit (history and
+    hooks are no part of the save). None when the row is missing, holds this text already, or
+    moved on from `expected_version`: the caller then reads it and decides."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPDATE_OVER_VERSION,
+            {
+                "text": text,
+                "now": now,
+                "user": by.pk,
+                "mission": mission.pk,
+                "key": box_key,
+                "version": expected_version,
+            },
+        )
+        updated = cursor.fetchone()
+    if updated is None:
+        return None
+    box_id, old_text, old_example = updated
+    version = expected_version + 1
+    CanvasBoxRevision.objects.create(
+        mission=mission, box_key=box_key, version=version, text=text, user=by
+    )
+    after = CanvasBox(
+        pk=box_id,
+        mission=mission,
+        box_key=box_key,
+        text=text,
+        version=version,
+        updated_at=now,
+        updated_by=by,
+        is_example=False,
+    )
+    before = copy.copy(after)
+    before.text, before.is_example, before.version = old_text, old_example, expected_version
+    transaction.on_commit(lambda: _record_in_audit_trail(before, after))
+    hooks.mission_changed(mission.pk)
+    return SavedBox(box_key, text, version, now, by, True)
+
+
+def _record_in_audit_trail(before: CanvasBox, after: CanvasBox) -> None:
+    """The entry django-auditlog would have written had the row been saved with `save()`."""
+    trail = AuditTrail()
+    trail.updated([(before, after)])
+    trail.write()
 
 
 def _locked_box(mission: Mission, box_key: str) -> CanvasBox | None:

@@ -222,15 +222,18 @@ def _save_over_expected_version(
     )
     before = copy.copy(after)
     before.text, before.is_example, before.version = old_text, old_example, expected_version
-    transaction.on_commit(lambda: _record_in_audit_trail(before, after))
+    transaction.on_commit(lambda: _record_in_audit_trail(before, after, by))
     hooks.mission_changed(mission.pk)
     return SavedBox(box_key, text, version, now, by, True)
 
 
-def _record_in_audit_trail(before: CanvasBox, after: CanvasBox) -> None:
-    """The entry django-auditlog would have written had the row been saved with `save()`."""
+def _record_in_audit_trail(before: CanvasBox, after: CanvasBox, by: User) -> None:
+    """The entry django-auditlog would have written had the row been saved with `save()`, by
+    `by` (named here: after the commit, the request's actor may be gone)."""
     trail = AuditTrail()
     trail.updated([(before, after)])
+    for entry in trail.entries:
+        entry.actor = by
     trail.write()
 
 

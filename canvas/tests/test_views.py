@@ -291,3 +291,39 @@ def test_an_outsider_gets_404_on_every_canvas_and_snapshot_url(client, mission, 
             )
             assert response.status_code == 404, f"{method.upper()} {url}: {response.status_code}"
     assert CanvasBox.objects.get(box_key="challenge").text == "Secret"
+
+
+def test_an_autosave_writes_only_the_box_and_its_revision_and_its_history_follows(
+    client, mission, editor, django_capture_on_commit_callbacks
+):
+    """Issue #20: the save is one short transaction (the conditional UPDATE and the revision's
+    INSERT); the audit entry and the listeners come after the commit, and still come."""
+    from auditlog import get_logentry_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    url = box_url(mission, "rationale")
+    client.post(url, {"text": "Cities are ageing.", "version": 0}, HTTP_HX_REQUEST="true")
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        response = client.post(
+            url, {"text": "Cities are ageing fast.", "version": 1}, HTTP_HX_REQUEST="true"
+        )
+
+    assert response.status_code == 200
+    statements = [q["sql"].strip() for q in captured.captured_queries]
+    opened = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    closed = next(i for i, sql in enumerate(statements) if sql.startswith("RELEASE SAVEPOINT"))
+    inside = statements[opened + 1 : closed]
+    assert len(inside) == 2
+    assert inside[0].startswith("UPDATE canvas_canvasbox")
+    assert inside[1].startswith('INSERT INTO "canvas_canvasboxrevision"')
+    box = CanvasBox.objects.get(mission=mission, box_key="rationale")
+    assert (box.text, box.version) == ("Cities are ageing fast.", 2)
+    entry = get_logentry_model().objects.get_for_object(box).order_by("-pk").first()
+    assert entry.actor == editor
+    assert entry.changes_dict["text"] == ["Cities are ageing.", "Cities are ageing fast."]

@@ -159,7 +159,7 @@ def _celery(
             str(concurrency),
             *extra,
             "-n",
-            f"load-{queue}@%h",
+            f"load-{queue.split(',')[0]}@%h",
             "--loglevel",
             "WARNING",
             "--without-gossip",
@@ -262,7 +262,7 @@ def load(ctx: Context) -> Figures:
         web = _gunicorn(env, port, web_workers)
         processes.append(web)
         processes.append(_celery(env, "default", 2, []))
-        processes.append(_celery(env, "pdf", 1, ["--max-tasks-per-child", "50"]))
+        processes.append(_celery(env, "pdf,pdf_ahead", 1, ["--max-tasks-per-child", "50"]))
         wait_until_serving(web, port)
         for process in processes[1:]:
             if process.poll() is not None:

@@ -178,7 +178,7 @@ def main() -> int:
                 "config",
                 "worker",
                 "-Q",
-                "default,pdf",
+                "default,pdf,pdf_ahead",
                 "--concurrency",
                 "2",
                 "--loglevel",

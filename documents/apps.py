@@ -24,6 +24,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.sections import OrganisationSection, register_organisation_section
+        from documents import ahead
+        from missions import hooks
+
+        # Documents already exported for a mission are made again once a change settles.
+        hooks.on_mission_changed(ahead.on_mission_changed, many=ahead.on_missions_changed)
 
         register_organisation_section(
             OrganisationSection(

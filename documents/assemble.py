@@ -1,7 +1,8 @@
 """Assemble a briefing pack from its own pages and the missions' briefing pieces (pypdf).
 
 The pack's own document (cover, contents, summary) is rendered by WeasyPrint knowing every
-piece's page count, and ends with one blank "stamp" page per briefing page that carries only
+piece's page count; a document of stamps (documents.layout.pack_stamps_pdf, kept, as every pack
+of the same length has the same) has one blank page per briefing page that carries only
 "Page N of M" in the pack's footer style. Here the pieces are appended after the pack's own
 pages and each stamp is laid over its briefing page as a Form XObject, so:
 
@@ -63,18 +64,24 @@ def merge(
     language: str,
     front_outline: list[list[Any]],
     pdf_ua: bool = False,
+    stamps: bytes | None = None,
 ) -> tuple[bytes, int]:
-    """The pack's own pages (the first `front_pages` of `front`, followed by its stamp pages)
-    and the pieces, merged into one PDF. Returns `(pdf_bytes, page_count)`."""
+    """The pack's own pages (the first `front_pages` of `front`) and the pieces, merged into
+    one PDF, with the stamp pages (`stamps`, one per briefing page; else the pages of `front`
+    after its own) laid over the briefing pages. Returns `(pdf_bytes, page_count)`."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     front_reader = PdfReader(io.BytesIO(front))
     total = front_pages + sum(p.pages for p in pieces)
-    if len(front_reader.pages) != total:
-        raise ValueError(
-            f"the pack's own document has {len(front_reader.pages)} pages, expected {total}"
-        )
+    if stamps is None:
+        stamp_pages = list(front_reader.pages)[front_pages:]
+        own = len(front_reader.pages)
+    else:
+        stamp_pages = list(PdfReader(io.BytesIO(stamps)).pages)
+        own = len(front_reader.pages) + len(stamp_pages)
+    if own != total or len(stamp_pages) != total - front_pages:
+        raise ValueError(f"the pack's own documents have {own} pages, expected {total}")
     writer = PdfWriter()
     parts: list[tuple[Any, int, int]] = []  # (reader, first page in the pack, page count)
     writer.append(front_reader, pages=(0, front_pages), import_outline=False)
@@ -88,7 +95,7 @@ def merge(
         parts.append((reader, start, piece.pages))
         start += piece.pages
 
-    _stamp(writer, front_reader, front_pages, total)
+    _stamp(writer, stamp_pages, front_pages)
     targets: dict[int, str] = {}
     start = front_pages
     for piece in pieces:
@@ -166,9 +173,9 @@ def _xmp(writer: Any, *, title: str, language: str, pdf_ua: bool) -> Any:
     return stream
 
 
-def _stamp(writer: Any, front_reader: Any, front_pages: int, total: int) -> None:
-    """Lay stamp page i (of the pack's own document) over pack page i, as a Form XObject
-    drawn after the page's own content, inside /Artifact marked content."""
+def _stamp(writer: Any, stamp_pages: list[Any], front_pages: int) -> None:
+    """Lay stamp page i over pack page `front_pages` + i, as a Form XObject drawn after the
+    page's own content, inside /Artifact marked content."""
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
@@ -177,8 +184,7 @@ def _stamp(writer: Any, front_reader: Any, front_pages: int, total: int) -> None
         NumberObject,
     )
 
-    for index in range(front_pages, total):
-        stamp = front_reader.pages[index]
+    for index, stamp in enumerate(stamp_pages, start=front_pages):
         page = writer.pages[index]
         form = DecodedStreamObject()
         form.set_data(stamp.get_contents().get_data())

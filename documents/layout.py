@@ -28,6 +28,7 @@ TEMPLATES: dict[str, str] = {
     DocumentKind.PACK: "documents/print/pack.html",
 }
 PIECE_TEMPLATE = "documents/print/pack_piece.html"
+STAMPS_TEMPLATE = "documents/print/pack_stamps.html"
 PIECE_KIND = "piece"
 BRIEFING_MAX_PAGES = 2
 # The pack's summary table fits about this many missions on a page.
@@ -243,15 +244,17 @@ def check_briefing_length(context: dict[str, Any], extras: dict[str, Any] | None
 
 
 def pack_front_pdf(
-    pack: GeneratedDocument, pieces: list[BriefingPiece]
+    pack: GeneratedDocument, pieces: list[BriefingPiece], guess: int | None = None
 ) -> tuple[bytes, int, list[list[Any]]]:
-    """The pack's own pages (cover, contents, summary) knowing where each piece starts,
-    followed by one stamp page per briefing page. The contents' numbers depend on how many
-    pages the pack's own part takes: guessed, and laid out again if the guess was wrong."""
+    """The pack's own pages (cover, contents, summary) knowing where each piece starts and
+    how many pages the whole pack has. The contents' numbers depend on how many pages the
+    pack's own part takes: guessed, and laid out again if the guess was wrong (only these few
+    pages: the briefing pages' numbers are stamped from `pack_stamps_pdf`). `guess`: how
+    many pages they took last time, if known (a pack of the same missions)."""
     context = render_context(pack)
     piece_pages = sum(p.page_count or 0 for p in pieces)
     # Cover and contents, then the summary table.
-    front_pages = 2 + max(1, -(-len(pieces) // SUMMARY_ROWS_PER_PAGE))
+    front_pages = guess or 2 + max(1, -(-len(pieces) // SUMMARY_ROWS_PER_PAGE))
     for _attempt in range(4):
         start = front_pages + 1
         missions = []
@@ -264,11 +267,43 @@ def pack_front_pdf(
                 **context,
                 "missions": missions,
                 "briefings_page": front_pages + 1,
-                "stamp_pages": range(piece_pages),
+                "pack_pages": front_pages + piece_pages,
             },
         )
         pdf, pages, outline = html_to_pdf_with_outline(html)
-        if pages - piece_pages == front_pages:
+        if pages == front_pages:
             return pdf, front_pages, outline
-        front_pages = pages - piece_pages
+        front_pages = pages
     raise RuntimeError("the pack's contents did not settle on a page count")
+
+
+def pack_stamps_pdf(first: int, total: int) -> bytes:
+    """One blank page per briefing page of a pack, numbered `first` to `total` where the
+    pack's footer puts "Page N of M", for documents.assemble to lay over them. The same for
+    every pack of the same length, so kept (under MEDIA_ROOT) and laid out once."""
+    import hashlib
+    import json
+
+    from django.core.files.storage import default_storage
+
+    from documents.pdf import protective_marking
+
+    labels = [
+        _("Page %(page)s of %(pages)s") % {"page": page, "pages": total}
+        for page in range(first, total + 1)
+    ]
+    key = hashlib.sha256(
+        json.dumps([TEMPLATE_VERSION, protective_marking(), labels]).encode()
+    ).hexdigest()
+    name = f"documents/stamps/{key[:32]}.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    html = render_html(STAMPS_TEMPLATE, {"labels": labels})
+    pdf, pages, _outline = html_to_pdf_with_outline(html)
+    if pages != len(labels):
+        raise RuntimeError(f"{pages} stamp pages laid out for {len(labels)} labels")
+    from documents.rendering import write_file
+
+    write_file(name, pdf)
+    return pdf

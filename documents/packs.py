@@ -48,6 +48,8 @@ from documents.pdf import html_to_pdf_with_outline, protective_marking, render_h
 # Bump when briefing_fingerprints changes what it reads: every pack then looks its pieces up
 # by their full contexts once more.
 FINGERPRINT_VERSION = "2"
+# Kept in a finished pack's extras: how many pages its own part (cover, contents, summary) took.
+FRONT_PAGES = "front_pages"
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ class PieceFailed(RuntimeError):
 # --- Asking for a pack: its pieces found by fingerprint, or built --------------------------
 
 
-def _piece_key(fingerprint: str) -> str:
+def piece_key(fingerprint: str) -> str:
     """The cheap lookup key of a mission's piece: its rows' fingerprint plus everything else
     a piece's pages depend on (templates, marking, language)."""
     payload = [
@@ -72,11 +74,13 @@ def _piece_key(fingerprint: str) -> str:
     return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
-def _new_piece(
-    *, by: User, organisation: Organisation, key: str, fingerprint: str
+def new_piece(
+    *, by: User, organisation: Organisation, key: str, fingerprint: str, send: bool = False
 ) -> BriefingPiece:
     """The piece of a mission whose fingerprint is not known yet: its briefing context built
-    and hashed; the piece made from the same context is reused (and learns the fingerprint)."""
+    and hashed; the piece made from the same context is reused (and learns the fingerprint).
+    `send`: a new piece goes to the pdf workers once it is committed (at once outside a
+    transaction), so they render it while the request builds the next mission's."""
     context: dict[str, Any] = {
         "organisation": organisation.name,
         "mission": selectors.mission_context(
@@ -100,16 +104,19 @@ def _new_piece(
     )
     if not created and fingerprint and piece.fingerprint != fingerprint:
         BriefingPiece.objects.filter(pk=piece.pk).update(fingerprint=fingerprint)
+    if created and send:
+        _send("render_piece_task", [piece.pk], None)
     return piece
 
 
 def pack_pieces(*, by: User, organisation: Organisation, keys: list[str]) -> list[BriefingPiece]:
     """The pieces of a pack of these missions, in order. Missions whose rows are unchanged
     since a piece was made are found by fingerprint in a few queries, with no context built;
-    only the others are built (and rendered later, once)."""
+    only the others are built, and each sent to the pdf workers as soon as it is (called
+    outside a transaction, as a pack request is, they render while the rest is built)."""
     mission_ids = selectors.pack_mission_ids(user=by, organisation=organisation, keys=keys)
     fingerprints = {
-        pk: _piece_key(value) for pk, value in selectors.briefing_fingerprints(mission_ids).items()
+        pk: piece_key(value) for pk, value in selectors.briefing_fingerprints(mission_ids).items()
     }
     known = {
         piece.fingerprint: piece
@@ -122,7 +129,9 @@ def pack_pieces(*, by: User, organisation: Organisation, keys: list[str]) -> lis
         fingerprint = fingerprints.get(mission_id, "")
         piece = known.get(fingerprint) if fingerprint else None
         if piece is None:
-            piece = _new_piece(by=by, organisation=organisation, key=key, fingerprint=fingerprint)
+            piece = new_piece(
+                by=by, organisation=organisation, key=key, fingerprint=fingerprint, send=True
+            )
         pieces.append(piece)
     return pieces
 
@@ -131,8 +140,20 @@ def pack_request(
     *, by: User, organisation: Organisation, keys: list[str], covering_note: str = ""
 ) -> GeneratedDocument:
     """The pack of these missions (checked keys) with this covering note: the one made from
-    the same pieces, or a new one queued."""
+    the same pieces, or a new one queued. The pieces are made outside the pack's transaction,
+    so the workers start on them while the request is still building the others."""
     pieces = pack_pieces(by=by, organisation=organisation, keys=keys)
+    with transaction.atomic():
+        return _pack_row(
+            by=by, organisation=organisation, pieces=pieces, covering_note=covering_note
+        )
+
+
+def _pack_row(
+    *, by: User, organisation: Organisation, pieces: list[BriefingPiece], covering_note: str
+) -> GeneratedDocument:
+    """The pack of these pieces with this covering note: the one made before, or a new one
+    queued (in the caller's transaction)."""
     context: dict[str, Any] = {
         "organisation": organisation.name,
         "missions": [layout.pack_summary(piece.context["mission"]) for piece in pieces],
@@ -334,9 +355,36 @@ def _assemble(pack: GeneratedDocument) -> str:
         name = rendering.write_atomically(pack, pdf)
     except Exception as exc:
         return rendering.record_failure(pack, exc, seconds=_since_started(pack))
+    front_pages = pages - sum(piece.page_count or 0 for piece in ordered)
     return rendering.record_done(
-        pack, name=name, pdf=pdf, pages=pages, seconds=_since_started(pack)
+        pack,
+        name=name,
+        pdf=pdf,
+        pages=pages,
+        seconds=_since_started(pack),
+        extras={**pack.extras, FRONT_PAGES: front_pages},
     )
+
+
+def _front_guess(pack: GeneratedDocument) -> int | None:
+    """How many pages the pack's own part took in the latest pack of the same missions: the
+    same again, most likely, so its contents are laid out once, not twice."""
+    if pack.pk is None:
+        return None
+    previous = (
+        GeneratedDocument.objects.filter(
+            organisation_id=pack.organisation_id,
+            kind=DocumentKind.PACK,
+            status=DocumentStatus.DONE,
+            mission_ids=pack.mission_ids,
+        )
+        .exclude(pk=pack.pk)
+        .order_by("-finished_at", "-pk")
+        .values_list("extras", flat=True)
+        .first()
+    )
+    guess = (previous or {}).get(FRONT_PAGES)
+    return guess if isinstance(guess, int) and guess > 0 else None
 
 
 def _since_started(pack: GeneratedDocument) -> float | None:
@@ -350,10 +398,12 @@ def _merge(
     pack: GeneratedDocument, pieces: list[BriefingPiece], files: list[bytes]
 ) -> tuple[bytes, int]:
     """The pack's own pages laid out around its pieces, and the pieces merged behind them."""
-    front, front_pages, front_outline = layout.pack_front_pdf(pack, pieces)
+    front, front_pages, front_outline = layout.pack_front_pdf(pack, pieces, _front_guess(pack))
+    piece_pages = sum(piece.page_count or 0 for piece in pieces)
     return assemble.merge(
         front=front,
         front_pages=front_pages,
+        stamps=layout.pack_stamps_pdf(front_pages + 1, front_pages + piece_pages),
         pieces=[
             assemble.Piece(
                 title=piece.context["mission"]["title"],

@@ -164,10 +164,17 @@ def requested_extras(by: User) -> dict[str, Any]:
 
 
 def single_request(
-    *, by: User, organisation: Organisation, kind: str, missions: list[str], decision: str
+    *,
+    by: User,
+    organisation: Organisation,
+    kind: str,
+    missions: list[str],
+    decision: str,
+    enqueue: bool = True,
 ) -> GeneratedDocument:
     """A canvas or briefing of one mission: the one made from the same inputs, or a new one
-    queued. A briefing over two pages is refused, saying what to shorten."""
+    queued. A briefing over two pages is refused, saying what to shorten. `enqueue=False`
+    leaves a new row's render to the caller (documents.ahead renders it in its own task)."""
     context = build_context(
         by=by, organisation=organisation, kind=kind, missions=missions, decision=decision
     )
@@ -188,11 +195,18 @@ def single_request(
         title=layout.title(kind, context),
         context=context,
         extras=extras,
+        enqueue=enqueue,
     )
 
 
 def create_or_join(
-    by: User, organisation: Organisation, kind: str, digest: str, **fields: Any
+    by: User,
+    organisation: Organisation,
+    kind: str,
+    digest: str,
+    *,
+    enqueue: bool = True,
+    **fields: Any,
 ) -> GeneratedDocument:
     """A new queued document, or the one someone asked for a moment ago from the same inputs.
     Two people exporting the same mission at once both find no document, both insert, and
@@ -212,7 +226,8 @@ def create_or_join(
         if existing is None:
             raise
         return reuse(by, existing)
-    _enqueue(document)
+    if enqueue:
+        _enqueue(document)
     return document
 
 

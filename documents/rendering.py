@@ -140,12 +140,19 @@ def claimed[R: (GeneratedDocument, BriefingPiece)](model: type[R], pk: int) -> I
 
 
 def write_atomically(row: Row, pdf: bytes) -> str:
-    """Write the PDF under MEDIA_ROOT without ever exposing a partial file: a temporary file
-    in the same folder, flushed to disk, then renamed over the final name."""
+    """Write the row's PDF under MEDIA_ROOT without ever exposing a partial file."""
     kind = getattr(row, "kind", layout.PIECE_KIND)
     name = row.file.field.generate_filename(row, f"{kind}-{row.input_hash[:24]}.pdf")
-    storage = row.file.storage
-    final = Path(storage.path(name))
+    write_file(name, pdf, storage=row.file.storage)
+    return name
+
+
+def write_file(name: str, pdf: bytes, *, storage: Any = None) -> None:
+    """Write `name` in the storage (MEDIA_ROOT) without ever exposing a partial file: a
+    temporary file in the same folder, flushed to disk, then renamed over the final name."""
+    from django.core.files.storage import default_storage
+
+    final = Path((storage or default_storage).path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=final.parent, prefix=".partial-", suffix=".pdf")
     try:
@@ -157,7 +164,6 @@ def write_atomically(row: Row, pdf: bytes) -> str:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return name
 
 
 def record_failure(row: Row, error: BaseException | str, *, seconds: float | None) -> str:

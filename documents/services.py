@@ -76,7 +76,6 @@ __all__ = [
 ]
 
 
-@transaction.atomic
 def document_request(
     *,
     by: User,
@@ -88,8 +87,9 @@ def document_request(
 ) -> GeneratedDocument:
     """Ask for a PDF. The document made from the same inputs is returned as it is (done, or
     still on its way; a failed one is queued again); otherwise a new row is queued and the
-    render task is sent to the `pdf` queue once this transaction commits. A pack may carry a
-    covering note (what it is for), printed on its first page."""
+    render task is sent to the `pdf` queue once its transaction commits. A pack may carry a
+    covering note (what it is for), printed on its first page; its missions' pieces are
+    committed and sent to the workers one by one as they are built (documents.packs)."""
     queueing.check_member(by, organisation)
     decision = check_decision(decision)
     if kind == DocumentKind.PACK:
@@ -100,9 +100,10 @@ def document_request(
             keys=queueing.checked_keys(kind, missions),
             covering_note=covering_note,
         )
-    return queueing.single_request(
-        by=by, organisation=organisation, kind=kind, missions=missions, decision=decision
-    )
+    with transaction.atomic():
+        return queueing.single_request(
+            by=by, organisation=organisation, kind=kind, missions=missions, decision=decision
+        )
 
 
 def document_render(*, document_id: int, queue: str | None = None) -> str:

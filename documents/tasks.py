@@ -1,4 +1,5 @@
-"""Celery tasks for documents. Routed to the `pdf` queue (CELERY_TASK_ROUTES in settings).
+"""Celery tasks for documents. Routed to the `pdf` queue (CELERY_TASK_ROUTES in settings), but
+renders ahead of a click, which go to the low-priority `pdf_ahead` queue (documents.ahead).
 
 Each takes an id and makes one service call, safe to run twice. A redelivered message (its
 pool process died mid-render) finds the row's render lock free and takes the row over. A
@@ -35,3 +36,12 @@ def render_piece_task(self, piece_id: int) -> str:
 def assemble_pack_task(pack_id: int) -> str:
     """Merge a pack whose pieces are all made; "skipped" if it is taken or finished."""
     return services.pack_assemble(pack_id=pack_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def render_ahead_task(mission_id: int, change: int, tries: int = 0) -> list[str]:
+    """Make again what was exported for a mission once its change `change` settled; nothing
+    if a later change came (documents.ahead). On the low-priority `pdf_ahead` queue."""
+    from documents import ahead
+
+    return ahead.render_ahead(mission_id=mission_id, change=change, tries=tries)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.db import models
+from django.utils.translation import gettext_lazy
 
 from missions import validation
-from missions.exchange.bulk import BATCH
+from missions.exchange.bulk import insert
 from missions.exchange.reading import (
     MONEY,
     FieldSpec,
@@ -41,6 +42,23 @@ from missions.models import (
     Target,
 )
 from missions.models import Instrument as InstrumentChoice
+
+
+def _under[M: models.Model](model: type[M], parent: str, parents: list[Any]) -> list[M]:
+    """The stored rows of `model` under any of `parents` (by the foreign key `parent`), read
+    only when there are such parents: rows an import has just created have none yet."""
+    if not parents:
+        return []
+    return list(model._default_manager.filter(**{f"{parent}__in": [p.pk for p in parents]}))
+
+
+# What a duplicate is reported as: translated when a message names it, not once per object read.
+MILESTONE_YEAR = gettext_lazy("Milestone year")
+TARGET_KEY = gettext_lazy("Target key")
+PARTNER = gettext_lazy("Partner")
+CONTRIBUTION_TO_TARGET = gettext_lazy("Contribution to target")
+PROJECT_KEY = gettext_lazy("Project key")
+
 
 # --- Targets with milestones -------------------------------------------------------------------
 
@@ -101,6 +119,7 @@ def validate_targets(data: Any, path: str, context: SectionContext) -> list[Exch
     errors: list[ExchangeError] = []
     keys = []
     for item_path, item, target in read_items(data, path, TARGET_SPECS, errors):
+        context.remember(item, TARGET_SPECS, target)
         keys.append((f"{item_path}.key", target.get("key")))
         if len(target) == len(TARGET_SPECS):  # every field read cleanly: check across fields
             errors += problems_at(
@@ -116,9 +135,10 @@ def validate_targets(data: Any, path: str, context: SectionContext) -> list[Exch
                 ),
             )
         years = []
-        for m_path, _item, milestone in read_items(
+        for m_path, m_item, milestone in read_items(
             item.get("milestones"), f"{item_path}.milestones", MILESTONE_SPECS, errors
         ):
+            context.remember(m_item, MILESTONE_SPECS, milestone)
             years.append((f"{m_path}.year", milestone.get("year")))
             if len(milestone) == len(MILESTONE_SPECS):
                 errors += problems_at(
@@ -131,8 +151,8 @@ def validate_targets(data: Any, path: str, context: SectionContext) -> list[Exch
                         target_year=target.get("target_year"),
                     ),
                 )
-        report_duplicates(years, _("Milestone year"), errors)
-    report_duplicates(keys, _("Target key"), errors)
+        report_duplicates(years, MILESTONE_YEAR, errors)
+    report_duplicates(keys, TARGET_KEY, errors)
     return errors
 
 
@@ -167,14 +187,14 @@ def load_targets_many(items: list[tuple[Mission, list[dict[str, Any]], SectionCo
     writes = items[0][2].writes
     user = items[0][2].user
     by_mission: dict[int, dict[str, Target]] = {}
-    for target in Target.objects.filter(mission__in=[m for m, _d, _c in items]):
+    for target in _under(Target, "mission", writes.stored(m for m, _d, _c in items)):
         by_mission.setdefault(target.mission_id, {})[target.key] = target
     rows: list[tuple[Target, dict[str, Any]]] = []
     gone: list[Target] = []
-    for mission, data, _context in items:
+    for mission, data, context in items:
         existing = by_mission.get(mission.pk, {})
         for position, item in enumerate(data):
-            values = read_object(item, "", TARGET_SPECS, [])
+            values = context.recall(item, TARGET_SPECS)
             assert values is not None  # validated before loading  # noqa: S101
             target = existing.get(values["key"]) or Target(mission=mission, created_by=user)
             values["position"] = position
@@ -183,19 +203,17 @@ def load_targets_many(items: list[tuple[Mission, list[dict[str, Any]], SectionCo
         gone += [target for key, target in existing.items() if key not in wanted]
     writes.save(Target, rows, "targets")
     stored_milestones: dict[int, dict[int, Milestone]] = {}
-    for milestone in Milestone.objects.filter(
-        target__in=[target.pk for target, _values in rows if target.pk]
-    ):
+    for milestone in _under(Milestone, "target", writes.stored(t for t, _values in rows)):
         stored_milestones.setdefault(milestone.target_id, {})[milestone.year] = milestone
     milestone_rows: list[tuple[Milestone, dict[str, Any]]] = []
     gone_milestones: list[Milestone] = []
     targets = iter(rows)
-    for _mission, data, _context in items:
+    for _mission, data, context in items:
         for item in data:
             target, _values = next(targets)
             milestones = stored_milestones.get(target.pk, {})
             for m_item in item.get("milestones") or []:
-                m_values = read_object(m_item, "", MILESTONE_SPECS, [])
+                m_values = context.recall(m_item, MILESTONE_SPECS)
                 assert m_values is not None  # noqa: S101
                 milestone = milestones.get(m_values["year"]) or Milestone(
                     target=target, created_by=user
@@ -271,6 +289,7 @@ def validate_projects(data: Any, path: str, context: SectionContext) -> list[Exc
     errors: list[ExchangeError] = []
     keys = []
     for item_path, item, project in read_items(data, path, PROJECT_SPECS, errors):
+        context.remember(item, PROJECT_SPECS, project)
         keys.append((f"{item_path}.key", project.get("key")))
         if project.get("lead") and project["lead"] not in context.actor_keys:
             errors.append(unknown_actor(f"{item_path}.lead", project["lead"]))
@@ -282,7 +301,7 @@ def validate_projects(data: Any, path: str, context: SectionContext) -> list[Exc
                 (f"{item_path}.partners[{i}]", k)
                 for i, k in enumerate(project.get("partners") or [])
             ],
-            _("Partner"),
+            PARTNER,
             errors,
         )
         if len(project) == len(PROJECT_SPECS):
@@ -304,8 +323,8 @@ def validate_projects(data: Any, path: str, context: SectionContext) -> list[Exc
             contribution_targets.append((f"{c_path}.target", contribution["target"]))
             if contribution["target"] not in context.target_keys:
                 errors.append(unknown_target(f"{c_path}.target", contribution["target"]))
-        report_duplicates(contribution_targets, _("Contribution to target"), errors)
-    report_duplicates(keys, _("Project key"), errors)
+        report_duplicates(contribution_targets, CONTRIBUTION_TO_TARGET, errors)
+    report_duplicates(keys, PROJECT_KEY, errors)
     return errors
 
 
@@ -350,7 +369,7 @@ def load_projects_many(
     actors = items[0][2].actors
     missions = [mission for mission, _data, _context in items]
     stored: dict[int, dict[str, MissionProject]] = {}
-    for project in MissionProject.objects.filter(mission__in=missions):
+    for project in _under(MissionProject, "mission", writes.stored(missions)):
         stored.setdefault(project.mission_id, {})[project.key] = project
     targets: dict[int, dict[str, Target]] = {}
     for target in Target.objects.filter(mission__in=missions):
@@ -358,10 +377,10 @@ def load_projects_many(
     rows: list[tuple[MissionProject, dict[str, Any]]] = []
     partners: list[list[str]] = []
     gone: list[MissionProject] = []
-    for mission, data, _context in items:
+    for mission, data, context in items:
         existing = stored.get(mission.pk, {})
         for item in data:
-            values = read_object(item, "", PROJECT_SPECS, [])
+            values = context.recall(item, PROJECT_SPECS)
             assert values is not None  # noqa: S101
             partners.append(values.pop("partners"))
             lead_key = values.pop("lead")
@@ -376,10 +395,9 @@ def load_projects_many(
 
     # Partners: the through rows to add and remove, compared with what is stored.
     through = MissionProject.partners.through
-    project_ids = [project.pk for project, _values in rows]
     current: dict[tuple[int, int], int] = {
         (link.missionproject_id, link.actor_id): link.pk
-        for link in through.objects.filter(missionproject_id__in=project_ids)
+        for link in _under(through, "missionproject", writes.stored(p for p, _v in rows))
     }
     chosen = {
         (project.pk, actors[key].pk)
@@ -387,21 +405,21 @@ def load_projects_many(
         for key in keys
     }
     writes.summary.tables.add(through._meta.db_table)
-    through.objects.filter(
-        pk__in=[pk for pair, pk in current.items() if pair not in chosen]
-    ).delete()
-    through.objects.bulk_create(
+    dropped = [pk for pair, pk in current.items() if pair not in chosen]
+    if dropped:
+        through.objects.filter(pk__in=dropped).delete()
+    insert(
+        through,
         [
             through(missionproject_id=project_id, actor_id=actor_id)
             for project_id, actor_id in sorted(chosen - set(current))
         ],
-        batch_size=BATCH,
     )
 
     # Contributions: one per (project, target), its rationale updated.
     stored_contributions = {
         (c.project_id, c.target_id): c
-        for c in ProjectContribution.objects.filter(project__in=project_ids)
+        for c in _under(ProjectContribution, "project", writes.stored(p for p, _v in rows))
     }
     contribution_rows: list[tuple[ProjectContribution, dict[str, Any]]] = []
     gone_contributions: list[ProjectContribution] = []

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from config.inputs import InputRefused, load_json
 from missions import hooks, parts
-from missions.exchange.bulk import BATCH, BulkWrites
+from missions.exchange.bulk import BATCH, BulkWrites, insert
 from missions.exchange.checking import check_document
 from missions.exchange.registry import SectionContext, sections
 from missions.exchange.results import ExchangeError, ImportRejected, ImportSummary
@@ -139,7 +139,8 @@ def import_document(
 
     # One "imported" entry in each mission's history, written together; the listeners (the
     # criteria engine queues assessments) hear of every mission once, in one batch, after commit.
-    MissionChange.objects.bulk_create(
+    insert(
+        MissionChange,
         [
             MissionChange(
                 mission=mission,
@@ -153,7 +154,6 @@ def import_document(
             )
             for mission, _raw, names, _context, before in loaded
         ],
-        batch_size=BATCH,
     )
     hooks.missions_changed([mission.pk for mission, *_rest in loaded])
     writes.audit.write()

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from config.inputs import InputRefused, decimal_value, single_line
@@ -59,6 +60,18 @@ def type_error(path: str, expected: str, value: Any) -> ExchangeError:
     )
 
 
+_choice_values: dict[type[models.TextChoices], frozenset[str]] = {}
+
+
+def _values_of(choices: type[models.TextChoices]) -> frozenset[str]:
+    """The values of a choices class, found once (`choices.values` builds a new list each time,
+    and a document asks for them once per field per object)."""
+    values = _choice_values.get(choices)
+    if values is None:
+        values = _choice_values[choices] = frozenset(choices.values)
+    return values
+
+
 def _convert(spec: FieldSpec, value: Any, path: str) -> tuple[Any, ExchangeError | None]:
     kind = spec.kind
     if value is None:
@@ -83,7 +96,7 @@ def _convert(spec: FieldSpec, value: Any, path: str) -> tuple[Any, ExchangeError
                 % {"length": len(value), "limit": spec.max_length},
             )
         blank_allowed = spec.blank_choice and value == ""
-        if spec.choices is not None and not blank_allowed and value not in spec.choices.values:
+        if spec.choices is not None and not blank_allowed and value not in _values_of(spec.choices):
             return None, not_a_choice(path, value, spec.choices.values)
         return value, None
     if kind == "int":
@@ -190,7 +203,7 @@ def read_items(
 
 def report_duplicates(
     items: Iterable[tuple[str, Any]],
-    what: str,
+    what: str | Promise,  # a lazy translation is translated only if a duplicate is found
     errors: list[ExchangeError],
     *,
     ignore_case: bool = False,

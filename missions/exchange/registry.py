@@ -4,7 +4,7 @@ registry, with the helpers a section's loader writes through."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db import models
 
 from accounts.models import Organisation, User
 from missions.exchange.bulk import BulkWrites
+from missions.exchange.reading import FieldSpec, read_object
 from missions.exchange.results import ExchangeError, ImportSummary
 from missions.models import Actor, Mission
 
@@ -31,9 +32,27 @@ class SectionContext:
     actors: dict[str, Actor] = field(default_factory=dict)  # filled before loading
     # How loaders write set-based; the importer shares one among all missions' contexts.
     writes: BulkWrites = field(init=False)
+    # The values validation read from each object of the document (by the ids of the object and its specs): the
+    # loader that reads the same object with the same specs takes them rather than read again.
+    read: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.writes = BulkWrites(self.summary)
+
+    def remember(
+        self, item: dict[str, Any], specs: Sequence[FieldSpec], values: dict[str, Any]
+    ) -> None:
+        """Keep what validation read from `item` with `specs`."""
+        self.read[id(item), id(specs)] = values
+
+    def recall(self, item: dict[str, Any], specs: Sequence[FieldSpec]) -> dict[str, Any]:
+        """`read_object(item, "", specs, [])` of an object validation read cleanly: what it read
+        then (a copy: loaders change it), or read again."""
+        values = self.read.get((id(item), id(specs)))
+        if values is None or len(values) != len(specs):
+            values = read_object(item, "", specs, [])
+            assert values is not None  # validated before loading  # noqa: S101
+        return dict(values)
 
 
 @dataclass(frozen=True)

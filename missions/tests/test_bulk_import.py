@@ -6,6 +6,7 @@ changed, and assessments queued for every mission, once, after the import commit
 import copy
 
 import pytest
+from auditlog.context import set_actor
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -209,4 +210,39 @@ def test_assessments_are_queued_for_every_mission_once_the_import_commits(
             )
         )
         == missions
+    )
+
+
+def test_the_audit_trail_names_who_imported_and_records_what_a_save_records(organisation, member):
+    lead = member("lead")
+    with set_actor(lead):  # what the request middleware does for a signed-in user
+        exchange.import_document(document=document(2), organisation=organisation, user=lead)
+    entries = AuditEntry.objects.filter(
+        organisation=organisation, content_type__app_label="missions"
+    )
+    assert entries.count() == 2 * (1 + 2 + 2 + 3) + 3 + 2 + 1  # and the sub-mission's parent
+    assert set(entries.values_list("actor_id", "actor_email")) == {(lead.pk, lead.email)}
+    # A target's entry is what saving it one by one records.
+    target = Target.objects.get(mission__key="mission-1", key="t0")
+    imported = entries.get(content_type__model="target", object_id=target.pk)
+    with set_actor(lead):
+        saved = Target.objects.create(
+            mission=target.mission,
+            key="t9",
+            title="Target 0",
+            direction="increase",
+            baseline_value=target.baseline_value,
+            baseline_year=2020,
+            target_value=target.target_value,
+            target_year=2035,
+        )
+    by_save = AuditEntry.objects.get(content_type__model="target", object_id=saved.pk)
+    differ = {"id", "key", "position"}
+    assert {k: v for k, v in imported.changes.items() if k not in differ} == {
+        k: v for k, v in by_save.changes.items() if k not in differ
+    }
+    assert (imported.organisation_id, imported.mission_id, imported.object_repr) == (
+        by_save.organisation_id,
+        by_save.mission_id,
+        by_save.object_repr,
     )

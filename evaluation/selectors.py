@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Exists
 from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -618,13 +619,19 @@ class SummaryRow:
 def header_summary(mission: Mission) -> dict[str, Any]:
     """The header panel's context: per criterion the displayed status and the automatic band
     in words, and whether an assessment is queued or running (the panel then polls). Four
-    queries, whatever the size of the mission."""
-    state = AssessmentState.objects.filter(mission=mission).first()
+    queries, whatever the size of the mission (the run under way is asked with the state)."""
+    under_way = AssessmentRun.objects.filter(
+        mission=mission, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
+    )
+    state = (
+        AssessmentState.objects.filter(mission=mission)
+        .annotate(assessing=Exists(under_way))
+        .first()
+    )
     results = _results(state)
     rows = _criterion_rows(mission, results, latest_verdicts(mission))
-    assessing = AssessmentRun.objects.filter(
-        mission=mission, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)
-    ).exists()
+    # No state: no assessment was ever asked for (a run is queued only once the state exists).
+    assessing = bool(state is not None and state.assessing)
     return {
         "summary_rows": [
             SummaryRow(

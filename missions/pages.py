@@ -10,8 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Organisation
+from accounts.selectors import organisation_for
 from missions.models import Mission
-from missions.selectors import mission_detail
+from missions.selectors import Parts, mission_detail
+
+
+def organisation_from_url(request: AuthenticatedHttpRequest, org_slug: str) -> Organisation:
+    """The organisation at the address, among the person's own (404 otherwise): found in the
+    memberships the request reads anyway, for its navigation and permission rules."""
+    return organisation_for(user=request.user, slug=org_slug)
 
 
 def mission_from_url(
@@ -20,10 +28,17 @@ def mission_from_url(
     mission_key: str,
     *,
     permission: str = "",
+    parts: Parts = "all",
 ) -> Mission:
-    """The mission with what its pages show. Another organisation's mission answers 404 whatever
-    the method, and so does a section the person's role may not see (`permission`)."""
-    mission = mission_detail(user=request.user, organisation=org_slug, key=mission_key)
+    """The mission with what its pages show (`parts`: see `missions.selectors.mission_detail`).
+    Another organisation's mission answers 404 whatever the method, and so does a section the
+    person's role may not see (`permission`)."""
+    mission = mission_detail(
+        user=request.user,
+        organisation=organisation_from_url(request, org_slug),
+        key=mission_key,
+        parts=parts,
+    )
     if permission and not request.user.has_perm(permission, mission):
         raise Http404
     return mission

@@ -6,16 +6,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from accounts.selectors import organisation_for
 from config.inputs import spreadsheet_cell
 from missions.models import (
     Actor,
@@ -108,27 +111,31 @@ def part_of[M: Model](queryset: QuerySet[M], mission: Mission, not_found: str, *
         raise Http404(not_found) from None
 
 
-def mission_detail(*, user: User, organisation: Organisation | str, key: str) -> Mission:
+# What `mission_detail` loads besides the mission and what its layout shows (challenge, owner,
+# coordinator, parent): "all" is everything the targets and projects pages show; "overview" the
+# targets the workflow's requirements read and the sub-missions (`sub_missions`); "none" nothing
+# more.
+Parts = Literal["all", "overview", "none"]
+
+
+def mission_detail(
+    *, user: User, organisation: Organisation | str, key: str, parts: Parts = "all"
+) -> Mission:
     """Everything the mission page shows, in a constant number of queries however many targets
     and projects there are: challenge, owner, coordinator, parent and sub-missions, targets
-    with milestones and contributions, projects with lead, partners and contributions.
-    404 if the user may not see the mission."""
-    organisation_id = _organisation_id(organisation, user)
-    contributions = ProjectContribution.objects.select_related("target", "project").order_by(
-        "target__position", "target__key", "project__key"
+    with milestones and contributions, projects with lead, partners and contributions (`parts`
+    says which of these the page needs). 404 if the user may not see the mission."""
+    if not isinstance(organisation, Organisation):
+        # Among the memberships the request reads anyway: no query of its own.
+        organisation = organisation_for(user=user, slug=organisation)
+    queryset = Mission.objects.visible_to(user).select_related(
+        "challenge", "owner", "coordinator", "parent"
     )
-    queryset = (
-        Mission.objects.visible_to(user)
-        .select_related(
-            "organisation",
-            "challenge",
-            "owner",
-            "coordinator",
-            "parent",
-            "created_by",
-            "updated_by",
+    if parts == "all":
+        contributions = ProjectContribution.objects.select_related("target", "project").order_by(
+            "target__position", "target__key", "project__key"
         )
-        .prefetch_related(
+        queryset = queryset.select_related("created_by", "updated_by").prefetch_related(
             Prefetch(
                 "targets",
                 queryset=Target.objects.order_by("position", "key").prefetch_related(
@@ -147,8 +154,20 @@ def mission_detail(*, user: User, organisation: Organisation | str, key: str) ->
             ),
             Prefetch("children", queryset=Mission.objects.order_by("title")),
         )
-    )
-    return get_object_or_404(queryset, organisation_id=organisation_id, key=key)
+    elif parts == "overview":
+        # The sub-missions' keys and titles come with the mission (`sub_missions`, a list of
+        # {"key", "title"} by title), not in a query of their own.
+        children = (
+            Mission.objects.filter(parent=OuterRef("pk"))
+            .order_by("title")
+            .values(json=JSONObject(key="key", title="title"))
+        )
+        queryset = queryset.annotate(sub_missions=ArraySubquery(children)).prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("position", "key"))
+        )
+    mission = get_object_or_404(queryset, organisation_id=organisation.pk, key=key)
+    mission.organisation = organisation  # already at hand: no join for it
+    return mission
 
 
 def mission_history(*, user: User, mission: Mission, limit: int = 50) -> QuerySet[MissionChange]:

@@ -166,7 +166,7 @@ def mission_copy(request: AuthenticatedHttpRequest, org_slug: str) -> HttpRespon
 def mission_overview(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key, parts="overview")
     return _render_overview(request, mission)
 
 
@@ -200,7 +200,7 @@ def _render_overview(
 def mission_group_edit(
     request: HtmxHttpRequest, org_slug: str, mission_key: str, group: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
+    mission = mission_from_url(request, org_slug, mission_key, parts="overview")
     if group not in MISSION_GROUPS:
         return render(request, "404.html", status=404)
     require_permission(request, "missions.change_mission", mission)
@@ -224,7 +224,7 @@ def mission_group_edit(
     )
     if result is not None and result.saved is not None:
         changed = result.changed
-        mission = mission_from_url(request, org_slug, mission_key)
+        mission = mission_from_url(request, org_slug, mission_key, parts="overview")
         if request.htmx:
             shown = _group(request, mission, group, label, saved=True, changed=changed)
             return announce_change(shown, changed)

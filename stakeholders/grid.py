@@ -18,6 +18,7 @@ Every text is escaped.
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 from collections import defaultdict
@@ -25,7 +26,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from missions.models import Helix
@@ -114,6 +114,20 @@ def cell_centre(power: int, interest: int) -> tuple[float, float]:
     return x + CELL / 2, y + BAND + (CELL - BAND) / 2
 
 
+def _cells_touched(box: Box) -> list[tuple[int, int]]:
+    """The (power, interest) cells whose square `box` overlaps (none outside the grid)."""
+    columns = range(
+        max(0, int((box.x - LEFT) // CELL)), min(4, int((box.x + box.w - LEFT) // CELL)) + 1
+    )
+    rows = range(max(0, int((box.y - TOP) // CELL)), min(4, int((box.y + box.h - TOP) // CELL)) + 1)
+    return [
+        (5 - row, column + 1)
+        for row in rows
+        for column in columns
+        if box.overlaps(Box(LEFT + column * CELL, TOP + row * CELL, CELL, CELL))
+    ]
+
+
 def _clamp(value: Any) -> int:
     try:
         return min(5, max(1, int(value)))
@@ -190,22 +204,47 @@ def _attitude_sign(cx: float, cy: float, size: float, attitude: int) -> str:
     return f'<path d="{path}" stroke="{ink}" stroke-width="{width}" fill="none"/>'
 
 
-def describe(item: Mapping[str, Any]) -> str:
+def escape(text: Any) -> str:
+    """As `django.utils.html.escape` writes it, without its check for lazy text on every call
+    (a map of 200 stakeholders escapes a few thousand attributes)."""
+    return html.escape(str(text))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What `describe` says, translated once per drawing rather than once per marker."""
+
+    sentence: str
+    quadrants: dict[str, str]
+    attitudes: dict[int, str]
+    helices: dict[str, str]
+
+    @classmethod
+    def now(cls) -> _Words:
+        return cls(
+            _(
+                "%(number)s. %(name)s: power %(power)s, interest %(interest)s (%(quadrant)s); "
+                "%(attitude)s; %(helix)s"
+            ),
+            {value: str(label) for value, label in Quadrant.choices},
+            {value: str(label).lower() for value, label in ATTITUDES.items()},
+            {value: str(label) for value, label in Helix.choices},
+        )
+
+
+def describe(item: Mapping[str, Any], words: _Words | None = None) -> str:
     """The marker's accessible name and tooltip, in words."""
+    words = words or _Words.now()
     quadrant = item.get("quadrant") or quadrant_of(item["power"], item["interest"])
     helix_value = item.get("helix") or ""
-    helix = dict(Helix.choices).get(helix_value, helix_value)
-    return _(
-        "%(number)s. %(name)s: power %(power)s, interest %(interest)s (%(quadrant)s); "
-        "%(attitude)s; %(helix)s"
-    ) % {
+    return words.sentence % {
         "number": item.get("number", ""),
         "name": item["name"],
         "power": item["power"],
         "interest": item["interest"],
-        "quadrant": Quadrant(quadrant).label,
-        "attitude": str(ATTITUDES.get(item.get("attitude", 0), "")).lower(),
-        "helix": helix,
+        "quadrant": words.quadrants[quadrant],
+        "attitude": words.attitudes.get(item.get("attitude", 0), ""),
+        "helix": words.helices.get(helix_value, helix_value),
     }
 
 
@@ -358,12 +397,18 @@ def draw_grid(
         drawing.centres[key] = (slot.cx, slot.cy)
 
     # Names where they fit
-    obstacles = list(drawing.markers) + list(drawing.labels)
+    # A name stays inside its cell, so only what overlaps that cell can be in its way: the
+    # obstacles are kept by cell, and a name is checked against its own cell's only.
+    obstacles: dict[tuple[int, int], list[Box]] = defaultdict(list)
+    for placed in [*drawing.markers, *drawing.labels]:
+        for cell in _cells_touched(placed):
+            obstacles[cell].append(placed)
     names: dict[str, tuple[float, float, str]] = {}
     h = NAME_FONT * 1.2
     for slot in slots:
         # Names stay inside their marker's own cell, so none reads as another cell's.
-        x0, y0 = cell_origin(_clamp(slot.item["power"]), _clamp(slot.item["interest"]))
+        cell = (_clamp(slot.item["power"]), _clamp(slot.item["interest"]))
+        x0, y0 = cell_origin(*cell)
         for x, y, _side in _name_candidates(slot, h):
             room = int((x0 + CELL - 2 - x - 2) // (NAME_FONT * CHAR_WIDTH))
             if room < 6:
@@ -372,9 +417,9 @@ def draw_grid(
             box = Box(x, y, text_width(text, NAME_FONT), h, "name", str(slot.item["key"]))
             if not box.inside(x0 + 1, y0 + 1, x0 + CELL - 1, y0 + CELL - 1):
                 continue
-            if any(box.overlaps(other) for other in obstacles):
+            if any(box.overlaps(other) for other in obstacles[cell]):
                 continue
-            obstacles.append(box)
+            obstacles[cell].append(box)
             drawing.labels.append(box)
             drawing.named.append(box.key)
             names[box.key] = (x, y + h * 0.8, text)
@@ -407,12 +452,13 @@ def draw_grid(
 
     # Markers
     parts.append('<g class="stakeholder-grid__markers">')
+    words = _Words.now()
     for slot in slots:
         item = slot.item
         key = str(item["key"])
         attitude = int(item.get("attitude") or 0)
         attitude = min(2, max(-2, attitude))
-        description = item.get("description") or describe(item)
+        description = item.get("description") or describe(item, words)
         r = slot.size / 2
         if interactive:
             data = {

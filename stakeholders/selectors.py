@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -81,18 +81,22 @@ def stakeholder_queryset(mission: Mission) -> QuerySet[Stakeholder]:
 def map_data(*, mission: Mission, filters: MapFilters) -> MapData:
     """All the mission's stakeholders, numbered by name (numbers stay put when someone moves),
     those the filters keep, and — with `filters.since` — where each stood at the end of that
-    day. Three queries at most."""
-    stakeholders = list(stakeholder_queryset(mission))
+    day. Two queries at most."""
+    # When the map last changed comes with the stakeholders (the database works it out once
+    # for the query, not per row), rather than in a query of its own.
+    last_change = (
+        StakeholderPosition.objects.filter(stakeholder__mission=mission)
+        .order_by("-recorded_at")
+        .values("recorded_at")[:1]
+    )
+    rows = list(stakeholder_queryset(mission).annotate(map_last_updated=Subquery(last_change)))
+    stakeholders: list[Stakeholder] = list(rows)
     for number, stakeholder in enumerate(stakeholders, start=1):
         stakeholder.number = number
     shown = [s for s in stakeholders if filters.matches(s)]
     data = MapData(stakeholders=stakeholders, shown=shown)
-    data.last_updated = (
-        StakeholderPosition.objects.filter(stakeholder__mission=mission)
-        .order_by("-recorded_at")
-        .values_list("recorded_at", flat=True)
-        .first()
-    )
+    # No stakeholder, no position (a position belongs to a stakeholder).
+    data.last_updated = rows[0].map_last_updated if rows else None
     if filters.since:
         end = timezone.make_aware(
             datetime.datetime.combine(filters.since, datetime.time.max),

@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.vary import vary_on_headers
@@ -22,7 +24,7 @@ from config.forms import csv_upload, render_form, try_service
 from config.inputs import local_url
 from missions import pages
 from missions.editing import saved_and_back, submit
-from missions.models import Actor, Mission
+from missions.models import Actor, Helix, Mission
 from missions.pages import mission_from_url
 from missions.parts import ConflictError
 from stakeholders import csv_io, selectors, services
@@ -36,11 +38,13 @@ from stakeholders.forms import (
 )
 from stakeholders.grid import draw_grid
 from stakeholders.models import (
+    ATTITUDES,
     ENGAGEMENT_DESCRIPTIONS,
     QUADRANT_ADVICE,
     EngagementActivity,
     EngagementLevel,
     Quadrant,
+    Role,
     Stakeholder,
 )
 from stakeholders.selectors import MapFilters
@@ -62,6 +66,51 @@ def _map_url(mission: Mission, query: str = "") -> str:
 
 
 # --- The map --------------------------------------------------------------------------------
+
+
+def _table_rows(stakeholders: list[Stakeholder]) -> list[dict[str, Any]]:
+    """The words of the map's table rows, for a plain template loop: number, name (and whether
+    in the core team), sector, roles, power and interest (with where they were), quadrant,
+    attitude, engagement now and planned, and when last engaged. Worked out here because a
+    map of a few hundred stakeholders otherwise spends most of its time in per-cell template
+    work: each choice list's words are translated once per page, not once per row and column
+    (a model's `get_FOO_display` translates every choice of the field on each call)."""
+    helix = {value: str(label) for value, label in Helix.choices}
+    engagement = {value: str(label) for value, label in EngagementLevel.choices}
+    roles = {value: str(label) for value, label in Role.choices}
+    quadrants = {value: str(label) for value, label in Quadrant.choices}
+    attitudes = {value: str(label) for value, label in ATTITUDES.items()}
+    was = _("was %(was)s")
+
+    def moved(before: int | None, now: int) -> str:
+        if before is None or before == now:
+            return ""
+        return was % {"was": localize(before)}
+
+    rows = []
+    for s in stakeholders:
+        earlier = getattr(s, "moved_from", None)
+        rows.append(
+            {
+                "key": s.key,
+                "number": localize(s.number),
+                "url": s.detail_url,
+                "name": s.name,
+                "core": s.is_core_team,
+                "helix": helix.get(s.helix, s.helix),
+                "roles": ", ".join(roles[r] for r in s.roles if r in roles),
+                "power": localize(s.power),
+                "power_was": moved(earlier.power if earlier else None, s.power),
+                "interest": localize(s.interest),
+                "interest_was": moved(earlier.interest if earlier else None, s.interest),
+                "quadrant": quadrants[s.quadrant],
+                "attitude": attitudes.get(s.attitude, str(s.attitude)),
+                "now": engagement.get(s.engagement_now, s.engagement_now),
+                "planned": engagement.get(s.engagement_planned, s.engagement_planned),
+                "last_engaged": date_filter(s.last_engaged, "j M Y") or "—",
+            }
+        )
+    return rows
 
 
 def map_context(
@@ -120,6 +169,7 @@ def map_context(
         filters=filters,
         filter_form=filter_form,
         svg=drawing.svg,
+        table_rows=_table_rows(data.shown),
         arrows=arrows,
         query_string=query_string,
         quadrants=[(q, label, QUADRANT_ADVICE[q]) for q, label in Quadrant.choices],
@@ -130,7 +180,8 @@ def map_context(
 
 @vary_on_headers("HX-Request")
 def stakeholder_map(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key)
+    # The map shows no target or project: the mission and its layout only.
+    mission = mission_from_url(request, org_slug, mission_key, parts="none")
     filters = MapFilters.from_query(request.GET)
     template = "stakeholders/map.html"
     if request.htmx and not request.htmx.boosted:

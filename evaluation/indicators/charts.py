@@ -54,7 +54,11 @@ def _project(
     return x, y
 
 
-def thin(points: Sequence[Point], limit: int = 600) -> list[Point]:
+# How many points the full chart draws at most (see `thin`).
+CHART_POINTS = 600
+
+
+def thin(points: Sequence[Point], limit: int = CHART_POINTS) -> list[Point]:
     """At most about `limit` points with the same shape: long series are cut into buckets and
     each keeps its lowest and highest value (in time order), so peaks stay visible."""
     if len(points) <= limit:
@@ -142,9 +146,11 @@ def chart_svg(
     trajectory_label: str = "",
     width: int = 640,
     height: int = 300,
+    thinned: bool = False,
 ) -> str:
     """A full line chart with axes, labelled ticks, the series with its points, the dashed
-    trajectory and a legend."""
+    trajectory and a legend. `thinned`: the points are already `thin(...)`'s (the database
+    thinned a long series, so the page does not read every value)."""
     left, top, right, bottom = 64.0, 36.0, 16.0, 48.0
     area = (left, top, width - left - right, height - top - bottom)
     parts = [
@@ -156,7 +162,8 @@ def chart_svg(
     if not points and not trajectory:
         parts.append("</svg>")
         return "".join(parts)
-    points = thin(points)
+    if not thinned:
+        points = thin(points)
     box = _scale(points, trajectory)
     x0, x1, y0, y1 = box
     # Horizontal grid lines with value labels.

@@ -171,6 +171,14 @@ class Measurement(models.Model):
 
     objects = MeasurementQuerySet.as_manager()
 
+    # Not stored: what an indicator's page sets on the history rows it shows
+    # (`selectors.indicator_page` says each in words; `IndicatorPage.link_corrections` links it).
+    quality_words: str
+    period_text: str
+    entered_text: str
+    value_text: str
+    correct_url: str
+
     class Meta:
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, Subquery
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation, User
 from evaluation.indicators import charts, progress
-from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement
+from evaluation.indicators.models import Indicator, IndicatorVersion, Measurement, Quality
 from evaluation.indicators.progress import Progress, Trajectory
 from missions.models import Mission, Target
 from missions.selectors import part_of
@@ -35,6 +38,29 @@ def indicator_list(mission: Mission) -> list[Indicator]:
 def indicator_get(mission: Mission, key: str) -> Indicator:
     indicators = Indicator.objects.select_related("target", "owner", "mission")
     return part_of(indicators, mission, _("No such indicator."), key=key)
+
+
+def indicator_at(
+    user: User, organisation: Organisation, mission_key: str, key: str
+) -> Indicator | None:
+    """The indicator `key` of the mission `mission_key` in `organisation`, with its mission and
+    what the mission's layout shows (as `missions.selectors.mission_detail` with no parts), in
+    one query; None if either is not there or the user may not see the mission."""
+    missions = Mission.objects.visible_to(user).filter(
+        organisation_id=organisation.pk, key=mission_key
+    )
+    return (
+        Indicator.objects.filter(mission__in=missions, key=key)
+        .select_related(
+            "target",
+            "owner",
+            "mission__challenge",
+            "mission__owner",
+            "mission__coordinator",
+            "mission__parent",
+        )
+        .first()
+    )
 
 
 def _trajectory_points(target: Target | None) -> tuple[Trajectory | None, list]:
@@ -84,7 +110,13 @@ def series_for(indicator: Indicator, current: Sequence[CurrentValue]) -> Series:
     return Series(indicator, current, rated, trajectory)
 
 
-def _chart(indicator: Indicator, current: Sequence[CurrentValue], *, small: bool) -> SafeString:
+def _chart(
+    indicator: Indicator,
+    current: Sequence[CurrentValue],
+    *,
+    small: bool,
+    thinned: bool = False,
+) -> SafeString:
     _trajectory, trajectory_points = _trajectory_points(indicator.target)
     points: list = [(m.period_end, m.value) for m in current]
     if small:
@@ -108,6 +140,7 @@ def _chart(indicator: Indicator, current: Sequence[CurrentValue], *, small: bool
             unit=indicator.unit,
             series_label=_("Recorded values"),
             trajectory_label=_("Trajectory to the target"),
+            thinned=thinned,
         )
     return mark_safe(svg)  # noqa: S308 - charts escape every text they draw
 
@@ -123,8 +156,9 @@ class IndicatorPage:
     versions: list[IndicatorVersion]
     history: list[Measurement]  # the latest records, newest period first, corrections after
     history_total: int
-    series: Series
+    series: Series  # its `current` holds the latest TABLE_LIMIT values only
     chart: SafeString
+    current_count: int  # how many current values there are (the chart draws them all)
 
     @property
     def table(self) -> Sequence[CurrentValue]:
@@ -132,8 +166,68 @@ class IndicatorPage:
         return self.series.current[-TABLE_LIMIT:]
 
     @property
+    def table_cells(self) -> list[tuple[str, str]]:
+        """`table` as its cells say it: the period's end (YYYY-MM-DD) and the value."""
+        return [(m.period_end.isoformat(), fmt(m.value)) for m in self.table]
+
+    def link_corrections(self, url_for_zero: str) -> None:
+        """Give each history row its "Correct" link (`correct_url`): `url_for_zero` is the
+        link reversed for the value 0, whose last "/0/" each row's own id replaces."""
+        head, tail = url_for_zero.rsplit("/0/", 1)
+        for record in self.history:
+            record.correct_url = f"{head}/{record.pk}/{tail}"
+
+    @property
     def table_is_partial(self) -> bool:
-        return len(self.series.current) > TABLE_LIMIT
+        return self.current_count > TABLE_LIMIT
+
+
+# One read of a long series, done by the database: the points `charts.thin` keeps (in each
+# bucket of consecutive values, the first lowest and the first highest) and the latest
+# TABLE_LIMIT values, with how many values there are. A series of up to CHART_POINTS values
+# comes back whole.
+_SERIES_SQL = """
+WITH numbered AS (
+    SELECT period_end, value,
+           row_number() OVER (ORDER BY period_end) - 1 AS i, count(*) OVER () AS n
+    FROM {table} WHERE indicator_id = %(indicator)s AND is_current
+), extremes AS (
+    -- Arrays compare element by element: the lowest value and, among equals, the first; the
+    -- highest and, among equals, the first again (its negated position is the highest).
+    SELECT min(ARRAY[value, i]) AS low, max(ARRAY[value, -i]) AS high
+    FROM numbered GROUP BY i / ((n + %(half)s - 1) / %(half)s)
+), kept AS (
+    SELECT low[2] AS i FROM extremes UNION SELECT -high[2] FROM extremes
+)
+SELECT period_end, value, i, n, (n <= %(chart)s OR i IN (SELECT i FROM kept)) AS drawn
+FROM numbered
+WHERE n <= %(chart)s OR i >= n - %(table)s OR i IN (SELECT i FROM kept)
+ORDER BY i
+"""
+
+
+def _series_rows(indicator: Indicator) -> tuple[list[Value], list[Value], int]:
+    """(the chart's points, already thinned; the table's latest values; how many values)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SERIES_SQL.format(table=connection.ops.quote_name(Measurement._meta.db_table)),
+            {
+                "indicator": indicator.pk,
+                "half": charts.CHART_POINTS // 2,
+                "chart": charts.CHART_POINTS,
+                "table": TABLE_LIMIT,
+            },
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return [], [], 0
+    count = rows[0][3]
+    drawn = [Value(period_end, value) for period_end, value, _i, _n, kept in rows if kept]
+    latest = Value(rows[-1][0], rows[-1][1])
+    if drawn[-1] != latest:  # as `charts.thin`: the line always reaches the latest value
+        drawn.append(latest)
+    table = [Value(day, value) for day, value, i, _n, _kept in rows if i >= count - TABLE_LIMIT]
+    return drawn, table, count
 
 
 def indicator_page(indicator: Indicator) -> IndicatorPage:
@@ -143,31 +237,41 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
         .order_by("-number")
     )
     by_pk = {v.pk: v for v in versions}
+    # The chart's points and the table's rows, not every value of a long series.
+    drawn, table, current_count = _series_rows(indicator)
+    series = series_for(indicator, table)
+    # The history table: the latest records (corrections included), newest period first, each
+    # row carrying how many records there are in all (counted once, in the same query). The
+    # latest are picked first, so that only they are joined to who entered them.
     records = Measurement.objects.filter(indicator=indicator)
-    # The series for the chart: current values only, and only the columns it draws.
-    current = [
-        Value(period_end, value)
-        for period_end, value in records.filter(is_current=True)
-        .order_by("period_end")
-        .values_list("period_end", "value")
-    ]
-    series = series_for(indicator, current)
-    # The history table: the latest records (corrections included), newest period first.
-    history = list(
-        records.select_related("entered_by", "entered_via").order_by(
-            "-period_end", "-entered_at", "-pk"
-        )[:HISTORY_LIMIT]
+    newest_first = ("-period_end", "-entered_at", "-pk")
+    latest = records.order_by(*newest_first).values("pk")[:HISTORY_LIMIT]
+    total = records.order_by().values("indicator").annotate(n=Count("pk")).values("n")
+    rows = list(
+        Measurement.objects.filter(pk__in=Subquery(latest))
+        .select_related("entered_by", "entered_via")
+        .annotate(total=Subquery(total))
+        .order_by(*newest_first)
     )
+    # What each row says, worked out here once rather than by template filters per row
+    # (`get_quality_display` alone translates every choice on each call).
+    qualities = {value: str(label) for value, label in Quality.choices}
+    history: list[Measurement] = list(rows)
     for record in history:
         record.version = by_pk[record.version_id]  # no query per row
-    history_total = records.count()
+        record.quality_words = qualities.get(record.quality, record.quality)
+        record.period_text = record.period_end.isoformat()  # as |date:"Y-m-d"
+        record.entered_text = timezone.localtime(record.entered_at).strftime("%Y-%m-%d %H:%M")
+        record.value_text = fmt(record.value)
+    history_total = rows[0].total if rows else 0
     return IndicatorPage(
         indicator,
         versions,
         history,
         history_total,
         series,
-        _chart(indicator, current, small=False),
+        _chart(indicator, drawn, small=False, thinned=True),
+        current_count,
     )
 
 

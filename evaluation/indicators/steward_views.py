@@ -57,12 +57,15 @@ def _entry(
     form: MeasurementForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    page = selectors.indicator_page(indicator)
+    # One reverse() for every row's "Correct" link, not one per row in the template.
+    page.link_corrections(reverse("evaluation:steward_correct", args=[indicator.pk, 0]))
     return render(
         request,
         "evaluation/indicators/steward_indicator.html",
         {
             "indicator": indicator,
-            "page": selectors.indicator_page(indicator),
+            "page": page,
             "measurement_form": form or MeasurementForm(),
             "steward": True,
             "can_edit": True,

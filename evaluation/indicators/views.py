@@ -27,11 +27,17 @@ from evaluation.indicators.models import Indicator, Measurement
 from missions import pages
 from missions.editing import NOTHING_CHANGED
 from missions.models import Mission
+from missions.selectors import Parts
 
 
-def mission_from_url(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
+def mission_from_url(
+    request: AuthenticatedHttpRequest,
+    org_slug: str,
+    mission_key: str,
+    parts: Parts = "all",
+) -> Mission:
     return pages.mission_from_url(
-        request, org_slug, mission_key, permission="evaluation.view_indicators"
+        request, org_slug, mission_key, permission="evaluation.view_indicators", parts=parts
     )
 
 
@@ -39,7 +45,16 @@ def indicator_from_url(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, indicator_key: str
 ) -> tuple[Mission, Indicator]:
     """The mission and its indicator at this address (404 for either, as for the mission)."""
-    mission = mission_from_url(request, org_slug, mission_key)
+    # Usually one query: the indicator with its mission and what the mission's layout shows.
+    organisation = pages.organisation_from_url(request, org_slug)
+    found = selectors.indicator_at(request.user, organisation, mission_key, indicator_key)
+    if found is not None:
+        found.mission.organisation = organisation  # the mission's own, already at hand
+        if request.user.has_perm("evaluation.view_indicators", found.mission):
+            return found.mission, found
+    # Something is missing or hidden: found step by step, for the same 404 as the mission's
+    # other pages give. An indicator's pages show no target or project of the mission.
+    mission = mission_from_url(request, org_slug, mission_key, parts="none")
     indicator = selectors.indicator_get(mission, indicator_key)
     indicator.mission = mission
     return mission, indicator
@@ -105,6 +120,14 @@ def indicator_page(
     steward_form: StewardInviteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    page = selectors.indicator_page(indicator)
+    # One reverse() for every row's "Correct" link, not one per row in the template.
+    page.link_corrections(
+        reverse(
+            "evaluation:measurement_correct",
+            args=[mission.organisation.slug, mission.key, indicator.key, 0],
+        )
+    )
     return render(
         request,
         "evaluation/indicators/indicator.html",
@@ -112,7 +135,7 @@ def indicator_page(
             request,
             mission,
             indicator=indicator,
-            page=selectors.indicator_page(indicator),
+            page=page,
             measurement_form=measurement_form or MeasurementForm(),
             stewards=stewards.stewards_of(indicator),
             steward_form=steward_form or StewardInviteForm(),

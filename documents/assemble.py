@@ -1,4 +1,4 @@
-"""Assemble a briefing pack from its own pages and the missions' briefing pieces (pypdf).
+"""Assemble a briefing pack from its own pages and the missions' briefing pieces (pikepdf, qpdf).
 
 The pack's own document (cover, contents, summary) is rendered by WeasyPrint knowing every
 piece's page count; a document of stamps (documents.layout.pack_stamps_pdf, kept, as every pack
@@ -21,14 +21,15 @@ Metadata. Title, author and language are set on the merged file, in the document
 information and in XMP; the viewer shows the title (/DisplayDocTitle true). Links on the
 pack's own pages are described by the briefing they lead to.
 
-Pages. Each stamp is added to the page's /Contents array as a reference: a stream written
-inline in that array (as `page["/Contents"]`, which resolves the reference, made it) is not
-valid PDF, and qpdf and pikepdf stopped reading the pack at the first such page.
+Why pikepdf: qpdf copies and writes the objects in C++; the pure-Python merge (pypdf) of a
+20-mission pack took about three seconds, most of the time a pack changed in one mission.
+Each stamp is drawn from its own content stream added to the page's /Contents
+(`contents_add`), after the page's own content, which is wrapped in q … Q.
 
 Fonts. The parts embed whole fonts (documents.pdf), the same bytes in every part, and the
-merged file keeps one copy of each (`compress_identical_objects`).
+merged file keeps one copy of each font file (`_share_fonts`).
 
-Tagging. Each piece is a tagged PDF (PDF/UA-1) and so is the pack's own document. pypdf has no
+Tagging. Each piece is a tagged PDF (PDF/UA-1) and so is the pack's own document. qpdf has no
 structure-tree merge, so the merged file gets a new StructTreeRoot whose Document element
 holds each part's top-level elements, one ParentTree with the parts' keys shifted, and one
 IDTree of the parts' table header IDs (made unique per part by documents.pdf.Finisher); the
@@ -40,7 +41,9 @@ documents/tests/test_structure.py checks the merged tree.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,83 +72,119 @@ def merge(
     """The pack's own pages (the first `front_pages` of `front`) and the pieces, merged into
     one PDF, with the stamp pages (`stamps`, one per briefing page; else the pages of `front`
     after its own) laid over the briefing pages. Returns `(pdf_bytes, page_count)`."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+    import pikepdf
 
-    front_reader = PdfReader(io.BytesIO(front))
-    total = front_pages + sum(p.pages for p in pieces)
-    if stamps is None:
-        stamp_pages = list(front_reader.pages)[front_pages:]
-        own = len(front_reader.pages)
-    else:
-        stamp_pages = list(PdfReader(io.BytesIO(stamps)).pages)
-        own = len(front_reader.pages) + len(stamp_pages)
-    if own != total or len(stamp_pages) != total - front_pages:
-        raise ValueError(f"the pack's own documents have {own} pages, expected {total}")
-    writer = PdfWriter()
-    parts: list[tuple[Any, int, int]] = []  # (reader, first page in the pack, page count)
-    writer.append(front_reader, pages=(0, front_pages), import_outline=False)
-    parts.append((front_reader, 0, front_pages))
-    start = front_pages
-    readers = []
-    for piece in pieces:
-        reader = PdfReader(io.BytesIO(piece.pdf))
-        readers.append(reader)
-        writer.append(reader, import_outline=False)
-        parts.append((reader, start, piece.pages))
-        start += piece.pages
+    # Every source stays open until the merged file is written: qpdf copies their objects
+    # lazily, from their buffers.
+    front_pdf = pikepdf.open(io.BytesIO(front))
+    sources = [front_pdf]
+    try:
+        total = front_pages + sum(p.pages for p in pieces)
+        if stamps is None:
+            stamp_pages = list(front_pdf.pages)[front_pages:]
+            own = len(front_pdf.pages)
+        else:
+            stamps_pdf = pikepdf.open(io.BytesIO(stamps))
+            sources.append(stamps_pdf)
+            stamp_pages = list(stamps_pdf.pages)
+            own = len(front_pdf.pages) + len(stamp_pages)
+        if own != total or len(stamp_pages) != total - front_pages:
+            raise ValueError(f"the pack's own documents have {own} pages, expected {total}")
+        out = pikepdf.new()
+        parts: list[tuple[Any, int, int]] = []  # (source, first page in the pack, page count)
+        # Named destinations are merged below (`_destinations`): copied pages do not carry
+        # them, which pikepdf warns about.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+            out.pages.extend(list(front_pdf.pages)[:front_pages])
+            parts.append((front_pdf, 0, front_pages))
+            start = front_pages
+            for piece in pieces:
+                source = pikepdf.open(io.BytesIO(piece.pdf))
+                sources.append(source)
+                out.pages.extend(source.pages)
+                parts.append((source, start, piece.pages))
+                start += piece.pages
 
-    _stamp(writer, stamp_pages, front_pages)
-    targets: dict[int, str] = {}
-    start = front_pages
-    for piece in pieces:
-        targets.setdefault(start, piece.title)
-        start += piece.pages
-    _links(writer, front_pages, targets)
-    _merge_structure(writer, parts)
+        _stamp(out, stamp_pages, front_pages)
+        targets: dict[int, str] = {}
+        start = front_pages
+        for piece in pieces:
+            targets.setdefault(start, piece.title)
+            start += piece.pages
+        _links(out, front_pages, targets)
+        _destinations(out, parts)
+        _merge_structure(out, parts)
+        _outline(out, front_pages, front_outline, pieces)
+        _metadata(out, title=title, language=language, pdf_ua=pdf_ua)
+        # The parts embed the same whole fonts (documents.pdf): keep one copy of each.
+        _share_fonts(out)
+        buffer = io.BytesIO()
+        # Only what the pack's pages, structure and outline refer to is written (the stamp
+        # pages' and the parts' own roots are left behind).
+        out.save(
+            buffer,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        return buffer.getvalue(), total
+    finally:
+        for source in sources:
+            source.close()
 
-    # Outline: the pack's own sections, then one entry per mission with its sections.
-    for label, page, children in front_outline or []:
-        if page < front_pages:
-            item = writer.add_outline_item(title=label, page_number=page)
-            for child_label, child_page, _grand in children:
-                writer.add_outline_item(title=child_label, page_number=child_page, parent=item)
-    start = front_pages
-    for piece in pieces:
-        item = writer.add_outline_item(title=piece.title, page_number=start)
-        for _label, _page, children in piece.outline[:1]:
-            for child_label, child_page, _grand in children:
-                writer.add_outline_item(
-                    title=child_label, page_number=start + child_page, parent=item
+
+def _outline(
+    out: Any, front_pages: int, front_outline: list[list[Any]], pieces: list[Piece]
+) -> None:
+    """The pack's own sections, then one entry per mission with its sections."""
+    import pikepdf
+
+    with out.open_outline() as outline:
+        for label, page, children in front_outline or []:
+            if page < front_pages:
+                item = pikepdf.OutlineItem(label, page)
+                item.children.extend(
+                    pikepdf.OutlineItem(child_label, child_page)
+                    for child_label, child_page, _grand in children
                 )
-        start += piece.pages
-    writer.page_mode = "/UseOutlines"
-
-    writer.add_metadata(
-        {"/Title": title, "/Author": "Lodestar", "/Creator": "Lodestar", "/Producer": "pypdf"}
-    )
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(language)
-    root[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-    )
-    root[NameObject("/Metadata")] = writer._add_object(
-        _xmp(writer, title=title, language=language, pdf_ua=pdf_ua)
-    )
-    # The parts embed the same whole fonts (documents.pdf): keep one copy of each, and drop
-    # what nothing refers to any more (the stamp pages' own objects).
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), total
+                outline.root.append(item)
+        start = front_pages
+        for piece in pieces:
+            item = pikepdf.OutlineItem(piece.title, start)
+            for _label, _page, children in piece.outline[:1]:
+                item.children.extend(
+                    pikepdf.OutlineItem(child_label, start + child_page)
+                    for child_label, child_page, _grand in children
+                )
+            outline.root.append(item)
+            start += piece.pages
+    out.Root.PageMode = pikepdf.Name.UseOutlines
 
 
-def _xmp(writer: Any, *, title: str, language: str, pdf_ua: bool) -> Any:
-    """The XMP metadata stream: title, language, creator, and the PDF/UA-1 identification
+def _metadata(out: Any, *, title: str, language: str, pdf_ua: bool) -> None:
+    """Title, author and language, in the document information and in XMP."""
+    import pikepdf
+
+    out.docinfo = out.make_indirect(
+        pikepdf.Dictionary(
+            Title=pikepdf.String(title),
+            Author=pikepdf.String("Lodestar"),
+            Creator=pikepdf.String("Lodestar"),
+            Producer=pikepdf.String("pikepdf"),
+        )
+    )
+    out.Root.Lang = pikepdf.String(language)
+    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    metadata = pikepdf.Stream(out, _xmp(title=title, language=language, pdf_ua=pdf_ua))
+    metadata.Type = pikepdf.Name.Metadata
+    metadata.Subtype = pikepdf.Name.XML
+    out.Root.Metadata = metadata
+
+
+def _xmp(*, title: str, language: str, pdf_ua: bool) -> bytes:
+    """The XMP metadata packet: title, language, creator, and the PDF/UA-1 identification
     when the caller vouches for the structure (documents/tests/test_structure.py)."""
     from xml.sax.saxutils import escape
-
-    from pypdf.generic import DecodedStreamObject, NameObject
 
     ua = '<rdf:Description rdf:about="" pdfuaid:part="1"/>' if pdf_ua else ""
     packet = (
@@ -157,7 +196,7 @@ def _xmp(writer: Any, *, title: str, language: str, pdf_ua: bool) -> Any:
         ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
         ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
         f"{ua}"
-        '<rdf:Description rdf:about="" pdf:Producer="pypdf" xmp:CreatorTool="Lodestar"/>\n'
+        '<rdf:Description rdf:about="" pdf:Producer="pikepdf" xmp:CreatorTool="Lodestar"/>\n'
         '<rdf:Description rdf:about="">'
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
         "</dc:title>"
@@ -166,92 +205,46 @@ def _xmp(writer: Any, *, title: str, language: str, pdf_ua: bool) -> Any:
         "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
         '<?xpacket end="w"?>'
     )
-    stream = DecodedStreamObject()
-    stream.set_data(packet.encode("utf-8"))
-    stream[NameObject("/Type")] = NameObject("/Metadata")
-    stream[NameObject("/Subtype")] = NameObject("/XML")
-    return stream
+    return packet.encode("utf-8")
 
 
-def _stamp(writer: Any, stamp_pages: list[Any], front_pages: int) -> None:
+def _stamp(out: Any, stamp_pages: list[Any], front_pages: int) -> None:
     """Lay stamp page i over pack page `front_pages` + i, as a Form XObject drawn after the
     page's own content, inside /Artifact marked content."""
-    from pypdf.generic import (
-        ArrayObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-    )
+    import pikepdf
 
     for index, stamp in enumerate(stamp_pages, start=front_pages):
-        page = writer.pages[index]
-        form = DecodedStreamObject()
-        form.set_data(stamp.get_contents().get_data())
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(
-                    [NumberObject(0), NumberObject(0), *stamp.mediabox[2:]]
-                ),
-                NameObject("/Resources"): stamp["/Resources"].clone(writer),
-            }
-        )
-        form_ref = writer._add_object(form)
-        resources = page["/Resources"].get_object()
+        page = out.pages[index]
+        form = out.copy_foreign(stamp.as_form_xobject())
+        # A name per page: a piece's pages share one /Resources dictionary.
+        name = pikepdf.Name(f"/LodestarPage{index + 1}")
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            resources = page.obj.Resources = pikepdf.Dictionary()
         xobjects = resources.get("/XObject")
         if xobjects is None:
-            xobjects = DictionaryObject()
-            resources[NameObject("/XObject")] = xobjects
-        xobjects = xobjects.get_object()
-        # A name per page: a piece's pages share one /Resources dictionary.
-        name = f"/LodestarPage{index + 1}"
-        xobjects[NameObject(name)] = form_ref
-        before = DecodedStreamObject()
-        before.set_data(b"q\n")
-        after = DecodedStreamObject()
-        after.set_data(f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode())
-        # The raw entry: `page["/Contents"]` resolves the reference, and a stream written
-        # inside an array (instead of referred to) makes the file unreadable after this page.
-        raw = page.raw_get("/Contents")
-        contents = raw.get_object()
-        if isinstance(contents, ArrayObject):
-            existing = [
-                item if hasattr(item, "idnum") else writer._add_object(item) for item in contents
-            ]
-        elif hasattr(raw, "idnum"):
-            existing = [raw]
-        else:
-            existing = [writer._add_object(contents)]
-        page[NameObject("/Contents")] = ArrayObject(
-            [writer._add_object(before), *existing, writer._add_object(after)]
-        )
+            resources.XObject = pikepdf.Dictionary()
+            xobjects = resources.XObject
+        xobjects[name] = form
+        page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+        page.contents_add(pikepdf.Stream(out, f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode()))
 
 
-def _links(writer: Any, front_pages: int, targets: dict[int, str]) -> None:
+def _links(out: Any, front_pages: int, targets: dict[int, str]) -> None:
     """`lodestar-page:N` URI links on the pack's own pages → GoTo page N, each described by
     what it leads to (the mission's title), which is what a screen reader announces."""
+    import pikepdf
     from django.utils.translation import gettext as _
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        NameObject,
-        NullObject,
-        TextStringObject,
-    )
 
     for index in range(front_pages):
-        page = writer.pages[index]
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
+        page = out.pages[index]
+        for annotation in page.obj.get("/Annots") or []:
             action = annotation.get("/A")
-            action = action.get_object() if action is not None else None
             uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(LINK_SCHEME):
                 continue
             target = int(uri.removeprefix(LINK_SCHEME)) - 1
-            if not 0 <= target < len(writer.pages):
+            if not 0 <= target < len(out.pages):
                 continue
             mission = targets.get(target)
             description = (
@@ -259,163 +252,179 @@ def _links(writer: Any, front_pages: int, targets: dict[int, str]) -> None:
                 if mission
                 else _("Page %(page)s") % {"page": target + 1}
             )
-            annotation[NameObject("/Contents")] = TextStringObject(description)
-            annotation[NameObject("/A")] = DictionaryObject(
-                {
-                    NameObject("/S"): NameObject("/GoTo"),
-                    NameObject("/D"): ArrayObject(
-                        [
-                            writer.pages[target].indirect_reference,
-                            NameObject("/XYZ"),
-                            NullObject(),
-                            NullObject(),
-                            NullObject(),
-                        ]
-                    ),
-                }
+            annotation.Contents = pikepdf.String(description)
+            annotation.A = pikepdf.Dictionary(
+                S=pikepdf.Name.GoTo,
+                D=pikepdf.Array([out.pages[target].obj, pikepdf.Name.XYZ, None, None, None]),
             )
 
 
-def _merge_structure(writer: Any, parts: list[tuple[Any, int, int]]) -> None:
-    """One structure tree for the merged pages: each part's structure tree is cloned (its
-    page references land on the pages already appended), its top-level elements put under
-    a new Document element, and its ParentTree keys shifted past the previous parts' — with
-    the pages' /StructParents (which pypdf drops on append) and annotations' /StructParent."""
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        DictionaryObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
-    )
+def _destinations(out: Any, parts: list[tuple[Any, int, int]]) -> None:
+    """The parts' named destinations (the summary's anchor, each mission's first page), in
+    one name tree: copying pages does not carry them, and a link to a name not in the tree
+    leads nowhere. The first part to name one keeps it."""
+    import pikepdf
 
-    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    root_ref = writer._add_object(root)
-    kids = ArrayObject()  # the Document element's children, gathered from every part
-    document = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/StructElem"),
-            NameObject("/S"): NameObject("/Document"),
-            NameObject("/P"): root_ref,
-            NameObject("/K"): kids,
-        }
-    )
-    document_ref = writer._add_object(document)
-    nums = ArrayObject()
-    ids: dict[str, Any] = {}
-    role_map = DictionaryObject()
-    offset = 0
-    kept = {page.indirect_reference.idnum for page in writer.pages}
-    for reader, first, count in parts:
-        source = reader.trailer["/Root"].get("/StructTreeRoot")
-        if source is None:
+    found: dict[str, Any] = {}
+    kept = {page.obj.objgen for page in out.pages}
+    for source, _first, _count in parts:
+        names = source.Root.get("/Names")
+        tree = names.get("/Dests") if names is not None else None
+        if tree is None:
             continue
-        cloned = source.get_object().clone(writer).get_object()
+        for name, value in _tree_entries(tree, "/Names"):
+            # qpdf copies indirect objects only; its page references land on the copies.
+            target = out.copy_foreign(source.make_indirect(value))
+            view = target.get("/D") if isinstance(target, pikepdf.Dictionary) else target
+            page = view[0] if isinstance(view, pikepdf.Array) and len(view) else None
+            if isinstance(page, pikepdf.Dictionary) and page.objgen in kept:
+                found.setdefault(str(name), target)
+    if not found:
+        return
+    flat: list[Any] = []
+    for name in sorted(found):
+        flat.extend([pikepdf.String(name), found[name]])
+    out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=pikepdf.Array(flat)))
+
+
+def _share_fonts(out: Any) -> None:
+    """One copy of each embedded font file: every part embeds the same whole fonts."""
+    import pikepdf
+
+    kept: dict[str, Any] = {}
+    for obj in out.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/FontDescriptor":
+            continue
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            stream = obj.get(key)
+            if not isinstance(stream, pikepdf.Stream):
+                continue
+            digest = hashlib.sha256(
+                repr(stream.get("/Filter")).encode()
+                + repr(stream.get("/Subtype")).encode()
+                + stream.read_raw_bytes()
+            ).hexdigest()
+            first = kept.setdefault(digest, stream)
+            if first.objgen != stream.objgen:
+                obj[key] = first
+
+
+def _merge_structure(out: Any, parts: list[tuple[Any, int, int]]) -> None:
+    """One structure tree for the merged pages: each part's structure tree is copied (its
+    page references land on the pages already copied, as qpdf maps a source's objects once),
+    its top-level elements put under a new Document element, and its ParentTree keys shifted
+    past the previous parts' — with the pages' /StructParents and annotations' /StructParent."""
+    import pikepdf
+
+    root = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = out.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root, K=pikepdf.Array()
+        )
+    )
+    kids: list[Any] = []  # the Document element's children, gathered from every part
+    nums: list[Any] = []
+    ids: dict[str, Any] = {}
+    role_map: dict[str, Any] = {}
+    offset = 0
+    kept = {page.obj.objgen for page in out.pages}
+    for source, first, count in parts:
+        tree = source.Root.get("/StructTreeRoot")
+        if tree is None:
+            continue
+        cloned = out.copy_foreign(tree)
         # The part's own root and Document element, replaced by the pack's.
-        replaced = {cloned.indirect_reference.idnum}
-        for element in _as_list(cloned.get("/K", ArrayObject()).get_object()):
-            element = element.get_object()
+        replaced = {cloned.objgen}
+        for element in _as_list(cloned.get("/K")):
+            if not isinstance(element, pikepdf.Dictionary):
+                continue
             if element.get("/S") == "/Document":
-                replaced.add(element.indirect_reference.idnum)
-            children = (
-                _as_list(element["/K"].get_object())
-                if element.get("/S") == "/Document" and "/K" in element
-                else [element.indirect_reference]
-            )
+                replaced.add(element.objgen)
+                children = _as_list(element.get("/K"))
+            else:
+                children = [element]
             for child in children:
-                element = child.get_object()
-                if not isinstance(element, DictionaryObject):
+                if not isinstance(child, pikepdf.Dictionary):
                     continue
-                page = element.get("/Pg")
-                if page is not None and page.idnum not in kept:
+                page = child.get("/Pg")
+                if page is not None and page.objgen not in kept:
                     continue  # the pack document's stamp pages: laid over others, not kept
-                element[NameObject("/P")] = document_ref
+                child.P = document
                 kids.append(child)
-        for key, value in (cloned.get("/RoleMap") or DictionaryObject()).items():
-            role_map[NameObject(key)] = value
+        for key, value in (cloned.get("/RoleMap") or {}).items():
+            role_map[key] = value
         # Header cell IDs: unique across parts already (documents.pdf.Finisher prefixes them).
-        for name, element in _name_tree(cloned.get("/IDTree")):
-            target = element.get_object()
-            page = target.get("/Pg") if isinstance(target, DictionaryObject) else None
-            if page is None or page.idnum in kept:
+        for name, element in _tree_entries(cloned.get("/IDTree"), "/Names"):
+            page = element.get("/Pg") if isinstance(element, pikepdf.Dictionary) else None
+            if page is None or page.objgen in kept:
                 ids[str(name)] = element
         largest = -1
-        for key, value in _number_tree(cloned.get("/ParentTree")):
-            largest = max(largest, key)
+        for key, value in _tree_entries(cloned.get("/ParentTree"), "/Nums"):
+            largest = max(largest, int(key))
             if _on_kept_pages(value, kept):  # not the stamp pages', laid over others
-                nums.extend([NumberObject(key + offset), value])
-                _reparent(value, replaced, document_ref)
+                nums.extend([int(key) + offset, value])
+                _reparent(value, replaced, document)
         for index in range(count):
-            source_page = reader.pages[index]
-            page = writer.pages[first + index]
-            if "/StructParents" in source_page:
-                page[NameObject("/StructParents")] = NumberObject(
-                    source_page["/StructParents"] + offset
-                )
+            page = out.pages[first + index].obj
+            if "/StructParents" in page:
+                page.StructParents = int(page.StructParents) + offset
             for annotation in page.get("/Annots") or []:
-                annotation = annotation.get_object()
                 if "/StructParent" in annotation:
-                    annotation[NameObject("/StructParent")] = NumberObject(
-                        annotation["/StructParent"] + offset
-                    )
+                    annotation.StructParent = int(annotation.StructParent) + offset
         offset += largest + 1
-    root[NameObject("/K")] = document_ref
-    root[NameObject("/ParentTree")] = DictionaryObject({NameObject("/Nums"): nums})
-    root[NameObject("/ParentTreeNextKey")] = NumberObject(offset)
+    document.K = pikepdf.Array(kids)
+    root.K = document
+    root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    root.ParentTreeNextKey = offset
     if role_map:
-        root[NameObject("/RoleMap")] = role_map
+        root.RoleMap = pikepdf.Dictionary(role_map)
     if ids:
-        names = ArrayObject()
+        names: list[Any] = []
         for name in sorted(ids):
-            names.extend([TextStringObject(name), ids[name]])
-        root[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): names})
-    writer._root_object[NameObject("/StructTreeRoot")] = root_ref
-    writer._root_object[NameObject("/MarkInfo")] = DictionaryObject(
-        {NameObject("/Marked"): BooleanObject(True)}
-    )
+            names.extend([pikepdf.String(name), ids[name]])
+        root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(names))
+    out.Root.StructTreeRoot = root
+    out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
-def _reparent(value: Any, replaced: set[int], document_ref: Any) -> None:
+def _reparent(value: Any, replaced: set[tuple[int, int]], document: Any) -> None:
     """Elements WeasyPrint keeps out of the tree on purpose (the page margins' running
     headers and footers) still name the part's Document as parent: point them at the pack's,
-    so the part's own tree (and its stamp pages) is not kept alive through them."""
-    from pypdf.generic import DictionaryObject, NameObject
+    so the part's own tree is not kept alive through them."""
+    import pikepdf
 
-    for element in _as_list(value.get_object()):
+    for element in _as_list(value):
         seen = 0
-        while element is not None and seen < 64:
+        while isinstance(element, pikepdf.Dictionary) and seen < 64:
             seen += 1
-            element = element.get_object()
-            if not isinstance(element, DictionaryObject):
-                break
             parent = element.get("/P")
             if parent is None:
                 break
-            if getattr(parent, "idnum", None) in replaced:
-                element[NameObject("/P")] = document_ref
+            if parent.objgen in replaced:
+                element.P = document
                 break
             element = parent
 
 
-def _on_kept_pages(value: Any, kept: set[int]) -> bool:
+def _on_kept_pages(value: Any, kept: set[tuple[int, int]]) -> bool:
     """Whether a ParentTree value (a page's array of elements, or an annotation's element)
     belongs to a page of the merged file."""
-    from pypdf.generic import DictionaryObject
+    import pikepdf
 
-    for element in _as_list(value.get_object()):
-        element = element.get_object() if element is not None else None
-        if not isinstance(element, DictionaryObject):
+    for element in _as_list(value):
+        if not isinstance(element, pikepdf.Dictionary):
             continue
         page = element.get("/Pg")
-        return page is None or page.idnum in kept
+        return page is None or page.objgen in kept
     return False
 
 
 def _as_list(value: Any) -> list[Any]:
-    from pypdf.generic import ArrayObject
+    import pikepdf
 
-    return list(value) if isinstance(value, ArrayObject) else [value]
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
 def _tree_entries(node: Any, leaf_array: str) -> list[tuple[Any, Any]]:
@@ -424,20 +433,10 @@ def _tree_entries(node: Any, leaf_array: str) -> list[tuple[Any, Any]]:
     nest through "/Kids"."""
     if node is None:
         return []
-    node = node.get_object()
     items: list[tuple[Any, Any]] = []
     leaves = node.get(leaf_array)
     if leaves is not None:
-        leaves = leaves.get_object()
         items += [(leaves[i], leaves[i + 1]) for i in range(0, len(leaves), 2)]
     for kid in node.get("/Kids") or []:
         items += _tree_entries(kid, leaf_array)
     return items
-
-
-def _name_tree(node: Any) -> list[tuple[str, Any]]:
-    return [(str(name), value) for name, value in _tree_entries(node, "/Names")]
-
-
-def _number_tree(node: Any) -> list[tuple[int, Any]]:
-    return [(int(number), value) for number, value in _tree_entries(node, "/Nums")]

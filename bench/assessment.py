@@ -10,15 +10,10 @@ which the per-mission figure would then count as assessment work).
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 from bench.context import (
-    BASE_DIR,
-    PYTHON,
     BenchError,
     Context,
     env_int,
@@ -31,20 +26,7 @@ Figures = Iterator[tuple[str, float]]
 
 
 def _run(ctx: Context, *args: str) -> dict:
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.assessment_worker", *args],
-        env=ctx.env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(
-            f"bench.assessment_worker {args[0]} failed (exit status {done.returncode})"
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return ctx.run_json("bench.assessment_worker", *args)
 
 
 def assess_queries(ctx: Context) -> Figures:

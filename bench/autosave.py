@@ -29,8 +29,6 @@ import http.client
 import json
 import random
 import re
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,7 +38,7 @@ from html import unescape
 from urllib.parse import urlencode
 
 from bench import httpclient
-from bench.context import BASE_DIR, HOST, PYTHON, BenchError, Context, env_int, say, sign_in
+from bench.context import HOST, BenchError, Context, env_int, say, sign_in
 from bench.load import TIMEOUT_SECONDS, percentile
 
 Figures = Iterator[tuple[str, float]]
@@ -71,18 +69,7 @@ MAX_RETRIES = 20
 
 
 def _worker(ctx: Context, *args: str) -> dict:
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.autosave_worker", *args],
-        env={**ctx.env, "BENCH_AUTOSAVE_PASSWORD": PASSWORD},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.autosave_worker {args[0]} failed (exit status {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return ctx.run_json("bench.autosave_worker", *args, env={"BENCH_AUTOSAVE_PASSWORD": PASSWORD})
 
 
 @dataclass

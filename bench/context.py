@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import signal
 import socket
@@ -211,6 +212,23 @@ class Context:
             raise BenchError(
                 f"`manage.py {' '.join(args)}` failed (exit status {result.returncode})"
             )
+
+    def run_json(self, module: str, *args: str, env: dict[str, str] | None = None) -> dict:
+        """Run `python -m <module> <args>` (a worker script of this package) with the bench's
+        environment plus `env`, its stderr passed on, and return the JSON of its last line."""
+        done = subprocess.run(
+            [PYTHON, "-m", module, *args],
+            env={**self.env, **(env or {})},
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        sys.stderr.write(done.stderr)
+        if done.returncode != 0:
+            what = f"{module} {args[0]}" if args else module
+            raise BenchError(f"{what} failed (exit status {done.returncode}; output above)")
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
     # --- started on first use -----------------------------------------------------------------
 

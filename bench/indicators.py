@@ -4,29 +4,15 @@ the CSV import of measurements, in rows per second."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, say
+from bench.context import BenchError, Context, say
 
 Figures = Iterator[tuple[str, float]]
 
 
 def _worker(ctx: Context, *args: str) -> dict:
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.indicators_worker", *args],
-        env=ctx.env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.indicators_worker failed (exit status {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return ctx.run_json("bench.indicators_worker", *args)
 
 
 def indicator_page(ctx: Context) -> Figures:

@@ -3,12 +3,9 @@ boundary, CSP, htmx, health) adds to a signed-in request, over Django's default 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, say
+from bench.context import Context, say
 
 Figures = Iterator[tuple[str, float]]
 
@@ -17,18 +14,9 @@ ROUNDS = 25
 
 def middleware_overhead(ctx: Context) -> Figures:
     say("timing the middleware: the whole stack against Django's default one …")
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.middleware_worker", str(ROUNDS)],
-        env={**ctx.env, "BENCH_SESSIONID": ctx.session_cookie},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = ctx.run_json(
+        "bench.middleware_worker", str(ROUNDS), env={"BENCH_SESSIONID": ctx.session_cookie}
     )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.middleware_worker failed (exit status {done.returncode})")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     yield "middleware_full_ms", result["full_ms"]
     yield "middleware_default_ms", result["bare_ms"]
     yield "middleware_overhead_ms", result["full_ms"] - result["bare_ms"]

@@ -7,29 +7,15 @@ earlier run left behind.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, say
+from bench.context import Context, say
 
 Figures = Iterator[tuple[str, float]]
 
 
 def _run(ctx: Context, *args: str) -> dict:
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.missions_worker", *args],
-        env=ctx.env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.missions_worker {args[0]} failed (exit status {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return ctx.run_json("bench.missions_worker", *args)
 
 
 def import_missions(ctx: Context) -> Figures:

@@ -13,16 +13,11 @@ state right after a large import; the dashboard must not fall off a cliff there.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
 from bench.context import (
-    BASE_DIR,
     BENCH_DATABASE,
     BENCH_TOTP_KEY,
-    PYTHON,
     BenchError,
     Context,
     demo_password,
@@ -49,18 +44,7 @@ def _path(size: int) -> str:
 
 
 def _queries(ctx: Context, session: str, path: str) -> int:
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.queries", path, MARKER],
-        env={**ctx.env, "BENCH_SESSIONID": session},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.queries {path} failed (exit status {done.returncode})")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = ctx.run_json("bench.queries", path, MARKER, env={"BENCH_SESSIONID": session})
     if result["status"] != 200 or not result["marker_found"]:
         raise BenchError(f"counted the wrong page for {path}: status {result['status']}")
     return result["queries"]

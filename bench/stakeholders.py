@@ -4,12 +4,9 @@ the number of stakeholders (checked against the same page with 10)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, say
+from bench.context import BenchError, Context, say
 
 Figures = Iterator[tuple[str, float]]
 
@@ -17,18 +14,7 @@ Figures = Iterator[tuple[str, float]]
 def stakeholder_map(ctx: Context) -> Figures:
     """Median time of the stakeholder map page with 200 stakeholders, and its queries."""
     say("timing the stakeholder map (200 stakeholders) …")
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.stakeholders_worker", "map", "40"],
-        env=ctx.env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.stakeholders_worker failed (exit status {done.returncode})")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = ctx.run_json("bench.stakeholders_worker", "map", "40")
     if result["queries"] != result["queries_10"]:
         raise BenchError(
             f"the map page's queries grow with stakeholders: {result['queries_10']} with 10, "

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 
 from bench import httpclient
-from bench.context import BASE_DIR, PYTHON, BenchError, Context, say
+from bench.context import BenchError, Context, say
 from bench.load import Target, measure
 
 Figures = Iterator[tuple[str, float]]
@@ -70,18 +67,9 @@ def home_queries(ctx: Context) -> Figures:
     the load test sends (session, user, memberships, page).
     """
     say("counting the home page's SQL queries …")
-    done = subprocess.run(
-        [PYTHON, "-m", "bench.queries", "/", HOME_MARKER],
-        env={**ctx.env, "BENCH_SESSIONID": ctx.session_cookie},
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
+    result = ctx.run_json(
+        "bench.queries", "/", HOME_MARKER, env={"BENCH_SESSIONID": ctx.session_cookie}
     )
-    sys.stderr.write(done.stderr)
-    if done.returncode != 0:
-        raise BenchError(f"bench.queries failed (exit status {done.returncode}; output above)")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     if result["status"] != 200 or not result["marker_found"]:
         raise BenchError(
             f"the query count is of the wrong page: status {result['status']}, "

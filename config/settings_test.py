@@ -17,6 +17,10 @@ TEST_REDIS_SOCKET = BASE_DIR / ".data" / "redis-test" / "redis.sock"
 REDIS_URL = env_str("TEST_REDIS_URL") or f"redis+socket://{TEST_REDIS_SOCKET}"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+# The tests' workers are what the tests wait for: at a lower CPU priority they would queue
+# behind the browser and the live server on CI's two cores. (tests/test_celery.py checks that
+# the app's workers do lower it by default.)
+WORKER_NICENESS = 0
 
 # Two suites on one machine (a developer and a helper) each name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_lodestar")}

@@ -73,6 +73,7 @@ def canvas_pdf(ctx: Context) -> Figures:
         "canvas_pdf_s",
         "canvas_pdf_cached_s",
         "canvas_pdf_after_change_s",
+        "canvas_full_pdf_s",
         "briefing_pdf_s",
         "briefing_docx_s",
         "pack20_pdf_s",
@@ -83,6 +84,7 @@ def canvas_pdf(ctx: Context) -> Figures:
     yield "pdf_worker_rss_mb", rss
     yield "canvas_pdf_vs_bare_weasyprint", figures["canvas_pdf_vs_bare_weasyprint"]
     yield "canvas_pdf_vs_chromium", figures["canvas_pdf_vs_chromium"]
+    yield "canvas_full_vs_chromium", figures["canvas_full_vs_chromium"]
     yield "pack20_vs_chromium", figures["pack20_vs_chromium"]
     say(
         "for reference: bare WeasyPrint canvas {bare:.3f} s, Chromium canvas {cc:.3f} s, "

@@ -8,6 +8,7 @@ documents.rendering and documents.packs make them, and both lay them out through
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,11 +18,21 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from documents import canvas_print, selectors
 from documents.models import BriefingPiece, DocumentKind, GeneratedDocument
-from documents.pdf import html_to_pdf_with_outline, page_count, render_html
+from documents.pdf import (
+    LaidOut,
+    PagesMoved,
+    anchor_pages,
+    html_to_pdf,
+    html_to_pdf_with_outline,
+    page_count,
+    render_html,
+)
 
 # Bump when a print template or its CSS changes what a document looks like: every document
 # is then rendered afresh the next time it is asked for.
 TEMPLATE_VERSION = "2026-12-06.2"  # bump when a print template changes what is printed
+logger = logging.getLogger(__name__)
+
 TEMPLATES: dict[str, str] = {
     DocumentKind.CANVAS: "documents/print/canvas.html",
     DocumentKind.BRIEFING: "documents/print/briefing.html",
@@ -146,6 +157,37 @@ def render_context(document: GeneratedDocument) -> dict[str, Any]:
     return context
 
 
+def document_pdf(document: GeneratedDocument) -> tuple[bytes, int]:
+    """A canvas or briefing as `(pdf_bytes, page_count)`.
+
+    A canvas whose boxes continue after the grid prints, in each such box, the page its text
+    continues on. Left to CSS (`target-counter`), that number is a forward reference, and
+    WeasyPrint lays out the grid's page a second time once it knows it: half the time of a
+    full canvas. So the continuation is laid out first on its own (the grid is always the
+    first page, and the continuation starts on the second), its pages are printed as plain
+    numbers, and the layout checks them; should one ever move, CSS gives the number after all.
+    """
+    template = TEMPLATES[document.kind]
+    context = render_context(document)
+    if document.kind == DocumentKind.CANVAS and context["continued"]:
+        probe = anchor_pages(render_html(template, {**context, "continued_only": True}))
+        found = {anchor: page for anchor, page in probe.items() if anchor.startswith("cont-")}
+        # The first box continued opens page 2, whatever page it opened alone.
+        shift = 2 - min(found.values(), default=2)
+        pages = {anchor: page + shift for anchor, page in found.items()}
+        for box in context["boxes"]:
+            box["continued_page"] = pages.get(f"cont-{box['key']}")
+        try:
+            return html_to_pdf(render_html(template, context), pages_given=pages)
+        except PagesMoved as exc:
+            logger.warning(
+                "canvas %s: continued text moved (%s); page numbers left to CSS", document.pk, exc
+            )
+            for box in context["boxes"]:
+                box["continued_page"] = None
+    return html_to_pdf(render_html(template, context))
+
+
 def piece_render_context(piece: BriefingPiece) -> dict[str, Any]:
     """What a pack piece's template gets: its mission's briefing, as in a briefing."""
     mission = piece.context["mission"]
@@ -247,34 +289,58 @@ def pack_front_pdf(
     pack: GeneratedDocument, pieces: list[BriefingPiece], guess: int | None = None
 ) -> tuple[bytes, int, list[list[Any]]]:
     """The pack's own pages (cover, contents, summary) knowing where each piece starts and
-    how many pages the whole pack has. The contents' numbers depend on how many pages the
-    pack's own part takes: guessed, and laid out again if the guess was wrong (only these few
-    pages: the briefing pages' numbers are stamped from `pack_stamps_pdf`). `guess`: how
-    many pages they took last time, if known (a pack of the same missions)."""
+    how many pages the whole pack has. The contents prints every page number as a number (a
+    forward `target-counter` would make WeasyPrint lay the pages out twice); the numbers
+    depend on how many pages the cover and contents take, so they are guessed, checked on
+    the layout, and laid out again only if the guess was wrong; only the layout kept is
+    written. `guess`: how many pages the pack's own part took last time, if known (a pack of
+    the same missions)."""
     context = render_context(pack)
     piece_pages = sum(p.page_count or 0 for p in pieces)
-    # Cover and contents, then the summary table.
-    front_pages = guess or 2 + max(1, -(-len(pieces) // SUMMARY_ROWS_PER_PAGE))
+    front_pages = guess or front_pages_guess(len(pieces))
+    summary_page = front_pages - summary_pages_guess(len(pieces)) + 1
     for _attempt in range(4):
         start = front_pages + 1
         missions = []
         for summary, piece in zip(pack.context["missions"], pieces, strict=True):
             missions.append({**summary, "start_page": start})
             start += piece.page_count or 0
-        html = render_html(
-            TEMPLATES[DocumentKind.PACK],
-            {
-                **context,
-                "missions": missions,
-                "briefings_page": front_pages + 1,
-                "pack_pages": front_pages + piece_pages,
-            },
+        laid_out = LaidOut(
+            render_html(
+                TEMPLATES[DocumentKind.PACK],
+                {
+                    **context,
+                    "missions": missions,
+                    "summary_page": summary_page,
+                    "briefings_page": front_pages + 1,
+                    "pack_pages": front_pages + piece_pages,
+                },
+            )
         )
-        pdf, pages, outline = html_to_pdf_with_outline(html)
-        if pages == front_pages:
-            return pdf, front_pages, outline
-        front_pages = pages
+        summary_at = laid_out.anchor_pages().get("summary", summary_page)
+        if (laid_out.page_count, summary_at) == (front_pages, summary_page):
+            return laid_out.pdf(), front_pages, laid_out.outline()
+        front_pages, summary_page = laid_out.page_count, summary_at
     raise RuntimeError("the pack's contents did not settle on a page count")
+
+
+# How many of a pack's missions the cover's table of decisions and the contents hold on their
+# first page (titles of one or two lines), and the decisions table on a page of its own.
+COVER_ROWS = 12
+CONTENTS_ROWS = 40
+DECISION_ROWS_PER_PAGE = 24
+
+
+def summary_pages_guess(missions: int) -> int:
+    return max(1, -(-missions // SUMMARY_ROWS_PER_PAGE))
+
+
+def front_pages_guess(missions: int) -> int:
+    """The pack's own pages, estimated before laying them out (then checked): the cover with
+    its decisions table, the contents, the summary table."""
+    cover = 1 + -(-max(0, missions - COVER_ROWS) // DECISION_ROWS_PER_PAGE)
+    contents = max(1, -(-(missions + 2) // CONTENTS_ROWS))
+    return cover + contents + summary_pages_guess(missions)
 
 
 def pack_stamps_pdf(first: int, total: int) -> bytes:

@@ -177,9 +177,36 @@ def _layout(html: str, base_url: str, options: dict[str, Any]) -> Any:
     )
 
 
-def html_to_pdf(html: str, *, base_url: str = BASE_URL) -> tuple[bytes, int]:
-    """HTML (already rendered) → `(pdf_bytes, page_count)`, fetching only our static files."""
+class PagesMoved(RuntimeError):
+    """An anchor did not land on the page the document's text gives for it."""
+
+
+def _anchor_pages(document: Any) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            found.setdefault(name, number)
+    return found
+
+
+def anchor_pages(html: str, *, base_url: str = BASE_URL) -> dict[str, int]:
+    """The page (counted from 1) each element with an id lands on, once the HTML is laid out;
+    no PDF is written."""
+    return _anchor_pages(_layout(html, base_url, PDF_OPTIONS))
+
+
+def html_to_pdf(
+    html: str, *, base_url: str = BASE_URL, pages_given: dict[str, int] | None = None
+) -> tuple[bytes, int]:
+    """HTML (already rendered) → `(pdf_bytes, page_count)`, fetching only our static files.
+
+    `pages_given`: the page numbers the HTML prints for these anchors ("continued on page 3");
+    `PagesMoved` if the layout put any of them elsewhere, and nothing is written."""
     document = _layout(html, base_url, PDF_OPTIONS)
+    if pages_given:
+        laid_out = _anchor_pages(document)
+        if any(laid_out.get(anchor) != page for anchor, page in pages_given.items()):
+            raise PagesMoved(f"pages given {pages_given}, laid out on {laid_out}")
     return document.write_pdf(finisher=Finisher(html), **PDF_OPTIONS), len(document.pages)
 
 
@@ -201,19 +228,41 @@ def _bookmarks(tree: list[Any]) -> list[list[Any]]:
     return [[label, target[0], _bookmarks(children)] for label, target, children, _s in tree]
 
 
+# The parts of a pack embed whole fonts, not subsets: each part's subset would differ from the
+# others', so a pack of ten parts carried ten copies of every face. Whole fonts are the same
+# bytes in every part, and the pack keeps one copy (documents.assemble).
+PART_OPTIONS: dict[str, Any] = {**PDF_OPTIONS, "full_fonts": True}
+
+
+class LaidOut:
+    """A pack part laid out and not yet written: its pages can be counted and its anchors
+    found first, and only the layout that is kept is written."""
+
+    def __init__(self, html: str, *, base_url: str = BASE_URL) -> None:
+        self.html = html
+        self.document = _layout(html, base_url, PART_OPTIONS)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.document.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        return _anchor_pages(self.document)
+
+    def outline(self) -> list[list[Any]]:
+        """The bookmarks (its h1-h6 headings), which a pack keeps when it assembles parts."""
+        return _bookmarks(self.document.make_bookmark_tree())
+
+    def pdf(self) -> bytes:
+        return bytes(self.document.write_pdf(finisher=Finisher(self.html), **PART_OPTIONS))
+
+
 def html_to_pdf_with_outline(
     html: str, *, base_url: str = BASE_URL
 ) -> tuple[bytes, int, list[list[Any]]]:
-    """Like `html_to_pdf`, plus the document's bookmarks (its h1-h6 headings), which a pack
-    keeps when it assembles pieces rendered separately.
-
-    The parts of a pack embed whole fonts, not subsets: each part's subset would differ from
-    the others', so a pack of ten parts carried ten copies of every face. Whole fonts are the
-    same bytes in every part, and the pack keeps one copy (documents.assemble)."""
-    options = {**PDF_OPTIONS, "full_fonts": True}
-    document = _layout(html, base_url, options)
-    outline = _bookmarks(document.make_bookmark_tree())
-    return document.write_pdf(finisher=Finisher(html), **options), len(document.pages), outline
+    """Like `html_to_pdf`, with whole fonts, plus the document's bookmarks: a part of a pack."""
+    laid_out = LaidOut(html, base_url=base_url)
+    return laid_out.pdf(), laid_out.page_count, laid_out.outline()
 
 
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from config.locks import advisory_lock
 from documents import layout, signals
 from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
-from documents.pdf import html_to_pdf_with_outline, render_html, render_pdf
+from documents.pdf import html_to_pdf_with_outline, render_html
 
 # The two kinds of row a render makes: a document, or a mission's piece of a pack.
 Row = GeneratedDocument | BriefingPiece
@@ -210,9 +210,7 @@ def document_render(*, document_id: int) -> str:
             return SKIPPED
         started = time.monotonic()
         try:
-            pdf, pages = render_pdf(
-                layout.TEMPLATES[document.kind], layout.render_context(document)
-            )
+            pdf, pages = layout.document_pdf(document)
             name = write_atomically(document, pdf)
         except Exception as exc:
             return record_failure(document, exc, seconds=time.monotonic() - started)

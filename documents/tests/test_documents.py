@@ -2,11 +2,13 @@
 page size and count, text, fonts, tagging, escaping, long canvas boxes, and page 1 against a
 reviewed reference image."""
 
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from canvas.boxes import BOXES
 from canvas.services import canvas_box_save
 from documents import selectors, services
 from documents.models import DocumentKind, DocumentStatus
@@ -21,6 +23,8 @@ A4_PORTRAIT = "595.276 x 841.89 pts (A4)"
 # Mean absolute difference per channel (0-255) allowed against the reviewed image: enough for
 # font hinting and the date; a moved box or a lost section is far above it.
 TOLERANCE = 6.0
+# Every box but the statement (the mission's own field, with a shorter limit).
+BOX_KEYS = [str(box.key) for box in BOXES if not box.is_statement]
 DEMO_KEYS = [
     "es-agri-2021",
     "eu-cancer",
@@ -141,6 +145,30 @@ def test_a_full_canvas_box_continues_on_a_later_page(demo_missions, member, rend
     rest = " ".join(pdftools.text(pdf, 2).split())
     assert rest.count("the very last words") == 5  # nothing was cut
     assert "Mission map" in pdftools.text(pdf, pages, pages)
+
+
+def test_every_box_full_says_the_page_each_continues_on(demo_missions, member, render_now, caplog):
+    """Twelve full boxes continue over two pages: page 1 prints, for each, the page its text
+    really continues on, worked out before the page is laid out (not left to the layout)."""
+    editor = member("editor")
+    mission = Mission.objects.get(organisation=demo_missions, key="eu-cities")
+    sentence = "Editor {n} adds sentence {i} about who benefits and by when. "
+    for n, box in enumerate(BOX_KEYS):
+        text = "".join(sentence.format(n=n, i=i) for i in range(60))[:2990]
+        canvas_box_save(by=editor, mission=mission, box_key=box, text=text, expected_version=0)
+    with caplog.at_level("WARNING", logger="documents.layout"):
+        _document, pdf = make(editor, demo_missions, DocumentKind.CANVAS, ["eu-cities"], render_now)
+    assert not [r for r in caplog.records if "moved" in r.getMessage()]
+    first = " ".join(pdftools.text(pdf, 1, 1).split())
+    printed = re.findall(r"Continued on page (\d+)", first)
+    assert len(printed) == 11  # every box but the statement, which has a limit of its own
+    # Where each box's continuation really is: its "(continued)" heading's page.
+    landed = []
+    for page in range(2, int(pdftools.info(pdf)["Pages"]) + 1):
+        text = " ".join(pdftools.text(pdf, page, page).split())
+        landed += [str(page)] * text.count("(continued)")
+    assert sorted(printed) == sorted(landed)
+    assert {"2", "3"} <= set(printed)  # the continuation takes two pages
 
 
 def test_user_text_is_printed_as_text(demo_missions, member, render_now):

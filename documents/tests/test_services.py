@@ -117,7 +117,7 @@ def test_a_failed_render_is_recorded_and_a_retry_completes_it(
     def broken(*args, **kwargs):
         raise RuntimeError("fonts are missing")
 
-    monkeypatch.setattr(rendering, "render_pdf", broken)
+    monkeypatch.setattr(rendering.layout, "document_pdf", broken)
     failed = render_now(document)
     assert failed.status == DocumentStatus.FAILED
     assert "fonts are missing" in failed.error

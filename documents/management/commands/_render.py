@@ -13,7 +13,6 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation, User
 from documents import layout, packs, queueing, selectors
 from documents.models import GeneratedDocument
-from documents.pdf import render_pdf
 
 
 def reader(organisation: Organisation, email: str | None) -> User:
@@ -86,7 +85,7 @@ def render_to_file(
         input_hash=queueing.input_hash(kind, context),
         extras={**queueing.requested_extras(user), "previous_date": "", "changes": []},
     )
-    pdf, pages = render_pdf(layout.TEMPLATES[kind], layout.render_context(document))
+    pdf, pages = layout.document_pdf(document)
     Path(out).write_bytes(pdf)
     return pages, len(pdf)
 

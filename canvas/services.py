@@ -164,7 +164,8 @@ def canvas_box_save(
     _refuse_over_newer(row, row.text, expected_version)
     # Someone's own words now, even when they kept the example's.
     _store(row, text, by, example=False)
-    hooks.mission_changed(mission.pk)
+    # An autosave's answer shows none of what the listeners change: they wait for it to go.
+    hooks.mission_changed(mission.pk, after_response=True)
     return _saved(row, changed=True)
 
 
@@ -223,7 +224,7 @@ def _save_over_expected_version(
     before = copy.copy(after)
     before.text, before.is_example, before.version = old_text, old_example, expected_version
     transaction.on_commit(lambda: _record_in_audit_trail(before, after, by))
-    hooks.mission_changed(mission.pk)
+    hooks.mission_changed(mission.pk, after_response=True)
     return SavedBox(box_key, text, version, now, by, True)
 
 

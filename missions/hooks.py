@@ -1,17 +1,23 @@
 """Listeners for "a mission changed", so higher apps react without missions importing them.
 
 The criteria engine (evaluation/) registers a listener in its AppConfig.ready() that queues an
-assessment. Listeners run after the transaction commits, with the mission's id only.
+assessment. Listeners run after the transaction commits, with the mission's id only (or,
+where the caller asks, once the request's response has been sent).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils.functional import Promise
+
+logger = logging.getLogger(__name__)
 
 MissionListener = Callable[[int], None]
 MissionsListener = Callable[[list[int]], None]
@@ -31,15 +37,58 @@ def on_mission_changed(
     return listener
 
 
-def mission_changed(mission_id: int) -> None:
+def mission_changed(mission_id: int, *, after_response: bool = False) -> None:
     """Tell every listener, once the current transaction has committed, that a mission changed.
-    Services call this for every write to anything a mission's assessment reads."""
+    Services call this for every write to anything a mission's assessment reads.
+
+    `after_response`: in a request, the listeners wait until its response has been sent (an
+    autosave, which answers a person typing, and whose answer shows nothing they change)."""
 
     def notify() -> None:
         for listener in list(_listeners):
             listener(mission_id)
 
-    transaction.on_commit(notify)
+    if after_response:
+        transaction.on_commit(lambda: after_this_response(notify))
+    else:
+        transaction.on_commit(notify)
+
+
+# --- Work that waits for the response ---------------------------------------------------------
+# The WSGI server closes a response once it has sent it, and Django then sends
+# `request_finished`: work kept until then costs the person who asked nothing. Outside a
+# request (a task, a command) there is nothing to wait for, and it runs at once.
+
+_after_response: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "lodestar_after_response", default=None
+)
+
+
+def after_this_response(work: Callable[[], None]) -> None:
+    waiting = _after_response.get()
+    if waiting is None:
+        work()
+    else:
+        waiting.append(work)
+
+
+def _request_started(**_kwargs: Any) -> None:
+    _after_response.set([])
+
+
+def _request_finished(**_kwargs: Any) -> None:
+    waiting = _after_response.get()
+    _after_response.set(None)
+    for work in waiting or ():
+        try:
+            work()
+        except Exception:
+            # The response is gone: nobody else will hear of it.
+            logger.exception("work after a response failed")
+
+
+request_started.connect(_request_started, dispatch_uid="lodestar_after_response_start")
+request_finished.connect(_request_finished, dispatch_uid="lodestar_after_response_finish")
 
 
 def missions_changed(mission_ids: list[int]) -> None:

@@ -327,3 +327,44 @@ def test_an_autosave_writes_only_the_box_and_its_revision_and_its_history_follow
     entry = get_logentry_model().objects.get_for_object(box).order_by("-pk").first()
     assert entry.actor == editor
     assert entry.changes_dict["text"] == ["Cities are ageing.", "Cities are ageing fast."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autosaves_listeners_wait_until_its_answer_has_been_sent(client, mission, editor):
+    """Issue #20: nothing but the save stands between typing and the answer. The mission's
+    listeners (criteria, search, documents made ahead) run when the server closes the response
+    it has sent, as a WSGI server does; and they do run."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    from missions import hooks
+
+    heard: list[int] = []
+
+    def listener(mission_id: int) -> None:
+        heard.append(mission_id)
+
+    hooks.on_mission_changed(listener)
+    try:
+        client.force_login(editor)
+        client.get(canvas_url(mission))  # the session and CSRF cookies, as the page gives them
+        cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+        request = RequestFactory().post(
+            box_url(mission, "rationale"),
+            {"text": "Cities are ageing.", "version": 0},
+            HTTP_COOKIE=cookies,
+            HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+            HTTP_HX_REQUEST="true",
+        )
+        statuses: list[str] = []
+        response = WSGIHandler()(request.environ, lambda status, _headers: statuses.append(status))
+        body = b"".join(response)
+
+        assert statuses == ["200 OK"]
+        assert b"Saved" in body
+        assert CanvasBox.objects.get(mission=mission, box_key="rationale").version == 1
+        assert heard == []  # the whole answer is out, and no listener has run yet
+        response.close()
+        assert heard == [mission.pk]
+    finally:
+        hooks._listeners.remove(listener)

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from missions import services
 from missions.models import ChangeAction, Direction, GrandChallenge, Mission, MissionStatus
@@ -87,6 +89,29 @@ def test_stale_target_edit_is_refused(mission, editor):
     services.target_update(by=editor, target=target, expected_version=1, unit="years of life")
     with pytest.raises(services.ConflictError):
         services.target_update(by=editor, target=target, expected_version=1, unit="years")
+
+
+def test_an_update_validates_what_it_changes_and_what_is_checked_with_it(mission, editor):
+    """Issue #20: an update no longer validates every unchanged field again (a query for each
+    foreign key and constraint), but a constraint that joins a changed field to an unchanged
+    one is still checked whole, with its message, before anything is written."""
+    mission = services.mission_update(
+        by=editor, mission=mission, expected_version=1, start_year=2024, deadline_year=2030
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.mission_update(
+            by=editor, mission=mission, expected_version=mission.version, start_year=2031
+        )
+    assert caught.value.messages  # said in words, not an integrity error from the database
+    assert Mission.objects.get(pk=mission.pk).start_year == 2024
+
+    with CaptureQueriesContext(connection) as captured:
+        services.mission_update(
+            by=editor, mission=mission, expected_version=mission.version, statement="Sooner."
+        )
+    checks = [q["sql"] for q in captured.captured_queries if "_check" in q["sql"]]
+    assert checks == []  # none of the mission's constraints involves its statement
+    assert Mission.objects.get(pk=mission.pk).statement == "Sooner."
 
 
 def test_new_deadline_before_a_target_year_is_refused(mission, editor):

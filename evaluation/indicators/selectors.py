@@ -43,22 +43,19 @@ def indicator_get(mission: Mission, key: str) -> Indicator:
 def indicator_at(
     user: User, organisation: Organisation, mission_key: str, key: str
 ) -> Indicator | None:
-    """The indicator `key` of the mission `mission_key` in `organisation`, with its mission and
-    what the mission's layout shows (as `missions.selectors.mission_detail` with no parts), in
-    one query; None if either is not there or the user may not see the mission."""
+    """The indicator `key` of the mission `mission_key` in `organisation`, with its target and
+    owner, its mission and the challenge the mission's layout shows, in one query; None if
+    either is not there or the user may not see the mission."""
     missions = Mission.objects.visible_to(user).filter(
         organisation_id=organisation.pk, key=mission_key
     )
+    # The mission as a scalar subquery (at most one: keys are unique in an organisation),
+    # planned on its own. Joined in, with the mission's owner, coordinator and parent that the
+    # page never shows, the planner weighed ten tables: 6 ms of planning, for 0.3 ms of work.
     return (
-        Indicator.objects.filter(mission__in=missions, key=key)
-        .select_related(
-            "target",
-            "owner",
-            "mission__challenge",
-            "mission__owner",
-            "mission__coordinator",
-            "mission__parent",
-        )
+        Indicator.objects.filter(mission=Subquery(missions.values("pk")[:1]), key=key)
+        # Only what the page shows: every table joined costs planning time.
+        .select_related("target", "owner", "mission__challenge")
         .first()
     )
 
@@ -256,6 +253,10 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     # What each row says, worked out here once rather than by template filters per row
     # (`get_quality_display` alone translates every choice on each call).
     qualities = {value: str(label) for value, label in Quality.choices}
+    # The row's words with a value in them, translated once for the page (the template's
+    # blocktranslate looked each up again on every row: a hundred rows, four times each).
+    version_words, value_words = _("v%(n)s"), _("the value for %(date)s")
+    token_words = _("pushed with the token “%(name)s”")
     history: list[Measurement] = list(rows)
     for record in history:
         record.version = by_pk[record.version_id]  # no query per row
@@ -263,6 +264,11 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
         record.period_text = record.period_end.isoformat()  # as |date:"Y-m-d"
         record.entered_text = timezone.localtime(record.entered_at).strftime("%Y-%m-%d %H:%M")
         record.value_text = fmt(record.value)
+        record.version_text = version_words % {"n": record.version.number}
+        record.correct_text = value_words % {"date": record.period_text}
+        record.token_text = (
+            token_words % {"name": record.entered_via.name} if record.entered_via else ""
+        )
     history_total = rows[0].total if rows else 0
     return IndicatorPage(
         indicator,

@@ -177,6 +177,9 @@ class Measurement(models.Model):
     period_text: str
     entered_text: str
     value_text: str
+    version_text: str
+    correct_text: str
+    token_text: str
     correct_url: str
 
     class Meta:

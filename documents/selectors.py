@@ -125,13 +125,19 @@ def _grid_items(exported: dict[str, Any]) -> list[dict[str, Any]]:
     return canvas_print.stakeholder_rows(exported)
 
 
+BRIEFING_SECTIONS = ("targets", "projects")
+
+
 def mission_context(
     *, user: User, organisation: Organisation | str, key: str, kind: str
 ) -> dict[str, Any]:
     """One mission as the plain data its canvas or briefing prints. 404 if the user may not
     see it."""
     mission = mission_selectors.mission_detail(user=user, organisation=organisation, key=key)
-    exported = export_mission(mission)
+    # A briefing prints the targets and counts the projects; a canvas's facts read every part.
+    exported = export_mission(
+        mission, only=None if kind == DocumentKind.CANVAS else BRIEFING_SECTIONS
+    )
     data: dict[str, Any] = {
         "id": mission.pk,
         "key": mission.key,

@@ -30,8 +30,9 @@ def iso_date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_mission(mission: Mission) -> dict[str, Any]:
-    """One mission as a document entry: core fields, then every registered section."""
+def export_mission(mission: Mission, *, only: Iterable[str] | None = None) -> dict[str, Any]:
+    """One mission as a document entry: core fields, then every registered section (or the
+    sections named in `only`, for a reader that needs no more: each costs queries)."""
     data = {
         "key": mission.key,
         "title": mission.title,
@@ -61,8 +62,10 @@ def export_mission(mission: Mission) -> dict[str, Any]:
         "notes": mission.notes,
         "archived_at": mission.archived_at.isoformat() if mission.archived_at else None,
     }
+    wanted = None if only is None else set(only)
     for section in sections():
-        data[section.name] = section.export(mission)
+        if wanted is None or section.name in wanted:
+            data[section.name] = section.export(mission)
     return data
 
 

@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -252,8 +253,14 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
             return rendering.record_failure(pack, str(failure), seconds=None)
         if not missing:
             return _assemble(pack)
-    if len(missing) > 1:
-        _send("render_piece_task", missing, queue)
+        pieces = _pieces_with_pages_guessed(pack, missing)
+        if len(missing) > 1 or pieces is not None:
+            _send("render_piece_task", missing, queue)
+        # While other workers make the missing pieces, this task lays out the pack's own pages
+        # if it can tell their page numbers: each missing piece as long as the mission's last
+        # one. Still under the pack's lock, so a piece finished meanwhile leaves the assembly
+        # to this task, which checks its pieces again below, once the lock is let go.
+        front = _front_ahead(pack, pieces) if pieces is not None else None
     for piece_id in reversed(missing):
         render_piece(piece_id=piece_id, queue=queue, besides=pack_id)
     # Checked without the pack's lock: a piece another worker still makes is settled by that
@@ -261,7 +268,58 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
     with contextlib.suppress(PieceFailed):  # recorded by pack_assemble
         if _waiting_for(pack):
             return DocumentStatus.RENDERING
-    return pack_assemble(pack_id=pack_id)
+    return pack_assemble(pack_id=pack_id, front=front)
+
+
+@dataclass(frozen=True)
+class FrontAhead:
+    """A pack's own pages laid out before its pieces were all made, for these page counts."""
+
+    piece_pages: list[int]
+    pdf: bytes
+    pages: int
+    outline: list[list[Any]]
+
+
+def _pieces_with_pages_guessed(
+    pack: GeneratedDocument, missing: list[int]
+) -> list[BriefingPiece] | None:
+    """The pack's pieces, in order, each missing one given the page count of its mission's
+    latest piece; None when a missing piece's mission has none (its length is unknown)."""
+    pieces = {p.pk: p for p in BriefingPiece.objects.filter(pk__in=pack.context["pieces"])}
+    wanted = {
+        mission_id
+        for pk in missing
+        if pk in pieces and (mission_id := pieces[pk].mission_id) is not None
+    }
+    earlier = dict(
+        BriefingPiece.objects.filter(
+            mission_id__in=wanted, status=DocumentStatus.DONE, page_count__isnull=False
+        )
+        .order_by("mission_id", "-finished_at", "-pk")
+        .distinct("mission_id")
+        .values_list("mission_id", "page_count")
+    )
+    ordered = []
+    for pk in pack.context["pieces"]:
+        piece = pieces.get(pk)
+        if piece is None:
+            return None
+        if pk in missing:
+            if piece.mission_id not in earlier:
+                return None
+            piece.page_count = earlier[piece.mission_id]  # a guess, on this copy only
+        ordered.append(piece)
+    return ordered
+
+
+def _front_ahead(pack: GeneratedDocument, pieces: list[BriefingPiece]) -> FrontAhead | None:
+    try:
+        pdf, pages, outline = layout.pack_front_pdf(pack, pieces, _front_guess(pack))
+    except Exception:
+        logger.exception("pack %s: its own pages could not be laid out ahead", pack.pk)
+        return None
+    return FrontAhead([p.page_count or 0 for p in pieces], pdf, pages, outline)
 
 
 def render_piece(*, piece_id: int, queue: str | None = None, besides: int | None = None) -> str:
@@ -309,7 +367,7 @@ def piece_settled(*, piece_id: int, queue: str | None = None, besides: int | Non
                 _send("assemble_pack_task", [pack_id], queue)
 
 
-def pack_assemble(*, pack_id: int) -> str:
+def pack_assemble(*, pack_id: int, front: FrontAhead | None = None) -> str:
     """Assemble a pack whose pieces are all made (the assembly task's call). Returns its
     status, or "skipped" if another attempt holds the pack or it is no longer waiting.
     ("rendering" if a piece is not made yet: only a stray message finds that, as the pack is
@@ -330,7 +388,7 @@ def pack_assemble(*, pack_id: int) -> str:
             return rendering.record_failure(_take(pack), str(exc), seconds=None)
         if missing:
             return DocumentStatus.RENDERING
-        return _assemble(_take(pack))
+        return _assemble(_take(pack), front)
 
 
 def _take(pack: GeneratedDocument) -> GeneratedDocument:
@@ -340,8 +398,9 @@ def _take(pack: GeneratedDocument) -> GeneratedDocument:
     return pack
 
 
-def _assemble(pack: GeneratedDocument) -> str:
-    """The pack's own pages and its pieces' files, merged and written (its lock held)."""
+def _assemble(pack: GeneratedDocument, front: FrontAhead | None = None) -> str:
+    """The pack's own pages and its pieces' files, merged and written (its lock held). The
+    pages laid out ahead (`front`) are used if the pieces came out as long as guessed."""
     try:
         pieces = {
             piece.pk: piece for piece in BriefingPiece.objects.filter(pk__in=pack.context["pieces"])
@@ -351,7 +410,7 @@ def _assemble(pack: GeneratedDocument) -> str:
         for piece in ordered:
             with piece.file.open("rb") as handle:
                 files.append(handle.read())
-        pdf, pages = _merge(pack, ordered, files)
+        pdf, pages = _merge(pack, ordered, files, front)
         name = rendering.write_atomically(pack, pdf)
     except Exception as exc:
         return rendering.record_failure(pack, exc, seconds=_since_started(pack))
@@ -395,10 +454,16 @@ def _since_started(pack: GeneratedDocument) -> float | None:
 
 
 def _merge(
-    pack: GeneratedDocument, pieces: list[BriefingPiece], files: list[bytes]
+    pack: GeneratedDocument,
+    pieces: list[BriefingPiece],
+    files: list[bytes],
+    ahead: FrontAhead | None = None,
 ) -> tuple[bytes, int]:
     """The pack's own pages laid out around its pieces, and the pieces merged behind them."""
-    front, front_pages, front_outline = layout.pack_front_pdf(pack, pieces, _front_guess(pack))
+    if ahead is not None and ahead.piece_pages == [p.page_count or 0 for p in pieces]:
+        front, front_pages, front_outline = ahead.pdf, ahead.pages, ahead.outline
+    else:
+        front, front_pages, front_outline = layout.pack_front_pdf(pack, pieces, _front_guess(pack))
     piece_pages = sum(piece.page_count or 0 for piece in pieces)
     return assemble.merge(
         front=front,

@@ -96,6 +96,63 @@ def test_only_the_changed_mission_is_rendered_again(demo_missions, member, rende
     assert BriefingPiece.objects.filter(mission__key="eu-cancer").count() == 2
 
 
+@pytest.fixture
+def fronts(monkeypatch):
+    """How many times a pack's own pages were laid out."""
+    laid_out = []
+    original = layout.pack_front_pdf
+
+    def counting(*args, **kwargs):
+        laid_out.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(layout, "pack_front_pdf", counting)
+    return laid_out
+
+
+def _briefing_starts_where_the_contents_says(document, pdf) -> None:
+    pieces = [BriefingPiece.objects.get(pk=pk) for pk in document.context["pieces"]]
+    total = int(pdftools.info(pdf)["Pages"])
+    start = total - sum(p.page_count for p in pieces) + 1
+    contents = _contents_pages(pdf)
+    for number, piece in enumerate(pieces, 1):
+        title = piece.context["mission"]["title"]
+        line = next(k for k in contents if k.startswith(f"{number}. {title[:20]}"))
+        assert contents[line] == start, title
+        assert title[:15] in " ".join(pdftools.text(pdf, start, start).split())
+        start += piece.page_count
+
+
+def test_a_changed_mission_is_made_while_the_packs_own_pages_are_laid_out(
+    demo_missions, member, render_now, fronts
+):
+    """Issue #20: with one mission changed, its briefing is as long as before, so the pack's own
+    pages are laid out while it is made, once, and used; a briefing that grew moves the
+    contents' numbers, and the pages are laid out again with them."""
+    editor = member("editor")
+    pack(editor, demo_missions, KEYS, render_now)
+    fronts.clear()
+    Mission.objects.filter(organisation=demo_missions, key="eu-cancer").update(
+        committed_budget=123456789
+    )
+    second, pdf = pack(editor, demo_missions, KEYS, render_now)
+    assert len(fronts) == 1
+    assert "123,456,789 EUR" in " ".join(pdftools.text(pdf).split())
+    _briefing_starts_where_the_contents_says(second, pdf)
+
+    before = BriefingPiece.objects.get(pk=second.context["pieces"][1])
+    fronts.clear()
+    # The statement a briefing prints in full, as long as a page of its own.
+    Mission.objects.filter(organisation=demo_missions, key="eu-cancer").update(
+        statement="Every region screens, treats and follows up cancer early and well. " * 60
+    )
+    third, pdf = pack(editor, demo_missions, KEYS, render_now)
+    after = BriefingPiece.objects.get(pk=third.context["pieces"][1])
+    assert after.mission.key == "eu-cancer" and after.page_count > before.page_count
+    assert len(fronts) == 2  # laid out ahead for the old length, then again
+    _briefing_starts_where_the_contents_says(third, pdf)
+
+
 def _contents_pages(pdf: bytes) -> dict[str, int]:
     """Contents line → the page number it gives, as pdftotext reads the contents page."""
     pages = {}

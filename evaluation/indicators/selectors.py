@@ -4,14 +4,18 @@ however many measurements there are."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -56,6 +60,7 @@ def indicator_at(
         Indicator.objects.filter(mission=Subquery(missions.values("pk")[:1]), key=key)
         # Only what the page shows: every table joined costs planning time.
         .select_related("target", "owner", "mission__challenge")
+        .annotate(version_rows=_version_rows())
         .first()
     )
 
@@ -227,12 +232,33 @@ def _series_rows(indicator: Indicator) -> tuple[list[Value], list[Value], int]:
     return drawn, table, count
 
 
+# What the page shows of each version of the definition.
+VERSION_FIELDS = ("id", "number", "definition", "unit", "data_source", "created_at")
+
+
+def _version_rows() -> ArraySubquery:
+    """The indicator's versions, newest first, as rows the indicator's own query brings along
+    (a page's query fewer): see `_versions`."""
+    versions = IndicatorVersion.objects.filter(indicator=OuterRef("pk")).order_by("-number")
+    return ArraySubquery(versions.values(row=JSONObject(**{f: f for f in VERSION_FIELDS})))
+
+
+def _versions(indicator: Indicator) -> list[IndicatorVersion]:
+    """The indicator's versions, newest first: from the rows its query brought (`indicator_at`)
+    or, found another way, read now."""
+    rows = getattr(indicator, "version_rows", None)
+    if rows is None:
+        return list(IndicatorVersion.objects.filter(indicator=indicator).order_by("-number"))
+    versions = []
+    for row in rows:
+        values = json.loads(row) if isinstance(row, str) else row
+        values["created_at"] = parse_datetime(values["created_at"])
+        versions.append(IndicatorVersion(indicator=indicator, **values))
+    return versions
+
+
 def indicator_page(indicator: Indicator) -> IndicatorPage:
-    versions = list(
-        IndicatorVersion.objects.filter(indicator=indicator)
-        .select_related("created_by")
-        .order_by("-number")
-    )
+    versions = _versions(indicator)
     by_pk = {v.pk: v for v in versions}
     # The chart's points and the table's rows, not every value of a long series.
     drawn, table, current_count = _series_rows(indicator)

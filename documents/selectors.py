@@ -133,11 +133,13 @@ def mission_context(
 ) -> dict[str, Any]:
     """One mission as the plain data its canvas or briefing prints. 404 if the user may not
     see it."""
-    mission = mission_selectors.mission_detail(user=user, organisation=organisation, key=key)
-    # A briefing prints the targets and counts the projects; a canvas's facts read every part.
-    exported = export_mission(
-        mission, only=None if kind == DocumentKind.CANVAS else BRIEFING_SECTIONS
+    canvas = kind == DocumentKind.CANVAS
+    # A briefing prints the targets and counts the projects, which its export reads itself
+    # (with the order it prints them in); a canvas's facts read every part.
+    mission = mission_selectors.mission_detail(
+        user=user, organisation=organisation, key=key, parts="all" if canvas else "none"
     )
+    exported = export_mission(mission, only=None if canvas else BRIEFING_SECTIONS)
     data: dict[str, Any] = {
         "id": mission.pk,
         "key": mission.key,

@@ -286,7 +286,9 @@ def _pieces_with_pages_guessed(
 ) -> list[BriefingPiece] | None:
     """The pack's pieces, in order, each missing one given the page count of its mission's
     latest piece; None when a missing piece's mission has none (its length is unknown)."""
-    pieces = {p.pk: p for p in BriefingPiece.objects.filter(pk__in=pack.context["pieces"])}
+    # Their lengths only: not the contexts they were made from.
+    rows = BriefingPiece.objects.filter(pk__in=pack.context["pieces"])
+    pieces = {p.pk: p for p in rows.only("pk", "mission_id", "page_count")}
     wanted = {
         mission_id
         for pk in missing

@@ -181,18 +181,10 @@ class PagesMoved(RuntimeError):
     """An anchor did not land on the page the document's text gives for it."""
 
 
-def _anchor_pages(document: Any) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for name in page.anchors:
-            found.setdefault(name, number)
-    return found
-
-
 def anchor_pages(html: str, *, base_url: str = BASE_URL) -> dict[str, int]:
     """The page (counted from 1) each element with an id lands on, once the HTML is laid out;
     no PDF is written."""
-    return _anchor_pages(_layout(html, base_url, PDF_OPTIONS))
+    return LaidOut(html, base_url=base_url, whole_fonts=False).anchor_pages()
 
 
 def html_to_pdf(
@@ -202,12 +194,12 @@ def html_to_pdf(
 
     `pages_given`: the page numbers the HTML prints for these anchors ("continued on page 3");
     `PagesMoved` if the layout put any of them elsewhere, and nothing is written."""
-    document = _layout(html, base_url, PDF_OPTIONS)
+    laid_out = LaidOut(html, base_url=base_url, whole_fonts=False)
     if pages_given:
-        laid_out = _anchor_pages(document)
-        if any(laid_out.get(anchor) != page for anchor, page in pages_given.items()):
-            raise PagesMoved(f"pages given {pages_given}, laid out on {laid_out}")
-    return document.write_pdf(finisher=Finisher(html), **PDF_OPTIONS), len(document.pages)
+        found = laid_out.anchor_pages()
+        if any(found.get(anchor) != page for anchor, page in pages_given.items()):
+            raise PagesMoved(f"pages given {pages_given}, laid out on {found}")
+    return laid_out.pdf(), laid_out.page_count
 
 
 def page_count(html: str, *, base_url: str = BASE_URL) -> int:
@@ -235,26 +227,31 @@ PART_OPTIONS: dict[str, Any] = {**PDF_OPTIONS, "full_fonts": True}
 
 
 class LaidOut:
-    """A pack part laid out and not yet written: its pages can be counted and its anchors
-    found first, and only the layout that is kept is written."""
+    """HTML laid out and not yet written: its pages can be counted and its anchors found
+    first, and only a layout that is kept is written. `whole_fonts` for a part of a pack."""
 
-    def __init__(self, html: str, *, base_url: str = BASE_URL) -> None:
+    def __init__(self, html: str, *, base_url: str = BASE_URL, whole_fonts: bool = True) -> None:
         self.html = html
-        self.document = _layout(html, base_url, PART_OPTIONS)
+        self.options = PART_OPTIONS if whole_fonts else PDF_OPTIONS
+        self.document = _layout(html, base_url, self.options)
 
     @property
     def page_count(self) -> int:
         return len(self.document.pages)
 
     def anchor_pages(self) -> dict[str, int]:
-        return _anchor_pages(self.document)
+        found: dict[str, int] = {}
+        for number, page in enumerate(self.document.pages, start=1):
+            for name in page.anchors:
+                found.setdefault(name, number)
+        return found
 
     def outline(self) -> list[list[Any]]:
         """The bookmarks (its h1-h6 headings), which a pack keeps when it assembles parts."""
         return _bookmarks(self.document.make_bookmark_tree())
 
     def pdf(self) -> bytes:
-        return bytes(self.document.write_pdf(finisher=Finisher(self.html), **PART_OPTIONS))
+        return bytes(self.document.write_pdf(finisher=Finisher(self.html), **self.options))
 
 
 def html_to_pdf_with_outline(

@@ -109,34 +109,31 @@ def export(
 
 
 def html_for(document) -> str:
-    """The document's HTML; for a pack, one HTML of its own pages and every briefing (what
-    Chromium would print in one go), as the pack used to be rendered."""
+    """The document's HTML; for a pack, one HTML of its own pages (cover, contents, summary)
+    and every briefing (what Chromium would print in one go)."""
+    from documents.layout import TEMPLATES, render_context
     from documents.models import BriefingPiece
     from documents.pdf import render_html
-    from documents.services import PIECE_TEMPLATE, TEMPLATES, piece_render_context, render_context
+    from documents.services import PIECE_TEMPLATE, piece_render_context
 
     if document.kind != "pack":
         return render_html(TEMPLATES[document.kind], render_context(document))
     pieces = [BriefingPiece.objects.get(pk=pk) for pk in document.context["pieces"]]
-    start, missions = 4, []
+    start, missions = 5, []
     for summary, piece in zip(document.context["missions"], pieces, strict=True):
         missions.append({**summary, "start_page": start})
         start += piece.page_count or 1
-    front = render_html(
-        TEMPLATES["pack"],
-        {
-            **render_context(document),
-            "missions": missions,
-            "briefings_page": 4,
-            "pack_pages": start - 1,
-        },
+    numbers = {"missions": missions, "summary_page": 3, "briefings_page": 5}
+    parts = [
+        render_html(TEMPLATES["pack"], {**render_context(document), "part": part, **numbers})
+        for part in ("cover", "contents", "summary")
+    ]
+    parts += [render_html(PIECE_TEMPLATE, piece_render_context(piece)) for piece in pieces]
+    bodies = [re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1) for html in parts]
+    joined = "".join(f'<div class="pack-section">{body}</div>' for body in bodies)
+    return re.sub(
+        r"<body[^>]*>.*</body>", lambda _m: f"<body>{joined}</body>", parts[0], flags=re.S
     )
-    bodies = []
-    for piece in pieces:
-        html = render_html(PIECE_TEMPLATE, piece_render_context(piece))
-        body = re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1)
-        bodies.append(f'<div class="pack-section">{body}</div>')
-    return front.replace("</body>", "".join(bodies) + "</body>")
 
 
 def word_briefing(document, runs: int = 3) -> float:

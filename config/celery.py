@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import redis
 from celery import Celery
 from celery.bootsteps import StartStopStep
-from celery.signals import task_postrun, task_prerun, worker_init
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_init
 
 if TYPE_CHECKING:
     from celery.worker.consumer import Consumer
@@ -178,3 +178,34 @@ def _yield_cpu_to_web_requests(**kwargs: object) -> None:
     niceness = settings.WORKER_NICENESS
     if niceness > 0:
         os.nice(niceness)
+
+
+# --- Warm pdf workers --------------------------------------------------------------------------
+# A process's first render pays for importing WeasyPrint, parsing the print stylesheet, loading
+# its fonts and compiling the print templates: about a second, ten times a warm render. Each
+# pool process of a worker that consumes the pdf queues does that as it starts, not on the first
+# click or pack piece it takes (a pack's other pieces wait for that one). The parent only notes
+# the queues: fonts loaded before the fork would be shared with every child, and one child
+# exiting (--max-tasks-per-child) would delete the font files the others still read.
+PDF_QUEUES = {"pdf", "pdf_ahead"}
+_warm_pdf_processes = False
+
+
+@worker_init.connect
+def _note_pdf_queues(sender: Any = None, **kwargs: object) -> None:
+    global _warm_pdf_processes
+    consumed = set(getattr(getattr(sender, "app", app).amqp.queues, "consume_from", None) or {})
+    _warm_pdf_processes = bool(consumed & PDF_QUEUES)
+
+
+@worker_process_init.connect
+def _warm_pdf_process(**kwargs: object) -> None:
+    if not _warm_pdf_processes:
+        return
+    try:
+        from documents.pdf import warm_up
+
+        warm_up()
+    except Exception:
+        # A warm-up that fails leaves a cold process, which still renders: never a dead pool.
+        logger.exception("pdf worker warm-up failed")

@@ -206,6 +206,12 @@ CELERY_TASK_ROUTES = {
     "documents.tasks.render_ahead_task": {"queue": "pdf_ahead"},
     "documents.tasks.*": {"queue": "pdf"},
 }
+# Priorities within a queue. kombu's Redis transport keeps one list per step ("pdf", "pdf:5",
+# "pdf:9") and a worker takes from the lowest number first: a click's render, a pack's own task
+# and its assembly go at 0 (the default), ahead of a pack's pieces at 5 (so a pack's own pages
+# are laid out while its pieces are made, and one click does not wait behind twenty pieces),
+# and renders ahead of a click at 9 (documents.queueing.PRIORITY).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"priority_steps": [0, 5, 9], "sep": ":"}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_RESULT_EXPIRES = 3600

@@ -117,7 +117,12 @@ def on_missions_changed(mission_ids: list[int]) -> None:
 def _send(mission_id: int, change: int, *, countdown: float, tries: int = 0) -> None:
     from documents.tasks import render_ahead_task
 
-    render_ahead_task.apply_async((mission_id, change, tries), countdown=countdown, queue=QUEUE)
+    render_ahead_task.apply_async(
+        (mission_id, change, tries),
+        countdown=countdown,
+        queue=QUEUE,
+        priority=queueing.AHEAD_PRIORITY,
+    )
 
 
 def is_latest(mission_id: int, change: int) -> bool:
@@ -128,7 +133,8 @@ def is_latest(mission_id: int, change: int) -> bool:
 def clicks_waiting() -> bool:
     """A click's render (or a pack's piece) waits on the pdf queue."""
     try:
-        return bool(_redis().llen(CLICK_QUEUE))
+        client = _redis()
+        return any(client.llen(key) for key in queueing.queue_keys(CLICK_QUEUE))
     except Exception:
         return False
 

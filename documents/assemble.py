@@ -1,18 +1,21 @@
 """Assemble a briefing pack from its own pages and the missions' briefing pieces (pikepdf, qpdf).
 
-The pack's own document (cover, contents, summary) is rendered by WeasyPrint knowing every
-piece's page count; a document of stamps (documents.layout.pack_stamps_pdf, kept, as every pack
-of the same length has the same) has one blank page per briefing page that carries only
-"Page N of M" in the pack's footer style. Here the pieces are appended after the pack's own
-pages and each stamp is laid over its briefing page as a Form XObject, so:
+The pack's own pages are three documents rendered by WeasyPrint (documents.layout.pack_front):
+the cover and the summary, which print no page numbers and so are laid out while the pieces are
+made, and the contents, which knows every piece's page count. A document of stamps
+(documents.layout.pack_stamps_pdf, kept, as every pack of the same length has the same) has one
+blank page per page but the first that carries only "Page N of M" in the pack's footer style.
+Here the pieces are appended after the pack's own pages and each stamp is laid over its page as
+a Form XObject, so:
 
 Page numbers. We stamp pack-wide numbers on merge rather than print piece-local ones, because
 it keeps the pack looking exactly as the single-document pack did ("Page 17 of 43" on every
 page, agreeing with the contents page), while the pieces stay independent of where they land
 in a pack and so are reusable by any pack that holds the mission unchanged.
 
-Links. The contents and summary link to briefings as `lodestar-page:N`; those URI links are
-turned into GoTo links to page N here.
+Links. The contents links to the summary and the briefings as `lodestar-page:N`, the summary
+to each briefing as `lodestar-mission:N` (the Nth mission's first page); those URI links are
+turned into GoTo links here.
 
 Outline. One top-level bookmark per mission (its title, at its first page) with the piece's
 own section bookmarks under it, after "Briefing pack", "Contents" and "Summary".
@@ -29,12 +32,12 @@ Each stamp is drawn from its own content stream added to the page's /Contents
 Fonts. The parts embed whole fonts (documents.pdf), the same bytes in every part, and the
 merged file keeps one copy of each font file (`_share_fonts`).
 
-Tagging. Each piece is a tagged PDF (PDF/UA-1) and so is the pack's own document. qpdf has no
+Tagging. Each piece is a tagged PDF (PDF/UA-1) and so is each of the pack's own documents. qpdf has no
 structure-tree merge, so the merged file gets a new StructTreeRoot whose Document element
 holds each part's top-level elements, one ParentTree with the parts' keys shifted, and one
 IDTree of the parts' table header IDs (made unique per part by documents.pdf.Finisher); the
 pages' /StructParents and annotations' /StructParent are shifted to match. The stamps are
-marked as artifacts (not read out twice), and the stamp pages' own elements are dropped. The
+marked as artifacts (not read out twice), and the stamp document's tree is not merged. The
 PDF/UA identification is written when the caller asks (`pdf_ua`), which it does because
 documents/tests/test_structure.py checks the merged tree.
 """
@@ -48,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LINK_SCHEME = "lodestar-page:"
+MISSION_SCHEME = "lodestar-mission:"
 
 
 @dataclass
@@ -58,61 +62,67 @@ class Piece:
     outline: list[list[Any]]
 
 
+@dataclass
+class Part:
+    """One of the pack's own documents (cover, contents, summary)."""
+
+    pdf: bytes
+    pages: int
+
+
 def merge(
     *,
-    front: bytes,
-    front_pages: int,
+    front: list[Part],
     pieces: list[Piece],
+    stamps: bytes,
     title: str,
     language: str,
     front_outline: list[list[Any]],
     pdf_ua: bool = False,
-    stamps: bytes | None = None,
 ) -> tuple[bytes, int]:
-    """The pack's own pages (the first `front_pages` of `front`) and the pieces, merged into
-    one PDF, with the stamp pages (`stamps`, one per briefing page; else the pages of `front`
-    after its own) laid over the briefing pages. Returns `(pdf_bytes, page_count)`."""
+    """The pack's own documents (`front`, in order) and the pieces, merged into one PDF, with
+    the stamp pages (`stamps`, one per page but the first) laid over every page but the first.
+    Returns `(pdf_bytes, page_count)`."""
     import pikepdf
 
     # Every source stays open until the merged file is written: qpdf copies their objects
     # lazily, from their buffers.
-    front_pdf = pikepdf.open(io.BytesIO(front))
-    sources = [front_pdf]
+    sources: list[Any] = []
     try:
-        total = front_pages + sum(p.pages for p in pieces)
-        if stamps is None:
-            stamp_pages = list(front_pdf.pages)[front_pages:]
-            own = len(front_pdf.pages)
-        else:
-            stamps_pdf = pikepdf.open(io.BytesIO(stamps))
-            sources.append(stamps_pdf)
-            stamp_pages = list(stamps_pdf.pages)
-            own = len(front_pdf.pages) + len(stamp_pages)
-        if own != total or len(stamp_pages) != total - front_pages:
-            raise ValueError(f"the pack's own documents have {own} pages, expected {total}")
+        stamps_pdf = pikepdf.open(io.BytesIO(stamps))
+        sources.append(stamps_pdf)
+        stamp_pages = list(stamps_pdf.pages)
         out = pikepdf.new()
         parts: list[tuple[Any, int, int]] = []  # (source, first page in the pack, page count)
+        start = 0
         # Named destinations are merged below (`_destinations`): copied pages do not carry
         # them, which pikepdf warns about.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
-            out.pages.extend(list(front_pdf.pages)[:front_pages])
-            parts.append((front_pdf, 0, front_pages))
-            start = front_pages
-            for piece in pieces:
-                source = pikepdf.open(io.BytesIO(piece.pdf))
+            documents: list[Part | Piece] = [*front, *pieces]
+            for part in documents:
+                source = pikepdf.open(io.BytesIO(part.pdf))
                 sources.append(source)
+                if len(source.pages) != part.pages:
+                    raise ValueError(
+                        f"a part of the pack has {len(source.pages)} pages, not {part.pages}"
+                    )
                 out.pages.extend(source.pages)
-                parts.append((source, start, piece.pages))
-                start += piece.pages
+                parts.append((source, start, part.pages))
+                start += part.pages
+        front_pages, total = sum(part.pages for part in front), start
+        if len(stamp_pages) != total - 1:
+            raise ValueError(f"{len(stamp_pages)} page-number stamps for a pack of {total} pages")
 
-        _stamp(out, stamp_pages, front_pages)
+        _stamp(out, stamp_pages, 1)
+        starts: list[int] = []
         targets: dict[int, str] = {}
         start = front_pages
         for piece in pieces:
+            starts.append(start)
             targets.setdefault(start, piece.title)
             start += piece.pages
-        _links(out, front_pages, targets)
+        _links(out, front_pages, targets, starts)
         _destinations(out, parts)
         _merge_structure(out, parts)
         _outline(out, front_pages, front_outline, pieces)
@@ -208,12 +218,12 @@ def _xmp(*, title: str, language: str, pdf_ua: bool) -> bytes:
     return packet.encode("utf-8")
 
 
-def _stamp(out: Any, stamp_pages: list[Any], front_pages: int) -> None:
-    """Lay stamp page i over pack page `front_pages` + i, as a Form XObject drawn after the
-    page's own content, inside /Artifact marked content."""
+def _stamp(out: Any, stamp_pages: list[Any], first: int) -> None:
+    """Lay stamp page i over pack page `first` + i (counted from 0), as a Form XObject drawn
+    after the page's own content, inside /Artifact marked content."""
     import pikepdf
 
-    for index, stamp in enumerate(stamp_pages, start=front_pages):
+    for index, stamp in enumerate(stamp_pages, start=first):
         page = out.pages[index]
         form = out.copy_foreign(stamp.as_form_xobject())
         # A name per page: a piece's pages share one /Resources dictionary.
@@ -230,9 +240,23 @@ def _stamp(out: Any, stamp_pages: list[Any], front_pages: int) -> None:
         page.contents_add(pikepdf.Stream(out, f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode()))
 
 
-def _links(out: Any, front_pages: int, targets: dict[int, str]) -> None:
-    """`lodestar-page:N` URI links on the pack's own pages → GoTo page N, each described by
-    what it leads to (the mission's title), which is what a screen reader announces."""
+def _link_target(uri: str, starts: list[int]) -> int | None:
+    """The page (counted from 0) a link of ours leads to: `lodestar-page:N`, page N;
+    `lodestar-mission:N`, the first page of the Nth mission's briefing."""
+    for scheme, pages in ((LINK_SCHEME, None), (MISSION_SCHEME, starts)):
+        if uri.startswith(scheme):
+            number = uri.removeprefix(scheme)
+            if not number.isdigit() or int(number) < 1:
+                return None
+            if pages is None:
+                return int(number) - 1
+            return pages[int(number) - 1] if int(number) <= len(pages) else None
+    return None
+
+
+def _links(out: Any, front_pages: int, targets: dict[int, str], starts: list[int]) -> None:
+    """Our links on the pack's own pages (`_link_target`) → GoTo their page, each leading to a
+    briefing described by it (the mission's title), which is what a screen reader announces."""
     import pikepdf
     from django.utils.translation import gettext as _
 
@@ -241,18 +265,17 @@ def _links(out: Any, front_pages: int, targets: dict[int, str]) -> None:
         for annotation in page.obj.get("/Annots") or []:
             action = annotation.get("/A")
             uri = str(action.get("/URI", "")) if action is not None else ""
-            if not uri.startswith(LINK_SCHEME):
-                continue
-            target = int(uri.removeprefix(LINK_SCHEME)) - 1
-            if not 0 <= target < len(out.pages):
+            target = _link_target(uri, starts)
+            if target is None or not 0 <= target < len(out.pages):
                 continue
             mission = targets.get(target)
-            description = (
-                _("Briefing on %(title)s, page %(page)s") % {"title": mission, "page": target + 1}
-                if mission
-                else _("Page %(page)s") % {"page": target + 1}
-            )
-            annotation.Contents = pikepdf.String(description)
+            if mission:
+                annotation.Contents = pikepdf.String(
+                    _("Briefing on %(title)s, page %(page)s")
+                    % {"title": mission, "page": target + 1}
+                )
+            elif "/Contents" not in annotation:
+                annotation.Contents = pikepdf.String(_("Page %(page)s") % {"page": target + 1})
             annotation.A = pikepdf.Dictionary(
                 S=pikepdf.Name.GoTo,
                 D=pikepdf.Array([out.pages[target].obj, pikepdf.Name.XYZ, None, None, None]),
@@ -328,6 +351,7 @@ def _merge_structure(out: Any, parts: list[tuple[Any, int, int]]) -> None:
     role_map: dict[str, Any] = {}
     offset = 0
     kept = {page.obj.objgen for page in out.pages}
+    walked: set[tuple[int, int]] = set()
     for source, first, count in parts:
         tree = source.Root.get("/StructTreeRoot")
         if tree is None:
@@ -363,7 +387,7 @@ def _merge_structure(out: Any, parts: list[tuple[Any, int, int]]) -> None:
             largest = max(largest, int(key))
             if _on_kept_pages(value, kept):  # not the stamp pages', laid over others
                 nums.extend([int(key) + offset, value])
-                _reparent(value, replaced, document)
+                _reparent(value, replaced, document, walked)
         for index in range(count):
             page = out.pages[first + index].obj
             if "/StructParents" in page:
@@ -387,16 +411,23 @@ def _merge_structure(out: Any, parts: list[tuple[Any, int, int]]) -> None:
     out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
-def _reparent(value: Any, replaced: set[tuple[int, int]], document: Any) -> None:
+def _reparent(
+    value: Any, replaced: set[tuple[int, int]], document: Any, walked: set[tuple[int, int]]
+) -> None:
     """Elements WeasyPrint keeps out of the tree on purpose (the page margins' running
     headers and footers) still name the part's Document as parent: point them at the pack's,
-    so the part's own tree is not kept alive through them."""
+    so the part's own tree is not kept alive through them. `walked`: the elements whose
+    ancestors were already followed (most share them), so each chain is walked once."""
     import pikepdf
 
     for element in _as_list(value):
         seen = 0
         while isinstance(element, pikepdf.Dictionary) and seen < 64:
             seen += 1
+            if element.is_indirect:
+                if element.objgen in walked:
+                    break
+                walked.add(element.objgen)
             parent = element.get("/P")
             if parent is None:
                 break

@@ -9,6 +9,7 @@ documents.rendering and documents.packs make them, and both lay them out through
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,8 +43,6 @@ PIECE_TEMPLATE = "documents/print/pack_piece.html"
 STAMPS_TEMPLATE = "documents/print/pack_stamps.html"
 PIECE_KIND = "piece"
 BRIEFING_MAX_PAGES = 2
-# The pack's summary table fits about this many missions on a page.
-SUMMARY_ROWS_PER_PAGE = 14
 SUMMARY_FIELDS = ("id", "key", "title", "owner", "status_label", "open_warning_total")
 
 NOTE_LABELS = {
@@ -285,62 +284,128 @@ def check_briefing_length(context: dict[str, Any], extras: dict[str, Any] | None
         raise ValidationError(too_long_message(pages, note))
 
 
-def pack_front_pdf(
-    pack: GeneratedDocument, pieces: list[BriefingPiece], guess: int | None = None
-) -> tuple[bytes, int, list[list[Any]]]:
-    """The pack's own pages (cover, contents, summary) knowing where each piece starts and
-    how many pages the whole pack has. The contents prints every page number as a number (a
-    forward `target-counter` would make WeasyPrint lay the pages out twice); the numbers
-    depend on how many pages the cover and contents take, so they are guessed, checked on
-    the layout, and laid out again only if the guess was wrong; only the layout kept is
-    written. `guess`: how many pages the pack's own part took last time, if known (a pack of
-    the same missions)."""
-    context = render_context(pack)
-    piece_pages = sum(p.page_count or 0 for p in pieces)
-    front_pages = guess or front_pages_guess(len(pieces))
-    summary_page = front_pages - summary_pages_guess(len(pieces)) + 1
-    for _attempt in range(4):
-        start = front_pages + 1
-        missions = []
-        for summary, piece in zip(pack.context["missions"], pieces, strict=True):
-            missions.append({**summary, "start_page": start})
-            start += piece.page_count or 0
-        laid_out = LaidOut(
-            render_html(
-                TEMPLATES[DocumentKind.PACK],
-                {
-                    **context,
-                    "missions": missions,
-                    "summary_page": summary_page,
-                    "briefings_page": front_pages + 1,
-                    "pack_pages": front_pages + piece_pages,
-                },
-            )
+@dataclass(frozen=True)
+class FrontPart:
+    """One of a pack's own documents (cover, contents, summary), laid out and written."""
+
+    pdf: bytes
+    pages: int
+    outline: list[list[Any]]
+
+
+@dataclass(frozen=True)
+class Front:
+    """A pack's own pages: its cover, contents and summary, in that order."""
+
+    parts: list[FrontPart]
+
+    @property
+    def pages(self) -> int:
+        return sum(part.pages for part in self.parts)
+
+    def outline(self) -> list[list[Any]]:
+        """The parts' bookmarks, their pages counted from the pack's first page."""
+        entries: list[list[Any]] = []
+        first = 0
+        for part in self.parts:
+            entries.extend(_shifted(part.outline, first))
+            first += part.pages
+        return entries
+
+
+def _shifted(outline: list[list[Any]], by: int) -> list[list[Any]]:
+    return [[label, page + by, _shifted(children, by)] for label, page, children in outline]
+
+
+def _part_html(pack: GeneratedDocument, part: str, **numbers: Any) -> str:
+    return render_html(
+        TEMPLATES[DocumentKind.PACK], {**render_context(pack), "part": part, **numbers}
+    )
+
+
+def front_part(html: str, *, keep: bool = True) -> FrontPart:
+    """One of a pack's own documents, laid out and written once: kept (under MEDIA_ROOT, keyed
+    by its HTML and the stylesheet's version) for every pack that prints it the same — the
+    cover of the same missions' decisions, the contents with the same page numbers, the summary
+    of missions unchanged — and for the pack's assembly, when its own task laid it out ahead
+    (documents.packs). `keep=False`: laid out, nothing stored (export_briefing)."""
+    import hashlib
+    import json
+
+    from django.core.files.storage import default_storage
+
+    key = hashlib.sha256(json.dumps([TEMPLATE_VERSION, html]).encode()).hexdigest()[:32]
+    name = f"documents/pack-parts/{key}"
+    if keep and default_storage.exists(f"{name}.json"):
+        with default_storage.open(f"{name}.json", "rb") as handle:
+            facts = json.load(handle)
+        with default_storage.open(f"{name}.pdf", "rb") as handle:
+            return FrontPart(handle.read(), facts["pages"], facts["outline"])
+    laid_out = LaidOut(html)
+    part = FrontPart(laid_out.pdf(), laid_out.page_count, laid_out.outline())
+    if keep:
+        from documents.rendering import write_file
+
+        # The PDF first: its facts, written last, say it is whole.
+        write_file(f"{name}.pdf", part.pdf)
+        write_file(
+            f"{name}.json", json.dumps({"pages": part.pages, "outline": part.outline}).encode()
         )
-        summary_at = laid_out.anchor_pages().get("summary", summary_page)
-        if (laid_out.page_count, summary_at) == (front_pages, summary_page):
-            return laid_out.pdf(), front_pages, laid_out.outline()
-        front_pages, summary_page = laid_out.page_count, summary_at
+    return part
+
+
+def pack_parts_ahead(pack: GeneratedDocument, pieces: list[BriefingPiece] | None) -> None:
+    """Lay out (and keep) the pack's own documents that do not wait for its pieces: the cover
+    and the summary, which print no page numbers, and, when every piece's length is known or
+    guessed (`pieces`), the contents. Its assembly then finds them made."""
+    front_part(_part_html(pack, "cover"))
+    front_part(_part_html(pack, "summary"))
+    if pieces is not None:
+        pack_front(pack, pieces)
+
+
+def pack_front(pack: GeneratedDocument, pieces: list[BriefingPiece], *, keep: bool = True) -> Front:
+    """The pack's own pages (cover, contents, summary) knowing how long each piece is. Only the
+    contents prints page numbers: where the summary and each briefing start, which depends on
+    how long the cover, the contents itself and the summary are. The contents' own length is
+    guessed, checked on its layout, and laid out again if the guess was wrong. The page
+    numbers in the footers are stamped on every page but the first when the pack is assembled
+    (documents.assemble), so the cover and the summary do not depend on the pack's length."""
+    cover = front_part(_part_html(pack, "cover"), keep=keep)
+    summary = front_part(_part_html(pack, "summary"), keep=keep)
+    contents_pages = contents_pages_guess(len(pieces))
+    for _attempt in range(3):
+        summary_page = cover.pages + contents_pages + 1
+        start = summary_page + summary.pages
+        briefings_page = start
+        missions = []
+        for mission, piece in zip(pack.context["missions"], pieces, strict=True):
+            missions.append({**mission, "start_page": start})
+            start += piece.page_count or 0
+        contents = front_part(
+            _part_html(
+                pack,
+                "contents",
+                missions=missions,
+                summary_page=summary_page,
+                briefings_page=briefings_page,
+            ),
+            keep=keep,
+        )
+        if contents.pages == contents_pages:
+            return Front([cover, contents, summary])
+        contents_pages = contents.pages
     raise RuntimeError("the pack's contents did not settle on a page count")
 
 
-# How many of a pack's missions the cover's table of decisions and the contents hold on their
-# first page (titles of one or two lines), and the decisions table on a page of its own.
-COVER_ROWS = 12
+# How many lines the contents holds on a page (missions with titles of one or two lines).
 CONTENTS_ROWS = 40
-DECISION_ROWS_PER_PAGE = 24
 
 
-def summary_pages_guess(missions: int) -> int:
-    return max(1, -(-missions // SUMMARY_ROWS_PER_PAGE))
-
-
-def front_pages_guess(missions: int) -> int:
-    """The pack's own pages, estimated before laying them out (then checked): the cover with
-    its decisions table, the contents, the summary table."""
-    cover = 1 + -(-max(0, missions - COVER_ROWS) // DECISION_ROWS_PER_PAGE)
-    contents = max(1, -(-(missions + 2) // CONTENTS_ROWS))
-    return cover + contents + summary_pages_guess(missions)
+def contents_pages_guess(missions: int) -> int:
+    """The contents' pages, estimated before laying it out (then checked): its two section
+    lines and one per mission."""
+    return max(1, -(-(missions + 2) // CONTENTS_ROWS))
 
 
 def pack_stamps_pdf(first: int, total: int) -> bytes:

@@ -7,9 +7,12 @@ another:
 
 1. Its task (`pack_start`) claims the pack and, in the same transaction, gives the pieces that
    failed before another chance and reads which are still to be made. None: it assembles the
-   pack at once. Otherwise it sends each missing piece to the `pdf` queue as a task of its own,
-   and renders them too, from the last one backwards: the claims share the pieces out, so on a
-   one-process worker (or in a test, where no worker runs) this task makes them all.
+   pack at once. Otherwise it sends each missing piece to the `pdf` queue as a task of its own
+   (behind the pack's own task, which is sent at a higher priority once the request has made the
+   pieces: queueing.PIECE_PRIORITY), lays out the pack's own pages that do not wait for the
+   pieces (documents.layout.pack_parts_ahead), and renders pieces too, from the last one
+   backwards: the claims share the pieces out, so on a one-process worker (or in a test, where
+   no worker runs) this task makes them all.
 2. Whoever finishes a piece (`render_piece`) settles the packs waiting for it, each under its
    row lock: a failed piece fails the pack (retryable, saying which mission's briefing failed),
    and the piece that completes the set sends the pack to assembly (`pack_assemble`, a task),
@@ -33,7 +36,6 @@ import contextlib
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -49,8 +51,6 @@ from documents.pdf import html_to_pdf_with_outline, protective_marking, render_h
 # Bump when briefing_fingerprints changes what it reads: every pack then looks its pieces up
 # by their full contexts once more.
 FINGERPRINT_VERSION = "2"
-# Kept in a finished pack's extras: how many pages its own part (cover, contents, summary) took.
-FRONT_PAGES = "front_pages"
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,10 @@ def _send(task_name: str, ids: list[int], queue: str | None) -> None:
     from documents import tasks
 
     task = getattr(tasks, task_name)
-    options = {"queue": queue} if queue else {}
+    options: dict[str, Any] = {"queue": queue} if queue else {}
+    if task_name == "render_piece_task":
+        # Behind the pack's own task and any click: see PIECE_PRIORITY.
+        options["priority"] = queueing.PIECE_PRIORITY
 
     def send() -> None:
         try:
@@ -253,14 +256,13 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
             return rendering.record_failure(pack, str(failure), seconds=None)
         if not missing:
             return _assemble(pack)
-        pieces = _pieces_with_pages_guessed(pack, missing)
-        if len(missing) > 1 or pieces is not None:
-            _send("render_piece_task", missing, queue)
-        # While other workers make the missing pieces, this task lays out the pack's own pages
-        # if it can tell their page numbers: each missing piece as long as the mission's last
-        # one. Still under the pack's lock, so a piece finished meanwhile leaves the assembly
-        # to this task, which checks its pieces again below, once the lock is let go.
-        front = _front_ahead(pack, pieces) if pieces is not None else None
+        _send("render_piece_task", missing, queue)
+        # While other workers make the missing pieces, this task lays out the pack's own
+        # pages: the cover and the summary, which print no page numbers, and the contents too
+        # if it can tell the numbers (each missing piece as long as its mission's last one).
+        # Still under the pack's lock, so a piece finished meanwhile leaves the assembly to this
+        # task, which checks its pieces again below, once the lock is let go.
+        _parts_ahead(pack, _pieces_with_pages_guessed(pack, missing))
     for piece_id in reversed(missing):
         render_piece(piece_id=piece_id, queue=queue, besides=pack_id)
     # Checked without the pack's lock: a piece another worker still makes is settled by that
@@ -268,17 +270,7 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
     with contextlib.suppress(PieceFailed):  # recorded by pack_assemble
         if _waiting_for(pack):
             return DocumentStatus.RENDERING
-    return pack_assemble(pack_id=pack_id, front=front)
-
-
-@dataclass(frozen=True)
-class FrontAhead:
-    """A pack's own pages laid out before its pieces were all made, for these page counts."""
-
-    piece_pages: list[int]
-    pdf: bytes
-    pages: int
-    outline: list[list[Any]]
+    return pack_assemble(pack_id=pack_id)
 
 
 def _pieces_with_pages_guessed(
@@ -315,13 +307,12 @@ def _pieces_with_pages_guessed(
     return ordered
 
 
-def _front_ahead(pack: GeneratedDocument, pieces: list[BriefingPiece]) -> FrontAhead | None:
+def _parts_ahead(pack: GeneratedDocument, pieces: list[BriefingPiece] | None) -> None:
     try:
-        pdf, pages, outline = layout.pack_front_pdf(pack, pieces, _front_guess(pack))
+        layout.pack_parts_ahead(pack, pieces)
     except Exception:
+        # The assembly lays them out again, and fails the pack if they still cannot be.
         logger.exception("pack %s: its own pages could not be laid out ahead", pack.pk)
-        return None
-    return FrontAhead([p.page_count or 0 for p in pieces], pdf, pages, outline)
 
 
 def render_piece(*, piece_id: int, queue: str | None = None, besides: int | None = None) -> str:
@@ -369,7 +360,7 @@ def piece_settled(*, piece_id: int, queue: str | None = None, besides: int | Non
                 _send("assemble_pack_task", [pack_id], queue)
 
 
-def pack_assemble(*, pack_id: int, front: FrontAhead | None = None) -> str:
+def pack_assemble(*, pack_id: int) -> str:
     """Assemble a pack whose pieces are all made (the assembly task's call). Returns its
     status, or "skipped" if another attempt holds the pack or it is no longer waiting.
     ("rendering" if a piece is not made yet: only a stray message finds that, as the pack is
@@ -390,7 +381,7 @@ def pack_assemble(*, pack_id: int, front: FrontAhead | None = None) -> str:
             return rendering.record_failure(_take(pack), str(exc), seconds=None)
         if missing:
             return DocumentStatus.RENDERING
-        return _assemble(_take(pack), front)
+        return _assemble(_take(pack))
 
 
 def _take(pack: GeneratedDocument) -> GeneratedDocument:
@@ -400,9 +391,8 @@ def _take(pack: GeneratedDocument) -> GeneratedDocument:
     return pack
 
 
-def _assemble(pack: GeneratedDocument, front: FrontAhead | None = None) -> str:
-    """The pack's own pages and its pieces' files, merged and written (its lock held). The
-    pages laid out ahead (`front`) are used if the pieces came out as long as guessed."""
+def _assemble(pack: GeneratedDocument) -> str:
+    """The pack's own pages and its pieces' files, merged and written (its lock held)."""
     try:
         pieces = {
             piece.pk: piece for piece in BriefingPiece.objects.filter(pk__in=pack.context["pieces"])
@@ -412,40 +402,13 @@ def _assemble(pack: GeneratedDocument, front: FrontAhead | None = None) -> str:
         for piece in ordered:
             with piece.file.open("rb") as handle:
                 files.append(handle.read())
-        pdf, pages = _merge(pack, ordered, files, front)
+        pdf, pages = _merge(pack, ordered, files)
         name = rendering.write_atomically(pack, pdf)
     except Exception as exc:
         return rendering.record_failure(pack, exc, seconds=_since_started(pack))
-    front_pages = pages - sum(piece.page_count or 0 for piece in ordered)
     return rendering.record_done(
-        pack,
-        name=name,
-        pdf=pdf,
-        pages=pages,
-        seconds=_since_started(pack),
-        extras={**pack.extras, FRONT_PAGES: front_pages},
+        pack, name=name, pdf=pdf, pages=pages, seconds=_since_started(pack)
     )
-
-
-def _front_guess(pack: GeneratedDocument) -> int | None:
-    """How many pages the pack's own part took in the latest pack of the same missions: the
-    same again, most likely, so its contents are laid out once, not twice."""
-    if pack.pk is None:
-        return None
-    previous = (
-        GeneratedDocument.objects.filter(
-            organisation_id=pack.organisation_id,
-            kind=DocumentKind.PACK,
-            status=DocumentStatus.DONE,
-            mission_ids=pack.mission_ids,
-        )
-        .exclude(pk=pack.pk)
-        .order_by("-finished_at", "-pk")
-        .values_list("extras", flat=True)
-        .first()
-    )
-    guess = (previous or {}).get(FRONT_PAGES)
-    return guess if isinstance(guess, int) and guess > 0 else None
 
 
 def _since_started(pack: GeneratedDocument) -> float | None:
@@ -459,18 +422,16 @@ def _merge(
     pack: GeneratedDocument,
     pieces: list[BriefingPiece],
     files: list[bytes],
-    ahead: FrontAhead | None = None,
+    *,
+    keep: bool = True,
 ) -> tuple[bytes, int]:
-    """The pack's own pages laid out around its pieces, and the pieces merged behind them."""
-    if ahead is not None and ahead.piece_pages == [p.page_count or 0 for p in pieces]:
-        front, front_pages, front_outline = ahead.pdf, ahead.pages, ahead.outline
-    else:
-        front, front_pages, front_outline = layout.pack_front_pdf(pack, pieces, _front_guess(pack))
-    piece_pages = sum(piece.page_count or 0 for piece in pieces)
+    """The pack's own pages laid out around its pieces (found made if laid out ahead), and the
+    pieces merged behind them. `keep=False`: nothing stored (export_briefing)."""
+    front = layout.pack_front(pack, pieces, keep=keep)
+    total = front.pages + sum(piece.page_count or 0 for piece in pieces)
     return assemble.merge(
-        front=front,
-        front_pages=front_pages,
-        stamps=layout.pack_stamps_pdf(front_pages + 1, front_pages + piece_pages),
+        front=[assemble.Part(pdf=part.pdf, pages=part.pages) for part in front.parts],
+        stamps=layout.pack_stamps_pdf(2, total),
         pieces=[
             assemble.Piece(
                 title=piece.context["mission"]["title"],
@@ -482,7 +443,7 @@ def _merge(
         ],
         title=pack.title,
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        front_outline=front_outline,
+        front_outline=front.outline(),
         # documents/tests/test_structure.py checks the assembled tree (PDF/UA-1).
         pdf_ua=True,
     )
@@ -537,7 +498,7 @@ def pack_pdf_now(
         html = render_html(layout.PIECE_TEMPLATE, layout.piece_render_context(piece))
         pdf, piece.page_count, piece.outline = html_to_pdf_with_outline(html)
         files.append(pdf)
-    return _merge(pack, pieces, files)
+    return _merge(pack, pieces, files, keep=False)
 
 
 def pack_docx_now(

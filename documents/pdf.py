@@ -262,6 +262,32 @@ def html_to_pdf_with_outline(
     return laid_out.pdf(), laid_out.page_count, laid_out.outline()
 
 
+WARM_UP_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Warm-up</title>
+<link rel="stylesheet" href="{prefix}documents/print.css"></head><body class="pack-piece">
+<h1>Lodestar</h1><p>Regular <em>italic</em> <strong>bold</strong> <span class="caption">semi-bold</span>
+ĀāŒœ €1,234</p><table><tr><th scope="col">A</th><td><span class="tag tag--green">Met</span></td></tr></table>
+</body></html>"""
+
+
+def warm_up() -> None:
+    """Lay out and write a small document with the print stylesheet, its fonts in every weight
+    and the print templates compiled: a worker process's first render otherwise pays for all
+    of it (about a second, against a tenth for a warm one), and that render is somebody's click
+    or a pack's piece that the others wait for. Run once per pdf worker process as it starts."""
+    from django.template.loader import get_template
+
+    for name in (
+        "documents/print/canvas.html",
+        "documents/print/briefing.html",
+        "documents/print/pack.html",
+        "documents/print/pack_piece.html",
+        "documents/print/pack_stamps.html",
+    ):
+        get_template(name)
+    html_to_pdf_with_outline(WARM_UP_HTML.format(prefix=static_prefix()))
+    html_to_pdf(WARM_UP_HTML.format(prefix=static_prefix()))
+
+
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)
 ATTRIBUTE = re.compile(r'\b(href|title|aria-label)="([^"]*)"', re.I)
 TAG = re.compile(r"<[^>]+>")

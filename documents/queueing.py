@@ -37,6 +37,22 @@ COVERING_NOTE_MAX_LENGTH = 1200
 
 logger = logging.getLogger(__name__)
 
+# Celery priorities on the pdf queues (CELERY_BROKER_TRANSPORT_OPTIONS; a lower number is taken
+# first). Clicks, a pack's own task and its assembly go at the default, 0.
+PIECE_PRIORITY = 5
+AHEAD_PRIORITY = 9
+
+
+def queue_keys(queue: str) -> list[str]:
+    """The Redis lists that hold `queue`'s waiting messages: one per priority step."""
+    from django.conf import settings
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    return [
+        queue if step == 0 else f"{queue}{options['sep']}{step}"
+        for step in options["priority_steps"]
+    ]
+
 
 def input_hash(kind: str, context: dict[str, Any]) -> str:
     payload = json.dumps(

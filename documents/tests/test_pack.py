@@ -97,16 +97,24 @@ def test_only_the_changed_mission_is_rendered_again(demo_missions, member, rende
 
 
 @pytest.fixture
-def fronts(monkeypatch):
-    """How many times a pack's own pages were laid out."""
+def parts_laid_out(monkeypatch, settings, tmp_path):
+    """Which of a pack's own documents were laid out (not found made), in order; in a media
+    folder of this test's own, so no other test's packs are found made."""
+    settings.MEDIA_ROOT = tmp_path
     laid_out = []
-    original = layout.pack_front_pdf
+    original = layout.LaidOut
 
-    def counting(*args, **kwargs):
-        laid_out.append(1)
-        return original(*args, **kwargs)
+    def counting(html, *args, **kwargs):
+        for part, mark in (
+            ("cover", '<section class="cover'),
+            ("contents", '<nav class="contents"'),
+            ("summary", '<section class="summary"'),
+        ):
+            if mark in html:
+                laid_out.append(part)
+        return original(html, *args, **kwargs)
 
-    monkeypatch.setattr(layout, "pack_front_pdf", counting)
+    monkeypatch.setattr(layout, "LaidOut", counting)
     return laid_out
 
 
@@ -123,25 +131,27 @@ def _briefing_starts_where_the_contents_says(document, pdf) -> None:
         start += piece.page_count
 
 
-def test_a_changed_mission_is_made_while_the_packs_own_pages_are_laid_out(
-    demo_missions, member, render_now, fronts
+def test_a_packs_own_pages_are_laid_out_once_and_only_what_changed_again(
+    demo_missions, member, render_now, parts_laid_out
 ):
-    """Issue #20: with one mission changed, its briefing is as long as before, so the pack's own
-    pages are laid out while it is made, once, and used; a briefing that grew moves the
-    contents' numbers, and the pages are laid out again with them."""
+    """Issue #20: a pack's cover, contents and summary are documents of their own, laid out
+    while its pieces are made and kept. With one mission's budget changed, only the summary
+    (which prints it) is laid out again; a briefing that grew moves the contents' numbers, so
+    only the contents is."""
     editor = member("editor")
     pack(editor, demo_missions, KEYS, render_now)
-    fronts.clear()
+    assert sorted(parts_laid_out) == ["contents", "cover", "summary"]
+    parts_laid_out.clear()
     Mission.objects.filter(organisation=demo_missions, key="eu-cancer").update(
         committed_budget=123456789
     )
     second, pdf = pack(editor, demo_missions, KEYS, render_now)
-    assert len(fronts) == 1
+    assert parts_laid_out == ["summary"]
     assert "123,456,789 EUR" in " ".join(pdftools.text(pdf).split())
     _briefing_starts_where_the_contents_says(second, pdf)
 
     before = BriefingPiece.objects.get(pk=second.context["pieces"][1])
-    fronts.clear()
+    parts_laid_out.clear()
     # The statement a briefing prints in full, as long as a page of its own.
     Mission.objects.filter(organisation=demo_missions, key="eu-cancer").update(
         statement="Every region screens, treats and follows up cancer early and well. " * 60
@@ -149,7 +159,7 @@ def test_a_changed_mission_is_made_while_the_packs_own_pages_are_laid_out(
     third, pdf = pack(editor, demo_missions, KEYS, render_now)
     after = BriefingPiece.objects.get(pk=third.context["pieces"][1])
     assert after.mission.key == "eu-cancer" and after.page_count > before.page_count
-    assert len(fronts) == 2  # laid out ahead for the old length, then again
+    assert parts_laid_out == ["contents"]
     _briefing_starts_where_the_contents_says(third, pdf)
 
 
@@ -219,7 +229,7 @@ def test_outline_has_one_entry_per_mission_and_metadata(demo_missions, member, r
             targets.append(reader.get_page_number(action["/D"][0].get_object()))
     # (WeasyPrint makes several annotations per link: one per box of the line.)
     linked = [t + 1 for t in dict.fromkeys(targets)]
-    assert linked == sorted(set(_contents_pages(pdf).values()) - {3})
+    assert linked == sorted(set(_contents_pages(pdf).values()))
 
 
 def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
@@ -271,6 +281,43 @@ def test_missing_pieces_go_to_the_pdf_queue_for_other_workers(
     assert sorted(sent) == sorted(document.context["pieces"])
     # Each was rendered once (here, as no worker ran): the queued tasks will find them done.
     assert all(services.piece_render(piece_id=pk) == "skipped" for pk in sent)
+
+
+def test_a_click_is_taken_before_the_pieces_of_a_pack_queued_earlier(
+    demo_missions, member, redis_server, django_capture_on_commit_callbacks
+):
+    """Issue #20: a pack's twenty pieces wait behind a canvas someone clicks after them (and
+    behind the pack's own task), so one click never queues behind a whole pack."""
+    import time
+
+    from kombu.simple import SimpleQueue
+
+    from config.celery import app
+    from documents import tasks
+
+    queue = f"pdf-order-test-{os.getpid()}-{time.time_ns()}"  # no worker consumes it
+    editor = member("editor")
+    document = services.document_request(
+        by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        packs.pack_start(pack_id=document.pk, queue=queue)
+    canvas = services.document_request(
+        by=editor, organisation=demo_missions, kind=DocumentKind.CANVAS, missions=["eu-soil"]
+    )
+    tasks.render_document_task.apply_async((canvas.pk,), queue=queue)
+    taken = []
+    with app.connection_for_read() as connection:
+        waiting = SimpleQueue(connection, queue)
+        try:
+            for _ in range(len(KEYS) + 1):
+                message = waiting.get(timeout=5)
+                taken.append(message.headers["task"])
+                message.ack()
+        finally:
+            waiting.queue.delete()
+            waiting.close()
+    assert taken == [tasks.render_document_task.name] + [tasks.render_piece_task.name] * len(KEYS)
 
 
 def _waiting_for_its_pieces(document):

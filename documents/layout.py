@@ -337,10 +337,14 @@ def front_part(html: str, *, keep: bool = True) -> FrontPart:
     key = hashlib.sha256(json.dumps([TEMPLATE_VERSION, html]).encode()).hexdigest()[:32]
     name = f"documents/pack-parts/{key}"
     if keep and default_storage.exists(f"{name}.json"):
-        with default_storage.open(f"{name}.json", "rb") as handle:
-            facts = json.load(handle)
-        with default_storage.open(f"{name}.pdf", "rb") as handle:
-            return FrontPart(handle.read(), facts["pages"], facts["outline"])
+        try:
+            with default_storage.open(f"{name}.json", "rb") as handle:
+                facts = json.load(handle)
+            with default_storage.open(f"{name}.pdf", "rb") as handle:
+                return FrontPart(handle.read(), int(facts["pages"]), list(facts["outline"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            # Removed or damaged since (a cleared media folder): laid out again below.
+            logger.warning("pack part %s could not be read; laying it out again", name)
     laid_out = LaidOut(html)
     part = FrontPart(laid_out.pdf(), laid_out.page_count, laid_out.outline())
     if keep:

@@ -163,6 +163,29 @@ def test_a_packs_own_pages_are_laid_out_once_and_only_what_changed_again(
     _briefing_starts_where_the_contents_says(third, pdf)
 
 
+def test_a_pack_whose_kept_pages_were_removed_lays_them_out_again(
+    demo_missions, member, render_now, parts_laid_out, tmp_path
+):
+    editor = member("editor")
+    pack(editor, demo_missions, KEYS, render_now)
+    for kept in (tmp_path / "documents" / "pack-parts").glob("*.pdf"):
+        kept.unlink()  # a media folder cleared, say; the notes of their lengths stay
+    parts_laid_out.clear()
+    document = services.document_request(
+        by=editor,
+        organisation=demo_missions,
+        kind=DocumentKind.PACK,
+        missions=KEYS,
+        covering_note="For the minister's visit on Thursday.",
+    )
+    document = render_now(document)
+    assert document.status == DocumentStatus.DONE, document.error
+    assert sorted(parts_laid_out) == ["contents", "cover", "summary"]
+    pdf = document.file.read()
+    assert "For the minister's visit on Thursday." in " ".join(pdftools.text(pdf, 1, 1).split())
+    _briefing_starts_where_the_contents_says(document, pdf)
+
+
 def _contents_pages(pdf: bytes) -> dict[str, int]:
     """Contents line → the page number it gives, as pdftotext reads the contents page."""
     pages = {}

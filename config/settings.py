@@ -202,15 +202,17 @@ CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Renders ahead of a click (documents.ahead) wait on a queue of their own, which pdf workers
 # also consume, so a click never queues behind them.
+# A pack's pieces and renders ahead carry lower priorities within their queues (below).
 CELERY_TASK_ROUTES = {
-    "documents.tasks.render_ahead_task": {"queue": "pdf_ahead"},
+    "documents.tasks.render_ahead_task": {"queue": "pdf_ahead", "priority": 9},
+    "documents.tasks.render_piece_task": {"queue": "pdf", "priority": 5},
     "documents.tasks.*": {"queue": "pdf"},
 }
 # Priorities within a queue. kombu's Redis transport keeps one list per step ("pdf", "pdf:5",
 # "pdf:9") and a worker takes from the lowest number first: a click's render, a pack's own task
 # and its assembly go at 0 (the default), ahead of a pack's pieces at 5 (so a pack's own pages
 # are laid out while its pieces are made, and one click does not wait behind twenty pieces),
-# and renders ahead of a click at 9 (documents.queueing.PRIORITY).
+# and renders ahead of a click at 9 (CELERY_TASK_ROUTES above).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"priority_steps": [0, 5, 9], "sep": ":"}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360

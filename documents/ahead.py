@@ -117,12 +117,8 @@ def on_missions_changed(mission_ids: list[int]) -> None:
 def _send(mission_id: int, change: int, *, countdown: float, tries: int = 0) -> None:
     from documents.tasks import render_ahead_task
 
-    render_ahead_task.apply_async(
-        (mission_id, change, tries),
-        countdown=countdown,
-        queue=QUEUE,
-        priority=queueing.AHEAD_PRIORITY,
-    )
+    # At the lowest priority, behind every click and pack piece: CELERY_TASK_ROUTES.
+    render_ahead_task.apply_async((mission_id, change, tries), countdown=countdown, queue=QUEUE)
 
 
 def is_latest(mission_id: int, change: int) -> bool:

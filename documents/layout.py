@@ -362,10 +362,11 @@ def pack_parts_ahead(pack: GeneratedDocument, pieces: list[BriefingPiece] | None
     """Lay out (and keep) the pack's own documents that do not wait for its pieces: the cover
     and the summary, which print no page numbers, and, when every piece's length is known or
     guessed (`pieces`), the contents. Its assembly then finds them made."""
-    front_part(_part_html(pack, "cover"))
-    front_part(_part_html(pack, "summary"))
     if pieces is not None:
         pack_front(pack, pieces)
+    else:
+        front_part(_part_html(pack, "cover"))
+        front_part(_part_html(pack, "summary"))
 
 
 def pack_front(pack: GeneratedDocument, pieces: list[BriefingPiece], *, keep: bool = True) -> Front:

@@ -9,7 +9,7 @@ another:
    failed before another chance and reads which are still to be made. None: it assembles the
    pack at once. Otherwise it sends each missing piece to the `pdf` queue as a task of its own
    (behind the pack's own task, which is sent at a higher priority once the request has made the
-   pieces: queueing.PIECE_PRIORITY), lays out the pack's own pages that do not wait for the
+   pieces: CELERY_TASK_ROUTES), lays out the pack's own pages that do not wait for the
    pieces (documents.layout.pack_parts_ahead), and renders pieces too, from the last one
    backwards: the claims share the pieces out, so on a one-process worker (or in a test, where
    no worker runs) this task makes them all.
@@ -195,10 +195,8 @@ def _send(task_name: str, ids: list[int], queue: str | None) -> None:
     from documents import tasks
 
     task = getattr(tasks, task_name)
-    options: dict[str, Any] = {"queue": queue} if queue else {}
-    if task_name == "render_piece_task":
-        # Behind the pack's own task and any click: see PIECE_PRIORITY.
-        options["priority"] = queueing.PIECE_PRIORITY
+    # (A piece's lower priority comes with its route: CELERY_TASK_ROUTES.)
+    options = {"queue": queue} if queue else {}
 
     def send() -> None:
         try:

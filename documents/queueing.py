@@ -37,11 +37,6 @@ COVERING_NOTE_MAX_LENGTH = 1200
 
 logger = logging.getLogger(__name__)
 
-# Celery priorities on the pdf queues (CELERY_BROKER_TRANSPORT_OPTIONS; a lower number is taken
-# first). Clicks, a pack's own task and its assembly go at the default, 0.
-PIECE_PRIORITY = 5
-AHEAD_PRIORITY = 9
-
 
 def queue_keys(queue: str) -> list[str]:
     """The Redis lists that hold `queue`'s waiting messages: one per priority step."""

@@ -459,7 +459,7 @@ def test_a_pack_whose_worker_is_killed_mid_piece_is_retryable_and_completes(
     crashed = GeneratedDocument.objects.get(pk=document.pk)
     assert crashed.status != DocumentStatus.DONE and not crashed.file
     if crashed.status == DocumentStatus.QUEUED:
-        # The pack's own task goes before its pieces (queueing.PIECE_PRIORITY), so the killed
+        # The pack's own task goes before its pieces (CELERY_TASK_ROUTES), so the killed
         # worker may have taken its message and died before starting it; Redis gives such a
         # message back only after its visibility timeout. Once the pack has waited longer than
         # any render may take, its page offers a retry.

@@ -28,7 +28,7 @@ def worker_probe_task() -> dict:
     # (up to ten minutes), about an hour in all. Anything else is logged by Celery as failed.
     autoretry_for=(OSError, SMTPException),
     retry_backoff=True,
-    retry_backoff_max=600,
+    retry_backoff_max=settings.CELERY_LONGEST_COUNTDOWN,
     max_retries=8,
 )
 def send_mail_task(subject: str, body: str, to: list[str]) -> None:

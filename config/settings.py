@@ -193,6 +193,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# How long kept pack pages, stamps and superseded briefing pieces stay unused before the
+# nightly job removes them (documents.retention).
+DOCUMENTS_KEEP_DAYS = env_int("DOCUMENTS_KEEP_DAYS", 30)
 # How much lower a Celery worker's CPU priority is than the web's (config/celery.py): 10 gives
 # a busy web worker about nine times the CPU share of a busy Celery process.
 WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
@@ -213,9 +216,21 @@ CELERY_TASK_ROUTES = {
 # and its assembly go at 0 (the default), ahead of a pack's pieces at 5 (so a pack's own pages
 # are laid out while its pieces are made, and one click does not wait behind twenty pieces),
 # and renders ahead of a click at 9 (CELERY_TASK_ROUTES above).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"priority_steps": [0, 5, 9], "sep": ":"}
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
+# The longest a task is held back before it runs: a retry's backoff (accounts.tasks,
+# evaluation.tasks cap it at 600 s).
+CELERY_LONGEST_COUNTDOWN = 600
+# A message a worker took and never acknowledged (the worker was killed) comes back to the
+# queue after the visibility timeout: Redis' default is an hour, so a pack whose worker died
+# waited an hour. It must exceed the longest a task can run and the longest a worker holds a
+# message before running it (a countdown), or a task still running or waiting would be
+# delivered twice (an e-mail sent twice).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "priority_steps": [0, 5, 9],
+    "sep": ":",
+    "visibility_timeout": max(CELERY_TASK_TIME_LIMIT, CELERY_LONGEST_COUNTDOWN) + 300,
+}
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log JSON through LOGGING like the web
@@ -230,6 +245,12 @@ CELERY_BEAT_SCHEDULE = {
     "mark-overdue-indicators-nightly": {
         "task": "evaluation.tasks.mark_overdue_indicators_task",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Kept pack pages, stamps and superseded briefing pieces nobody used for a while
+    # (documents.retention).
+    "prune-kept-documents-nightly": {
+        "task": "documents.tasks.prune_kept_task",
+        "schedule": crontab(hour=4, minute=0),
     },
     # One e-mail per person who chose the daily digest of their notifications (inbox/).
     "send-notification-digests-daily": {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from documents import canvas_print, selectors
+from documents import canvas_print, retention, selectors
 from documents.models import BriefingPiece, DocumentKind, GeneratedDocument
 from documents.pdf import (
     LaidOut,
@@ -341,7 +341,10 @@ def front_part(html: str, *, keep: bool = True) -> FrontPart:
             with default_storage.open(f"{name}.json", "rb") as handle:
                 facts = json.load(handle)
             with default_storage.open(f"{name}.pdf", "rb") as handle:
-                return FrontPart(handle.read(), int(facts["pages"]), list(facts["outline"]))
+                part = FrontPart(handle.read(), int(facts["pages"]), list(facts["outline"]))
+            retention.touch(f"{name}.json")
+            retention.touch(f"{name}.pdf")
+            return part
         except (OSError, ValueError, KeyError, TypeError):
             # Removed or damaged since (a cleared media folder): laid out again below.
             logger.warning("pack part %s could not be read; laying it out again", name)
@@ -434,7 +437,9 @@ def pack_stamps_pdf(first: int, total: int) -> bytes:
     name = f"documents/stamps/{key[:32]}.pdf"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as handle:
-            return handle.read()
+            kept = handle.read()
+        retention.touch(name)
+        return kept
     html = render_html(STAMPS_TEMPLATE, {"labels": labels})
     pdf, pages, _outline = html_to_pdf_with_outline(html)
     if pages != len(labels):

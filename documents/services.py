@@ -6,7 +6,8 @@ The work is split by job, and this module keeps the calls the rest of the code b
   per inputs, the `pdf` queue and retries;
 - documents.layout: what a document prints (templates, contexts, the pack's own pages);
 - documents.rendering: claiming a row in a worker, writing its file, recording the outcome;
-- documents.packs: briefing packs, one piece per mission, made in parallel and merged.
+- documents.packs: briefing packs, one piece per mission, made in parallel and merged;
+- documents.retention: what the workers keep only to go faster, removed once unused.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from documents.queueing import (
     document_retry,
     input_hash,
 )
+from documents.retention import prune_kept
 
 # The names other modules (views, commands, the benchmarks, tests) read from here.
 __all__ = [
@@ -71,6 +73,7 @@ __all__ = [
     "pack_pdf_now",
     "piece_render",
     "piece_render_context",
+    "prune_kept",
     "render_context",
     "word_filename",
 ]

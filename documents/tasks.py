@@ -45,3 +45,11 @@ def render_ahead_task(mission_id: int, change: int, tries: int = 0) -> list[str]
     from documents import ahead
 
     return ahead.render_ahead(mission_id=mission_id, change=change, tries=tries)
+
+
+@shared_task(ignore_result=True)
+def prune_kept_task() -> dict[str, int]:
+    """Nightly (CELERY_BEAT_SCHEDULE): remove kept pack pages, stamps and superseded briefing
+    pieces nobody used for DOCUMENTS_KEEP_DAYS (documents.retention)."""
+    pruned = services.prune_kept()
+    return {"files": pruned.files, "pieces": pruned.pieces}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from evaluation import services
@@ -17,6 +18,7 @@ from evaluation import services
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
+    retry_backoff_max=settings.CELERY_LONGEST_COUNTDOWN,
     max_retries=5,
     ignore_result=True,
 )

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 
 from accounts.tasks import worker_probe_task
 from accounts.tests.factories import OrganisationFactory
@@ -74,3 +75,29 @@ def test_kombu_still_crashes_there_without_the_patch(redis_server):
     with pytest.raises(AttributeError):
         unpatched(qos)
     qos._delivered.clear()  # nothing for kombu's exit-time finaliser to restore
+
+
+def test_every_nightly_job_names_a_task_the_workers_know():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+
+
+def test_a_message_held_or_running_is_never_handed_out_twice_and_a_lost_one_comes_back():
+    """A message a killed worker took comes back after Redis' visibility timeout (a pack
+    whose worker died is made without anyone clicking Retry); a message still running, or
+    held back by a retry's countdown, must not come back meanwhile (an e-mail sent twice)."""
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert timeout > settings.CELERY_TASK_TIME_LIMIT
+    longest_countdown = max(
+        getattr(task, "retry_backoff_max", 0) or 0
+        for task in app.tasks.values()
+        if getattr(task, "retry_backoff", False)
+    )
+    assert longest_countdown <= settings.CELERY_LONGEST_COUNTDOWN < timeout
+    assert timeout <= 20 * 60

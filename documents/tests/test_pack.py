@@ -187,6 +187,76 @@ def test_a_pack_whose_kept_pages_were_removed_lays_them_out_again(
     _briefing_starts_where_the_contents_says(document, pdf)
 
 
+def _age(paths, days: int) -> None:
+    then = (timezone.now() - timedelta(days=days)).timestamp()
+    for path in paths:
+        os.utime(path, (then, then))
+
+
+def test_kept_pages_and_pieces_unused_for_a_month_are_removed_and_those_in_use_stay(
+    demo_missions, member, render_now, parts_laid_out, tmp_path, settings
+):
+    """Issue #20: what the workers keep to go faster does not grow for ever. After
+    DOCUMENTS_KEEP_DAYS, a kept page no pack reused, and a briefing piece its mission has
+    replaced, are removed; a page a pack reused stays (and is not laid out again), as does each
+    mission's latest piece and any piece a pack still being made holds."""
+    settings.DOCUMENTS_KEEP_DAYS = 30
+    editor = member("editor")
+    first, _pdf = pack(editor, demo_missions, KEYS, render_now)
+    Mission.objects.filter(organisation=demo_missions, key="eu-cancer").update(
+        committed_budget=123456789
+    )
+    pack(editor, demo_missions, KEYS, render_now)  # a new summary and eu-cancer's piece
+    kept = [
+        p
+        for folder in ("pack-parts", "stamps")
+        for p in (tmp_path / "documents" / folder).iterdir()
+    ]
+    _age(kept, days=40)
+    BriefingPiece.objects.update(queued_at=timezone.now() - timedelta(days=40))
+    replaced = BriefingPiece.objects.get(pk=first.context["pieces"][1])
+    assert replaced.mission.key == "eu-cancer"
+    replaced_file = Path(replaced.file.path)
+
+    # A month later a pack with a covering note reuses the contents and the summary.
+    parts_laid_out.clear()
+    noted = services.document_request(
+        by=editor,
+        organisation=demo_missions,
+        kind=DocumentKind.PACK,
+        missions=KEYS,
+        covering_note="For Thursday.",
+    )
+    assert render_now(noted).status == DocumentStatus.DONE
+    assert parts_laid_out == ["cover"]
+
+    # While a pack that holds the replaced piece is still being made, the piece stays.
+    GeneratedDocument.objects.filter(pk=first.pk).update(status=DocumentStatus.QUEUED)
+    pruned = services.prune_kept()
+    assert BriefingPiece.objects.filter(pk=replaced.pk).exists()
+    assert pruned.files >= 2  # the first summary and the cover without a note, at least
+    GeneratedDocument.objects.filter(pk=first.pk).update(status=DocumentStatus.DONE)
+    assert services.prune_kept().pieces == 1
+    assert not BriefingPiece.objects.filter(pk=replaced.pk).exists()
+    assert not replaced_file.exists()
+    assert sorted(BriefingPiece.objects.values_list("mission__key", flat=True)) == sorted(KEYS)
+
+    # What stayed is used as it is: another note lays out only its cover, and the pack
+    # starts each briefing where its contents says.
+    parts_laid_out.clear()
+    again = services.document_request(
+        by=editor,
+        organisation=demo_missions,
+        kind=DocumentKind.PACK,
+        missions=KEYS,
+        covering_note="For Friday.",
+    )
+    again = render_now(again)
+    assert again.status == DocumentStatus.DONE, again.error
+    assert parts_laid_out == ["cover"]
+    _briefing_starts_where_the_contents_says(again, again.file.read())
+
+
 def _contents_pages(pdf: bytes) -> dict[str, int]:
     """Contents line → the page number it gives, as pdftotext reads the contents page."""
     pages = {}

@@ -77,6 +77,7 @@ DOMAIN_APPS = [
     "missions",
     "canvas",
     "stakeholders",
+    "rewards",
     "evaluation",
     "portfolios",
     "documents",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("canvas.urls")),
     path("", include("evaluation.urls")),
     path("", include("stakeholders.urls")),
+    path("", include("rewards.urls")),
     path("", include("portfolios.urls")),
     path("", include("audit.urls")),
     path("inbox/", include("inbox.urls")),

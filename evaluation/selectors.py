@@ -128,7 +128,11 @@ NEEDS: dict[str, tuple[Promise, str, str]] = {
     "governance_bodies": (_("governance bodies"), "", ""),
     "governance.co_owners": (_("co-owners"), "", ""),
     "funding_sources": (_("funding sources"), "", ""),
-    "risk_reward_arrangements": (_("risk and reward arrangements"), "", ""),
+    "rewards.terms": (
+        _("the public-value terms of the projects (who puts in what, and on what conditions)"),
+        "risks_rewards",
+        "",
+    ),
 }
 NEEDS_LABELS: dict[str, Promise] = {key: label for key, (label, _place, _f) in NEEDS.items()}
 
@@ -199,6 +203,8 @@ EVIDENCE_LABELS: dict[str, Promise] = {
     "status": _("Mission status"),
     "latest_review": _("Latest review"),
     "recent_review": _("Reviewed in the last year"),
+    "public_money": _("Public money at risk"),
+    "reward_conditions": _("Reward or access conditions"),
     "helix_government": _("Government"),
     "helix_industry": _("Industry"),
     "helix_academia": _("Research"),
@@ -279,7 +285,7 @@ FIX_PLACES: dict[str, tuple[str, dict[str, str]]] = {
     "learning": ("canvas:canvas", {}),
     "reviews": ("evaluation:reviews", {}),
     "theory_of_change": ("evaluation:toc", {}),
-    "risks_rewards": ("canvas:canvas", {}),
+    "risks_rewards": ("rewards:mission", {}),
 }
 
 

@@ -44,7 +44,18 @@ def _register_organisation_sections() -> None:
             description=_("Every mission of the organisation, with search, filters and exports."),
             summary=_mission_summary,
             # A mission's pages, whichever app draws them, are inside "Missions".
-            covers=("missions:", "canvas:", "evaluation:", "stakeholders:", "audit:mission"),
+            covers=(
+                "missions:",
+                "canvas:",
+                "evaluation:",
+                "stakeholders:",
+                "audit:mission",
+                "rewards:mission",
+                "rewards:terms_edit",
+                "rewards:condition_add",
+                "rewards:condition_edit",
+                "rewards:condition_delete",
+            ),
         ),
         OrganisationSection(
             "actors",

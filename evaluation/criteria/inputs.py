@@ -62,7 +62,7 @@ ACTIVE_STATUSES = [
 LIVE_STATUSES = [MissionStatus.PROPOSED, *ACTIVE_STATUSES]
 
 # Sections later issues add; `None` means "this data does not exist yet".
-PLACEHOLDERS = ("stakeholders", "canvas", "indicators", "reviews", "theory_of_change")
+PLACEHOLDERS = ("stakeholders", "canvas", "indicators", "reviews", "theory_of_change", "rewards")
 
 
 def _referenced_actor_keys(mission_data: dict[str, Any]) -> set[str]:

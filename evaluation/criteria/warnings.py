@@ -39,6 +39,8 @@ from evaluation.criteria.rules import (
     passed,
     warning,
 )
+from missions.formatting import money
+from rewards import figures as rewards_figures
 
 # --- Mission washing -------------------------------------------------------------------------
 
@@ -624,17 +626,34 @@ warning(
 # --- Risks and rewards, evaluation, top-down ---------------------------------------------------
 
 
-warning(
+@warning(
     "RISK_NO_SHARING",
     severity=Severity.WARN,
-    label=_("Public money without a share in the rewards"),
+    label=_("Public money carries the risk without a share in the rewards"),
     explanation=_(
-        "When a company's project is mostly publicly paid for, the public should share in its "
-        "success."
+        "When public money carries most of the risk of a mission's projects, the public should "
+        "share in what it makes possible: fair access and prices, rights over the results, or "
+        "a share of the returns."
     ),
-    hint=_("Agree how the public side shares in returns, such as price conditions or royalties."),
+    hint=_(
+        "On the Risks and rewards page, record the conditions agreed on access and price, "
+        "intellectual property or returns for the projects the public mostly pays for."
+    ),
     fix="risks_rewards",
-)(not_recorded_yet("risk_reward_arrangements"))
+)
+def risk_no_sharing(ctx: Context) -> Result:
+    picture = rewards_figures.from_export(ctx.data.get("rewards"))
+    if not picture.recorded:
+        # No terms recorded for any project: a task to complete, not a failure.
+        return not_assessed("rewards.terms")
+    share = picture.public_share
+    return check_when(
+        not picture.flagged,
+        public_money=money(picture.public, ctx.mission.get("currency") or "EUR"),
+        share=None if share is None else float(round(share, 2)),
+        reward_conditions=picture.reward_conditions,
+        projects=len(picture.projects),
+    )
 
 
 @warning(

@@ -281,6 +281,18 @@ def _check_missions(
             }
         else:
             target_keys = set(stored.targets.values_list("key", flat=True)) if stored else set()
+        project_keys: set[str]
+        if isinstance(item.get("projects"), list):
+            project_keys = {
+                p["key"]
+                for p in item["projects"]
+                if isinstance(p, dict) and isinstance(p.get("key"), str)
+            }
+        elif stored is not None and "rewards" in item:
+            # Only a section that names projects needs the stored ones (a query per mission).
+            project_keys = set(stored.projects.values_list("key", flat=True))
+        else:
+            project_keys = set()
         context = SectionContext(
             organisation=organisation,
             user=user,
@@ -288,6 +300,7 @@ def _check_missions(
             actor_keys=actor_keys,
             target_keys=target_keys,
             summary=plan.summary,
+            project_keys=project_keys,
         )
         for section in sections():
             if section.name in item:

@@ -30,6 +30,8 @@ class SectionContext:
     target_keys: set[str]  # the mission's targets: in the document, or already stored
     summary: ImportSummary
     actors: dict[str, Actor] = field(default_factory=dict)  # filled before loading
+    # The mission's projects: in the document, or already stored.
+    project_keys: set[str] = field(default_factory=set)
     # How loaders write set-based; the importer shares one among all missions' contexts.
     writes: BulkWrites = field(init=False)
     # The values validation read from each object of the document (by the ids of the object and its specs): the

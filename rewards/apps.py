@@ -23,7 +23,7 @@ class RewardsConfig(AppConfig):
         # The canvas's "Risks and rewards" box shows the structured picture beside its text.
         hooks.register_box_facts("risks_rewards", rewards_facts)
 
-        from accounts.sections import OrganisationSection, register_organisation_section
+        from accounts.sections import LEADS, OrganisationSection, register_organisation_section
 
         register_organisation_section(
             OrganisationSection(
@@ -35,5 +35,8 @@ class RewardsConfig(AppConfig):
                     "Where public money carries the risk of the missions' projects, and what "
                     "the public gets back."
                 ),
+                # Every member may read it (from the organisation's page); it is the leads'
+                # portfolio question, so their menu carries it.
+                navigation_roles=LEADS,
             )
         )

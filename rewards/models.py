@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,14 @@ if TYPE_CHECKING:
 
 def _money_field(label: StrOrPromise) -> models.DecimalField:
     """An amount in the mission's currency, as MissionProject's budget columns are."""
-    return models.DecimalField(label, max_digits=14, decimal_places=2, null=True, blank=True)
+    return models.DecimalField(
+        label,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("Give an amount of 0 or more."))],
+    )
 
 
 class PublicRisk(models.TextChoices):

@@ -200,6 +200,12 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "stakeholders:delete": {"GET": GET_405, "POST": EDITOR_UP},
     "stakeholders:activities": {"GET": VIEWER_UP, "POST": EDITOR_UP},
     "stakeholders:activity_delete": {"GET": GET_405, "POST": EDITOR_UP},
+    "rewards:portfolio": {"GET": VIEWER_UP, "POST": READ},
+    "rewards:mission": {"GET": VIEWER_UP, "POST": READ},
+    "rewards:terms_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "rewards:condition_add": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "rewards:condition_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "rewards:condition_delete": {"GET": GET_405, "POST": EDITOR_UP},
     # --- portfolios: leads and administrators only -----------------------------------------
     "portfolios:dashboard": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
     "portfolios:portfolios": {"GET": LEAD_UP, "POST": LEAD_UP},

@@ -107,6 +107,7 @@ def test_markup_in_any_text_field_is_shown_as_text_on_every_page(member, organis
         "canvas:canvas",
         "stakeholders:map",
         "stakeholders:detail",
+        "rewards:mission",
         "evaluation:indicator",
         "portfolios:dashboard",
         "accounts:members",

@@ -41,6 +41,7 @@ from missions.forms import MISSION_GROUPS
 from missions.models import Actor, Milestone, Mission, MissionProject, MissionSnapshot, Target
 from portfolios import services as portfolio_services
 from portfolios.models import Initiative, Portfolio
+from rewards.models import RewardCondition
 from stakeholders.models import Stakeholder
 from tests import permissions
 from tests.permissions import MEMBER_ROLES, No
@@ -341,6 +342,10 @@ def _bindings(organisation: Organisation, mission: Mission | None) -> dict[froze
         frozenset({"stakeholder_key"}): [
             {"stakeholder_key": key}
             for key in Stakeholder.objects.filter(mission=mission).values_list("key", flat=True)
+        ],
+        frozenset({"condition_key"}): [
+            {"condition_key": key}
+            for key in RewardCondition.objects.filter(mission=mission).values_list("key", flat=True)
         ],
         frozenset({"indicator_key"}): [
             {"indicator_key": key}

@@ -41,6 +41,7 @@ from missions.tests.factories import (
     TargetFactory,
 )
 from portfolios.models import Initiative, Portfolio
+from rewards.models import RewardCondition
 from stakeholders.models import EngagementActivity, Stakeholder
 from tests import permissions
 from tests.permissions import ALL_ROLES, ANONYMOUS, OUTSIDER, STEWARD, No, Reads
@@ -69,7 +70,14 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
     mission = MissionFactory(organisation=organisation, key="secret-mission")
     target = TargetFactory(mission=mission, key="secret-target")
     milestone = MilestoneFactory(target=target, year=2030)
-    MissionProjectFactory(mission=mission, key="secret-project")
+    project = MissionProjectFactory(mission=mission, key="secret-project")
+    condition = RewardCondition.objects.create(
+        mission=mission,
+        project=project,
+        key="secret-condition",
+        kind="price_cap",
+        description="A secret price cap.",
+    )
     portfolio = Portfolio.objects.create(
         organisation=organisation, slug="secret-portfolio", name="Secret"
     )
@@ -153,6 +161,7 @@ def _first_organisation_objects(organisation) -> dict[str, object]:
         "check_id": check.pk,
         "stakeholder_key": stakeholder.key,
         "activity_id": activity.pk,
+        "condition_key": condition.key,
         "comment_id": comment.pk,
         "workshop_id": workshop.pk,
         "example_key": "eu-soil",

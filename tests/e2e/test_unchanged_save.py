@@ -37,6 +37,7 @@ from missions.forms import MISSION_GROUPS
 from missions.models import Actor, Milestone, Mission, MissionProject, Target
 from portfolios import services as portfolio_services
 from portfolios.models import Initiative, Portfolio
+from rewards.models import ProjectTerms, RewardCondition
 from stakeholders.models import Stakeholder
 from tests import permissions
 from tests.e2e.conftest import sign_in_through_the_pages
@@ -178,6 +179,22 @@ def _stakeholders() -> Iterator[FormCase]:
         )
 
 
+def _reward_terms() -> Iterator[FormCase]:
+    for terms in ProjectTerms.objects.filter(mission__organisation__slug=ORG).select_related(
+        "mission", "project"
+    ):
+        url = _mission_url("rewards:terms_edit", terms.mission, project_key=terms.project.key)
+        yield FormCase(f"terms of {terms.project.key}", EDITOR, url, url)
+
+
+def _reward_conditions() -> Iterator[FormCase]:
+    for condition in RewardCondition.objects.filter(mission__organisation__slug=ORG).select_related(
+        "mission"
+    ):
+        url = _mission_url("rewards:condition_edit", condition.mission, condition_key=condition.key)
+        yield FormCase(f"condition {condition.key}", EDITOR, url, url)
+
+
 def _member_roles() -> Iterator[FormCase]:
     page = reverse("accounts:members", kwargs={"org_slug": ORG})
     for membership in Membership.objects.filter(organisation__slug=ORG).select_related("user"):
@@ -243,6 +260,8 @@ EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "evaluation:toc_step_edit": _toc_steps,
     "evaluation:toc_link_edit": _toc_links,
     "stakeholders:edit": _stakeholders,
+    "rewards:terms_edit": _reward_terms,
+    "rewards:condition_edit": _reward_conditions,
     "accounts:member_role": _member_roles,
     "accounts:organisation_settings": _organisation_settings,
     "portfolios:portfolio_edit": _portfolios,
@@ -324,6 +343,8 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "stakeholders:delete": DELETES,
     "stakeholders:activities": CREATES,
     "stakeholders:activity_delete": DELETES,
+    "rewards:condition_add": CREATES,
+    "rewards:condition_delete": DELETES,
     "portfolios:portfolios": CREATES,
     "portfolios:portfolio_add": ACTS,
     "portfolios:initiative_add": CREATES,

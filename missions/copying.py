@@ -35,6 +35,9 @@ COPYABLE = {
 }
 # Sections never copied: they record what happened to the source, not a plan.
 NOT_COPIED = ("indicators", "reviews")
+# Sections that belong to one of the parts above and go with it: a project's public-value terms
+# and conditions (the rewards app's section) name its projects.
+GOES_WITH = {"rewards": "projects"}
 # What a new draft starts with, whatever the source had decided.
 FRESH = {
     "status": MissionStatus.DRAFT,
@@ -104,6 +107,9 @@ def _copy_entry(
     entry.update(FRESH, key=key, title=title)
     for section in (*COPYABLE, *NOT_COPIED):
         if section not in chosen:
+            entry.pop(section, None)
+    for section, part in GOES_WITH.items():
+        if part not in chosen:
             entry.pop(section, None)
     import_document(
         document={**document, "missions": [entry]},

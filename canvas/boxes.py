@@ -337,6 +337,12 @@ BOXES: tuple[Box, ...] = (
             _("What could go wrong: delivery, politics, markets, public support?"),
             _("When private partners gain, how does the public side share in it?"),
         ),
+        records=(
+            "rewards:mission",
+            "",
+            _("Record who invests and what the public gets back"),
+            _("See who invests and what the public gets back"),
+        ),
         missing=_("No risks or rewards written yet."),
         guidance=_(
             "Name what could go wrong, and, where public money carries risk for private "

@@ -81,6 +81,11 @@ def test_the_lead_sees_public_risk_without_reward_and_it_clears_with_a_condition
     expect(page.locator(".govuk-warning-text")).to_contain_text("81%")
     expect(page.locator("#project-trial-network")).to_contain_text("Grant letter 2025")
     assert_accessible(page)
+    # Canvas box 11 shows the same picture beside its text.
+    _section(page, "Canvas")
+    expect(page.locator("body")).to_contain_text(
+        "Public money at risk: 11,000,000 EUR in 2 projects with terms recorded"
+    )
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(lead)

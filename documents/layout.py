@@ -31,7 +31,7 @@ from documents.pdf import (
 
 # Bump when a print template or its CSS changes what a document looks like: every document
 # is then rendered afresh the next time it is asked for.
-TEMPLATE_VERSION = "2026-12-06.3"  # bump when a print template changes what is printed
+TEMPLATE_VERSION = "2026-12-06.4"  # bump when a print template changes what is printed
 logger = logging.getLogger(__name__)
 
 TEMPLATES: dict[str, str] = {
@@ -116,6 +116,13 @@ def describe_changes(previous: dict[str, Any], current: dict[str, Any]) -> list[
                     "after": item["status_label"],
                 }
             )
+    # Public money and rewards: each new sentence (a condition checked and breached, more
+    # public money at risk). A briefing made before the section existed has nothing to compare.
+    if "rewards" in previous and "rewards" in current:
+        before_facts = set(previous["rewards"].get("facts", []))
+        for fact in current["rewards"].get("facts", []):
+            if fact not in before_facts:
+                changes.append(_("Public money and rewards, now: %(fact)s") % {"fact": fact})
     before_warnings = {w["code"]: w for w in previous.get("warnings", [])}
     after_warnings = {w["code"]: w for w in current.get("warnings", [])}
     for code in sorted(after_warnings.keys() - before_warnings.keys()):

@@ -32,6 +32,7 @@ from missions import selectors as mission_selectors
 from missions.exchange import export_mission
 from missions.formatting import decimal_or_none, money, number
 from missions.models import Direction, MandateSource, Mission, MissionStatus
+from rewards import figures as reward_figures
 
 HEADLINE_MAX = 5
 
@@ -125,7 +126,11 @@ def _grid_items(exported: dict[str, Any]) -> list[dict[str, Any]]:
     return canvas_print.stakeholder_rows(exported)
 
 
-BRIEFING_SECTIONS = ("targets", "projects")
+# The exchange sections a briefing reads: the targets it prints, the projects it counts, and
+# the projects' public-value terms ("Public money at risk and what the public gets back").
+BRIEFING_SECTIONS = ("targets", "projects", "rewards")
+# The projects a briefing names as having public money and no reward condition, at most.
+UNCONDITIONED_MAX = 4
 
 
 def mission_context(
@@ -134,8 +139,9 @@ def mission_context(
     """One mission as the plain data its canvas or briefing prints. 404 if the user may not
     see it."""
     canvas = kind == DocumentKind.CANVAS
-    # A briefing prints the targets and counts the projects, which its export reads itself
-    # (with the order it prints them in); a canvas's facts read every part.
+    # A briefing prints the targets, counts the projects and sums their public-value terms,
+    # which its export reads itself (in the order it prints them); a canvas's facts read every
+    # part.
     mission = mission_selectors.mission_detail(
         user=user, organisation=organisation, key=key, parts="all" if canvas else "none"
     )
@@ -184,6 +190,7 @@ def mission_context(
         data.update(criteria.criteria_for(mission))
         data["open_warning_total"] = sum(data["open_warnings"].values())
         data["note"] = briefing_note_data(mission)
+        data["rewards"] = briefing_rewards(exported.get("rewards"), mission.currency)
     headline = [t for t in data["targets"] if t["is_headline"]]
     data["headline_targets"] = headline[:HEADLINE_MAX]
     if kind != DocumentKind.CANVAS:
@@ -245,6 +252,104 @@ def _key_figures(mission: Mission, data: dict[str, Any]) -> list[str]:
             % {"count": len(headline)}
         )
     return figures
+
+
+def briefing_rewards(section: dict[str, Any] | None, currency: str) -> dict[str, Any]:
+    """The briefing's "Public money at risk and what the public gets back", in sentences (the
+    PDF and the Word copy print the same ones): the public money at risk and in which forms,
+    the public side's share of all that was put in, the reward or access conditions and how
+    many were checked met or breached, and the projects with public money but none.
+
+    From the mission's "rewards" exchange section through rewards.figures, the calculation the
+    rewards page and the canvas use, so the briefing never disagrees with them."""
+    section = section or {}
+    picture = reward_figures.from_export(section)
+    if not picture.recorded:
+        return {
+            "facts": [],
+            "warning": "",
+            "note": "",
+            "none": _("No public-value terms are recorded for this mission's projects yet."),
+        }
+    facts = []
+    # A project's public money is its own record, which may be empty: "not recorded" then,
+    # never a sum of zero or a share of 0% that reads as if the public put in nothing.
+    if picture.public_recorded:
+        forms = picture.by_risk_labelled
+        text = _("Public money at risk: %(public)s.") % {"public": money(picture.public, currency)}
+        if len(forms) == 1:
+            text += " " + _("Form: %(form)s.") % {"form": forms[0][0]}
+        elif forms:
+            text += " " + _("Forms: %(forms)s.") % {
+                "forms": "; ".join(f"{label} {money(amount, currency)}" for label, amount in forms)
+            }
+        facts.append(text)
+        if picture.public_percent is not None and picture.others_recorded:
+            facts.append(
+                _(
+                    "The public side put in %(percent)s%% of all the money and value recorded; "
+                    "private, philanthropic and in-kind contributions: %(others)s."
+                )
+                % {"percent": picture.public_percent, "others": money(picture.others, currency)}
+            )
+        elif picture.public_percent is not None:
+            facts.append(
+                _(
+                    "Only public money is recorded: no private, philanthropic or in-kind contribution."
+                )
+            )
+    else:
+        facts.append(_("Public money at risk: not recorded for the projects with terms."))
+    # Only access, rights and money-back conditions give the public a share of the reward
+    # (rewards.models.REWARD_FAMILIES); direction and transparency conditions are not counted.
+    if picture.reward_conditions:
+        facts.append(
+            ngettext(
+                "%(count)s reward or access condition: %(met)s checked and met, "
+                "%(breached)s checked and breached.",
+                "%(count)s reward or access conditions: %(met)s checked and met, "
+                "%(breached)s checked and breached.",
+                picture.reward_conditions,
+            )
+            % {
+                "count": picture.reward_conditions,
+                "met": picture.met,
+                "breached": picture.breached,
+            }
+        )
+    else:
+        facts.append(_("No reward or access condition is recorded on the public money."))
+    warning = ""
+    unconditioned = [p.title for p in picture.unconditioned]
+    if unconditioned:
+        names = ", ".join(unconditioned[:UNCONDITIONED_MAX])
+        if len(unconditioned) > UNCONDITIONED_MAX:
+            more = len(unconditioned) - UNCONDITIONED_MAX
+            names += " " + ngettext("and %(count)s more", "and %(count)s more", more) % {
+                "count": more
+            }
+        warning = ngettext(
+            "Public money with no reward or access condition in this project: %(projects)s.",
+            "Public money with no reward or access condition in these projects: %(projects)s.",
+            len(unconditioned),
+        ) % {"projects": names}
+        if picture.flagged:
+            warning = " ".join(
+                [
+                    _(
+                        "The public side carries most of the risk and nothing gives it a share "
+                        "of the reward."
+                    ),
+                    warning,
+                ]
+            )
+    unverified = any(t.get("source_unverified") for t in section.get("terms") or [])
+    return {
+        "facts": facts,
+        "warning": warning,
+        "note": _("Some of these terms come from a source not verified.") if unverified else "",
+        "none": "",
+    }
 
 
 # The texts the author writes, in the note's order: each has its limit (BriefingNote.LIMITS).
@@ -326,7 +431,8 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
     """A hash per mission of every database row its briefing is built from, in a constant
     number of queries for any number of missions (no context is built): the mission row with
     its challenge, owner and coordinator names, its targets and milestones, its projects
-    (the briefing prints their number), and the criteria engine's rows. Raw row values are
+    (the briefing prints their number, and the names and public money of those with terms),
+    the projects' public-value terms and reward conditions, and the criteria engine's rows. Raw row values are
     hashed, not just `updated_at`, so a queryset `.update()` that skips auto_now is seen too.
 
     Empty when the criteria engine is not the shape expected: the caller then builds the
@@ -335,6 +441,7 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
     import json
 
     from missions.models import Milestone, MissionProject, Target
+    from rewards.models import ProjectTerms, RewardCondition
 
     try:
         evaluation = _evaluation_rows(mission_ids)
@@ -365,7 +472,13 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
     projects = _rows_by_mission(
         MissionProject.objects.filter(mission_id__in=mission_ids)
         .order_by("pk")
-        .values("mission_id", "id", "version", "updated_at")
+        .values("mission_id", "id", "version", "updated_at", "key", "title", "public_funding")
+    )
+    terms = _rows_by_mission(
+        ProjectTerms.objects.filter(mission_id__in=mission_ids).order_by("pk").values()
+    )
+    conditions = _rows_by_mission(
+        RewardCondition.objects.filter(mission_id__in=mission_ids).order_by("pk").values()
     )
     notes = {
         row["mission_id"]: row
@@ -379,6 +492,8 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
             targets.get(pk, []),
             milestones.get(pk, []),
             projects.get(pk, []),
+            terms.get(pk, []),
+            conditions.get(pk, []),
             evaluation.get(pk, []),
         ]
         text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)

@@ -145,6 +145,18 @@ def _briefing(
             ],
             widths=[0.27, 0.14, 0.16, 0.1, 0.14, 0.19],
         )
+    rewards = m.get("rewards")
+    if rewards:  # older briefings' contexts have none (as the PDF, left out then)
+        document.add_heading(_("Public money at risk and what the public gets back"), level=2)
+        for fact in rewards.get("facts") or []:
+            document.add_paragraph(fact, style="List Bullet")
+        if rewards.get("warning"):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(_("Warning") + ": ").bold = True
+            paragraph.add_run(rewards["warning"])
+        for line in (rewards.get("note"), rewards.get("none")):
+            if line:
+                document.add_paragraph(line)
     criteria = m.get("criteria") or []
     if criteria:
         document.add_heading(_("Assessment against the five mission criteria"), level=2)

@@ -43,6 +43,10 @@ class ProjectMoney:
     public_risk: str
     conditions: tuple[tuple[str, str], ...] = ()  # (kind, status)
     lead: str = ""
+    # Whether the project's record gives its public money, and whether any other
+    # contribution is recorded: an empty field is "not recorded", never a zero.
+    public_recorded: bool = True
+    others_recorded: bool = True
 
     @property
     def reward_conditions(self) -> int:
@@ -114,16 +118,38 @@ class Picture:
     def reward_conditions(self) -> int:
         return sum(p.reward_conditions for p in self.projects)
 
-    def with_status(self, status: str) -> int:
-        return sum(1 for p in self.projects for _kind, s in p.conditions if s == status)
+    @property
+    def public_recorded(self) -> bool:
+        """Some project with terms gives its public money (else "not recorded", not 0)."""
+        return any(p.public_recorded for p in self.projects)
+
+    @property
+    def others_recorded(self) -> bool:
+        return any(p.others_recorded for p in self.projects)
+
+    def with_status(self, status: str, *, rewards_only: bool = True) -> int:
+        """How many conditions have `status`: the reward or access ones, or all."""
+        return sum(
+            1
+            for p in self.projects
+            for kind, s in p.conditions
+            if s == status and (not rewards_only or FAMILY_OF.get(kind) in REWARD_FAMILIES)
+        )
 
     @property
     def met(self) -> int:
+        """Reward or access conditions checked and met."""
         return self.with_status(ConditionStatus.MET)
 
     @property
     def breached(self) -> int:
+        """Reward or access conditions checked and breached."""
         return self.with_status(ConditionStatus.BREACHED)
+
+    @property
+    def breached_any(self) -> int:
+        """Conditions of any kind checked and breached (direction, transparency too)."""
+        return self.with_status(ConditionStatus.BREACHED, rewards_only=False)
 
     @property
     def public_carries_most(self) -> bool:
@@ -165,6 +191,11 @@ def from_export(section: dict[str, Any] | None) -> Picture:
             + _money(item.get("in_kind_value")),
             public_risk=item.get("public_risk") or "",
             conditions=tuple(conditions.get(item.get("project") or "", [])),
+            public_recorded=item.get("public_money") not in (None, ""),
+            others_recorded=any(
+                item.get(name) not in (None, "")
+                for name in ("private_money", "philanthropic_money", "in_kind_value")
+            ),
         )
         for item in section.get("terms") or []
         if isinstance(item, dict)

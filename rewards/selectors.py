@@ -34,6 +34,11 @@ def _money(terms: ProjectTerms | None, project: MissionProject) -> figures.Proje
         public_risk=terms.public_risk,
         conditions=tuple((c.kind, c.status) for c in project.reward_conditions.all()),
         lead=project.lead.name if project.lead else "",
+        public_recorded=project.public_funding is not None,
+        others_recorded=any(
+            value is not None
+            for value in (terms.private_money, terms.philanthropic_money, terms.in_kind_value)
+        ),
     )
 
 

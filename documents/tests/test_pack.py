@@ -97,6 +97,31 @@ def test_only_the_changed_mission_is_rendered_again(demo_missions, member, rende
     assert BriefingPiece.objects.filter(mission__key="eu-cancer").count() == 2
 
 
+def test_a_condition_checked_makes_a_new_piece_of_its_mission_only(
+    demo_missions, member, render_now, renders
+):
+    """The fingerprint hashes the projects' public-value terms and reward conditions: a
+    condition found breached (a queryset update, which skips auto_now and the version) makes
+    a new piece for its mission, and the other missions' pieces are reused."""
+    from datetime import date
+
+    from rewards.models import ConditionStatus, RewardCondition
+
+    editor = member("editor")
+    first, _pdf = pack(editor, demo_missions, KEYS, render_now)
+    renders.clear()
+    changed = RewardCondition.objects.filter(
+        mission__organisation=demo_missions, key="soil-labs-eu-policy-use"
+    ).update(status=ConditionStatus.BREACHED, checked_on=date(2026, 3, 1))
+    assert changed == 1
+    second, pdf = pack(editor, demo_missions, KEYS, render_now)
+    assert second.pk != first.pk
+    assert renders == ["eu-soil"]
+    assert BriefingPiece.objects.filter(mission__key="eu-soil").count() == 2
+    text = " ".join(pdftools.text(pdf).split())
+    assert "3 reward or access conditions: 0 checked and met, 1 checked and breached." in text
+
+
 @pytest.fixture
 def parts_laid_out(monkeypatch, settings, tmp_path):
     """Which of a pack's own documents were laid out (not found made), in order; in a media

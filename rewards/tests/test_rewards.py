@@ -56,6 +56,18 @@ def test_the_warning_cannot_be_judged_until_terms_are_recorded(vaccines):
     assert result.evidence["needs"] == "rewards.terms"
 
 
+def test_terms_without_the_projects_public_funding_cannot_be_judged_either(vaccines, member):
+    mission, firm, _lab = vaccines
+    type(firm).objects.filter(mission=mission).update(public_funding=None)
+    firm.refresh_from_db()
+    services.terms_save(by=member("editor"), project=firm, private_money=Decimal("2000000"))
+    result = _warning(mission)
+    assert str(result.status) == "not_assessed"
+    assert result.evidence["needs"] == "rewards.public_money"
+    facts = rewards_facts(mission, {"rewards": export_rewards(mission), "currency": "EUR"})
+    assert facts[0] == "Public money at risk: not recorded for the projects with terms"
+
+
 def test_public_money_carrying_most_of_the_risk_without_conditions_fires_with_its_figures(
     vaccines, member
 ):

@@ -128,6 +128,11 @@ NEEDS: dict[str, tuple[Promise, str, str]] = {
     "governance_bodies": (_("governance bodies"), "", ""),
     "governance.co_owners": (_("co-owners"), "", ""),
     "funding_sources": (_("funding sources"), "", ""),
+    "rewards.public_money": (
+        _("the public funding of the projects whose terms are recorded"),
+        "projects",
+        "",
+    ),
     "rewards.terms": (
         _("the public-value terms of the projects (who puts in what, and on what conditions)"),
         "risks_rewards",

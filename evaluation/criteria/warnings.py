@@ -646,6 +646,9 @@ def risk_no_sharing(ctx: Context) -> Result:
     if not picture.recorded:
         # No terms recorded for any project: a task to complete, not a failure.
         return not_assessed("rewards.terms")
+    if not picture.public_recorded:
+        # Terms without the projects' public funding: whose money carries the risk is unknown.
+        return not_assessed("rewards.public_money")
     share = picture.public_share
     return check_when(
         not picture.flagged,

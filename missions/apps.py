@@ -52,6 +52,7 @@ def _register_organisation_sections() -> None:
                 "audit:mission",
                 "rewards:mission",
                 "rewards:terms_edit",
+                "rewards:terms_delete",
                 "rewards:condition_add",
                 "rewards:condition_edit",
                 "rewards:condition_delete",

@@ -20,6 +20,11 @@ urlpatterns = [
         ),
         path("projects/<slug:project_key>/terms/", views.terms_edit, name="terms_edit"),
         path(
+            "projects/<slug:project_key>/terms/delete/",
+            views.terms_delete,
+            name="terms_delete",
+        ),
+        path(
             "projects/<slug:project_key>/conditions/add/",
             views.condition_add,
             name="condition_add",

@@ -85,6 +85,22 @@ def terms_edit(
     )
 
 
+def terms_delete(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, project_key: str
+) -> HttpResponse:
+    """POST: remove a project's terms (recorded by mistake, say); its conditions stay."""
+    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    project = selectors.project_of(mission, project_key)
+    if refused := post_only(request):
+        return refused
+    require_permission(request, EDIT, mission)
+    terms = selectors.terms_of(project)
+    if terms is not None:
+        services.terms_delete(by=request.user, terms=terms)
+        messages.success(request, _("Terms of “%(project)s” removed.") % {"project": project.title})
+    return redirect(_page_url(mission, f"project-{project.key}"))
+
+
 def condition_add(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, project_key: str
 ) -> HttpResponse:

@@ -203,6 +203,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "rewards:portfolio": {"GET": VIEWER_UP, "POST": READ},
     "rewards:mission": {"GET": VIEWER_UP, "POST": READ},
     "rewards:terms_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "rewards:terms_delete": {"GET": GET_405, "POST": EDITOR_UP},
     "rewards:condition_add": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "rewards:condition_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "rewards:condition_delete": {"GET": GET_405, "POST": EDITOR_UP},

@@ -345,6 +345,7 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "stakeholders:activity_delete": DELETES,
     "rewards:condition_add": CREATES,
     "rewards:condition_delete": DELETES,
+    "rewards:terms_delete": DELETES,
     "portfolios:portfolios": CREATES,
     "portfolios:portfolio_add": ACTS,
     "portfolios:initiative_add": CREATES,

@@ -34,6 +34,8 @@ from evaluation.criteria.rules import (
     passed,
     signal,
 )
+from missions.formatting import money
+from rewards import figures as rewards_figures
 
 FORD_FIELDS = {
     "natural sciences": "natural_sciences",
@@ -637,6 +639,46 @@ def lead_concentration(ctx: Context) -> Result:
         top_share=top_share,
         limit=limit,
     )
+
+
+def public_shares_in_rewards(ctx: Context) -> Result:
+    """Passed unless public money carries most of the risk of the projects with terms and no
+    reward or access condition is recorded on it (rewards.figures, the picture the mission's
+    Risks and rewards page shows); not assessed until terms and public funding are recorded.
+    The C4 signal below and the RISK_NO_SHARING warning both ask this."""
+    picture = rewards_figures.from_export(ctx.data.get("rewards"))
+    if not picture.recorded:
+        # No terms recorded for any project: a task to complete, not a failure.
+        return not_assessed("rewards.terms")
+    if not picture.public_recorded:
+        # Terms without the projects' public funding: whose money carries the risk is unknown.
+        return not_assessed("rewards.public_money")
+    public_share = picture.public_share
+    return check_when(
+        not picture.flagged,
+        public_money=money(picture.public, ctx.mission.get("currency") or "EUR"),
+        share=None if public_share is None else float(round(public_share, 2)),
+        reward_conditions=picture.reward_conditions,
+        projects=len(picture.projects),
+    )
+
+
+@signal(
+    "c4_shared_rewards",
+    criterion="c4",
+    label=_("The public shares in the rewards where its money carries the risk"),
+    explanation=_(
+        "Missions are built by public and private partners together: where public money "
+        "carries most of the risk, the public side should share in the results too."
+    ),
+    hint=_(
+        "Record the conditions agreed on access and price, intellectual property or returns "
+        "on the Risks and rewards page."
+    ),
+    fix="risks_rewards",
+)
+def shared_rewards(ctx: Context) -> Result:
+    return public_shares_in_rewards(ctx)
 
 
 # --- C5 Many solutions, bottom-up -------------------------------------------------------------

@@ -91,6 +91,7 @@ DEFAULTS: dict[str, Any] = {
         "c4_government_horizontal": 1,
         "c4_government_vertical": 1,
         "c4_lead_concentration": 2,
+        "c4_shared_rewards": 1,
         "c5_projects": 2,
         "c5_instruments": 2,
         "c5_approaches": 1,

@@ -39,8 +39,7 @@ from evaluation.criteria.rules import (
     passed,
     warning,
 )
-from missions.formatting import money
-from rewards import figures as rewards_figures
+from evaluation.criteria.signals import public_shares_in_rewards
 
 # --- Mission washing -------------------------------------------------------------------------
 
@@ -642,21 +641,9 @@ warning(
     fix="risks_rewards",
 )
 def risk_no_sharing(ctx: Context) -> Result:
-    picture = rewards_figures.from_export(ctx.data.get("rewards"))
-    if not picture.recorded:
-        # No terms recorded for any project: a task to complete, not a failure.
-        return not_assessed("rewards.terms")
-    if not picture.public_recorded:
-        # Terms without the projects' public funding: whose money carries the risk is unknown.
-        return not_assessed("rewards.public_money")
-    share = picture.public_share
-    return check_when(
-        not picture.flagged,
-        public_money=money(picture.public, ctx.mission.get("currency") or "EUR"),
-        share=None if share is None else float(round(share, 2)),
-        reward_conditions=picture.reward_conditions,
-        projects=len(picture.projects),
-    )
+    # The same check as the C4 signal "c4_shared_rewards": one where public money carries
+    # most of the risk with no reward or access condition.
+    return public_shares_in_rewards(ctx)
 
 
 @warning(

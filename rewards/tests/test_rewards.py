@@ -49,11 +49,17 @@ def _warning(mission):
     return outcome(build_input(mission), "RISK_NO_SHARING")
 
 
+def _signal(mission):
+    return outcome(build_input(mission), "c4_shared_rewards")
+
+
 def test_the_warning_cannot_be_judged_until_terms_are_recorded(vaccines):
     mission, _firm, _lab = vaccines
     result = _warning(mission)
     assert str(result.status) == "not_assessed" and not result.fires
     assert result.evidence["needs"] == "rewards.terms"
+    # Nor does the signal count against the mission: it is left out of C4's score.
+    assert str(_signal(mission).status) == "not_assessed"
 
 
 def test_terms_without_the_projects_public_funding_cannot_be_judged_either(vaccines, member):
@@ -83,6 +89,8 @@ def test_public_money_carrying_most_of_the_risk_without_conditions_fires_with_it
     )
     result = _warning(mission)
     assert result.fires
+    # The C4 signal asks the same: not passed, and it lowers the criterion's score.
+    assert str(_signal(mission).status) == "not_passed"
     # 11 million public against 2.5 million from others: 81%.
     assert result.evidence["public_money"] == "11,000,000 EUR"
     assert result.evidence["share"] == 0.81
@@ -97,6 +105,7 @@ def test_public_money_carrying_most_of_the_risk_without_conditions_fires_with_it
         reference="Grant agreement, article 12",
     )
     assert str(_warning(mission).status) == "passed"
+    assert str(_signal(mission).status) == "passed"
 
 
 def test_it_stays_quiet_when_others_carry_most_of_the_money(vaccines, member):

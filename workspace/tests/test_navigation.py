@@ -27,17 +27,17 @@ def _nav(page: str) -> list[str]:
     [
         (
             "viewer",
-            ["Missions", "Documents", "Actors", "Members"],
+            ["Missions", "Documents", "Risks and rewards", "Actors", "Members"],
             ["Missions", "Documents", "Actors"],
         ),
         (
             "editor",
-            ["Missions", "Readiness check", "Documents", "Actors", "Members"],
+            ["Missions", "Readiness check", "Documents", "Risks and rewards", "Actors", "Members"],
             ["Missions", "Documents", "Actors"],
         ),
         (
             "reviewer",
-            ["Missions", "Documents", "Actors", "Members"],
+            ["Missions", "Documents", "Risks and rewards", "Actors", "Members"],
             ["Missions", "Documents", "Actors"],
         ),
         (
@@ -47,11 +47,12 @@ def _nav(page: str) -> list[str]:
                 "Readiness check",
                 "Portfolio",
                 "Documents",
+                "Risks and rewards",
                 "Actors",
                 "Import",
                 "Members",
             ],
-            ["Missions", "Portfolio", "Documents", "Actors", "Import"],
+            ["Missions", "Portfolio", "Documents", "Risks and rewards", "Actors", "Import"],
         ),
         (
             "admin",
@@ -60,13 +61,22 @@ def _nav(page: str) -> list[str]:
                 "Readiness check",
                 "Portfolio",
                 "Documents",
+                "Risks and rewards",
                 "Actors",
                 "Import",
                 "Members",
                 "Audit trail",
                 "Settings",
             ],
-            ["Missions", "Portfolio", "Documents", "Actors", "Import", "Members"],
+            [
+                "Missions",
+                "Portfolio",
+                "Documents",
+                "Risks and rewards",
+                "Actors",
+                "Import",
+                "Members",
+            ],
         ),
     ],
 )

@@ -33,8 +33,11 @@ CONDITION = parts.PartKind("reward condition", CONDITION_FIELDS, named_by="descr
 def terms_save(
     *, by: User, project: MissionProject, expected_version: int = 0, **fields: Any
 ) -> ProjectTerms:
-    """Record the project's terms, or change them (the version the page showed, when they
-    exist already)."""
+    """Record the project's terms (`expected_version` 0: the page showed none), or change
+    them (the version the page showed). Terms someone else recorded or changed since the page
+    was shown raise `ConflictError`."""
+    # Who may change them comes before whether they changed meanwhile.
+    parts.require_kind_editable(TERMS, by, project.mission)
     existing = ProjectTerms.objects.filter(project=project).first()
     if existing is None:
         parts.check_fields(fields, TERMS_FIELDS)
@@ -45,13 +48,19 @@ def terms_save(
             mission=project.mission,
             recorded=sorted(fields),
         )
+    if not expected_version:
+        # The page showed no terms, yet someone recorded them since: theirs are not replaced
+        # unseen.
+        raise parts.ConflictError(
+            obj=existing, expected_version=0, current_version=existing.version
+        )
     existing.project = project
     return parts.update_part(
         TERMS,
         existing,
         by=by,
         mission=project.mission,
-        expected_version=expected_version or existing.version,
+        expected_version=expected_version,
         fields=fields,
     )
 

@@ -132,6 +132,9 @@ def test_terms_go_through_the_kernel_history_versions_and_refusals(vaccines, mem
         services.terms_save(
             by=editor, project=firm, expected_version=1, private_money=Decimal("3000")
         )
+    # A page that showed no terms does not replace terms recorded since.
+    with pytest.raises(ConflictError):
+        services.terms_save(by=editor, project=firm, private_money=Decimal("4000"))
     entries = MissionChange.objects.filter(mission=mission, object_type="public-value terms")
     assert [e.action for e in entries.order_by("pk")] == ["created", "updated"]
     with pytest.raises(PermissionDenied):

@@ -71,8 +71,6 @@ CONDITION_SPECS = [
     FieldSpec("checked_on", "date"),
     FieldSpec("status_note", "str", max_length=300, default=""),
 ]
-TERMS_FIELDS = [spec.name for spec in TERMS_SPECS if spec.name != "project"]
-CONDITION_FIELDS = [spec.name for spec in CONDITION_SPECS if spec.name not in ("key", "project")]
 
 
 # --- Export ---------------------------------------------------------------------------------

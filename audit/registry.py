@@ -44,6 +44,12 @@ NOT_AUDITED: dict[str, str] = {
     "portfolios.MissionSearch": "a search index derived from missions",
     "portfolios.PortfolioStamp": "a cache key",
     "documents.BriefingPiece": "a cache of rendered PDF pieces",
+    # Members of the public: their personal data stays out of the trail, so deleting their
+    # data deletes it; what staff do with their ideas is recorded on the idea.
+    "participation.Participant": "personal data of a member of the public, deleted on request",
+    "participation.Support": "written by members of the public, counted on the idea",
+    "participation.Comment": "written by members of the public; moderation is on the idea",
+    "participation.Report": "written by members of the public; the moderator's action is recorded",
 }
 
 # Columns that change on every save (or say who saved, which the entry already says).
@@ -54,6 +60,17 @@ INCLUDE_ONLY: dict[str, list[str]] = {
     "missions.MissionSnapshot": ["name", "taken_by"],
     "evaluation.Finding": ["status", "reason", "decided_by"],
     "documents.GeneratedDocument": ["kind", "title", "mission", "requested_by"],
+    # The published copy is big and the mission's own history has it; who published and when.
+    "participation.Publication": ["introduction", "published_at", "published_by", "withdrawn_at"],
+    # What staff did with the idea, not who sent it in.
+    "participation.Idea": [
+        "hidden_at",
+        "hidden_reason",
+        "answer",
+        "response",
+        "merged_into",
+        "project",
+    ],
 }
 
 # Many-to-many fields worth recording (who took part in an engagement activity).

@@ -78,6 +78,7 @@ DOMAIN_APPS = [
     "canvas",
     "stakeholders",
     "rewards",
+    "participation",
     "evaluation",
     "portfolios",
     "documents",
@@ -120,6 +121,9 @@ MIDDLEWARE = [
     # Query parameters, form fields and headers no text holds (NUL, …) are answered 400 here,
     # naming the field, before any view can turn them into a database error (config/inputs.py).
     "config.boundary.InputBoundaryMiddleware",
+    # A participant's session (a member of the public) reaches the public pages only: any
+    # other page answers 404 before LoginRequiredMiddleware would offer the staff sign-in.
+    "participation.middleware.ParticipantBoundaryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The signed-in user becomes the actor of every audit entry the request writes.
     "auditlog.middleware.AuditlogMiddleware",

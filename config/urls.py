@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("stakeholders.urls")),
     path("", include("rewards.urls")),
+    path("", include("participation.urls")),
+    path("public/", include("participation.public_urls")),
     path("", include("portfolios.urls")),
     path("", include("audit.urls")),
     path("inbox/", include("inbox.urls")),

@@ -71,6 +71,7 @@ FIX_SECTIONS: dict[str, Promise] = {
     "theory_of_change": _("Theory of change"),
     "reviews": _("Reviews"),
     "risks_rewards": _("Risks and rewards"),
+    "participation": _("Participation"),
     "affected_population": _("People affected"),
 }
 
@@ -131,6 +132,16 @@ NEEDS: dict[str, tuple[Promise, str, str]] = {
     "rewards.public_money": (
         _("the public funding of the projects whose terms are recorded"),
         "projects",
+        "",
+    ),
+    "participation": (
+        _("a public consultation on the mission with ideas sent in"),
+        "participation",
+        "",
+    ),
+    "participation.answers": (
+        _("a consultation whose decision date has passed, so its ideas can be answered"),
+        "participation",
         "",
     ),
     "rewards.terms": (
@@ -214,6 +225,16 @@ EVIDENCE_LABELS: dict[str, Promise] = {
     "helix_industry": _("Industry"),
     "helix_academia": _("Research"),
     "helix_civil_society": _("Civil society"),
+    "public_consultations": _("Public consultations with ideas"),
+    "participants": _("People who took part"),
+    "places": _("Places the ideas came from"),
+    "organisations": _("Organisations that sent in ideas"),
+    "minimum_participants": _("Fewest people expected"),
+    "minimum_places": _("Fewest places expected"),
+    "answered": _("Ideas answered"),
+    "due": _("Ideas due an answer"),
+    "taken_up": _("Ideas taken up"),
+    "minimum_share": _("Share to answer"),
 }
 HIDDEN_EVIDENCE = {
     "needs",
@@ -231,6 +252,7 @@ HIDDEN_EVIDENCE = {
 # Evidence that is a share of one (0.32), shown as a percentage (32%).
 PERCENT_EVIDENCE = {
     "share",
+    "minimum_share",
     "top_share",
     "new_share",
     "share_of_projects",
@@ -291,6 +313,7 @@ FIX_PLACES: dict[str, tuple[str, dict[str, str]]] = {
     "reviews": ("evaluation:reviews", {}),
     "theory_of_change": ("evaluation:toc", {}),
     "risks_rewards": ("rewards:mission", {}),
+    "participation": ("participation:mission", {}),
 }
 
 

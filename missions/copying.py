@@ -33,8 +33,9 @@ COPYABLE = {
     "stakeholders": gettext_lazy("Stakeholders and engagement"),
     "theory_of_change": gettext_lazy("Theory of change"),
 }
-# Sections never copied: they record what happened to the source, not a plan.
-NOT_COPIED = ("indicators", "reviews")
+# Sections never copied: they record what happened to the source, not a plan (the public's
+# ideas were sent in to the source's consultations).
+NOT_COPIED = ("indicators", "reviews", "participation")
 # Sections that belong to one of the parts above and go with it: a project's public-value terms
 # and conditions (the rewards app's section) name its projects.
 GOES_WITH = {"rewards": "projects"}

@@ -22,8 +22,11 @@ from __future__ import annotations
 
 VIEWER, EDITOR, REVIEWER, LEAD, ADMIN = "viewer", "editor", "reviewer", "lead", "admin"
 ANONYMOUS, OUTSIDER, STEWARD = "anonymous", "outsider", "steward"
+# A member of the public signed in by an e-mailed link: they reach the public pages only, and
+# every other page answers them 404.
+PARTICIPANT = "participant"
 MEMBER_ROLES = (VIEWER, EDITOR, REVIEWER, LEAD, ADMIN)
-ALL_ROLES = (ANONYMOUS, OUTSIDER, VIEWER, EDITOR, REVIEWER, LEAD, ADMIN, STEWARD)
+ALL_ROLES = (ANONYMOUS, OUTSIDER, VIEWER, EDITOR, REVIEWER, LEAD, ADMIN, STEWARD, PARTICIPANT)
 
 VIEWER_UP = frozenset(MEMBER_ROLES)  # every member of the organisation
 EDITOR_UP = frozenset({EDITOR, LEAD, ADMIN})
@@ -33,6 +36,7 @@ LEAD_UP = frozenset({LEAD, ADMIN})
 ADMIN_ONLY = frozenset({ADMIN})
 SIGNED_IN = VIEWER_UP | {OUTSIDER, STEWARD}  # anyone signed in, whatever their organisation
 ANYONE = SIGNED_IN | {ANONYMOUS}
+PUBLIC = ANYONE | {PARTICIPANT}  # the public pages: everyone, participants too
 
 
 class Reads(frozenset):
@@ -68,7 +72,7 @@ STEWARD_ONLY = frozenset({STEWARD})
 TABLE: dict[str, dict[str, frozenset | int]] = {
     # --- site and accounts ---------------------------------------------------------------
     "home": {"GET": SIGNED_IN, "POST": No(SIGNED_IN)},
-    "robots": {"GET": ANYONE, "POST": Reads(ANYONE)},
+    "robots": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
     "accounts:login": {"GET": ANYONE, "POST": ANYONE},
     "accounts:logout": {"GET": No(SIGNED_IN), "POST": SIGNED_IN},
     "accounts:password_reset": {"GET": ANYONE, "POST": ANYONE},
@@ -207,6 +211,39 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "rewards:condition_add": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "rewards:condition_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "rewards:condition_delete": {"GET": GET_405, "POST": EDITOR_UP},
+    # --- participation: staff's side ---------------------------------------------------------
+    "participation:moderation": {"GET": VIEWER_UP, "POST": READ},
+    "participation:mission": {"GET": VIEWER_UP, "POST": READ},
+    "participation:publish": {"GET": LEAD_UP, "POST": LEAD_UP},
+    "participation:withdraw": {"GET": GET_405, "POST": LEAD_UP},
+    "participation:consultation_add": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "participation:consultation": {"GET": VIEWER_UP, "POST": READ},
+    "participation:consultation_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "participation:idea": {"GET": VIEWER_UP, "POST": READ},
+    "participation:idea_answer": {"GET": GET_405, "POST": EDITOR_UP},
+    "participation:idea_hide": {"GET": GET_405, "POST": EDITOR_UP},
+    "participation:idea_restore": {"GET": GET_405, "POST": EDITOR_UP},
+    "participation:idea_ban": {"GET": GET_405, "POST": LEAD_UP},
+    "participation:idea_verify": {"GET": GET_405, "POST": LEAD_UP},
+    "participation:idea_project": {"GET": GET_405, "POST": EDITOR_UP},
+    "participation:report_dismiss": {"GET": GET_405, "POST": EDITOR_UP},
+    # --- the public pages: anyone; what needs a participant sends others to "Take part" ------
+    "public:index": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:privacy": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:take_part": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:link_sent": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:sign_in_link": {"GET": Reads(PUBLIC), "POST": Reads(PUBLIC)},
+    "public:you": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:your_data": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:forget_me": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:sign_out": {"GET": No(PUBLIC), "POST": PUBLIC},
+    "public:mission": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:consultation": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:idea_new": {"GET": PUBLIC, "POST": PUBLIC},
+    "public:idea": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    "public:idea_support": {"GET": No(PUBLIC), "POST": PUBLIC},
+    "public:comment": {"GET": No(PUBLIC), "POST": PUBLIC},
+    "public:report": {"GET": PUBLIC, "POST": PUBLIC},
     # --- portfolios: leads and administrators only -----------------------------------------
     "portfolios:dashboard": {"GET": LEAD_UP, "POST": Reads(LEAD_UP)},
     "portfolios:portfolios": {"GET": LEAD_UP, "POST": LEAD_UP},

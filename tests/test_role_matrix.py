@@ -44,7 +44,7 @@ from portfolios.models import Initiative, Portfolio
 from rewards.models import RewardCondition
 from stakeholders.models import EngagementActivity, Stakeholder
 from tests import permissions
-from tests.permissions import ALL_ROLES, ANONYMOUS, OUTSIDER, STEWARD, No, Reads
+from tests.permissions import ALL_ROLES, ANONYMOUS, OUTSIDER, PARTICIPANT, STEWARD, No, Reads
 from tests.urls_scoped import app_urls, organisation_scoped_urls
 
 # What every write sends: enough to be an attempt (add an administrator), never a valid form of
@@ -217,12 +217,44 @@ def _theory_of_change(values: dict[str, object], editor) -> None:
     values.update({"step_key": start.key, "link_id": link.pk})
 
 
+def _participation(values: dict[str, object], lead):
+    """The mission published with a consultation, an idea and a report on it; returns the
+    participant who sent them in."""
+    from participation import services as participation_services
+    from participation.tests.factories import participant, published_consultation
+
+    mission = Mission.objects.get(key=values["mission_key"])
+    consultation = published_consultation(mission, lead)
+    person = participant()
+    idea = participation_services.idea_submit(
+        participant=person, consultation=consultation, title="Secret idea", body="A secret idea."
+    )
+    report = participation_services.report(
+        participant=participant(), idea=idea, reason="A secret report."
+    )
+    values.update({"key": consultation.key, "number": idea.number, "report_id": report.pk})
+    return person
+
+
 def _scene(member, organisation, outsider) -> Scene:
     people = {role: member(role) for role in permissions.MEMBER_ROLES}
     values = _first_organisation_objects(organisation)
     _theory_of_change(values, people["editor"])
     people.update({ANONYMOUS: None, OUTSIDER: outsider, STEWARD: _steward(values)})
+    people[PARTICIPANT] = _participation(values, people["lead"])
     return Scene(values=values, people=people)
+
+
+def _take_part(client: Client, participant) -> None:
+    """Sign a participant in, as following their e-mailed link does."""
+    from django.conf import settings
+
+    from participation.session import SESSION_KEY
+
+    store = client.session
+    store[SESSION_KEY] = participant.pk
+    store.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
 
 
 def _table_urls() -> list[tuple[str, list[str]]]:
@@ -274,6 +306,8 @@ def _verdict(role: str, allowed: frozenset, response, scoped: bool, refused: int
         return None
     if role == ANONYMOUS:
         return None if _sent_to_sign_in(response) else "table says: send to sign-in"
+    if role == PARTICIPANT:
+        return None if status == 404 else "table says 404 (participants see public pages only)"
     if role in (OUTSIDER, STEWARD) and scoped:
         return None if status == 404 else "table says 404 (another organisation)"
     if status == refused:
@@ -291,7 +325,11 @@ def _request(client, method: str, url: str):
 def _check_role(scene: Scene, role: str) -> tuple[list[str], int, set[str]]:
     client = Client(raise_request_exception=False)  # a crash is a 500 to report, not to raise
     user = scene.people[role]
-    if user is not None:
+    participant = user if role == PARTICIPANT else None
+    if participant is not None:
+        user = None
+        _take_part(client, participant)
+    elif user is not None:
         client.force_login(user)
     failures, checked, detected_writes = [], 0, set()
     for name, params in _table_urls():
@@ -324,6 +362,8 @@ def _check_role(scene: Scene, role: str) -> tuple[list[str], int, set[str]]:
             session = client.cookies.get("sessionid")
             if user is not None and (session is None or not session.value):
                 client.force_login(user)  # signed out (accounts:logout): sign in again
+            if participant is not None and not client.session.get("participation.participant"):
+                _take_part(client, participant)  # signed out (public:sign_out): again
     return failures, checked, detected_writes
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from evaluation.criteria import statement as statement_analysis
 
 LIVE_PROJECT_STATUSES = {"planned", "active"}
-OPEN_ORIGINS = {"open_call", "bottom_up"}
+OPEN_ORIGINS = {"open_call", "bottom_up", "citizen_idea"}
 RI_STAGES = {"research", "development", "demonstration"}
 UPTAKE_STAGES = {"deployment", "diffusion"}
 UPTAKE_INSTRUMENTS = {"regulation", "procurement"}
@@ -287,6 +287,24 @@ class Context:
         """The engagement activities that asked people at least for their views (IAP2 consult
         or above), rather than only informing them."""
         return [a for a in self.activities if engaged_at_least(a.get("iap2_level"), "consult")]
+
+    # --- The public's participation (the participation app's section)
+
+    @cached_property
+    def participation(self) -> dict[str, Any]:
+        """The section's summary: consultations, ideas, participants, places, organisations,
+        answers (see participation/exchange.py). Empty when the section does not exist."""
+        data = self.data.get("participation")
+        return (data.get("summary") or {}) if isinstance(data, dict) else {}
+
+    @cached_property
+    def public_consultations_heard(self) -> list[dict[str, Any]]:
+        """The mission's own public consultations that received at least one idea."""
+        data = self.data.get("participation")
+        if not isinstance(data, dict):
+            return []
+        with_ideas = {i.get("consultation") for i in data.get("ideas") or []}
+        return [c for c in data.get("consultations") or [] if c.get("key") in with_ideas]
 
     @cached_property
     def core_team_keys(self) -> list[str]:

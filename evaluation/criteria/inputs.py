@@ -62,7 +62,15 @@ ACTIVE_STATUSES = [
 LIVE_STATUSES = [MissionStatus.PROPOSED, *ACTIVE_STATUSES]
 
 # Sections later issues add; `None` means "this data does not exist yet".
-PLACEHOLDERS = ("stakeholders", "canvas", "indicators", "reviews", "theory_of_change", "rewards")
+PLACEHOLDERS = (
+    "stakeholders",
+    "canvas",
+    "indicators",
+    "reviews",
+    "theory_of_change",
+    "rewards",
+    "participation",
+)
 
 
 def _referenced_actor_keys(mission_data: dict[str, Any]) -> set[str]:

@@ -184,11 +184,17 @@ def affected_population(ctx: Context) -> Result:
     fix="stakeholders",
 )
 def engagement(ctx: Context) -> Result:
-    if not ctx.activities:
+    public = [c.get("title") for c in ctx.public_consultations_heard]
+    if not ctx.activities and not public:
         # No engagement activity recorded: not evidence that nobody was asked.
         return not_assessed("stakeholders.engagement")
     activities = [a.get("type") for a in ctx.consultations]
-    return check_when(bool(activities), activities=activities, recorded=len(ctx.activities))
+    return check_when(
+        bool(activities or public),
+        activities=activities,
+        recorded=len(ctx.activities),
+        public_consultations=public,
+    )
 
 
 @signal(
@@ -681,7 +687,66 @@ def shared_rewards(ctx: Context) -> Result:
     return public_shares_in_rewards(ctx)
 
 
+@signal(
+    "c4_public_spread",
+    criterion="c4",
+    label=_("Ideas came from many people in more than one place"),
+    explanation=_(
+        "A consultation that hears a handful of people from one town is not the public: the "
+        "mission's legitimacy needs voices from across the places it affects."
+    ),
+    hint=_(
+        "Reach more people and places: work with local civil-society organisations and "
+        "municipalities to spread the word about the consultation."
+    ),
+    fix="participation",
+)
+def public_spread(ctx: Context) -> Result:
+    facts = ctx.participation
+    if not facts.get("ideas"):
+        return not_assessed("participation")
+    people, places = facts.get("participants") or 0, facts.get("places") or 0
+    return check_when(
+        people >= ctx.t["participation_people_min"] and places >= ctx.t["participation_places_min"],
+        participants=people,
+        places=places,
+        organisations=facts.get("organisations") or [],
+        minimum_participants=ctx.t["participation_people_min"],
+        minimum_places=ctx.t["participation_places_min"],
+    )
+
+
 # --- C5 Many solutions, bottom-up -------------------------------------------------------------
+
+
+@signal(
+    "c5_ideas_answered",
+    criterion="c5",
+    label=_("Every idea from the public was answered, and some were taken up"),
+    explanation=_(
+        "Asking for ideas and not answering them costs trust; taking some up is what makes "
+        "the mission bottom-up as well as top-down."
+    ),
+    hint=_(
+        "Publish an answer to each idea whose decision date has passed, and turn the best "
+        "into projects."
+    ),
+    fix="participation",
+)
+def ideas_answered(ctx: Context) -> Result:
+    facts = ctx.participation
+    due, answered = facts.get("due") or 0, facts.get("answered_due") or 0
+    if not due:
+        # No consultation has reached its decision date with ideas in it yet.
+        return not_assessed("participation.answers")
+    return check_when(
+        answered / due >= ctx.t["participation_answered_share_min"]
+        and (facts.get("taken_up") or 0) >= 1,
+        answered=answered,
+        due=due,
+        taken_up=facts.get("taken_up") or 0,
+        minimum_share=ctx.t["participation_answered_share_min"],
+    )
 
 
 @signal(

@@ -36,6 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "government_actors_min": 2,
     "government_levels_min": 2,
     "lead_budget_share_max": 0.5,
+    # --- The public's participation (C4, C5) ---
+    "participation_people_min": 20,
+    "participation_places_min": 3,
+    "participation_answered_share_min": 0.9,
     # --- Portfolio (C5) ---
     "projects_min": 5,
     "instruments_min": 2,
@@ -92,11 +96,13 @@ DEFAULTS: dict[str, Any] = {
         "c4_government_vertical": 1,
         "c4_lead_concentration": 2,
         "c4_shared_rewards": 1,
+        "c4_public_spread": 1,
         "c5_projects": 2,
         "c5_instruments": 2,
         "c5_approaches": 1,
         "c5_open_origin": 2,
         "c5_budget_spread": 1,
+        "c5_ideas_answered": 2,
     },
 }
 

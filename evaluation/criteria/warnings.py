@@ -509,10 +509,14 @@ warning(
     fix="stakeholders",
 )
 def no_citizens(ctx: Context) -> Result:
-    if ctx.stakeholder_map is None or not (ctx.stakeholders or ctx.activities):
+    # The mission's own public consultations that people sent ideas to: citizens consulted
+    # directly, at least at IAP2 "consult".
+    public = ctx.public_consultations_heard
+    if not public and (ctx.stakeholder_map is None or not (ctx.stakeholders or ctx.activities)):
         return not_assessed("stakeholders")
     approved = ctx.mission.get("approved_on")
     consulted = [a for a in ctx.consultations if not approved or (a.get("date") or "") <= approved]
+    consulted += [c for c in public if not approved or (c.get("opens_on") or "") <= approved]
     citizen_groups = [s for s in ctx.stakeholders if "citizen_group" in (s.get("roles") or [])]
     group_keys = {s.get("key") for s in citizen_groups}
     # Citizens engaged at consult or above: a citizen group engaged so now, or a consultation
@@ -525,11 +529,14 @@ def no_citizens(ctx: Context) -> Result:
             if (a.get("participants") or {}).get("civil_society")
             or group_keys & set(a.get("stakeholders") or [])
         }
+        | {c["key"] for c in public}
     )
     reasons = [
         reason
         for reason, missing in (
-            ("no_citizen_group", not citizen_groups),
+            # Citizens who sent in ideas themselves stand for more than a group that speaks
+            # for them.
+            ("no_citizen_group", not citizen_groups and not public),
             ("no_consultation_during_design", not consulted),
             ("citizens_only_informed", not citizens_engaged),
         )
@@ -538,7 +545,7 @@ def no_citizens(ctx: Context) -> Result:
     # Fires only on recorded facts: a citizen group recorded but engaged below "consult", or
     # engagement activities recorded without citizens in them. With neither a citizen group nor
     # any engagement activity recorded, citizens' involvement cannot be judged yet.
-    if reasons and not citizen_groups and not ctx.activities:
+    if reasons and not citizen_groups and not ctx.activities and not public:
         return not_assessed("stakeholders.engagement")
     return check_when(
         not reasons,

@@ -114,6 +114,7 @@ class Origin(models.TextChoices):
     COMMISSIONED = "commissioned", _("Commissioned")
     OPEN_CALL = "open_call", _("Open call")
     BOTTOM_UP = "bottom_up", _("Bottom-up proposal")
+    CITIZEN_IDEA = "citizen_idea", _("An idea from citizens or civil society")
     PRE_EXISTING = "pre_existing", _("Existed before the mission")
 
 

@@ -30,7 +30,7 @@ class ParticipationConfig(AppConfig):
                 "participation",
                 _("Participation"),
                 "participation:moderation",
-                40,
+                38,
                 description=_(
                     "The missions shown to the public, and what participants reported for a "
                     "moderator to look at."

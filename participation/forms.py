@@ -73,7 +73,7 @@ class IdeaForm(HoneypotForm):
         self,
         *args: Any,
         consultation: Consultation,
-        organisation: str,
+        represents: str,
         verified: bool,
         **kwargs: Any,
     ):
@@ -85,9 +85,9 @@ class IdeaForm(HoneypotForm):
             theme.choices = [("", _("No theme")), *[(t, t) for t in themes]]
         else:
             del self.fields["theme"]
-        if organisation:
+        if represents:
             self.fields["on_behalf"].label = _("Send it in on behalf of %(organisation)s") % {
-                "organisation": organisation
+                "organisation": represents
             }
             if not verified:
                 self.fields["on_behalf"].help_text = _(

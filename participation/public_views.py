@@ -111,7 +111,7 @@ def idea_new(request: HttpRequest, org_slug: str, mission_key: str, key: str) ->
     form = IdeaForm(
         request.POST or None,
         consultation=found,
-        organisation=participant.organisation_name,
+        represents=participant.organisation_name,
         verified=participant.organisation_verified_at is not None,
     )
     status = 200

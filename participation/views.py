@@ -362,7 +362,9 @@ def idea_restore(
 def idea_ban(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, key: str, number: int
 ) -> HttpResponse:
-    found = _posted_to_idea(request, org_slug, mission_key, key, number, "participation.ban_participant")
+    found = _posted_to_idea(
+        request, org_slug, mission_key, key, number, "participation.ban_participant"
+    )
     if isinstance(found, HttpResponse):
         return found
     mission, idea = found
@@ -377,7 +379,9 @@ def idea_ban(
 def idea_verify(
     request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, key: str, number: int
 ) -> HttpResponse:
-    found = _posted_to_idea(request, org_slug, mission_key, key, number, "participation.verify_representative")
+    found = _posted_to_idea(
+        request, org_slug, mission_key, key, number, "participation.verify_representative"
+    )
     if isinstance(found, HttpResponse):
         return found
     _mission, idea = found

@@ -55,6 +55,15 @@ UNLINKED = {
     "evaluation:steward_invite": "the indicator page's invitation form (POST)",
     "workspace:search": "the search form in the header of every page",
     "inbox:unsubscribe": "opened from the link in a notification e-mail",
+    # The public side's pages for a participant: staff (whom the crawler signs in as) are not
+    # participants. tests/e2e/test_participation.py clicks its way to each.
+    "public:idea_new": "the Send in an idea button, shown to signed-in participants",
+    "public:report": "the Report links under an idea or comment, shown to participants",
+    "public:you": "the participant's own page, linked from the public header once signed in",
+    "public:your_data": "a download on the participant's own page",
+    "public:forget_me": "linked from the participant's own page",
+    "public:sign_in_link": "opened from the link e-mailed to a participant",
+    "public:link_sent": "shown after the Take part form is sent",
 }
 # The crawler reads every mission's sections, but at most this many addresses of a kind that
 # names a part of a mission (one target's page stands for all targets).

@@ -44,6 +44,7 @@ from missions import exchange
 from missions.apps import DEMO_FIXTURE
 from missions.models import Actor, Mission, MissionProject, Target
 from missions.tests.factories import MissionFactory, TargetFactory
+from participation.models import Consultation, Idea
 from stakeholders import csv_io as stakeholder_csv
 from stakeholders.models import Stakeholder
 
@@ -472,6 +473,20 @@ def form_arguments(organisation, mission, indicator) -> dict[str, object]:
         power=2,
         interest=4,
     )
+    consultation = Consultation.objects.create(
+        mission=mission,
+        key="hostile-consultation",
+        title="Ideas",
+        purpose="To decide.",
+        decision_by=datetime.date(2030, 1, 1),
+        opens_on=datetime.date(2029, 1, 1),
+        closes_on=datetime.date(2029, 6, 1),
+        questions="What?",
+        themes="Food\nMobility",
+    )
+    idea = Idea.objects.create(
+        mission=mission, consultation=consultation, number=1, title="An idea", body="Text."
+    )
     return {
         "organisation": organisation,
         "mission": mission,
@@ -484,6 +499,11 @@ def form_arguments(organisation, mission, indicator) -> dict[str, object]:
         "people": [("1", "A. Person")],
         "kinds": [("mission", "Mission")],
         "request": None,
+        "consultation": consultation,
+        "represents": "Friends of the Earth",
+        "verified": False,
+        "idea": idea,
+        "others": [idea],
     }
 
 

@@ -39,6 +39,7 @@ from evaluation.toc.models import ToCLink, ToCNode
 from missions import examples, snapshots
 from missions.forms import MISSION_GROUPS
 from missions.models import Actor, Milestone, Mission, MissionProject, MissionSnapshot, Target
+from participation.models import Consultation, Idea, Report
 from portfolios import services as portfolio_services
 from portfolios.models import Initiative, Portfolio
 from rewards.models import RewardCondition
@@ -364,6 +365,20 @@ def _bindings(organisation: Organisation, mission: Mission | None) -> dict[froze
         frozenset({"link_id"}): [
             {"link_id": pk}
             for pk in ToCLink.objects.filter(mission=mission).values_list("pk", flat=True)
+        ],
+        frozenset({"key"}): [
+            {"key": key}
+            for key in Consultation.objects.filter(mission=mission).values_list("key", flat=True)
+        ],
+        frozenset({"key", "number"}): [
+            {"key": idea.consultation.key, "number": idea.number}
+            for idea in Idea.objects.filter(mission=mission).select_related("consultation")
+        ],
+        frozenset({"key", "number", "report_id"}): [
+            {"key": r.idea.consultation.key, "number": r.idea.number, "report_id": r.pk}
+            for r in Report.objects.filter(idea__mission=mission).select_related(
+                "idea__consultation"
+            )
         ],
     }
 

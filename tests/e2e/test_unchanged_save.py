@@ -35,6 +35,7 @@ from inbox import services as inbox_services
 from inbox.models import Delivery
 from missions.forms import MISSION_GROUPS
 from missions.models import Actor, Milestone, Mission, MissionProject, Target
+from participation.models import Consultation, Idea
 from portfolios import services as portfolio_services
 from portfolios.models import Initiative, Portfolio
 from rewards.models import ProjectTerms, RewardCondition
@@ -195,6 +196,30 @@ def _reward_conditions() -> Iterator[FormCase]:
         yield FormCase(f"condition {condition.key}", EDITOR, url, url)
 
 
+def _consultations() -> Iterator[FormCase]:
+    for consultation in Consultation.objects.filter(mission__organisation__slug=ORG).select_related(
+        "mission"
+    ):
+        url = _mission_url(
+            "participation:consultation_edit", consultation.mission, key=consultation.key
+        )
+        yield FormCase(f"consultation {consultation.key}", EDITOR, url, url)
+
+
+def _idea_answers() -> Iterator[FormCase]:
+    """The answer form on the staff's page of each idea (answered or not yet)."""
+    for idea in Idea.objects.filter(mission__organisation__slug=ORG).select_related(
+        "mission", "consultation"
+    ):
+        kwargs = {"key": idea.consultation.key, "number": idea.number}
+        yield FormCase(
+            f"answer to idea {idea.consultation.key} {idea.number}",
+            EDITOR,
+            _mission_url("participation:idea", idea.mission, **kwargs),
+            _mission_url("participation:idea_answer", idea.mission, **kwargs),
+        )
+
+
 def _member_roles() -> Iterator[FormCase]:
     page = reverse("accounts:members", kwargs={"org_slug": ORG})
     for membership in Membership.objects.filter(organisation__slug=ORG).select_related("user"):
@@ -262,6 +287,8 @@ EDIT_FORMS: dict[str, Callable[[], Iterator[FormCase]]] = {
     "stakeholders:edit": _stakeholders,
     "rewards:terms_edit": _reward_terms,
     "rewards:condition_edit": _reward_conditions,
+    "participation:consultation_edit": _consultations,
+    "participation:idea_answer": _idea_answers,
     "accounts:member_role": _member_roles,
     "accounts:organisation_settings": _organisation_settings,
     "portfolios:portfolio_edit": _portfolios,
@@ -346,6 +373,22 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "rewards:condition_add": CREATES,
     "rewards:condition_delete": DELETES,
     "rewards:terms_delete": DELETES,
+    "participation:publish": "publishes the mission as it is now, a decision (a button)",
+    "participation:withdraw": ACTS,
+    "participation:consultation_add": CREATES,
+    "participation:idea_hide": ACTS + ", with the reason its author is told",
+    "participation:idea_restore": ACTS,
+    "participation:idea_ban": ACTS,
+    "participation:idea_verify": ACTS,
+    "participation:idea_project": CREATES + " (a project from the idea)",
+    "participation:report_dismiss": ACTS,
+    "public:take_part": "e-mails a link to take part",
+    "public:idea_new": CREATES,
+    "public:idea_support": ACTS,
+    "public:comment": CREATES,
+    "public:report": CREATES,
+    "public:forget_me": DELETES,
+    "public:sign_out": "signs a participant out",
     "portfolios:portfolios": CREATES,
     "portfolios:portfolio_add": ACTS,
     "portfolios:initiative_add": CREATES,

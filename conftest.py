@@ -250,6 +250,16 @@ def _end_sessions_that_would_block_the_flush() -> None:
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (the public pages keep a shared copy for visitors
+    without a session): a page cached by one test never answers another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def organisation(db):
     from accounts.tests.factories import OrganisationFactory

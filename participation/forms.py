@@ -173,7 +173,10 @@ class AnswerForm(VersionedForm, forms.Form):
         max_length=1500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Published beside the idea and sent to its author: what was done, and why."),
+        help_text=_(
+            "Needed once you choose what came of it: published beside the idea and sent to its "
+            "author. Say what was done, and why."
+        ),
     )
 
     def __init__(self, *args: Any, idea: Idea, others: list[Idea], **kwargs: Any):

@@ -3,11 +3,16 @@ does there. Readable without signing in; nothing here shows a draft or an intern
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,13 +27,36 @@ from participation import selectors, services, session
 from participation.forms import CommentForm, IdeaForm, ReportForm, TakePartForm
 from participation.models import Consultation, Idea, Participant, Publication
 
+# Visitors without a session (nearly all of them) share one rendered copy of each public page
+# for this long: a crowd arriving from a news article costs one render per page and process.
+# Signed-in participants and staff always get a fresh page; so does anyone with a message
+# waiting (it would otherwise be shown to the next visitor).
+SHARED_FOR_SECONDS = 30
+
+
+def _shared_with_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        cookies = (settings.SESSION_COOKIE_NAME, "messages")
+        if request.method != "GET" or any(name in request.COOKIES for name in cookies):
+            return view(request, *args, **kwargs)
+        key = "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies:
+                cache.set(key, response, SHARED_FOR_SECONDS)
+        return response
+
+    return serve
+
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200):
     participant = session.current_participant(request)
     response = render(request, template, {"participant": participant, **context}, status=status)
     if participant is None and not request.user.is_authenticated and request.method == "GET":
         # The same for every visitor without a session: shared caches may keep it a minute.
-        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        response.headers.setdefault("Cache-Control", f"public, max-age={SHARED_FOR_SECONDS}")
     return response
 
 
@@ -53,6 +81,7 @@ def _take_part_url(request: HttpRequest) -> str:
 
 
 @login_not_required
+@_shared_with_visitors
 def index(request: HttpRequest) -> HttpResponse:
     return _page(
         request, "participation/public/index.html", {"publications": selectors.published()}
@@ -60,6 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@_shared_with_visitors
 def mission(request: HttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     publication = selectors.publication(org_slug, mission_key)
     mission = publication.mission
@@ -85,6 +115,7 @@ def _consultation(org_slug: str, mission_key: str, key: str) -> tuple[Publicatio
 
 
 @login_not_required
+@_shared_with_visitors
 def consultation(request: HttpRequest, org_slug: str, mission_key: str, key: str) -> HttpResponse:
     publication, found = _consultation(org_slug, mission_key, key)
     participant = session.current_participant(request)
@@ -154,6 +185,7 @@ def _idea(
 
 
 @login_not_required
+@_shared_with_visitors
 def idea(
     request: HttpRequest, org_slug: str, mission_key: str, key: str, number: int
 ) -> HttpResponse:

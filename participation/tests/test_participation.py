@@ -277,3 +277,30 @@ def test_a_representative_speaks_for_their_organisation_once_verified(mission, l
     assert later.on_behalf_of == "Friends of School Food"
     with pytest.raises(ValidationError, match="organisation"):
         _idea(participant(), consultation, title="No organisation named", on_behalf=True)
+
+
+def test_visitors_without_a_session_share_a_copy_participants_get_a_fresh_page(
+    client, mission, lead, django_assert_num_queries
+):
+    from django.urls import reverse
+
+    consultation = published_consultation(mission, lead)
+    url = reverse(
+        "public:consultation", args=[mission.organisation.slug, mission.key, consultation.key]
+    )
+    first = client.get(url)
+    assert first.status_code == 200 and first["Cache-Control"] == "public, max-age=30"
+    _idea(participant(), consultation, title="A new idea")
+    # The shared copy, read from the cache without a query; the new idea shows once it expires.
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content and b"A new idea" not in again.content
+    # Someone signed in to take part sees it at once.
+    from participation.session import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = participant().pk
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    fresh = client.get(url)
+    assert b"A new idea" in fresh.content and "public" not in fresh.get("Cache-Control", "")

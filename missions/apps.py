@@ -62,6 +62,7 @@ def _register_organisation_sections() -> None:
                 "participation:consultation_add",
                 "participation:consultation",
                 "participation:consultation_edit",
+                "participation:consultation_csv",
                 "participation:idea",
                 "participation:idea_answer",
                 "participation:idea_hide",

@@ -23,6 +23,11 @@ urlpatterns = [
             name="consultation",
         ),
         path(
+            "participation/consultations/<slug:key>/ideas.csv",
+            views.consultation_csv,
+            name="consultation_csv",
+        ),
+        path(
             "participation/consultations/<slug:key>/edit/",
             views.consultation_edit,
             name="consultation_edit",

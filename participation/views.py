@@ -24,7 +24,7 @@ from missions.pages import (
     post_only,
     require_permission,
 )
-from participation import selectors, services
+from participation import analysis, selectors, services
 from participation.forms import (
     AnswerForm,
     BanForm,
@@ -199,6 +199,7 @@ def consultation_page(
         "place": request.GET.get("place", "")[:80],
         "status": request.GET.get("status", "")[:20],
     }
+    ideas = selectors.staff_ideas(consultation, **filters)
     return render(
         request,
         "participation/consultation.html",
@@ -206,7 +207,8 @@ def consultation_page(
             request,
             mission,
             consultation=consultation,
-            ideas=selectors.staff_ideas(consultation, **filters),
+            ideas=ideas,
+            similar=analysis.near_duplicates(ideas),
             filters=filters,
             statuses=[
                 ("", _("Any")),
@@ -217,6 +219,20 @@ def consultation_page(
             ],
         ),
     )
+
+
+def consultation_csv(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, key: str
+) -> HttpResponse:
+    """The consultation's ideas as a CSV file (hidden ones too, with the reason)."""
+    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    consultation = selectors.consultation_of(mission, key)
+    response = HttpResponse(
+        analysis.ideas_csv(selectors.staff_ideas(consultation)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{consultation.key}-ideas.csv"'
+    return response
 
 
 def _idea_from_url(

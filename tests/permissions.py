@@ -219,6 +219,7 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "participation:consultation_add": {"GET": EDITOR_UP, "POST": EDITOR_UP},
     "participation:consultation": {"GET": VIEWER_UP, "POST": READ},
     "participation:consultation_edit": {"GET": EDITOR_UP, "POST": EDITOR_UP},
+    "participation:consultation_csv": {"GET": VIEWER_UP, "POST": READ},
     "participation:idea": {"GET": VIEWER_UP, "POST": READ},
     "participation:idea_answer": {"GET": GET_405, "POST": EDITOR_UP},
     "participation:idea_hide": {"GET": GET_405, "POST": EDITOR_UP},

@@ -37,6 +37,7 @@ from evaluation.criteria.rules import CRITERIA
 from evaluation.models import CriterionResult, CriterionVerdict, Finding, FindingStatus
 from missions.models import Mission, MissionStatus, Target
 from missions.templatetags.missions_tags import STATUS_COLOURS, money
+from participation.models import Answer, Idea
 from portfolios.models import DECISION_PAST, Decision, ReviewDecision
 from portfolios.selectors.filters import CRITERION_CODES, SEVERITIES, SHORT_STATUS
 
@@ -62,6 +63,8 @@ class Row:
     criteria: list[tuple[str, Promise, DisplayStatus]]
     warnings: dict[str, int]  # open warnings by severity
     headline_targets: int = 0
+    ideas: int = 0  # sent in by the public, shown
+    ideas_answered: int = 0
     decision_kind: str = ""
     decision_at: datetime | None = None
     reviewed_at: datetime | None = None  # the reviewer's last verdict on a criterion
@@ -117,6 +120,15 @@ def with_row_values(missions: QuerySet[Mission]) -> QuerySet[Mission]:
             ),
             0,
         ),
+        # Ideas the public sent in (shown ones) and how many have a published answer.
+        _row_ideas=Subquery(
+            Idea.objects.filter(mission_id=OuterRef("pk"), hidden_at=None)
+            .order_by()
+            .values("mission_id")
+            .annotate(j=JSONArray(Count("pk"), Count("pk", filter=~Q(answer=Answer.PENDING))))
+            .values("j"),
+            output_field=JSONField(),
+        ),
         _row_decision=Subquery(
             ReviewDecision.objects.filter(mission_id=OuterRef("pk"))
             .order_by("-decided_at", "-pk")
@@ -156,11 +168,14 @@ def row_from(mission: Mission, t: dict[str, Any]) -> Row:
     ]
     open_counts = values["_row_open"] or {}
     decision = values["_row_decision"] or [None, None]
+    ideas, answered = values["_row_ideas"] or [0, 0]
     return Row(
         mission=mission,
         criteria=criteria,
         warnings={s: open_counts.get(s, 0) for s in SEVERITIES},
         headline_targets=values["_row_headline"],
+        ideas=ideas,
+        ideas_answered=answered,
         decision_kind=decision[0] or "",
         decision_at=_when(decision[1]),
         reviewed_at=_when(verdicts[0][2]) if verdicts else None,
@@ -187,6 +202,7 @@ class RowView(TypedDict):
     cells: list[tuple[str, str, str]]  # each criterion as (code and name, status key, words)
     warning_tags: list[tuple[str, str]]  # (css class, words)
     headline_text: str
+    ideas_text: str  # the public's ideas and how many are answered; empty without any
     budget_text: str
     share_text: str
     decision_text: str
@@ -207,6 +223,7 @@ class _Words:
     need: str = field(default_factory=lambda: gettext("need not estimated"))
     share: str = field(default_factory=lambda: gettext("%(share)s%% of %(need)s"))
     reviewed: str = field(default_factory=lambda: gettext("Criteria reviewed %(when)s"))
+    ideas: str = field(default_factory=lambda: gettext("%(ideas)s, %(answered)s answered"))
     days: dict[Any, str] = field(default_factory=dict)
     counted: dict[tuple[str, int], str] = field(default_factory=dict)
     escaped: dict[str, SafeString] = field(default_factory=dict)
@@ -277,6 +294,17 @@ def row_views(rows: list[Row], organisation: Organisation) -> list[RowView]:
                     words.count(
                         "%(n)s headline target", "%(n)s headline targets", row.headline_targets
                     )
+                ),
+                ideas_text=safe(
+                    words.ideas
+                    % {
+                        "ideas": words.count(
+                            "%(n)s idea from the public", "%(n)s ideas from the public", row.ideas
+                        ),
+                        "answered": row.ideas_answered,
+                    }
+                    if row.ideas
+                    else ""
                 ),
                 budget_text=safe(money(m.committed_budget, m.currency)),
                 share_text=safe(

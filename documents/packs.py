@@ -50,7 +50,7 @@ from documents.pdf import html_to_pdf_with_outline, protective_marking, render_h
 
 # Bump when briefing_fingerprints changes what it reads: every pack then looks its pieces up
 # by their full contexts once more.
-FINGERPRINT_VERSION = "3"
+FINGERPRINT_VERSION = "4"
 
 logger = logging.getLogger(__name__)
 

@@ -128,7 +128,7 @@ def _grid_items(exported: dict[str, Any]) -> list[dict[str, Any]]:
 
 # The exchange sections a briefing reads: the targets it prints, the projects it counts, and
 # the projects' public-value terms ("Public money at risk and what the public gets back").
-BRIEFING_SECTIONS = ("targets", "projects", "rewards")
+BRIEFING_SECTIONS = ("targets", "projects", "rewards", "participation")
 # The projects a briefing names as having public money and no reward condition, at most.
 UNCONDITIONED_MAX = 4
 
@@ -191,6 +191,7 @@ def mission_context(
         data["open_warning_total"] = sum(data["open_warnings"].values())
         data["note"] = briefing_note_data(mission)
         data["rewards"] = briefing_rewards(exported.get("rewards"), mission.currency)
+        data["participation"] = briefing_participation(exported.get("participation"))
     headline = [t for t in data["targets"] if t["is_headline"]]
     data["headline_targets"] = headline[:HEADLINE_MAX]
     if kind != DocumentKind.CANVAS:
@@ -252,6 +253,50 @@ def _key_figures(mission: Mission, data: dict[str, Any]) -> list[str]:
             % {"count": len(headline)}
         )
     return figures
+
+
+def briefing_participation(section: dict[str, Any] | None) -> str:
+    """One sentence on what the public said, from the participation section's summary (the
+    figures the criteria read): empty when the mission has had no public consultation, so the
+    briefing prints nothing rather than a heading over nothing."""
+    summary = (section or {}).get("summary") or {}
+    if not summary.get("consultations"):
+        return ""
+    ideas = summary.get("ideas") or 0
+    if not ideas:
+        return ngettext(
+            "%(count)s public consultation; no idea sent in yet.",
+            "%(count)s public consultations; no idea sent in yet.",
+            summary["consultations"],
+        ) % {"count": summary["consultations"]}
+    text = ngettext(
+        "%(ideas)s idea from the public",
+        "%(ideas)s ideas from the public",
+        ideas,
+    ) % {"ideas": ideas}
+    people, places = summary.get("participants") or 0, summary.get("places") or 0
+    if people:
+        text += " " + ngettext(
+            "(%(people)s person taking part", "(%(people)s people taking part", people
+        ) % {"people": people}
+        text += (
+            ngettext(", from %(places)s place)", ", from %(places)s places)", places)
+            % {"places": places}
+            if places
+            else ")"
+        )
+    organisations = summary.get("organisations") or []
+    if organisations:
+        text += "; " + ngettext(
+            "%(count)s civil-society organisation among them",
+            "%(count)s civil-society organisations among them",
+            len(organisations),
+        ) % {"count": len(organisations)}
+    text += ". " + _("%(answered)s answered in public, %(taken)s taken up.") % {
+        "answered": summary.get("answered") or 0,
+        "taken": summary.get("taken_up") or 0,
+    }
+    return text
 
 
 def briefing_rewards(section: dict[str, Any] | None, currency: str) -> dict[str, Any]:
@@ -440,7 +485,10 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
     import hashlib
     import json
 
+    from django.db.models import Count
+
     from missions.models import Milestone, MissionProject, Target
+    from participation.models import Comment, Consultation, Idea, Support
     from rewards.models import ProjectTerms, RewardCondition
 
     try:
@@ -480,6 +528,42 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
     conditions = _rows_by_mission(
         RewardCondition.objects.filter(mission_id__in=mission_ids).order_by("pk").values()
     )
+    # What the public said: the consultations, the ideas as the summary reads them, and how
+    # many supported or commented (the summary counts the people).
+    consultations = _rows_by_mission(
+        Consultation.objects.filter(mission_id__in=mission_ids)
+        .order_by("pk")
+        .values("mission_id", "id", "version")
+    )
+    ideas = _rows_by_mission(
+        Idea.objects.filter(mission_id__in=mission_ids)
+        .order_by("pk")
+        .values(
+            "mission_id",
+            "id",
+            "version",
+            "participant_id",
+            "place",
+            "on_behalf_of",
+            "hidden_at",
+            "answer",
+            "project_id",
+        )
+    )
+    reactions = _rows_by_mission(
+        Support.objects.filter(idea__mission_id__in=mission_ids)
+        .values("idea__mission_id")
+        .annotate(n=Count("pk"), people=Count("participant_id", distinct=True))
+        .order_by(),
+        key="idea__mission_id",
+    )
+    comments = _rows_by_mission(
+        Comment.objects.filter(idea__mission_id__in=mission_ids)
+        .values("idea__mission_id")
+        .annotate(n=Count("pk"), people=Count("participant_id", distinct=True))
+        .order_by(),
+        key="idea__mission_id",
+    )
     notes = {
         row["mission_id"]: row
         for row in BriefingNote.objects.filter(mission_id__in=mission_ids).values()
@@ -495,6 +579,10 @@ def briefing_fingerprints(mission_ids: list[int]) -> dict[int, str]:
             terms.get(pk, []),
             conditions.get(pk, []),
             evaluation.get(pk, []),
+            consultations.get(pk, []),
+            ideas.get(pk, []),
+            reactions.get(pk, []),
+            comments.get(pk, []),
         ]
         text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
         result[pk] = hashlib.sha256(text.encode()).hexdigest()

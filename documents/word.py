@@ -157,6 +157,10 @@ def _briefing(
         for line in (rewards.get("note"), rewards.get("none")):
             if line:
                 document.add_paragraph(line)
+    if m.get("participation"):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(_("What the public said:") + " ").bold = True
+        paragraph.add_run(m["participation"])
     criteria = m.get("criteria") or []
     if criteria:
         document.add_heading(_("Assessment against the five mission criteria"), level=2)

@@ -70,6 +70,8 @@ def _register_organisation_sections() -> None:
                 "participation:idea_ban",
                 "participation:idea_verify",
                 "participation:idea_project",
+                "participation:idea_stakeholder",
+                "participation:idea_canvas",
                 "participation:report_dismiss",
             ),
         ),

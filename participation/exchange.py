@@ -29,10 +29,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canvas.boxes import BY_KEY
 from missions import exchange
 from missions.exchange import ExchangeError, FieldSpec, SectionContext, read_items, read_object
 from missions.models import Mission, MissionProject
 from participation.models import Answer, Comment, Consultation, Idea, Publication, Support
+from stakeholders.models import Stakeholder
 
 SECTION = "participation"
 
@@ -59,6 +61,8 @@ IDEA_SPECS = [
     FieldSpec("response", "str", max_length=1500, default=""),
     FieldSpec("merged_into", "int"),
     FieldSpec("project", "key"),
+    FieldSpec("stakeholder", "key"),
+    FieldSpec("canvas_box", "str", max_length=40, default=""),
 ]
 
 
@@ -72,7 +76,7 @@ def export_participation(mission: Mission) -> dict[str, Any]:
         if not consultations
         else list(
             Idea.objects.filter(mission=mission)
-            .select_related("consultation", "project", "merged_into")
+            .select_related("consultation", "project", "merged_into", "stakeholder")
             .annotate(
                 supporter_total=Count("supports", distinct=True),
                 comment_total=Count("comments", filter=Q(comments__hidden_at=None), distinct=True),
@@ -111,6 +115,8 @@ def export_participation(mission: Mission) -> dict[str, Any]:
                 "response": i.response,
                 "merged_into": i.merged_into.number if i.merged_into else None,
                 "project": i.project.key if i.project else None,
+                "stakeholder": i.stakeholder.key if i.stakeholder else None,
+                "canvas_box": i.canvas_box,
                 "sent_on": timezone.localdate(i.created_at).isoformat(),
                 "supporters": i.supporter_total,
                 "comments": i.comment_total,
@@ -212,6 +218,14 @@ def validate_participation(data: Any, path: str, context: SectionContext) -> lis
         if isinstance(number, int) and number < 1:
             errors.append(ExchangeError(f"{item_path}.number", _("must be 1 or more.")))
         numbers.append((f"{item_path}.number", f"{consultation} {number}"))
+        box = values.get("canvas_box")
+        if box and box not in BY_KEY:
+            errors.append(
+                ExchangeError(
+                    f"{item_path}.canvas_box",
+                    _("is %(key)r, which is not a canvas box.") % {"key": box},
+                )
+            )
         project = values.get("project")
         if isinstance(project, str) and project not in context.project_keys:
             errors.append(
@@ -244,6 +258,9 @@ def load_participation(mission: Mission, data: dict[str, Any], context: SectionC
         stored[values["key"]] = consultation
     exchange.delete_missing(existing, wanted, "consultations", context.summary)
     projects = {p.key: p for p in MissionProject.objects.filter(mission=mission)}
+    # Loaded before this section (its order is lower); a stakeholder the document does not
+    # have any more leaves the idea without the link.
+    stakeholders = {s.key: s for s in Stakeholder.objects.filter(mission=mission)}
     ideas = {
         (i.consultation.key, i.number): i
         for i in Idea.objects.filter(mission=mission).select_related("consultation")
@@ -256,6 +273,8 @@ def load_participation(mission: Mission, data: dict[str, Any], context: SectionC
         assert values is not None  # noqa: S101
         consultation = stored[values.pop("consultation")]
         project_key, merged_number = values.pop("project"), values.pop("merged_into")
+        stakeholder_key = values.pop("stakeholder")
+        values["stakeholder"] = stakeholders.get(stakeholder_key) if stakeholder_key else None
         key = (consultation.key, values["number"])
         wanted_ideas.append(key)
         idea = ideas.get(key) or Idea(mission=mission, consultation=consultation)
@@ -271,7 +290,7 @@ def load_participation(mission: Mission, data: dict[str, Any], context: SectionC
         target = ideas.get((idea.consultation.key, merged_number)) if merged_number else None
         if target != idea.merged_into and target is not idea:
             idea.merged_into = target
-            idea.save(update_fields=["merged_into", "version"])
+            Idea.objects.filter(pk=idea.pk).update(merged_into=target)
 
 
 def register() -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from canvas.boxes import BOXES
 from config.forms import DateInput
 from missions.forms import VersionedForm
 from participation.models import Answer, Consultation, Idea
@@ -192,6 +193,19 @@ class AnswerForm(VersionedForm, forms.Form):
 
     def merged_idea(self) -> Idea | None:
         return self.others.get(self.cleaned_data.get("merged_into") or "")
+
+
+class CanvasEvidenceForm(forms.Form):
+    box = forms.ChoiceField(
+        label=_("Canvas box"),
+        help_text=_("The idea is quoted in a comment on the box, for its editors to weigh."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        box = self.fields["box"]
+        assert isinstance(box, forms.ChoiceField)  # noqa: S101
+        box.choices = [("", _("Choose a box"))] + [(b.key, f"{b.number}. {b.title}") for b in BOXES]
 
 
 class ProjectFromIdeaForm(forms.Form):

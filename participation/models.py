@@ -228,6 +228,16 @@ class Idea(MissionPart, Versioned):
         on_delete=models.SET_NULL,
         related_name="merged",
     )
+    stakeholder = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        verbose_name=_("brought in the stakeholder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
+    # The canvas box it was added to as evidence (a comment on the box, quoting it).
+    canvas_box = models.CharField(_("evidence on the canvas box"), max_length=40, blank=True)
     project = models.ForeignKey(
         MissionProject,
         verbose_name=_("became the project"),

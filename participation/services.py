@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from accounts.mail import send_after_commit
 from accounts.models import User
+from canvas import services as canvas_services
 from missions import hooks, parts
 from missions import services as mission_services
 from missions.models import ChangeAction, Mission, MissionProject, Origin
@@ -43,6 +44,8 @@ from participation.models import (
     Report,
     Support,
 )
+from stakeholders import services as stakeholder_services
+from stakeholders.models import Stakeholder
 
 CONSULTATION_FIELDS = frozenset(
     {"title", "purpose", "decision_by", "opens_on", "closes_on", "questions", "themes"}
@@ -50,7 +53,8 @@ CONSULTATION_FIELDS = frozenset(
 CONSULTATION = parts.PartKind("consultation", CONSULTATION_FIELDS, named_by="title")
 # Staff's answer to an idea, and what it became: published beside the idea.
 ANSWER = parts.PartKind(
-    "answer to an idea", frozenset({"answer", "response", "merged_into", "project"})
+    "answer to an idea",
+    frozenset({"answer", "response", "merged_into", "project", "stakeholder", "canvas_box"}),
 )
 MODERATION = parts.PartKind(
     "moderation of an idea",
@@ -356,6 +360,59 @@ def idea_to_project(*, by: User, idea: Idea, title: str = "") -> MissionProject:
         fields={"project": project},
     )
     return project
+
+
+@transaction.atomic
+def idea_to_stakeholder(*, by: User, idea: Idea) -> Stakeholder:
+    """Bring the civil-society organisation an idea was sent in for onto the mission's
+    stakeholder map (civil society, a citizen group, interested), keeping the link."""
+    if idea.stakeholder_id is not None:
+        return idea.stakeholder  # type: ignore[return-value]
+    if not idea.on_behalf_of:
+        raise ValidationError(
+            _("Only an idea sent in for a verified organisation brings in a stakeholder.")
+        )
+    stakeholder = stakeholder_services.stakeholder_create(
+        by=by,
+        mission=idea.mission,
+        name=idea.on_behalf_of,
+        helix="civil_society",
+        roles=["citizen_group"],
+        power=2,
+        interest=4,
+    )
+    parts.update_part(
+        ANSWER,
+        idea,
+        by=by,
+        mission=idea.mission,
+        expected_version=idea.version,
+        fields={"stakeholder": stakeholder},
+    )
+    return stakeholder
+
+
+@transaction.atomic
+def idea_to_canvas(*, by: User, idea: Idea, box_key: str) -> None:
+    """Quote an idea as evidence on a canvas box (a comment the box's editors see beside their
+    text, which stays theirs to change), keeping the link."""
+    canvas_services.canvas_comment_add(
+        by=by,
+        mission=idea.mission,
+        box_key=box_key,
+        text=(
+            _("From the public (idea %(number)s, “%(title)s”): %(body)s")
+            % {"number": idea.number, "title": idea.title, "body": idea.body}
+        )[:1000],
+    )
+    parts.update_part(
+        ANSWER,
+        idea,
+        by=by,
+        mission=idea.mission,
+        expected_version=idea.version,
+        fields={"canvas_box": box_key},
+    )
 
 
 def _tell_author(idea: Idea, *, subject: str, template: str, context: dict[str, Any]) -> None:

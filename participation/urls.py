@@ -39,6 +39,8 @@ urlpatterns = [
         path(IDEA + "ban/", views.idea_ban, name="idea_ban"),
         path(IDEA + "verify/", views.idea_verify, name="idea_verify"),
         path(IDEA + "project/", views.idea_project, name="idea_project"),
+        path(IDEA + "stakeholder/", views.idea_stakeholder, name="idea_stakeholder"),
+        path(IDEA + "canvas/", views.idea_canvas, name="idea_canvas"),
         path(
             IDEA + "reports/<int:report_id>/",
             views.report_dismiss,

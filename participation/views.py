@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from participation import analysis, selectors, services
 from participation.forms import (
     AnswerForm,
     BanForm,
+    CanvasEvidenceForm,
     ConsultationForm,
     HideForm,
     ProjectFromIdeaForm,
@@ -271,6 +272,7 @@ def _idea_page(
     hide_form: HideForm | None = None,
     ban_form: BanForm | None = None,
     project_form: ProjectFromIdeaForm | None = None,
+    canvas_form: CanvasEvidenceForm | None = None,
 ) -> HttpResponse:
     others = selectors.staff_ideas(idea.consultation)
     answer_form = answer_form or AnswerForm(
@@ -297,12 +299,14 @@ def _idea_page(
             hide_form=hide_form or HideForm(),
             ban_form=ban_form or BanForm(),
             project_form=project_form or ProjectFromIdeaForm(initial={"title": idea.title}),
+            canvas_form=canvas_form or CanvasEvidenceForm(),
             can_ban=request.user.has_perm("participation.ban_participant", mission),
         ),
         answer_form,
         hide_form,
         ban_form,
         project_form,
+        canvas_form,
     )
 
 
@@ -431,6 +435,44 @@ def idea_project(
             )
             return redirect(_idea_url(idea) + "#answer")
     return _idea_page(request, mission, idea, project_form=form)
+
+
+def idea_stakeholder(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, key: str, number: int
+) -> HttpResponse:
+    found = _posted_to_idea(request, org_slug, mission_key, key, number, EDIT)
+    if isinstance(found, HttpResponse):
+        return found
+    _mission, idea = found
+    try:
+        stakeholder = services.idea_to_stakeholder(by=request.user, idea=idea)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” is on the stakeholder map.") % {"name": stakeholder},
+        )
+    return redirect(_idea_url(idea))
+
+
+def idea_canvas(
+    request: AuthenticatedHttpRequest, org_slug: str, mission_key: str, key: str, number: int
+) -> HttpResponse:
+    found = _posted_to_idea(request, org_slug, mission_key, key, number, EDIT)
+    if isinstance(found, HttpResponse):
+        return found
+    mission, idea = found
+    form = CanvasEvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.idea_to_canvas(by=request.user, idea=idea, box_key=form.cleaned_data["box"])
+        except (ValidationError, PermissionDenied) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The idea is quoted on the canvas box."))
+            return redirect(_idea_url(idea))
+    return _idea_page(request, mission, idea, canvas_form=form)
 
 
 def report_dismiss(

@@ -227,6 +227,8 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "participation:idea_ban": {"GET": GET_405, "POST": LEAD_UP},
     "participation:idea_verify": {"GET": GET_405, "POST": LEAD_UP},
     "participation:idea_project": {"GET": GET_405, "POST": EDITOR_UP},
+    "participation:idea_stakeholder": {"GET": GET_405, "POST": EDITOR_UP},
+    "participation:idea_canvas": {"GET": GET_405, "POST": EDITOR_UP},
     "participation:report_dismiss": {"GET": GET_405, "POST": EDITOR_UP},
     # --- the public pages: anyone; what needs a participant sends others to "Take part" ------
     "public:index": {"GET": PUBLIC, "POST": Reads(PUBLIC)},

@@ -33,12 +33,13 @@ def published_consultation(mission: Mission, lead: User, **fields: object) -> Co
 
 def participant(*, confirmed: bool = True, days_old: int = 10, **fields: object) -> Participant:
     number = next(_numbers)
-    made = Participant.objects.create(
-        email=f"person{number}@example.org",
-        display_name=f"Person {number}",
-        confirmed_at=timezone.now() if confirmed else None,
+    values = {
+        "email": f"person{number}@example.org",
+        "display_name": f"Person {number}",
+        "confirmed_at": timezone.now() if confirmed else None,
         **fields,
-    )
+    }
+    made = Participant.objects.create(**values)
     # Older than a day: the limits for new accounts do not apply unless asked.
     Participant.objects.filter(pk=made.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=days_old)

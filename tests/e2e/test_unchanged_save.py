@@ -381,6 +381,8 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "participation:idea_ban": ACTS,
     "participation:idea_verify": ACTS,
     "participation:idea_project": CREATES + " (a project from the idea)",
+    "participation:idea_stakeholder": CREATES + " (a stakeholder from the idea)",
+    "participation:idea_canvas": CREATES + " (a comment on a canvas box quoting the idea)",
     "participation:report_dismiss": ACTS,
     "public:take_part": "e-mails a link to take part",
     "public:idea_new": CREATES,

@@ -304,3 +304,23 @@ def test_visitors_without_a_session_share_a_copy_participants_get_a_fresh_page(
     client.cookies["sessionid"] = session.session_key
     fresh = client.get(url)
     assert b"A new idea" in fresh.content and "public" not in fresh.get("Cache-Control", "")
+
+
+def test_a_robot_that_fills_the_hidden_field_gets_the_same_answer_and_nothing_is_kept(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    url = reverse("public:take_part")
+    form = client.get(url).content.decode()
+    assert 'aria-hidden="true"' in form and 'name="website"' in form  # hidden from people
+    with django_capture_on_commit_callbacks() as sent:
+        robot = client.post(
+            url, {"email": "bot@example.org", "display_name": "Bot", "website": "http://spam"}
+        )
+    assert robot.status_code == 302 and robot.url == reverse("public:link_sent")
+    assert not Participant.objects.filter(email="bot@example.org").exists() and not sent
+    with django_capture_on_commit_callbacks() as sent:
+        person = client.post(url, {"email": "ana@example.org", "display_name": "Ana"})
+    assert person.url == robot.url  # the same answer: a robot learns nothing
+    assert Participant.objects.filter(email="ana@example.org").exists() and len(sent) == 1

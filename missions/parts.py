@@ -229,9 +229,17 @@ def check_fields(fields: Mapping[str, Any], allowed: frozenset[str]) -> None:
         raise TypeError(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
 
 
+def one_line_ending(value: Any) -> Any:
+    """Text with the line endings Lodestar stores ("\n"): a browser's textarea sends "\r\n",
+    and a form saved unchanged must compare equal to what is stored."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 def apply(obj: models.Model, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
-        setattr(obj, name, value)
+        setattr(obj, name, one_line_ending(value))
 
 
 def record_change(
@@ -332,6 +340,10 @@ def create_part[M: models.Model](
     if isinstance(part, Audited):
         part.created_by = by
         part.updated_by = by
+    for text_field in part._meta.concrete_fields:
+        if isinstance(text_field, models.CharField | models.TextField):
+            value = getattr(part, text_field.attname)
+            setattr(part, text_field.attname, one_line_ending(value))
     part.full_clean(exclude=kind.clean_exclude)
     part.save()
     if after_save is not None:

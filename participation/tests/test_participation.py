@@ -324,3 +324,19 @@ def test_a_robot_that_fills_the_hidden_field_gets_the_same_answer_and_nothing_is
         person = client.post(url, {"email": "ana@example.org", "display_name": "Ana"})
     assert person.url == robot.url  # the same answer: a robot learns nothing
     assert Participant.objects.filter(email="ana@example.org").exists() and len(sent) == 1
+
+
+def test_a_consultation_saved_unchanged_from_a_browser_writes_nothing(mission, lead):
+    """A textarea sends its lines back with "\\r\\n": the same text, so nothing is written."""
+    consultation = published_consultation(mission, lead, questions="First?\nSecond?")
+    assert consultation.questions == "First?\nSecond?"
+    again = services.consultation_update(
+        by=lead,
+        consultation=consultation,
+        expected_version=consultation.version,
+        questions="First?\r\nSecond?",
+        themes="Food\r\nMobility",
+    )
+    assert again.version == consultation.version
+    made = published_consultation(mission, lead, questions="A?\r\nB?")
+    assert made.questions == "A?\nB?"

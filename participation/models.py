@@ -170,6 +170,10 @@ class Consultation(MissionPart, Audited, Versioned):
     def theme_list(self) -> list[str]:
         return [line.strip() for line in self.themes.splitlines() if line.strip()]
 
+    @property
+    def opens_later(self) -> bool:
+        return timezone.localdate() < self.opens_on
+
     def is_open(self, today: object = None) -> bool:
         day = today or timezone.localdate()
         return self.opens_on <= day <= self.closes_on  # type: ignore[operator]

@@ -340,3 +340,19 @@ def test_a_consultation_saved_unchanged_from_a_browser_writes_nothing(mission, l
     assert again.version == consultation.version
     made = published_consultation(mission, lead, questions="A?\r\nB?")
     assert made.questions == "A?\nB?"
+
+
+def test_a_consultation_not_yet_open_says_when_it_opens_not_that_it_closed(client, mission, lead):
+    from django.urls import reverse
+
+    later = published_consultation(
+        mission,
+        lead,
+        opens_on=timezone.localdate() + datetime.timedelta(days=5),
+        closes_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    page = client.get(
+        reverse("public:consultation", args=[mission.organisation.slug, mission.key, later.key])
+    ).content.decode()
+    assert "Opens soon" in page and "Closed" not in page
+    assert "Send in an idea" not in page and "Take part to send in an idea" not in page

@@ -9,9 +9,10 @@ axe runs on every public page, at 1366 and at 390 px."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from missions.tests.factories import MissionFactory
 from participation import services
@@ -68,8 +69,25 @@ def _staff_idea(page: Page, title: str) -> None:
     page.get_by_role("link", name=re.compile(re.escape(title))).click()
 
 
+@pytest.fixture
+def other_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """other_page(**context options) → a page in a browser context of its own (another
+    person); every one is closed after the test, so none keeps talking to the live server
+    while later tests run."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: object) -> Page:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def test_from_publishing_to_you_said_we_did(
-    live_server, browser: Browser, page: Page, member, organisation, worker_mail
+    live_server, other_page, page: Page, member, organisation, worker_mail
 ):
     mission = MissionFactory(
         organisation=organisation,
@@ -120,7 +138,7 @@ def test_from_publishing_to_you_said_we_did(
     )
 
     # --- A visitor without an account reads the page, signs up, sends in and supports. ---
-    visitor = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    visitor = other_page(viewport={"width": 1366, "height": 900})
     visitor.goto(live_server.url + "/")
     visitor.get_by_role("link", name="missions in public").click()
     _accessible_at_both_widths(visitor)
@@ -154,7 +172,7 @@ def test_from_publishing_to_you_said_we_did(
     visitor.go_back()
 
     # --- A civil-society representative sends one in for her organisation. ---
-    cso = browser.new_context().new_page()
+    cso = other_page()
     cso.goto(live_server.url + "/public/")
     cso.get_by_role("link", name=TITLE).click()
     cso.get_by_role("link", name=CONSULTATION).click()
@@ -179,7 +197,7 @@ def test_from_publishing_to_you_said_we_did(
         "Elsa, for Friends of School Food"
     )
 
-    staff = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    staff = other_page(viewport={"width": 1366, "height": 900})
     sign_in_through_the_pages(staff, live_server.url, editor)
     _staff_idea(staff, "Weigh and show the leftovers")
     assert_accessible(staff)

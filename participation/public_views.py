@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,7 +56,8 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
     participant = session.current_participant(request)
     response = render(request, template, {"participant": participant, **context}, status=status)
     if participant is None and not request.user.is_authenticated and request.method == "GET":
-        # The same for every visitor without a session: shared caches may keep it a minute.
+        # The same for every visitor without a session: shared caches may keep it as long as
+        # this server keeps its own shared copy.
         response.headers.setdefault("Cache-Control", f"public, max-age={SHARED_FOR_SECONDS}")
     return response
 
@@ -77,7 +79,7 @@ def _idea_url(idea: Idea) -> str:
 
 
 def _take_part_url(request: HttpRequest) -> str:
-    return reverse("public:take_part") + "?" + services._query({"next": request.get_full_path()})
+    return reverse("public:take_part") + "?" + urlencode({"next": request.get_full_path()})
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -492,7 +493,7 @@ def send_sign_in_link(
     participant.save(update_fields=["links_window_from", "links_sent"])
     link = site + reverse("public:sign_in_link", args=[sign_in_token(participant)])
     if next_path:
-        link += "?" + _query({"next": next_path})
+        link += "?" + urlencode({"next": next_path})
     send_after_commit(
         subject=_("Your link to take part"),
         body=render_to_string(
@@ -500,12 +501,6 @@ def send_sign_in_link(
         ),
         to=[email],
     )
-
-
-def _query(values: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(values)
 
 
 def _may_take_part(participant: Participant) -> None:

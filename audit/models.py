@@ -71,6 +71,7 @@ class AuditEvent(models.TextChoices):
 
     DOWNLOAD = "download", _("Download")
     SIGN_IN = "sign_in", _("Sign-in")
+    API_CALL = "api_call", _("API call")
 
 
 class AuditEntry(AbstractLogEntry):

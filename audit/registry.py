@@ -24,7 +24,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 # The apps whose models people edit (the project's own apps, not Django's or libraries').
-AUDITED_APPS = tuple(settings.DOMAIN_APPS)
+# The API app sits above the audit trail in the layers but its tokens are recorded like the rest.
+AUDITED_APPS = (*settings.DOMAIN_APPS, "api")
 
 # Models not recorded, and why. Everything else in AUDITED_APPS is.
 NOT_AUDITED: dict[str, str] = {
@@ -50,6 +51,8 @@ NOT_AUDITED: dict[str, str] = {
     "participation.Support": "written by members of the public, counted on the idea",
     "participation.Comment": "written by members of the public; moderation is on the idea",
     "participation.Report": "written by members of the public; the moderator's action is recorded",
+    # Answers kept for retries; every call is recorded as an "API call" event instead.
+    "api.IdempotentResponse": "a cache of answers for retried API calls",
 }
 
 # Columns that change on every save (or say who saved, which the entry already says).

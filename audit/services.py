@@ -65,3 +65,19 @@ def record_download(
     )
     entry.save(force_insert=True)
     return entry
+
+
+def record_api_call(
+    *, by: User, obj: models.Model, organisation_id: int, details: dict[str, Any]
+) -> AuditEntry:
+    """A call to the API with an organisation's token (`obj`): method, path and answer."""
+    entry = _access(
+        obj,
+        AuditEvent.API_CALL,
+        by=by,
+        organisation_id=organisation_id,
+        changes={},
+        additional_data=details,
+    )
+    entry.save(force_insert=True)
+    return entry

@@ -80,8 +80,26 @@ class InputBoundaryMiddleware:
             return self.get_response(request)
         where, field, problem = found
         if request.path_info.startswith("/api/"):
+            # A problem document (RFC 9457) as the API answers; each error keeps the push
+            # API's older "row", "field" and "message" beside the pointer, for its clients.
             return JsonResponse(
-                {"errors": [{"row": None, "field": field, "message": problem}]}, status=400
+                {
+                    "type": "https://lodestar.example/problems/400",
+                    "title": str(_("Bad request")),
+                    "status": 400,
+                    "detail": str(problem),
+                    "errors": [
+                        {
+                            "pointer": f"/{where}/{field}",
+                            "detail": problem,
+                            "row": None,
+                            "field": field,
+                            "message": problem,
+                        }
+                    ],
+                },
+                status=400,
+                content_type="application/problem+json",
             )
         heading = {
             "header": _("The request header “%(field)s” %(problem)s"),

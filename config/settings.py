@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "auditlog",
     "audit",
     "inbox",
+    "api",
     "workspace",
 ]
 
@@ -125,6 +126,8 @@ MIDDLEWARE = [
     # other page answers 404 before LoginRequiredMiddleware would offer the staff sign-in.
     "participation.middleware.ParticipantBoundaryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A request to /api/v1/ with an API token acts as that token's user (api/middleware.py).
+    "api.middleware.ApiTokenMiddleware",
     # The signed-in user becomes the actor of every audit entry the request writes.
     "auditlog.middleware.AuditlogMiddleware",
     # Every file a signed-in user downloads is an audit event.
@@ -263,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# --- API (api/) -----------------------------------------------------------------------------
+# Calls one token may make per minute before the API answers 429 with Retry-After.
+API_CALLS_PER_MINUTE = env_int("API_CALLS_PER_MINUTE", 600)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from accounts import views as account_views
+from api import urls as api_urls
 from config import health
 from workspace import views as workspace_views
 
@@ -31,5 +32,7 @@ urlpatterns = [
     path("", include("portfolios.urls")),
     path("", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
+    path("api/v1/", include((api_urls.api_patterns, "api-v1"))),
+    path("", include("api.urls")),
     path("", include("workspace.urls")),
 ]

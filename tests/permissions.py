@@ -63,6 +63,9 @@ EXCLUDED = {
     "session; evaluation/tests/test_push_api.py covers who may push what",
 }
 EXCLUDED_PREFIXES = {
+    "api/v1/": "the API authenticates with an organisation's token, not a session; "
+    "api/tests/test_api_permissions.py covers every operation for each token role, another "
+    "organisation's token and none (and the open description and documentation)",
     "admin/": "Django's admin site: active staff who passed two-factor, not organisation roles, "
     "and off with LODESTAR_ADMIN=0; tests/test_admin_access.py covers it",
 }
@@ -99,6 +102,9 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     "accounts:members": {"GET": VIEWER_UP, "POST": ADMIN_ONLY},
     "accounts:member_role": {"GET": GET_405, "POST": ADMIN_ONLY},
     "accounts:member_remove": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    # --- API tokens ------------------------------------------------------------------------
+    "api:tokens": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "api:token_revoke": {"GET": GET_405, "POST": ADMIN_ONLY},
     # --- missions --------------------------------------------------------------------------
     "missions:list": {"GET": VIEWER_UP, "POST": READ},
     "missions:start": {"GET": EDITOR_UP, "POST": EDITOR_UP},

@@ -242,7 +242,20 @@ def _scene(member, organisation, outsider) -> Scene:
     _theory_of_change(values, people["editor"])
     people.update({ANONYMOUS: None, OUTSIDER: outsider, STEWARD: _steward(values)})
     people[PARTICIPANT] = _participation(values, people["lead"])
+    values["api_token_id"] = _api_token(organisation)
     return Scene(values=values, people=people)
+
+
+def _api_token(organisation) -> int:
+    """An API token of the organisation, for the token pages (when the app has them)."""
+    try:
+        from api import services as api_services
+    except ImportError:
+        return 0
+    token, _secret = api_services.token_create(
+        by=None, organisation=organisation, name="Secret system", role="read"
+    )
+    return token.pk
 
 
 def _take_part(client: Client, participant) -> None:

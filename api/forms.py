@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from api.models import TokenRole
+from config.forms import DateInput
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("The system that will use it, such as “Budget system”."),
+    )
+    role = forms.ChoiceField(
+        label=_("What it may do"),
+        choices=[
+            (TokenRole.READ, _("Read only: read missions, assessments and documents")),
+            (
+                TokenRole.EDIT,
+                _("Editor: also change missions, projects, canvas boxes and measurements"),
+            ),
+        ],
+        initial=TokenRole.READ,
+        widget=forms.RadioSelect,
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on (optional)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "After this day the token stops working. Leave empty to keep it until revoked."
+        ),
+    )

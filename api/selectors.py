@@ -1,0 +1,56 @@
+"""Reads for API tokens and the API's own description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Organisation, User
+from api.models import ApiToken
+
+
+def tokens_of(*, user: User, organisation: Organisation) -> QuerySet[ApiToken]:
+    """The organisation's tokens, newest first, for one of its administrators."""
+    return (
+        ApiToken.objects.filter(organisation=organisation, organisation__memberships__user=user)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def token_for(*, user: User, organisation: Organisation, token_id: int) -> ApiToken:
+    return get_object_or_404(
+        ApiToken.objects.filter(organisation=organisation).select_related("organisation"),
+        pk=token_id,
+    )
+
+
+def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The description's operations grouped by tag, in its order, for the docs page."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for address, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            tag = (operation.get("tags") or ["API"])[0]
+            groups.setdefault(tag, []).append(
+                {
+                    "method": method.upper(),
+                    "path": "/api/v1" + address if not address.startswith("/api/") else address,
+                    "summary": operation.get("summary", ""),
+                    "description": operation.get("description", ""),
+                    "parameters": [
+                        {
+                            "name": p.get("name"),
+                            "where": p.get("in"),
+                            "required": p.get("required", False),
+                            "description": p.get("description", "")
+                            or p.get("schema", {}).get("description", ""),
+                        }
+                        for p in operation.get("parameters", [])
+                    ],
+                    "responses": sorted(operation.get("responses", {}).keys()),
+                    "id": operation.get("operationId", ""),
+                }
+            )
+    return [{"tag": tag, "operations": ops} for tag, ops in groups.items()]

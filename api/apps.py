@@ -7,6 +7,10 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
+        from api import receivers
+
+        receivers.connect()
+
         from accounts.models import Role
         from accounts.sections import OrganisationSection, register_organisation_section
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from api.models import TokenRole
+from api.models import TokenRole, WebhookEvent
 from config.forms import DateInput
 
 
@@ -30,4 +30,21 @@ class TokenForm(forms.Form):
         help_text=_(
             "After this day the token stops working. Leave empty to keep it until revoked."
         ),
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "The receiving system's address, such as https://budget.example.gov/lodestar-events."
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Send it"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose the events the system wants to hear about."),
     )

@@ -99,3 +99,87 @@ class IdempotentResponse(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WebhookEvent(models.TextChoices):
+    MISSION_PROPOSED = "mission.proposed", _("A mission is proposed for approval")
+    MISSION_DECIDED = "mission.decided", _("A lead decides on a mission")
+    MISSION_STATUS_CHANGED = "mission.status_changed", _("A mission's status changes")
+    ASSESSMENT_CHANGED = (
+        "assessment.changed",
+        _("A mission's assessment against the criteria changes"),
+    )
+    MEASUREMENT_ADDED = "measurement.added", _("Measurements are added or corrected")
+    DOCUMENT_READY = "document.ready", _("A document is ready to download")
+
+
+class WebhookEndpoint(models.Model):
+    """An address of another system that is told, by a signed POST, when something happens in
+    the organisation. Its secret signs every delivery; it is shown once, when it is made."""
+
+    organisation = organisation_reference("webhook_endpoints")
+    url = models.URLField(_("address"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(_("signing secret"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Deliveries that failed every retry, in a row; a success sets it back to 0.
+    failures_in_a_row = models.PositiveIntegerField(_("failed deliveries in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why it was disabled"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        return [str(WebhookEvent(e).label) for e in self.events if e in WebhookEvent.values]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    RETRYING = "retrying", _("Failed; will be tried again")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed every try")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint. Its id travels in the Lodestar-Delivery header and stays the
+    same on every retry, so the receiver can act on each delivery once."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    delivery_id = models.UUIDField(_("delivery id"), unique=True)
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.JSONField(_("attempts"), default=list)  # [{at, status, error, ms}]
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["endpoint", "-created_at"])]
+        constraints = [
+            check_choice("status", DeliveryStatus, name="api_delivery_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.delivery_id}"

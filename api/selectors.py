@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organisation, User
-from api.models import ApiToken
+from api.models import ApiToken, WebhookDelivery, WebhookEndpoint
 
 
 def tokens_of(*, user: User, organisation: Organisation) -> QuerySet[ApiToken]:
@@ -54,3 +54,28 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return [{"tag": tag, "operations": ops} for tag, ops in groups.items()]
+
+
+def webhooks_of(*, organisation: Organisation) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(organisation=organisation).order_by("created_at", "pk")
+
+
+def webhook_for(*, organisation: Organisation, endpoint_id: int) -> WebhookEndpoint:
+    return get_object_or_404(
+        WebhookEndpoint.objects.filter(organisation=organisation).select_related("organisation"),
+        pk=endpoint_id,
+    )
+
+
+def deliveries_of(endpoint: WebhookEndpoint, *, limit: int = 50) -> list[WebhookDelivery]:
+    """The endpoint's latest deliveries, newest first."""
+    return list(
+        WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def delivery_for(*, endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
+    return get_object_or_404(
+        WebhookDelivery.objects.filter(endpoint=endpoint).select_related("endpoint__organisation"),
+        pk=delivery_id,
+    )

@@ -25,4 +25,11 @@ urlpatterns = [
     path("api/v1/docs/", views.docs, name="docs"),
     path(ORG + "api-tokens/", views.tokens, name="tokens"),
     path(ORG + "api-tokens/<int:api_token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path(ORG + "webhooks/", views.webhook_list, name="webhooks"),
+    path(ORG + "webhooks/<int:endpoint_id>/", views.webhook_detail, name="webhook"),
+    path(
+        ORG + "webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/send-again/",
+        views.webhook_resend,
+        name="webhook_resend",
+    ),
 ]

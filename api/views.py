@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Organisation
 from accounts.selectors import organisation_for
-from api import selectors, services
+from api import selectors, services, webhooks
 from api.api import api
-from api.forms import TokenForm
+from api.forms import TokenForm, WebhookForm
 from config.forms import render_form, try_service
 
 
@@ -77,3 +78,81 @@ def token_revoke(
         request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name}
     )
     return redirect("api:tokens", org_slug=organisation.slug)
+
+
+def _admin_organisation(request: AuthenticatedHttpRequest, org_slug: str) -> Organisation:
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    if not request.user.has_perm("api.manage_tokens", organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def webhook_list(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
+    organisation = _admin_organisation(request, org_slug)
+    form = WebhookForm(request.POST or None)
+    endpoint = try_service(
+        form,
+        lambda: webhooks.endpoint_create(
+            by=request.user,
+            organisation=organisation,
+            url=form.cleaned_data["url"],
+            events=form.cleaned_data["events"],
+        ),
+    )
+    if endpoint is not None:
+        # The signing secret is shown on the page the POST answers, once.
+        return render(
+            request,
+            "api/webhook_created.html",
+            {"organisation": organisation, "endpoint": endpoint},
+        )
+    return render_form(
+        request,
+        "api/webhooks.html",
+        {
+            "organisation": organisation,
+            "endpoints": selectors.webhooks_of(organisation=organisation),
+            "form": form,
+        },
+        form,
+    )
+
+
+def webhook_detail(
+    request: AuthenticatedHttpRequest, org_slug: str, endpoint_id: int
+) -> HttpResponse:
+    organisation = _admin_organisation(request, org_slug)
+    endpoint = selectors.webhook_for(organisation=organisation, endpoint_id=endpoint_id)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "enable":
+            webhooks.endpoint_enable(by=request.user, endpoint=endpoint)
+            messages.success(request, _("The webhook is on again: new events will be sent."))
+        elif action == "delete":
+            webhooks.endpoint_delete(by=request.user, endpoint=endpoint)
+            messages.success(request, _("The webhook is deleted: nothing more will be sent there."))
+            return redirect("api:webhooks", org_slug=organisation.slug)
+        return redirect("api:webhook", org_slug=organisation.slug, endpoint_id=endpoint.pk)
+    return render(
+        request,
+        "api/webhook.html",
+        {
+            "organisation": organisation,
+            "endpoint": endpoint,
+            "deliveries": selectors.deliveries_of(endpoint),
+        },
+    )
+
+
+def webhook_resend(
+    request: AuthenticatedHttpRequest, org_slug: str, endpoint_id: int, delivery_id: int
+) -> HttpResponse:
+    # Scope first: another organisation's delivery answers 404 whatever the method.
+    organisation = organisation_for(user=request.user, slug=org_slug)
+    endpoint = selectors.webhook_for(organisation=organisation, endpoint_id=endpoint_id)
+    delivery = selectors.delivery_for(endpoint=endpoint, delivery_id=delivery_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    webhooks.delivery_resend(by=request.user, delivery=delivery)
+    messages.success(request, _("The delivery will be sent again, with the same delivery id."))
+    return redirect("api:webhook", org_slug=organisation.slug, endpoint_id=endpoint.pk)

@@ -53,6 +53,7 @@ NOT_AUDITED: dict[str, str] = {
     "participation.Report": "written by members of the public; the moderator's action is recorded",
     # Answers kept for retries; every call is recorded as an "API call" event instead.
     "api.IdempotentResponse": "a cache of answers for retried API calls",
+    "api.WebhookDelivery": "the webhook delivery log, itself a log written by the system",
 }
 
 # Columns that change on every save (or say who saved, which the entry already says).

@@ -270,6 +270,14 @@ CELERY_BEAT_SCHEDULE = {
 # --- API (api/) -----------------------------------------------------------------------------
 # Calls one token may make per minute before the API answers 429 with Retry-After.
 API_CALLS_PER_MINUTE = env_int("API_CALLS_PER_MINUTE", 600)
+# Webhooks (api/webhooks.py): the waits before each retry of a failed delivery, in seconds
+# (1 min, 5 min, 30 min, 2 h, 12 h), and how many deliveries in a row may fail every try
+# before the endpoint is disabled. Plain http:// addresses only where allowed (development).
+WEBHOOK_RETRY_SECONDS = [
+    int(s) for s in env_list("WEBHOOK_RETRY_SECONDS", "60,300,1800,7200,43200")
+]
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -53,3 +53,8 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Every whole page the browser tests are shown is kept for the HTML checker (scripts/check-html).
 MIDDLEWARE = [*MIDDLEWARE, "tests.html_capture.CaptureHtmlMiddleware"]  # noqa: F405
+
+# Webhooks: retries within seconds, and a receiver on 127.0.0.1 over plain http.
+WEBHOOK_RETRY_SECONDS = [1, 2]
+WEBHOOK_DISABLE_AFTER = 2
+WEBHOOK_ALLOW_HTTP = True

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.locks import advisory_lock
+from evaluation import signals
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.engine import ENGINE_VERSION, Evaluation, evaluate
 from evaluation.criteria.inputs import build_input, input_hash
@@ -341,6 +342,7 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         _settle(state.mission_id, checked_at=now)
         return RunOutcome.UNCHANGED
     evaluation = evaluate(data, thresholds)
+    before = _said(state.last_run_id, mission)
     CriterionResult.objects.bulk_create(
         CriterionResult(
             run=run,
@@ -358,7 +360,26 @@ def _assess(run: AssessmentRun) -> RunOutcome:
     run.finished_at = timezone.now()
     run.save(update_fields=["input_hash", "checks", "status", "finished_at"])
     _settle(state.mission_id, last_hash=digest, last_run=run, checked_at=now)
+    after = _said(run.pk, mission)
+    if after != before:
+        signals.assessment_changed.send(
+            sender=AssessmentRun, mission=mission, scores=after[0], warnings=after[1]
+        )
     return RunOutcome.DONE
+
+
+def _said(run_id: int | None, mission: Mission) -> tuple[dict[str, int | None], list[str]]:
+    """What an assessment says, for telling whether a run changed it: each criterion's
+    automatic score and the codes of the current warnings."""
+    scores: dict[str, int | None] = (
+        dict(CriterionResult.objects.filter(run_id=run_id).values_list("criterion", "auto_score"))
+        if run_id
+        else {}
+    )
+    warnings = sorted(
+        Finding.objects.current().filter(mission=mission).values_list("code", flat=True)
+    )
+    return scores, warnings
 
 
 def _settle(mission_id: int, **values: Any) -> None:

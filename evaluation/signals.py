@@ -7,3 +7,12 @@ from django.dispatch import Signal
 # which has sent the invitation e-mail itself). Keyword arguments: `steward` (the
 # IndicatorSteward) and `actor` (the user who invited them).
 steward_invited = Signal()
+
+# A background assessment changed what a mission's criteria or warnings say. Keyword arguments:
+# `mission`, `scores` ({criterion: automatic score or None}) and `warnings` (the codes of the
+# current warnings, sorted). Sent inside the assessment's transaction.
+assessment_changed = Signal()
+
+# Values were added to or corrected in an indicator (one form, a CSV file or a push). Keyword
+# arguments: `indicator`, `added` and `corrected` (counts). Sent inside the writing transaction.
+measurements_added = Signal()

@@ -105,6 +105,9 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     # --- API tokens ------------------------------------------------------------------------
     "api:tokens": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "api:token_revoke": {"GET": GET_405, "POST": ADMIN_ONLY},
+    "api:webhooks": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "api:webhook": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "api:webhook_resend": {"GET": GET_405, "POST": ADMIN_ONLY},
     # --- missions --------------------------------------------------------------------------
     "missions:list": {"GET": VIEWER_UP, "POST": READ},
     "missions:start": {"GET": EDITOR_UP, "POST": EDITOR_UP},

@@ -242,20 +242,33 @@ def _scene(member, organisation, outsider) -> Scene:
     _theory_of_change(values, people["editor"])
     people.update({ANONYMOUS: None, OUTSIDER: outsider, STEWARD: _steward(values)})
     people[PARTICIPANT] = _participation(values, people["lead"])
-    values["api_token_id"] = _api_token(organisation)
+    _api(values, organisation, people["admin"])
     return Scene(values=values, people=people)
 
 
-def _api_token(organisation) -> int:
-    """An API token of the organisation, for the token pages (when the app has them)."""
+def _api(values: dict[str, object], organisation, admin) -> None:
+    """An API token and a webhook with one delivery, for the administrators' API pages (when
+    the app has them)."""
     try:
         from api import services as api_services
+        from api import webhooks
     except ImportError:
-        return 0
+        return
     token, _secret = api_services.token_create(
         by=None, organisation=organisation, name="Secret system", role="read"
     )
-    return token.pk
+    endpoint = webhooks.endpoint_create(
+        by=admin,
+        organisation=organisation,
+        url="https://secret.example.gov/hook",
+        events=["mission.proposed"],
+    )
+    (delivery,) = webhooks.publish(
+        organisation_id=organisation.pk, event="mission.proposed", data={"secret": True}
+    )
+    values.update(
+        {"api_token_id": token.pk, "endpoint_id": endpoint.pk, "delivery_id": delivery.pk}
+    )
 
 
 def _take_part(client: Client, participant) -> None:

@@ -35,6 +35,7 @@ from config.inputs import (
     spreadsheet_cell,
     spreadsheet_text,
 )
+from evaluation import signals
 from evaluation.indicators import overdue, services
 from evaluation.indicators.models import (
     Indicator,
@@ -261,6 +262,12 @@ def write_rows(
             if indicator.overdue_since is not None:
                 overdue.refresh(indicator)
             hooks.mission_changed(indicator.mission_id)
+            signals.measurements_added.send(
+                sender=Measurement,
+                indicator=indicator,
+                added=summary.added,
+                corrected=summary.corrected,
+            )
     return summary
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from evaluation import signals
 from evaluation.indicators import overdue
 from evaluation.indicators.models import (
     Indicator,
@@ -203,6 +204,7 @@ def measurement_add(
     if indicator.overdue_since is not None:
         overdue.refresh(indicator)
     hooks.mission_changed(indicator.mission_id)
+    signals.measurements_added.send(sender=Measurement, indicator=indicator, added=1, corrected=0)
     return measurement
 
 
@@ -240,4 +242,5 @@ def measurement_correct(
         supersedes=old,
     )
     hooks.mission_changed(indicator.mission_id)
+    signals.measurements_added.send(sender=Measurement, indicator=indicator, added=0, corrected=1)
     return new

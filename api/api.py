@@ -48,6 +48,10 @@ class InputParser(Parser):
     surrogate, numbers kept exact, a depth limit."""
 
     def parse_body(self, request: HttpRequest) -> Any:
+        if request.content_type != "application/json":
+            raise ProblemResponse(
+                problem(415, _("Send the body as JSON, with Content-Type: application/json."))
+            )
         try:
             return load_json(request.body, max_bytes=MAX_BODY_BYTES)
         except InputRefused as refused:
@@ -61,12 +65,22 @@ class InputParser(Parser):
                     400,
                     _("The body is %(problem)s") % {"problem": refused.message}
                     if not refused.field
-                    else _("The value at %(field)s is %(problem)s")
+                    else _("“%(field)s” %(problem)s")
                     % {"field": refused.field, "problem": refused.message},
                     errors=[{"pointer": where, "detail": str(refused.message)}],
                 )
             ) from None
 
+
+# Examples of the path parameters: the keys of the worked examples in docs/api.md (and of the
+# scene the contract test builds, so Schemathesis's example phase finds real objects).
+PATH_EXAMPLES: dict[str, Any] = {
+    "key": "school-meals",
+    "project": "kitchen-pilot",
+    "box": "rationale",
+    "indicator": "meals-served",
+    "document_id": 1,
+}
 
 # The answers any operation may give besides its own (api/problems.py).
 COMMON_PROBLEMS = {
@@ -139,6 +153,14 @@ PROBLEM_SCHEMA = {
 }
 
 
+def _merged(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    both = {**first, **second}
+    for name in ("content", "links", "headers"):
+        if name in first and name in second:
+            both[name] = {**first[name], **second[name]}
+    return both
+
+
 class LodestarAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -152,7 +174,15 @@ class LodestarAPI(NinjaAPI):
         problem_ref = {"$ref": "#/components/schemas/Problem"}
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
-                responses = operation.setdefault("responses", {})
+                # ninja keys its answers by number and openapi_extra by text: one entry each.
+                merged: dict[str, Any] = {}
+                for status, answer in operation.get("responses", {}).items():
+                    merged[str(status)] = _merged(merged.get(str(status), {}), answer)
+                operation["responses"] = merged
+                responses = operation["responses"]
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "path" and parameter["name"] in PATH_EXAMPLES:
+                        parameter["example"] = PATH_EXAMPLES[parameter["name"]]
                 if operation.get("operationId") == "pushMeasurements":
                     _describe_push_errors(responses, problem_ref)
                     continue

@@ -25,5 +25,18 @@ class ApiConfig(AppConfig):
                 ),
                 roles=frozenset({Role.ADMIN}),
                 navigation_roles=frozenset(),
+                covers=("api:token_revoke",),
+            )
+        )
+        register_organisation_section(
+            OrganisationSection(
+                "webhooks",
+                _("Webhooks"),
+                "api:webhooks",
+                91,
+                description=_("Addresses of other systems that are told when missions change."),
+                roles=frozenset({Role.ADMIN}),
+                navigation_roles=frozenset(),
+                covers=("api:webhook", "api:webhook_resend"),
             )
         )

@@ -56,6 +56,9 @@ class ApiTokenMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
+        return _as_problem(self._api(request), request.method or "")
+
+    def _api(self, request: HttpRequest) -> HttpResponse:
         secret = bearer(request)
         caller = services.authenticate(secret) if secret else None
         if caller is None:
@@ -149,6 +152,20 @@ class ApiTokenMiddleware:
         finally:
             with contextlib.suppress(redis.RedisError):
                 redis_client().delete(lock)
+
+
+def _as_problem(response: HttpResponse, method: str) -> HttpResponse:
+    """An address the API does not have, or a method an operation does not take, answers a
+    problem document like every other refusal (Django's and ninja's own answers are HTML or
+    text)."""
+    if response.status_code not in (404, 405) or "json" in response.get("Content-Type", ""):
+        return response
+    if response.status_code == 404:
+        return problem(404, _("The API has no such address. /api/v1/docs/ lists them."))
+    answer = problem(405, _("This address does not take %(method)s requests.") % {"method": method})
+    if response.has_header("Allow"):
+        answer["Allow"] = response["Allow"]
+    return answer
 
 
 def _replay(kept: services.KeptResponse) -> HttpResponse:

@@ -183,3 +183,10 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.delivery_id}"
+
+    def tries(self) -> list[dict[str, object]]:
+        """The attempts, each with its time as a datetime (stored as ISO text)."""
+        return [
+            {**attempt, "at": datetime.datetime.fromisoformat(str(attempt["at"]))}
+            for attempt in self.attempts
+        ]

@@ -84,9 +84,8 @@ def on_measurements_added(*, indicator: Any, added: int, corrected: int, **_: An
 
 
 def on_document_ready(*, document: Any, **_: Any) -> None:
-    keys = list(
-        Mission.objects.filter(pk__in=document.mission_ids or []).values_list("key", flat=True)
-    )
+    ids = list(document.mission_ids or ([document.mission_id] if document.mission_id else []))
+    keys = list(Mission.objects.filter(pk__in=ids).values_list("key", flat=True))
     publish(
         organisation_id=document.organisation_id,
         event=WebhookEvent.DOCUMENT_READY,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
 from documents.models import DocumentKind, DocumentStatus
 from evaluation.indicators.models import Quality
@@ -39,6 +40,48 @@ def text(max_length: int, **more: Any) -> Any:
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
+def example(**values: Any) -> ConfigDict:
+    """One example of the shape, shown in the description and tried by Schemathesis."""
+    return ConfigDict(json_schema_extra={"examples": [values]})
+
+
+_LINKS = {"self": "/api/v1/missions/school-meals"}
+_MISSION = {
+    "key": "school-meals",
+    "title": "Healthy school meals for every child",
+    "statement": "By 2030 every child in a state school eats a healthy lunch every school day.",
+    "status": "active",
+    "challenge": "health-inequality",
+    "start_year": 2025,
+    "deadline_year": 2030,
+    "updated_at": "2026-11-30T09:12:44Z",
+    "version": 7,
+    "links": _LINKS,
+}
+
+
+class Input(Schema):
+    """What a client sends: a field the API does not know is refused, not ignored, so a typing
+    mistake ("titel") is never a silent success."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _number_not_text(value: Any) -> Any:
+    if isinstance(value, str | bool):
+        raise ValueError("Give a JSON number, not in quotes.")
+    return value
+
+
+# A measured value: a JSON number (kept exact), never a quoted one.
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_number_not_text),
+    Field(max_digits=20, decimal_places=4),
+    WithJsonSchema({"type": "number"}),
+]
+
+
 class Links(Schema):
     self: str = Field(description="This object's address in the API.")
 
@@ -47,6 +90,8 @@ class Links(Schema):
 
 
 class MissionSummary(Schema):
+    model_config = example(**_MISSION)
+
     key: str = Field(description="Stable short name of the mission in its organisation.")
     title: str
     statement: str
@@ -60,6 +105,24 @@ class MissionSummary(Schema):
 
 
 class MissionDetail(MissionSummary):
+    model_config = example(
+        **_MISSION,
+        parent=None,
+        language="en",
+        mandate_source="cabinet",
+        mandate_reference="Cabinet decision 2025/14",
+        mandate_date="2025-03-04",
+        approved_on="2025-04-01",
+        owner="department-for-education",
+        coordinator=None,
+        committed_budget="12000000.00",
+        estimated_need="15000000.00",
+        currency="EUR",
+        geography="National",
+        notes="",
+        archived=False,
+    )
+
     parent: str | None = Field(description="Key of the mission this one is part of.")
     language: str
     mandate_source: str
@@ -77,14 +140,18 @@ class MissionDetail(MissionSummary):
 
 
 class MissionPage(Schema):
+    model_config = example(items=[_MISSION], next_cursor="eyJhZnRlciI6ICJzY2hvb2wtbWVhbHMifQ")
+
     items: list[MissionSummary]
     next_cursor: str | None = Field(
         description="Send as `cursor` for the next page; null on the last page."
     )
 
 
-class MissionChanges(Schema):
+class MissionChanges(Input):
     """Only the fields sent change; the others keep their values."""
+
+    model_config = example(geography="England and Wales", committed_budget="12500000.00")
 
     title: str | None = line(120, min_length=1, default=None)
     statement: str | None = text(300, default=None)
@@ -154,7 +221,7 @@ class Project(Schema):
     links: Links
 
 
-class ProjectFields(Schema):
+class ProjectFields(Input):
     description: str | None = text(5000, default=None)
     lead: Key | None = Field(default=None, description="Key of an actor in the register.")
     instrument: Instrument | None = None
@@ -169,11 +236,17 @@ class ProjectFields(Schema):
 
 
 class ProjectNew(ProjectFields):
+    model_config = example(
+        title="Cooks trained in every school kitchen", stage="deployment", budget="250000.00"
+    )
+
     title: str = line(150, min_length=1)
     key: Key | None = Field(default=None, description="Made from the title when not given.")
 
 
 class ProjectChanges(ProjectFields):
+    model_config = example(status="active", notes="First 40 schools started in September.")
+
     title: str | None = line(150, min_length=1, default=None)
 
 
@@ -181,6 +254,16 @@ class ProjectChanges(ProjectFields):
 
 
 class CanvasBox(Schema):
+    model_config = example(
+        key="rationale",
+        number=4,
+        title="Rationale",
+        text="Children from poorer families eat worse at home.",
+        version=3,
+        updated_at="2026-11-28T15:02:11Z",
+        links={"self": "/api/v1/missions/school-meals/canvas/rationale"},
+    )
+
     key: str
     number: int
     title: str
@@ -190,7 +273,11 @@ class CanvasBox(Schema):
     links: Links
 
 
-class CanvasText(Schema):
+class CanvasText(Input):
+    model_config = example(
+        text="Children from poorer families eat worse at home; a school lunch is the one meal we can change for all of them."
+    )
+
     text: str = text(20000)
 
 
@@ -227,6 +314,8 @@ class MeasurementsIn(Schema):
 
 
 class MeasurementsAdded(Schema):
+    model_config = example(added=2, corrected=1, unchanged=0, token="Statistics system")  # noqa: S106 - its name
+
     added: int
     corrected: int
     unchanged: int
@@ -297,7 +386,9 @@ class Challenge(Schema):
 # --- Documents -----------------------------------------------------------------------------------
 
 
-class DocumentRequest(Schema):
+class DocumentRequest(Input):
+    model_config = example(kind="briefing", missions=["school-meals"])
+
     kind: DocumentKind
     missions: list[Key] = Field(min_length=1, max_length=20)
 
@@ -316,6 +407,14 @@ class Document(Schema):
 
 
 class Problem(Schema):
+    model_config = example(
+        type="https://lodestar.example/problems/422",
+        title="Invalid input",
+        status=422,
+        detail="Some values were not accepted; nothing was saved.",
+        errors=[{"pointer": "/body/title", "detail": "String should have at least 1 character"}],
+    )
+
     type: str
     title: str
     status: int

@@ -49,7 +49,10 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                         }
                         for p in operation.get("parameters", [])
                     ],
-                    "responses": sorted(operation.get("responses", {}).keys()),
+                    "responses": [
+                        {"status": status, "meaning": answer.get("description", "")}
+                        for status, answer in sorted(operation.get("responses", {}).items())
+                    ],
                     "id": operation.get("operationId", ""),
                 }
             )

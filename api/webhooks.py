@@ -162,6 +162,17 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a delivery: following it would turn the POST into a GET
+    to somewhere else and count it as delivered."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | None, str]:
     """(HTTP status, or None when there was no answer; a short reason when it failed)."""
     body = json.dumps(delivery.payload, ensure_ascii=False).encode()
@@ -178,7 +189,7 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | N
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
             return answer.status, ""
     except urllib.error.HTTPError as error:
         return error.code, _("The receiver answered %(status)s.") % {"status": error.code}

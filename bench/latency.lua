@@ -2,7 +2,24 @@
 -- Arguments (after `--`): the expected status and a text every expected body contains.
 -- wrk runs each thread in its own Lua state, so per-thread counts are summed in done().
 
+-- LODESTAR_BENCH_PATHS (one path a line, from load.py's Target.paths), when set, makes every
+-- request take the next of those paths in turn; unset, no request() is defined and wrk sends
+-- the URL's path alone, as a static request.
+
 local threads = {}
+
+local rotation = {}
+for line in string.gmatch(os.getenv("LODESTAR_BENCH_PATHS") or "", "[^\n]+") do
+   table.insert(rotation, line)
+end
+
+if #rotation > 0 then
+   local turn = 0
+   function request()
+      turn = turn % #rotation + 1
+      return wrk.format(nil, rotation[turn])
+   end
+end
 
 function setup(thread)
    table.insert(threads, thread)

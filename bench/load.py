@@ -1,4 +1,5 @@
-"""Closed-loop load on one URL: N connections, each sending its next request when the last ends.
+"""Closed-loop load on one URL (or several in turn, `Target.paths`): N connections, each sending
+its next request when the last ends.
 
 wrk does it when installed (little CPU of its own, so more is left for the server on a small
 machine); otherwise a Python generator with one thread and keep-alive connection per
@@ -53,6 +54,9 @@ class Target:
     marker: str  # text every good body contains
     headers: dict[str, str]
     status: int = 200
+    # Every address to send, in turn (a walk through an API's pages, say); empty: `path` only.
+    # Each connection starts at a different one of them.
+    paths: tuple[str, ...] = ()
 
 
 def load_tool() -> str:
@@ -99,8 +103,10 @@ def run_wrk(target: Target, *, seconds: int, connections: int) -> LoadResult:
     for name, value in target.headers.items():
         args += ["-H", f"{name}: {value}"]
     args += [f"http://{HOST}:{target.port}{target.path}", "--", str(target.status), target.marker]
+    # latency.lua sends these in turn; without them wrk sends the URL's path alone.
+    env = {**os.environ, "LODESTAR_BENCH_PATHS": "\n".join(target.paths)} if target.paths else None
     # One wrk thread drives 8 connections easily and leaves the cores to the server.
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
     sys.stderr.write(done.stderr)
     if done.returncode != 0:
         raise BenchError(f"wrk failed (exit status {done.returncode}): {done.stderr.strip()}")
@@ -135,13 +141,18 @@ def run_python(target: Target, *, seconds: int, connections: int) -> LoadResult:
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def connection_loop() -> None:
+    rotation = target.paths or (target.path,)
+
+    def connection_loop(number: int) -> None:
         mine: list[float] = []
         conn = http.client.HTTPConnection(HOST, target.port, timeout=TIMEOUT_SECONDS)
+        sent = number * len(rotation) // connections
         while time.monotonic() < deadline:
+            path = rotation[sent % len(rotation)]
+            sent += 1
             start = time.perf_counter()
             try:
-                conn.request("GET", target.path, headers=target.headers)
+                conn.request("GET", path, headers=target.headers)
                 answer = conn.getresponse()
                 body = answer.read()
             except (OSError, http.client.HTTPException):
@@ -162,7 +173,7 @@ def run_python(target: Target, *, seconds: int, connections: int) -> LoadResult:
             latencies.extend(mine)
 
     started = time.monotonic()
-    threads = [threading.Thread(target=connection_loop) for _ in range(connections)]
+    threads = [threading.Thread(target=connection_loop, args=(n,)) for n in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -30,6 +30,7 @@ import traceback
 from collections.abc import Callable, Iterator
 
 from bench import (
+    api,
     assessment,
     autosave,
     canvas_live,
@@ -63,6 +64,7 @@ BENCHMARKS: list[Benchmark] = [
     healthz.healthz,
     participation.public_page,
     participation.idea_submit,
+    api.api_missions_list,
     portfolio.dashboard,
     autosave.autosave,
     canvas_live.canvas_live,

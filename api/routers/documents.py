@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from api import schemas
 from api.http import ProblemResponse, organisation_of, refused, user_of
@@ -33,7 +33,9 @@ def _document(request: HttpRequest, document_id: int) -> GeneratedDocument:
 
 
 def _data(document: GeneratedDocument) -> dict[str, Any]:
-    keys = dict(Mission.objects.filter(pk__in=document.mission_ids or []).values_list("pk", "key"))
+    # A pack lists its missions; a canvas or a briefing is of its one mission.
+    ids = list(document.mission_ids or ([document.mission_id] if document.mission_id else []))
+    keys = dict(Mission.objects.filter(pk__in=ids).values_list("pk", "key"))
     links = {"self": f"/api/v1/documents/{document.pk}"}
     if document.status == DocumentStatus.DONE:
         links["pdf"] = f"/api/v1/documents/{document.pk}/file"
@@ -44,7 +46,7 @@ def _data(document: GeneratedDocument) -> dict[str, Any]:
         "kind": document.kind,
         "title": document.title,
         "status": document.status,
-        "missions": [keys[i] for i in document.mission_ids or [] if i in keys],
+        "missions": [keys[i] for i in ids if i in keys],
         "queued_at": document.queued_at,
         "finished_at": document.finished_at,
         "links": links,
@@ -83,10 +85,16 @@ def request_document(request: HttpRequest, body: schemas.DocumentRequest) -> Any
         )
     except (ValidationError, PermissionDenied) as error:
         refused(error)
-    except Http404 as error:
-        raise ProblemResponse(problem(404, str(error) or _("There is no such mission."))) from None
+    except Http404:
+        raise ProblemResponse(
+            problem(
+                404,
+                _("Not every mission named is one of the organisation's: %(keys)s.")
+                % {"keys": ", ".join(body.missions)},
+            )
+        ) from None
     status = 200 if document.status == DocumentStatus.DONE else 202
-    return status, _data(document)
+    return Status(status, _data(document))
 
 
 @router.get(

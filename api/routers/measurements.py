@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
-from ninja import Router, Schema
+from ninja import Router, Status
 
 from api import schemas
 from api.http import ProblemResponse, organisation_of, refused, user_of
@@ -46,16 +46,16 @@ PUSH_BODY = {
 }
 
 
-class Reading(Schema):
+class Reading(schemas.Input):
     period: str = NinjaField(
         description="The end of the period measured, as YYYY-MM-DD.", max_length=10
     )
-    value: float | int = NinjaField(description="A JSON number.")
+    value: schemas.Number = NinjaField(description="A JSON number, not in quotes.")
     quality: schemas.Quality = schemas.Quality.OFFICIAL
     source_reference: str = schemas.line(200, default="")
 
 
-class Readings(Schema):
+class Readings(schemas.Input):
     measurements: list[Reading] = NinjaField(min_length=1, max_length=1000)
 
 
@@ -139,12 +139,15 @@ def add_measurements(request: HttpRequest, key: str, indicator: str, body: Readi
     summary = csv_io.write_rows(
         by=user_of(request), indicator=found, rows=grouped.get(found.pk, [])
     )
-    return 201, {
-        "added": summary.added,
-        "corrected": summary.corrected,
-        "unchanged": summary.unchanged,
-        "token": request.api_caller.token.name,  # type: ignore[attr-defined]
-    }
+    return Status(
+        201,
+        {
+            "added": summary.added,
+            "corrected": summary.corrected,
+            "unchanged": summary.unchanged,
+            "token": request.api_caller.token.name,  # type: ignore[attr-defined]
+        },
+    )
 
 
 @router.post(

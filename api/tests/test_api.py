@@ -272,3 +272,60 @@ def test_a_token_is_never_a_member():
     assert not token.client.has_usable_password()
     MembershipFactory(organisation=organisation, role=Role.ADMIN)
     assert organisation.memberships.count() == 1
+
+
+def test_a_mistyped_field_a_quoted_number_or_a_body_not_json_is_refused(scene):
+    read = call("get", "/missions/school-meals", scene["editor"])
+    typo = call(
+        "patch", "/missions/school-meals", scene["editor"], {"titel": "x"}, if_match=read["ETag"]
+    )
+    assert typo.status_code == 422
+    assert typo.json()["errors"][0]["pointer"] == "/body/titel"
+    assert call("get", "/missions/school-meals", scene["editor"])["ETag"] == read["ETag"]
+    quoted = call(
+        "post",
+        "/missions/school-meals/indicators/none/measurements",
+        scene["editor"],
+        {"measurements": [{"period": "2025-12-31", "value": "3"}]},
+    )
+    assert quoted.status_code == 422
+    assert quoted.json()["errors"][0]["pointer"] == "/body/measurements/0/value"
+    text = Client().post(
+        "/api/v1/missions/school-meals/projects",
+        "title=x",
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Bearer {scene['editor']}",
+    )
+    assert text.status_code == 415
+    assert text["Content-Type"] == "application/problem+json"
+
+
+def test_an_address_or_method_the_api_does_not_have_answers_a_problem(scene):
+    missing = call("get", "/no-such-thing", scene["reader"])
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/problem+json"
+    wrong = call("delete", "/missions/school-meals", scene["editor"])
+    assert wrong.status_code == 405
+    assert wrong["Content-Type"] == "application/problem+json"
+    assert "DELETE" in wrong.json()["detail"]
+
+
+def test_a_token_works_through_its_expiry_day_and_not_after():
+    import datetime
+
+    from django.utils import timezone
+
+    organisation = OrganisationFactory()
+    today = timezone.localdate()
+    token, _secret = services.token_create(
+        by=None,
+        organisation=organisation,
+        name="X",
+        role="read",
+        expires_on=today + datetime.timedelta(days=1),
+    )
+    end_of_tomorrow = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(23, 59))
+    )
+    assert token.is_live(end_of_tomorrow)
+    assert not token.is_live(end_of_tomorrow + datetime.timedelta(minutes=2))

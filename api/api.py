@@ -82,6 +82,14 @@ PATH_EXAMPLES: dict[str, Any] = {
     "document_id": 1,
 }
 
+PATH_MEANINGS = {
+    "key": _("The mission's key."),
+    "project": _("The project's key."),
+    "box": _("The canvas box's key, such as rationale (listCanvasBoxes lists them)."),
+    "indicator": _("The indicator's key."),
+    "document_id": _("The document's number, as requestDocument answered it."),
+}
+
 # The answers any operation may give besides its own (api/problems.py).
 COMMON_PROBLEMS = {
     "400": "The request could not be read: its body, a header or a query parameter.",
@@ -183,6 +191,7 @@ class LodestarAPI(NinjaAPI):
                 for parameter in operation.get("parameters", []):
                     if parameter.get("in") == "path" and parameter["name"] in PATH_EXAMPLES:
                         parameter["example"] = PATH_EXAMPLES[parameter["name"]]
+                        parameter["description"] = str(PATH_MEANINGS[parameter["name"]])
                 if operation.get("operationId") == "pushMeasurements":
                     _describe_push_errors(responses, problem_ref)
                     continue

@@ -28,10 +28,12 @@ from config.inputs import (
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+# The first that matches wins: CheckboxSelectMultiple is a RadioSelect to Django, so it comes
+# first (as a radio its long labels fell below their boxes on a phone).
 _INPUT_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
-    (forms.RadioSelect, "govuk-radios__input"),
     (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
+    (forms.RadioSelect, "govuk-radios__input"),
     (forms.Textarea, "govuk-textarea"),
     (forms.Select, "govuk-select"),
     (forms.ClearableFileInput, "govuk-file-upload"),

@@ -21,6 +21,19 @@ def test_a_field_keeps_its_width_and_gets_the_govuk_class_and_error_state():
     assert "govuk-error-message" in page
 
 
+class _ChoicesForm(forms.Form):
+    many = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
+    one = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+
+def test_checkbox_lists_are_checkboxes_and_radios_radios():
+    """A list of checkboxes once got the radio class (Django's CheckboxSelectMultiple is a
+    RadioSelect), which put long labels below their boxes on a phone."""
+    page = str(_ChoicesForm())
+    assert 'type="checkbox" name="many" value="a" class="govuk-checkboxes__input"' in page
+    assert 'type="radio" name="one" value="a" required class="govuk-radios__input"' in page
+
+
 class _DatesForm(forms.Form):
     # Declared the way the first wave declared them: a plain DateInput given type="date".
     declared_by_hand = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

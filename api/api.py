@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 
 from api.http import ProblemResponse
 from api.problems import pointer, problem
-from api.routers import documents, measurements, missions
+from api.routers import documents, measurements, missions, register, targets
 from config.inputs import InputRefused, load_json
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -79,6 +79,8 @@ PATH_EXAMPLES: dict[str, Any] = {
     "project": "kitchen-pilot",
     "box": "rationale",
     "indicator": "meals-served",
+    "target": "meals-target",
+    "year": 2027,
     "document_id": 1,
 }
 
@@ -87,6 +89,8 @@ PATH_MEANINGS = {
     "project": _("The project's key."),
     "box": _("The canvas box's key, such as rationale (listCanvasBoxes lists them)."),
     "indicator": _("The indicator's key."),
+    "target": _("The target's key."),
+    "year": _("The milestone's year."),
     "document_id": _("The document's number, as requestDocument answered it."),
 }
 
@@ -234,6 +238,8 @@ api = LodestarAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("", missions.router)
+api.add_router("", targets.router)
+api.add_router("", register.router)
 api.add_router("", measurements.router)
 api.add_router("", documents.router)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from api import services
 from api.problems import problem
 from config.health import redis_client
+from config.inputs import text_problem
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,15 @@ class ApiTokenMiddleware:
         return _as_problem(self._api(request), request.method or "")
 
     def _api(self, request: HttpRequest) -> HttpResponse:
+        # The boundary middleware reads query, form and headers; an address's own characters
+        # are checked here (a NUL in a key would reach the database, and the audit trail).
+        unreadable = text_problem(request.path_info, multiline=False)
+        if unreadable is not None:
+            return problem(
+                400,
+                _("The address %(problem)s") % {"problem": unreadable},
+                errors=[{"pointer": "/path", "detail": unreadable}],
+            )
         secret = bearer(request)
         caller = services.authenticate(secret) if secret else None
         if caller is None:

@@ -14,7 +14,11 @@ from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 from documents.models import DocumentKind, DocumentStatus
 from evaluation.indicators.models import Quality
 from missions.models.choices import (
+    ActorKind,
+    Direction,
+    Helix,
     Instrument,
+    MilestoneStatus,
     MissionStatus,
     Origin,
     ProjectStatus,
@@ -171,15 +175,17 @@ class Milestone(Schema):
     year: int
     value: str | None
     description: str
-    status: str
+    status: MilestoneStatus
     actual_value: str | None
+    version: int
+    links: Links
 
 
 class Target(Schema):
     key: str
     title: str
     is_headline: bool
-    direction: str
+    direction: Direction
     baseline_value: str | None
     baseline_year: int | None
     target_value: str | None
@@ -189,6 +195,66 @@ class Target(Schema):
     geography: str
     notes: str
     milestones: list[Milestone]
+    version: int
+    links: Links
+
+
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Value = Annotated[Decimal, Field(max_digits=20, decimal_places=4)]
+
+
+class TargetFields(Input):
+    is_headline: bool | None = None
+    baseline_value: Value | None = None
+    baseline_year: Year | None = None
+    target_value: Value | None = None
+    target_year: Year | None = None
+    unit: str | None = line(60, default=None)
+    success_condition: str | None = text(500, default=None)
+    geography: str | None = line(100, default=None)
+    notes: str | None = text(5000, default=None)
+
+
+class TargetNew(TargetFields):
+    model_config = example(
+        title="Children eating a healthy school lunch",
+        direction="increase",
+        is_headline=True,
+        baseline_value="61",
+        baseline_year=2024,
+        target_value="100",
+        target_year=2030,
+        unit="% of pupils",
+    )
+
+    title: str = line(200, min_length=1)
+    direction: Direction
+    key: Key | None = Field(default=None, description="Made from the title when not given.")
+
+
+class TargetChanges(TargetFields):
+    model_config = example(target_value="95", notes="Revised after the 2026 review.")
+
+    title: str | None = line(200, min_length=1, default=None)
+    direction: Direction | None = None
+
+
+class MilestoneNew(Input):
+    model_config = example(year=2027, value="75", description="Three in four pupils")
+
+    year: Year
+    value: Value | None = None
+    description: str = line(200, default="")
+    status: MilestoneStatus = MilestoneStatus.PENDING
+
+
+class MilestoneChanges(Input):
+    model_config = example(status="met", actual_value="77")
+
+    value: Value | None = None
+    description: str | None = line(200, default=None)
+    status: MilestoneStatus | None = None
+    actual_value: Value | None = None
 
 
 # --- Projects ------------------------------------------------------------------------------------
@@ -381,6 +447,25 @@ class Actor(Schema):
 class Challenge(Schema):
     key: str
     title: str
+
+
+class ActorNew(Input):
+    model_config = example(name="Association of School Caterers", helix="industry", country="GB")
+
+    name: str = line(200, min_length=1)
+    helix: Helix
+    kind: ActorKind = ActorKind.ORGANISATION
+    country: str = Field(default="", pattern=r"^([A-Za-z]{2})?$", description="ISO 3166 code.")
+    key: Key | None = Field(default=None, description="Made from the name when not given.")
+
+
+class ChallengeNew(Input):
+    model_config = example(title="Childhood obesity", description="", sdgs=[2, 3])
+
+    title: str = line(120, min_length=1)
+    description: str = text(2000, default="")
+    sdgs: list[Annotated[int, Field(ge=1, le=17)]] = Field(default_factory=list, max_length=17)
+    key: Key | None = Field(default=None, description="Made from the title when not given.")
 
 
 # --- Documents -----------------------------------------------------------------------------------

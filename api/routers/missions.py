@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
+from pydantic import field_validator
 
 from api import schemas
 from api.http import (
@@ -34,10 +35,10 @@ from canvas.models import CanvasBox
 from evaluation import selectors as evaluation_selectors
 from evaluation.indicators.models import Indicator
 from missions import services as mission_services
-from missions.exchange.core_sections import export_projects, export_targets
+from missions.exchange.core_sections import export_projects
 from missions.exchange.registry import sections
 from missions.exchange.writing import number_text
-from missions.models import Actor, GrandChallenge, Mission, MissionProject
+from missions.models import Actor, Mission, MissionProject
 from missions.models.choices import MissionStatus
 from missions.parts import ConflictError
 from portfolios.models import DECISION_PAST
@@ -133,6 +134,21 @@ class MissionFilters(Schema):
         None, description="Only missions changed at or after this time (ISO 8601)."
     )
     archived: bool = NinjaField(False, description="Archived missions instead of current ones.")
+
+    @field_validator("updated_since")
+    @classmethod
+    def _in_utc(cls, value: datetime.datetime | None) -> datetime.datetime | None:
+        """In UTC (a time without an offset is taken as UTC): PostgreSQL takes offsets up to
+        16 hours only, and a time at the edge of the calendar has no UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValueError("The time is outside the calendar once in UTC.") from None
+
     limit: int = NinjaField(PAGE_SIZE, ge=1, le=200, description="How many per page.")
     cursor: str | None = NinjaField(
         None, max_length=400, pattern=r"^[A-Za-z0-9_-]*$", description="From `next_cursor`."
@@ -214,20 +230,6 @@ def update_mission(request: HttpRequest, key: str, changes: schemas.MissionChang
 
 
 _TEXT_FIELDS = {"title", "statement", "mandate_reference", "geography", "notes"}
-
-
-# --- Targets ------------------------------------------------------------------------------------
-
-
-@router.get(
-    "/missions/{key}/targets",
-    response={200: list[schemas.Target]},
-    summary="The mission's targets with their milestones",
-    operation_id="listTargets",
-    tags=["Targets"],
-)
-def list_targets(request: HttpRequest, key: str) -> Any:
-    return export_targets(_mission(request, key))
 
 
 # --- Projects -----------------------------------------------------------------------------------
@@ -636,41 +638,3 @@ def list_decisions(request: HttpRequest, key: str) -> Any:
         }
         for row in rows
     ]
-
-
-# --- The register ---------------------------------------------------------------------------------
-
-
-@router.get(
-    "/actors",
-    response={200: list[schemas.Actor]},
-    summary="The organisation's register of outside actors",
-    operation_id="listActors",
-    tags=["Register"],
-)
-def list_actors(request: HttpRequest) -> Any:
-    actors = (
-        Actor.objects.visible_to(user_of(request))
-        .filter(organisation=organisation_of(request))
-        .order_by("key")
-    )
-    return [
-        {"key": a.key, "name": a.name, "helix": a.helix, "kind": a.kind, "country": a.country}
-        for a in actors
-    ]
-
-
-@router.get(
-    "/challenges",
-    response={200: list[schemas.Challenge]},
-    summary="The organisation's grand challenges",
-    operation_id="listChallenges",
-    tags=["Register"],
-)
-def list_challenges(request: HttpRequest) -> Any:
-    rows = (
-        GrandChallenge.objects.visible_to(user_of(request))
-        .filter(organisation=organisation_of(request))
-        .order_by("key")
-    )
-    return [{"key": c.key, "title": c.title} for c in rows]

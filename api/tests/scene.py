@@ -1,5 +1,5 @@
 """The objects the API's description names in its examples (api.api.PATH_EXAMPLES): a mission
-`school-meals` with the project `kitchen-pilot`, the indicator `meals-served` and a finished
+`school-meals` with the project `kitchen-pilot`, the target `meals-target` (a milestone in 2027), the indicator `meals-served` and a finished
 canvas PDF, in one organisation, and a mission in another; a token of each kind."""
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from accounts.tests.factories import MembershipFactory, OrganisationFactory
 from api import services
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from evaluation.indicators import services as indicator_services
-from missions.tests.factories import MissionFactory, MissionProjectFactory
+from missions.tests.factories import (
+    MilestoneFactory,
+    MissionFactory,
+    MissionProjectFactory,
+    TargetFactory,
+)
 
 
 def build() -> dict[str, object]:
@@ -22,6 +27,8 @@ def build() -> dict[str, object]:
     mission = MissionFactory(organisation=ours, key="school-meals")
     MissionFactory(organisation=theirs, key="quiet-streets")
     MissionProjectFactory(mission=mission, key="kitchen-pilot")
+    target = TargetFactory(mission=mission, key="meals-target")
+    MilestoneFactory(target=target, year=2027)
     editor = MembershipFactory(organisation=ours, role="editor").user
     indicator = indicator_services.indicator_create(
         by=editor, mission=mission, name="Meals served", level="impact", unit="meals"

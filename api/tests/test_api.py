@@ -329,3 +329,14 @@ def test_a_token_works_through_its_expiry_day_and_not_after():
     )
     assert token.is_live(end_of_tomorrow)
     assert not token.is_live(end_of_tomorrow + datetime.timedelta(minutes=2))
+
+
+def test_updated_since_takes_any_offset_and_refuses_times_outside_the_calendar(scene):
+    page = call("get", "/missions?updated_since=2000-01-01T00:00:00-17:18", scene["reader"])
+    assert page.status_code == 200
+    assert [m["key"] for m in page.json()["items"]] == ["school-meals"]
+    naive = call("get", "/missions?updated_since=2999-01-01T00:00:00", scene["reader"])
+    assert naive.json()["items"] == []
+    edge = call("get", "/missions?updated_since=0001-01-01T00:00:00%2B05:00", scene["reader"])
+    assert edge.status_code == 422
+    assert edge.json()["errors"][0]["pointer"] == "/query/updated_since"

@@ -22,6 +22,26 @@ OPERATIONS = {
     "getMission": ("get", M, None, 200),
     "updateMission": ("patch", M, {"geography": "Wales"}, 200),
     "listTargets": ("get", M + "/targets", None, 200),
+    "createTarget": (
+        "post",
+        M + "/targets",
+        {"title": "Meals eaten", "direction": "increase", "target_value": 100},
+        201,
+    ),
+    "getTarget": ("get", M + "/targets/meals-target", None, 200),
+    "updateTarget": ("patch", M + "/targets/meals-target", {"unit": "meals"}, 200),
+    "createMilestone": (
+        "post",
+        M + "/targets/meals-target/milestones",
+        {"year": 2028, "value": 80},
+        201,
+    ),
+    "updateMilestone": (
+        "patch",
+        M + "/targets/meals-target/milestones/2027",
+        {"status": "met", "actual_value": 3},
+        200,
+    ),
     "listProjects": ("get", M + "/projects", None, 200),
     "createProject": ("post", M + "/projects", {"title": "Cooks trained"}, 201),
     "getProject": ("get", M + "/projects/kitchen-pilot", None, 200),
@@ -43,6 +63,8 @@ OPERATIONS = {
     "listDecisions": ("get", M + "/decisions", None, 200),
     "listActors": ("get", "/actors", None, 200),
     "listChallenges": ("get", "/challenges", None, 200),
+    "createActor": ("post", "/actors", {"name": "School caterers", "helix": "industry"}, 201),
+    "createChallenge": ("post", "/challenges", {"title": "Childhood obesity"}, 201),
     "requestDocument": (
         "post",
         "/documents",
@@ -53,9 +75,28 @@ OPERATIONS = {
     "downloadDocument": ("get", "/documents/{document}/file", None, 200),
 }
 # Asking for a PDF is reading (any member may, on the pages too), so it is not among these.
-WRITES = {"updateMission", "createProject", "updateProject", "updateCanvasBox", "addMeasurements"}
-# Lists of the organisation as a whole: another organisation's token gets its own (empty) list.
-OWN_LISTS = {"listMissions", "listActors", "listChallenges"}
+WRITES = {
+    "updateMission",
+    "createTarget",
+    "updateTarget",
+    "createMilestone",
+    "updateMilestone",
+    "createProject",
+    "updateProject",
+    "updateCanvasBox",
+    "addMeasurements",
+    "createActor",
+    "createChallenge",
+}
+# The organisation as a whole: another organisation's token lists its own (empty) register and
+# adds actors and challenges to it, never to ours.
+OWN = {
+    "listMissions": 200,
+    "listActors": 200,
+    "listChallenges": 200,
+    "createActor": 201,
+    "createChallenge": 201,
+}
 
 
 @pytest.fixture
@@ -100,8 +141,8 @@ def test_every_operation_for_every_token(scene, operation):
     assert request(scene, operation, None).status_code == 401
 
     other = request(scene, operation, scene["tokens"]["other"])
-    if operation in OWN_LISTS:
-        assert other.status_code == 200
+    if operation in OWN:
+        assert other.status_code == OWN[operation]
         assert "school-meals" not in other.content.decode()
     elif operation == "requestDocument":
         assert other.status_code == 404  # they have no mission of that key

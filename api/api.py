@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 
 from api.http import ProblemResponse
 from api.problems import pointer, problem
-from api.routers import documents, measurements, missions, register, targets
+from api.routers import documents, measurements, missions, register, stakeholders, targets
 from config.inputs import InputRefused, load_json
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -81,6 +81,7 @@ PATH_EXAMPLES: dict[str, Any] = {
     "indicator": "meals-served",
     "target": "meals-target",
     "year": 2027,
+    "stakeholder": "school-caterers",
     "document_id": 1,
 }
 
@@ -91,6 +92,7 @@ PATH_MEANINGS = {
     "indicator": _("The indicator's key."),
     "target": _("The target's key."),
     "year": _("The milestone's year."),
+    "stakeholder": _("The stakeholder's key on the mission's map."),
     "document_id": _("The document's number, as requestDocument answered it."),
 }
 
@@ -239,6 +241,7 @@ api = LodestarAPI(
 )
 api.add_router("", missions.router)
 api.add_router("", targets.router)
+api.add_router("", stakeholders.router)
 api.add_router("", register.router)
 api.add_router("", measurements.router)
 api.add_router("", documents.router)

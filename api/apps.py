@@ -7,9 +7,11 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from api import receivers
+        from accounts import demo as accounts_demo
+        from api import demo, receivers
 
         receivers.connect()
+        accounts_demo.register(demo.load_demo_api, order=900)
 
         from accounts.models import Role
         from accounts.sections import OrganisationSection, register_organisation_section
@@ -19,7 +21,7 @@ class ApiConfig(AppConfig):
                 "api",
                 _("API tokens"),
                 "api:tokens",
-                90,
+                150,
                 description=_(
                     "Tokens that let other government systems use the organisation's missions."
                 ),
@@ -33,7 +35,7 @@ class ApiConfig(AppConfig):
                 "webhooks",
                 _("Webhooks"),
                 "api:webhooks",
-                91,
+                151,
                 description=_("Addresses of other systems that are told when missions change."),
                 roles=frozenset({Role.ADMIN}),
                 navigation_roles=frozenset(),

@@ -24,6 +24,8 @@ from missions.models.choices import (
     ProjectStatus,
     Stage,
 )
+from stakeholders.models import EngagementLevel
+from stakeholders.models import Role as StakeholderRole
 
 # A single line: no control characters at all. Text: line breaks and tabs allowed.
 LINE = r"^[^\x00-\x1f\x7f]*$"
@@ -386,6 +388,64 @@ class MeasurementsAdded(Schema):
     corrected: int
     unchanged: int
     token: str = Field(description="The name of the token that sent them.")
+
+
+# --- Stakeholders ------------------------------------------------------------------------------
+
+Grid = Annotated[int, Field(ge=1, le=5)]
+
+
+class Stakeholder(Schema):
+    key: str
+    name: str
+    actor: str | None = Field(description="Key of the actor in the register; null for a person.")
+    helix: Helix
+    roles: list[StakeholderRole]
+    power: int = Field(description="1 (little) to 5 (much).")
+    interest: int = Field(description="1 (little) to 5 (much).")
+    attitude: int = Field(description="-2 (opposed) to 2 (supportive).")
+    engagement_now: EngagementLevel
+    engagement_planned: EngagementLevel
+    engagement_plan: str
+    is_core_team: bool
+    last_engaged: datetime.date | None
+    version: int
+    links: Links
+
+
+class StakeholderFields(Input):
+    attitude: Annotated[int, Field(ge=-2, le=2)] | None = None
+    engagement_now: EngagementLevel | None = None
+    engagement_planned: EngagementLevel | None = None
+    engagement_plan: str | None = text(500, default=None)
+    is_core_team: bool | None = None
+    last_engaged: datetime.date | None = None
+
+
+class StakeholderNew(StakeholderFields):
+    model_config = example(
+        name="Association of School Caterers",
+        helix="industry",
+        roles=["project_partner"],
+        power=3,
+        interest=5,
+        attitude=1,
+    )
+
+    name: str = line(200, min_length=1)
+    helix: Helix | None = None
+    is_person: bool = False
+    roles: list[StakeholderRole] = Field(min_length=1, max_length=20)
+    power: Grid
+    interest: Grid
+
+
+class StakeholderChanges(StakeholderFields):
+    model_config = example(power=4, engagement_now="involve")
+
+    roles: list[StakeholderRole] | None = Field(default=None, min_length=1, max_length=20)
+    power: Grid | None = None
+    interest: Grid | None = None
 
 
 # --- Assessment ----------------------------------------------------------------------------------

@@ -342,7 +342,16 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         _settle(state.mission_id, checked_at=now)
         return RunOutcome.UNCHANGED
     evaluation = evaluate(data, thresholds)
-    before = _said(state.last_run_id, mission)
+    # What the last run said, to tell listeners only when this one says something else.
+    scores_before: dict[str, int | None] = (
+        dict(
+            CriterionResult.objects.filter(run_id=state.last_run_id).values_list(
+                "criterion", "auto_score"
+            )
+        )
+        if state.last_run_id
+        else {}
+    )
     CriterionResult.objects.bulk_create(
         CriterionResult(
             run=run,
@@ -352,7 +361,7 @@ def _assess(run: AssessmentRun) -> RunOutcome:
         )
         for c in evaluation.criteria
     )
-    _upsert_findings(mission, evaluation, now)
+    warnings_before = _upsert_findings(mission, evaluation, now)
     run.input_hash = digest
     run.checks = {check.code: _check_json(check) for check in evaluation.checks}
     run.status = RunStatus.DONE
@@ -360,26 +369,13 @@ def _assess(run: AssessmentRun) -> RunOutcome:
     run.finished_at = timezone.now()
     run.save(update_fields=["input_hash", "checks", "status", "finished_at"])
     _settle(state.mission_id, last_hash=digest, last_run=run, checked_at=now)
-    after = _said(run.pk, mission)
-    if after != before:
+    scores = {c.criterion: c.auto_score for c in evaluation.criteria}
+    warnings = sorted(w.code for w in evaluation.warnings)
+    if (scores, warnings) != (scores_before, warnings_before):
         signals.assessment_changed.send(
-            sender=AssessmentRun, mission=mission, scores=after[0], warnings=after[1]
+            sender=AssessmentRun, mission=mission, scores=scores, warnings=warnings
         )
     return RunOutcome.DONE
-
-
-def _said(run_id: int | None, mission: Mission) -> tuple[dict[str, int | None], list[str]]:
-    """What an assessment says, for telling whether a run changed it: each criterion's
-    automatic score and the codes of the current warnings."""
-    scores: dict[str, int | None] = (
-        dict(CriterionResult.objects.filter(run_id=run_id).values_list("criterion", "auto_score"))
-        if run_id
-        else {}
-    )
-    warnings = sorted(
-        Finding.objects.current().filter(mission=mission).values_list("code", flat=True)
-    )
-    return scores, warnings
 
 
 def _settle(mission_id: int, **values: Any) -> None:
@@ -391,8 +387,11 @@ def _settle(mission_id: int, **values: Any) -> None:
     AssessmentState.objects.filter(pk=mission_id).update(**values)
 
 
-def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> None:
+def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> list[str]:
+    """Raise, refresh, reopen and resolve the mission's warnings; returns the codes of those
+    that were current before."""
     existing = {f.code: f for f in Finding.objects.select_for_update().filter(mission=mission)}
+    current_before = sorted(c for c, f in existing.items() if f.status != FindingStatus.RESOLVED)
     raised = {w.code: w for w in evaluation.warnings}
     refreshed: list[Finding] = []
     for code, outcome in raised.items():
@@ -432,6 +431,7 @@ def _upsert_findings(mission: Mission, evaluation: Evaluation, now: Any) -> None
             finding.status = FindingStatus.RESOLVED
             finding.resolved_at = now
             finding.save(update_fields=["status", "resolved_at"])
+    return current_before
 
 
 # --- People's decisions ------------------------------------------------------------------------

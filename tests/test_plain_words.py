@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership, Organisation
+from api.models import WebhookEndpoint
 from canvas import services as canvas_services
 from canvas.boxes import BoxKey
 from canvas.models import CanvasComment
@@ -283,6 +284,12 @@ def _bindings(organisation: Organisation, mission: Mission | None) -> dict[froze
             frozenset({"membership_id"}): [
                 {"membership_id": m.pk}
                 for m in Membership.objects.filter(organisation=org).exclude(role="admin")
+            ],
+            frozenset({"endpoint_id"}): [
+                {"endpoint_id": pk}
+                for pk in WebhookEndpoint.objects.filter(organisation=org).values_list(
+                    "pk", flat=True
+                )
             ],
             frozenset({"actor_id"}): [
                 {"actor_id": pk}

@@ -541,18 +541,6 @@ def _section(mission: Mission, name: str) -> Any:
 
 
 @router.get(
-    "/missions/{key}/stakeholders",
-    response={200: dict[str, Any]},
-    summary="The stakeholder map (as in the exchange format's `stakeholders` section)",
-    operation_id="getStakeholders",
-    tags=["Stakeholders"],
-)
-def get_stakeholders(request: HttpRequest, key: str) -> Any:
-    data = _section(_mission(request, key), "stakeholders")
-    return data if isinstance(data, dict) else {"stakeholders": data}
-
-
-@router.get(
     "/missions/{key}/theory-of-change",
     response={200: dict[str, Any]},
     summary="The theory of change: steps and links (the exchange format's section)",

@@ -1,5 +1,5 @@
 """The objects the API's description names in its examples (api.api.PATH_EXAMPLES): a mission
-`school-meals` with the project `kitchen-pilot`, the target `meals-target` (a milestone in 2027), the indicator `meals-served` and a finished
+`school-meals` with the project `kitchen-pilot`, the target `meals-target` (a milestone in 2027), the stakeholder `school-caterers`, the indicator `meals-served` and a finished
 canvas PDF, in one organisation, and a mission in another; a token of each kind."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from missions.tests.factories import (
     MissionProjectFactory,
     TargetFactory,
 )
+from stakeholders import services as stakeholder_services
 
 
 def build() -> dict[str, object]:
@@ -30,6 +31,16 @@ def build() -> dict[str, object]:
     target = TargetFactory(mission=mission, key="meals-target")
     MilestoneFactory(target=target, year=2027)
     editor = MembershipFactory(organisation=ours, role="editor").user
+    stakeholder_services.stakeholder_create(
+        by=editor,
+        mission=mission,
+        name="School caterers",
+        helix="industry",
+        roles=["project_partner"],
+        power=3,
+        interest=4,
+        key="school-caterers",
+    )
     indicator = indicator_services.indicator_create(
         by=editor, mission=mission, name="Meals served", level="impact", unit="meals"
     )

@@ -85,6 +85,8 @@ def _nav(page: str) -> list[str]:
                 "Members",
                 "Audit trail",
                 "Settings",
+                "API tokens",
+                "Webhooks",
             ],
             [
                 "Missions",

@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 
 from api.http import ProblemResponse
 from api.problems import pointer, problem
-from api.routers import documents, measurements, missions, register, stakeholders, targets
+from api.routers import documents, measurements, missions, register, stakeholders, targets, toc
 from config.inputs import InputRefused, load_json
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -82,6 +82,7 @@ PATH_EXAMPLES: dict[str, Any] = {
     "target": "meals-target",
     "year": 2027,
     "stakeholder": "school-caterers",
+    "step": "kitchen-staff-trained",
     "document_id": 1,
 }
 
@@ -93,6 +94,7 @@ PATH_MEANINGS = {
     "target": _("The target's key."),
     "year": _("The milestone's year."),
     "stakeholder": _("The stakeholder's key on the mission's map."),
+    "step": _("The key of a step of the theory of change."),
     "document_id": _("The document's number, as requestDocument answered it."),
 }
 
@@ -242,6 +244,7 @@ api = LodestarAPI(
 api.add_router("", missions.router)
 api.add_router("", targets.router)
 api.add_router("", stakeholders.router)
+api.add_router("", toc.router)
 api.add_router("", register.router)
 api.add_router("", measurements.router)
 api.add_router("", documents.router)

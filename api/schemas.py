@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 
 from documents.models import DocumentKind, DocumentStatus
 from evaluation.indicators.models import Quality
+from evaluation.toc.models import EvidenceStrength, NodeKind
 from missions.models.choices import (
     ActorKind,
     Direction,
@@ -446,6 +447,57 @@ class StakeholderChanges(StakeholderFields):
     roles: list[StakeholderRole] | None = Field(default=None, min_length=1, max_length=20)
     power: Grid | None = None
     interest: Grid | None = None
+
+
+# --- Theory of change ---------------------------------------------------------------------------
+
+
+class ToCStep(Schema):
+    key: str
+    kind: NodeKind
+    title: str
+    description: str
+    version: int
+    links: Links
+
+
+class ToCStepNew(Input):
+    model_config = example(kind="output", title="Kitchen staff trained in healthy cooking")
+
+    kind: NodeKind
+    title: str = line(150, min_length=1)
+    description: str = text(500, default="")
+    key: Key | None = Field(default=None, description="Made from the title when not given.")
+
+
+class ToCStepChanges(Input):
+    model_config = example(title="Kitchen staff in every school trained")
+
+    kind: NodeKind | None = None
+    title: str | None = line(150, min_length=1, default=None)
+    description: str | None = text(500, default=None)
+
+
+class ToCLinkNew(Input):
+    model_config = example(
+        from_step="kitchen-staff-trained",
+        to_step="healthier-lunches",
+        assumption="Trained staff cook differently",
+        evidence="moderate",
+    )
+
+    from_step: Key = Field(description="The key of the step the link starts at.")
+    to_step: Key = Field(description="The key of a step further right.")
+    assumption: str = text(300, default="")
+    evidence: EvidenceStrength = EvidenceStrength.NONE
+
+
+class ToCLinkOut(Schema):
+    from_step: str
+    to_step: str
+    assumption: str
+    evidence: EvidenceStrength
+    version: int
 
 
 # --- Assessment ----------------------------------------------------------------------------------

@@ -36,7 +36,6 @@ from evaluation import selectors as evaluation_selectors
 from evaluation.indicators.models import Indicator
 from missions import services as mission_services
 from missions.exchange.core_sections import export_projects
-from missions.exchange.registry import sections
 from missions.exchange.writing import number_text
 from missions.models import Actor, Mission, MissionProject
 from missions.models.choices import MissionStatus
@@ -533,23 +532,6 @@ def _latest_measurements(ids: list[int]) -> dict[int, dict[str, Any]]:
         .distinct("indicator_id")
     )
     return {row.indicator_id: _measurement(row) for row in rows}
-
-
-def _section(mission: Mission, name: str) -> Any:
-    section = next(s for s in sections() if s.name == name)
-    return section.export(mission)
-
-
-@router.get(
-    "/missions/{key}/theory-of-change",
-    response={200: dict[str, Any]},
-    summary="The theory of change: steps and links (the exchange format's section)",
-    operation_id="getTheoryOfChange",
-    tags=["Theory of change"],
-)
-def get_theory_of_change(request: HttpRequest, key: str) -> Any:
-    data = _section(_mission(request, key), "theory_of_change")
-    return data if isinstance(data, dict) else {"steps": data}
 
 
 # --- Assessment and decisions ---------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The objects the API's description names in its examples (api.api.PATH_EXAMPLES): a mission
-`school-meals` with the project `kitchen-pilot`, the target `meals-target` (a milestone in 2027), the stakeholder `school-caterers`, the indicator `meals-served` and a finished
+`school-meals` with the project `kitchen-pilot`, the target `meals-target` (a milestone in 2027), the stakeholder `school-caterers`, two steps of the theory of change, the indicator `meals-served` and a finished
 canvas PDF, in one organisation, and a mission in another; a token of each kind."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from accounts.tests.factories import MembershipFactory, OrganisationFactory
 from api import services
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from evaluation.indicators import services as indicator_services
+from evaluation.toc import services as toc_services
 from missions.tests.factories import (
     MilestoneFactory,
     MissionFactory,
@@ -43,6 +44,20 @@ def build() -> dict[str, object]:
     )
     indicator = indicator_services.indicator_create(
         by=editor, mission=mission, name="Meals served", level="impact", unit="meals"
+    )
+    toc_services.node_create(
+        by=editor,
+        mission=mission,
+        kind="output",
+        title="Kitchen staff trained",
+        key="kitchen-staff-trained",
+    )
+    toc_services.node_create(
+        by=editor,
+        mission=mission,
+        kind="outcome",
+        title="Healthier lunches",
+        key="healthier-lunches",
     )
     indicator.key = "meals-served"
     indicator.save(update_fields=["key"])

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -248,6 +249,16 @@ api.add_router("", toc.router)
 api.add_router("", register.router)
 api.add_router("", measurements.router)
 api.add_router("", documents.router)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Two requests adding the same key at the same moment: the database's unique rule decides.
+    logger.info("API write refused by a database rule: %s", exc)
+    return problem(
+        409,
+        _("This conflicts with something already there, such as a key in use. Nothing was saved."),
+    )
 
 
 @api.exception_handler(Exception)

@@ -87,6 +87,14 @@ def get_theory_of_change(request: HttpRequest, key: str) -> Any:
 )
 def create_step(request: HttpRequest, key: str, new: schemas.ToCStepNew) -> Any:
     mission = _mission(request, key)
+    if new.key and ToCNode.objects.filter(mission=mission, key=new.key).exists():
+        raise ProblemResponse(
+            problem(
+                409,
+                _("The theory of change already has a step “%(key)s”.") % {"key": new.key},
+                errors=[{"pointer": "/body/key", "detail": _("Already in use.")}],
+            )
+        )
     try:
         node = toc_services.node_create(
             by=user_of(request), mission=mission, **new.dict(exclude_unset=True)

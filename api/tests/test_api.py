@@ -340,3 +340,15 @@ def test_updated_since_takes_any_offset_and_refuses_times_outside_the_calendar(s
     edge = call("get", "/missions?updated_since=0001-01-01T00:00:00%2B05:00", scene["reader"])
     assert edge.status_code == 422
     assert edge.json()["errors"][0]["pointer"] == "/query/updated_since"
+
+
+def test_a_key_already_in_use_answers_409_and_saves_nothing(scene):
+    from evaluation.toc.models import ToCNode
+
+    body = {"kind": "output", "title": "Cooks trained", "key": "cooks"}
+    path = "/missions/school-meals/theory-of-change/steps"
+    assert call("post", path, scene["editor"], body).status_code == 201
+    again = call("post", path, scene["editor"], {**body, "title": "Other"})
+    assert again.status_code == 409
+    assert again.json()["errors"][0]["pointer"] == "/body/key"
+    assert ToCNode.objects.filter(key="cooks").count() == 1

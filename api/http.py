@@ -11,10 +11,12 @@ from typing import Any, NoReturn
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from ninja import Status
 
 from accounts.models import Organisation, User
 from api.problems import pointer, problem
 from api.services import Caller
+from missions.models import Mission
 from missions.parts import ConflictError
 
 
@@ -45,9 +47,37 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def with_etag(response: HttpResponse, version: int) -> HttpResponse:
-    response["ETag"] = etag(version)
-    return response
+API_ROOT = "/api/v1"
+
+
+def address(*parts: str) -> str:
+    """An object's address in the API (keys are slugs: nothing to escape)."""
+    return "/".join([API_ROOT, *parts])
+
+
+def answer(
+    request: HttpRequest, data: dict[str, Any], *, version: int | None = None, status: int = 200
+) -> Status[dict[str, Any]]:
+    """The data, its version as the ETag and, when it was just made, its address as the
+    Location (api/api.py puts both on the response)."""
+    if version is not None:
+        request._api_etag = etag(version)  # type: ignore[attr-defined]
+    if status == 201 and "links" in data:
+        request._api_location = data["links"]["self"]  # type: ignore[attr-defined]
+    return Status(status, data)
+
+
+def mission_of(request: HttpRequest, key: str) -> Mission:
+    """A mission of the token's organisation, archived ones included; 404 for anything else."""
+    mission = (
+        Mission.objects.visible_to(user_of(request))
+        .filter(organisation=organisation_of(request), key=key)
+        .select_related("challenge", "parent", "owner", "coordinator", "organisation")
+        .first()
+    )
+    if mission is None:
+        raise ProblemResponse(problem(404, _("There is no mission “%(key)s”.") % {"key": key}))
+    return mission
 
 
 def expected_version(request: HttpRequest) -> int:

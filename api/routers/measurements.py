@@ -13,9 +13,9 @@ from ninja import Field as NinjaField
 from ninja import Router, Status
 
 from api import schemas
-from api.http import ProblemResponse, organisation_of, refused, user_of
+from api.http import ProblemResponse, mission_of, organisation_of, refused, user_of
 from api.problems import pointer, problem
-from api.routers.missions import _measurement, _mission
+from api.routers.missions import measurement_data
 from evaluation.indicators import api as push_api
 from evaluation.indicators import csv_io, stewards
 from evaluation.indicators import services as indicator_services
@@ -69,14 +69,14 @@ class Readings(schemas.Input):
 def list_measurements(request: HttpRequest, key: str, indicator: str) -> Any:
     from evaluation.indicators.models import Measurement
 
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = Indicator.objects.filter(mission=mission, key=indicator).first()
     if found is None:
         raise ProblemResponse(
             problem(404, _("The mission has no indicator “%(key)s”.") % {"key": indicator})
         )
     rows = Measurement.objects.filter(indicator=found, is_current=True).order_by("period_end", "pk")
-    return [_measurement(row) for row in rows]
+    return [measurement_data(row) for row in rows]
 
 
 @router.post(

@@ -14,16 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import field_validator
 
 from api import schemas
 from api.http import (
     ProblemResponse,
+    address,
+    answer,
     decode_cursor,
     encode_cursor,
-    etag,
     expected_version,
+    mission_of,
     organisation_of,
     refused,
     user_of,
@@ -45,27 +47,7 @@ from portfolios.selectors import decisions as decision_selectors
 
 router = Router(tags=["Missions"])
 
-API_ROOT = "/api/v1"
-
 PAGE_SIZE = 50
-
-
-def _url(*parts: str) -> str:
-    """An object's address in the API (keys are slugs: nothing to escape)."""
-    return "/".join([API_ROOT, *parts])
-
-
-def _mission(request: HttpRequest, key: str) -> Mission:
-    """A mission of the token's organisation, archived ones included; 404 for anything else."""
-    mission = (
-        Mission.objects.visible_to(user_of(request))
-        .filter(organisation=organisation_of(request), key=key)
-        .select_related("challenge", "parent", "owner", "coordinator", "organisation")
-        .first()
-    )
-    if mission is None:
-        raise ProblemResponse(problem(404, _("There is no mission “%(key)s”.") % {"key": key}))
-    return mission
 
 
 SUMMARY_FIELDS = (
@@ -93,7 +75,7 @@ def _summary(mission: Mission) -> dict[str, Any]:
         "deadline_year": mission.deadline_year,
         "updated_at": mission.updated_at,
         "version": mission.version,
-        "links": {"self": _url("missions", mission.key)},
+        "links": {"self": address("missions", mission.key)},
     }
 
 
@@ -115,13 +97,6 @@ def _detail(mission: Mission) -> dict[str, Any]:
         "notes": mission.notes,
         "archived": mission.archived_at is not None,
     }
-
-
-def _json(request: HttpRequest, data: Any, *, status: int = 200, version: int | None = None) -> Any:
-    """The data, with its version as the ETag (api/api.py puts it on the response)."""
-    if version is not None:
-        request._api_etag = etag(version)  # type: ignore[attr-defined]
-    return Status(status, data)
 
 
 class MissionFilters(Schema):
@@ -200,8 +175,8 @@ def list_missions(request: HttpRequest, filters: Query[MissionFilters]) -> Any:
     operation_id="getMission",
 )
 def get_mission(request: HttpRequest, key: str) -> Any:
-    mission = _mission(request, key)
-    return _json(request, _detail(mission), version=mission.version)
+    mission = mission_of(request, key)
+    return answer(request, _detail(mission), version=mission.version)
 
 
 @router.patch(
@@ -212,7 +187,7 @@ def get_mission(request: HttpRequest, key: str) -> Any:
     operation_id="updateMission",
 )
 def update_mission(request: HttpRequest, key: str, changes: schemas.MissionChanges) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     version = expected_version(request)
     fields = changes.dict(exclude_unset=True)
     fields = {
@@ -224,8 +199,8 @@ def update_mission(request: HttpRequest, key: str, changes: schemas.MissionChang
             by=user_of(request), mission=mission, expected_version=version, **fields
         )
     except (ConflictError, ValidationError, PermissionDenied) as error:
-        refused(error, current=_detail(_mission(request, key)))
-    return _json(request, _detail(mission), version=mission.version)
+        refused(error, current=_detail(mission_of(request, key)))
+    return answer(request, _detail(mission), version=mission.version)
 
 
 _TEXT_FIELDS = {"title", "statement", "mandate_reference", "geography", "notes"}
@@ -241,7 +216,7 @@ def _project_data(mission: Mission, key: str | None = None) -> list[dict[str, An
         {
             **row,
             "version": versions[row["key"]],
-            "links": {"self": _url("missions", mission.key, "projects", row["key"])},
+            "links": {"self": address("missions", mission.key, "projects", row["key"])},
         }
         for row in rows
         if key is None or row["key"] == key
@@ -294,7 +269,7 @@ def _project_fields(request: HttpRequest, values: dict[str, Any]) -> dict[str, A
     tags=["Projects"],
 )
 def list_projects(request: HttpRequest, key: str) -> Any:
-    return _project_data(_mission(request, key))
+    return _project_data(mission_of(request, key))
 
 
 @router.post(
@@ -328,7 +303,7 @@ def list_projects(request: HttpRequest, key: str) -> Any:
     },
 )
 def create_project(request: HttpRequest, key: str, new: schemas.ProjectNew) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     values = new.dict(exclude_unset=True)
     title = values.pop("title")
     project_key = values.pop("key", None)
@@ -351,8 +326,7 @@ def create_project(request: HttpRequest, key: str, new: schemas.ProjectNew) -> A
     except (ValidationError, PermissionDenied) as error:
         refused(error)
     data = _project_data(mission, project.key)[0]
-    request._api_location = data["links"]["self"]  # type: ignore[attr-defined]
-    return _json(request, data, status=201, version=project.version)
+    return answer(request, data, version=project.version, status=201)
 
 
 @router.get(
@@ -363,9 +337,9 @@ def create_project(request: HttpRequest, key: str, new: schemas.ProjectNew) -> A
     tags=["Projects"],
 )
 def get_project(request: HttpRequest, key: str, project: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _project(request, mission, project)
-    return _json(request, _project_data(mission, found.key)[0], version=found.version)
+    return answer(request, _project_data(mission, found.key)[0], version=found.version)
 
 
 @router.patch(
@@ -379,7 +353,7 @@ def get_project(request: HttpRequest, key: str, project: str) -> Any:
 def update_project(
     request: HttpRequest, key: str, project: str, changes: schemas.ProjectChanges
 ) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _project(request, mission, project)
     version = expected_version(request)
     try:
@@ -391,7 +365,7 @@ def update_project(
         )
     except (ConflictError, ValidationError, PermissionDenied) as error:
         refused(error, current=_project_data(mission, found.key)[0])
-    return _json(request, _project_data(mission, saved.key)[0], version=saved.version)
+    return answer(request, _project_data(mission, saved.key)[0], version=saved.version)
 
 
 # --- Canvas -------------------------------------------------------------------------------------
@@ -417,7 +391,7 @@ def _boxes(mission: Mission) -> list[dict[str, Any]]:
                 "text": text,
                 "version": version,
                 "updated_at": updated,
-                "links": {"self": _url("missions", mission.key, "canvas", box.key)},
+                "links": {"self": address("missions", mission.key, "canvas", box.key)},
             }
         )
     return data
@@ -438,7 +412,7 @@ def _box(request: HttpRequest, mission: Mission, key: str) -> dict[str, Any]:
     tags=["Canvas"],
 )
 def list_canvas(request: HttpRequest, key: str) -> Any:
-    return _boxes(_mission(request, key))
+    return _boxes(mission_of(request, key))
 
 
 @router.get(
@@ -449,8 +423,8 @@ def list_canvas(request: HttpRequest, key: str) -> Any:
     tags=["Canvas"],
 )
 def get_canvas_box(request: HttpRequest, key: str, box: str) -> Any:
-    data = _box(request, _mission(request, key), box)
-    return _json(request, data, version=data["version"])
+    data = _box(request, mission_of(request, key), box)
+    return answer(request, data, version=data["version"])
 
 
 @router.put(
@@ -465,7 +439,7 @@ def get_canvas_box(request: HttpRequest, key: str, box: str) -> Any:
     tags=["Canvas"],
 )
 def update_canvas_box(request: HttpRequest, key: str, box: str, body: schemas.CanvasText) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     current = _box(request, mission, box)
     version = expected_version(request)
     try:
@@ -477,9 +451,9 @@ def update_canvas_box(request: HttpRequest, key: str, box: str, body: schemas.Ca
             expected_version=version,
         )
     except (ConflictError, ValidationError, PermissionDenied) as error:
-        refused(error, current=_box(request, _mission(request, key), box))
-    data = _box(request, _mission(request, key), box)
-    return _json(request, data, version=data["version"])
+        refused(error, current=_box(request, mission_of(request, key), box))
+    data = _box(request, mission_of(request, key), box)
+    return answer(request, data, version=data["version"])
 
 
 # --- Indicators, stakeholders, theory of change ---------------------------------------------------
@@ -493,7 +467,7 @@ def update_canvas_box(request: HttpRequest, key: str, box: str, body: schemas.Ca
     tags=["Indicators"],
 )
 def list_indicators(request: HttpRequest, key: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     indicators = (
         Indicator.objects.filter(mission=mission).select_related("target").order_by("name", "pk")
     )
@@ -506,14 +480,16 @@ def list_indicators(request: HttpRequest, key: str) -> Any:
             "target": indicator.target.key if indicator.target else None,
             "latest": latest.get(indicator.pk),
             "links": {
-                "self": _url("missions", mission.key, "indicators", indicator.key, "measurements")
+                "self": address(
+                    "missions", mission.key, "indicators", indicator.key, "measurements"
+                )
             },
         }
         for indicator in indicators
     ]
 
 
-def _measurement(row: Any) -> dict[str, Any]:
+def measurement_data(row: Any) -> dict[str, Any]:
     return {
         "period": row.period_end,
         "value": number_text(row.value),
@@ -531,7 +507,7 @@ def _latest_measurements(ids: list[int]) -> dict[int, dict[str, Any]]:
         .order_by("indicator_id", "-period_end", "-entered_at", "-pk")
         .distinct("indicator_id")
     )
-    return {row.indicator_id: _measurement(row) for row in rows}
+    return {row.indicator_id: measurement_data(row) for row in rows}
 
 
 # --- Assessment and decisions ---------------------------------------------------------------------
@@ -545,7 +521,7 @@ def _latest_measurements(ids: list[int]) -> dict[int, dict[str, Any]]:
     tags=["Assessment"],
 )
 def get_assessment(request: HttpRequest, key: str) -> Any:
-    assessment = evaluation_selectors.assessment_for(_mission(request, key))
+    assessment = evaluation_selectors.assessment_for(mission_of(request, key))
     return {
         "assessed_at": assessment.last_run.finished_at if assessment.last_run else None,
         "pending": assessment.is_pending,
@@ -592,7 +568,7 @@ def get_assessment(request: HttpRequest, key: str) -> Any:
     tags=["Decisions"],
 )
 def list_decisions(request: HttpRequest, key: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     rows = decision_selectors.decisions(
         user=user_of(request), organisation=organisation_of(request), mission=mission
     )

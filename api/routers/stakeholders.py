@@ -9,12 +9,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router
 
 from api import schemas
-from api.http import ProblemResponse, etag, expected_version, refused, user_of
+from api.http import (
+    ProblemResponse,
+    address,
+    answer,
+    expected_version,
+    mission_of,
+    refused,
+    user_of,
+)
 from api.problems import problem
-from api.routers.missions import _mission, _url
 from missions.models import Mission
 from missions.parts import ConflictError
 from stakeholders import services as stakeholder_services
@@ -39,7 +46,7 @@ def _data(mission: Mission, stakeholder: Stakeholder) -> dict[str, Any]:
         "is_core_team": stakeholder.is_core_team,
         "last_engaged": stakeholder.last_engaged,
         "version": stakeholder.version,
-        "links": {"self": _url("missions", mission.key, "stakeholders", stakeholder.key)},
+        "links": {"self": address("missions", mission.key, "stakeholders", stakeholder.key)},
     }
 
 
@@ -50,13 +57,6 @@ def _find(mission: Mission, key: str) -> Stakeholder:
             problem(404, _("The mission has no stakeholder “%(key)s”.") % {"key": key})
         )
     return found
-
-
-def _answer(request: HttpRequest, data: dict[str, Any], version: int, status: int = 200) -> Any:
-    request._api_etag = etag(version)  # type: ignore[attr-defined]
-    if status == 201:
-        request._api_location = data["links"]["self"]  # type: ignore[attr-defined]
-    return Status(status, data)
 
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def _fields(values: dict[str, Any]) -> dict[str, Any]:
     operation_id="listStakeholders",
 )
 def list_stakeholders(request: HttpRequest, key: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     rows = sorted(
         mission.stakeholders.select_related("actor"), key=lambda s: (s.name.lower(), s.key)
     )
@@ -113,7 +113,7 @@ def list_stakeholders(request: HttpRequest, key: str) -> Any:
     },
 )
 def create_stakeholder(request: HttpRequest, key: str, new: schemas.StakeholderNew) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     values = new.dict(exclude_unset=True)
     try:
         created = stakeholder_services.stakeholder_create(
@@ -122,7 +122,7 @@ def create_stakeholder(request: HttpRequest, key: str, new: schemas.StakeholderN
     except (ValidationError, PermissionDenied) as error:
         refused(error)
     found = _find(mission, created.key)
-    return _answer(request, _data(mission, found), found.version, status=201)
+    return answer(request, _data(mission, found), version=found.version, status=201)
 
 
 @router.get(
@@ -132,9 +132,9 @@ def create_stakeholder(request: HttpRequest, key: str, new: schemas.StakeholderN
     operation_id="getStakeholder",
 )
 def get_stakeholder(request: HttpRequest, key: str, stakeholder: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _find(mission, stakeholder)
-    return _answer(request, _data(mission, found), found.version)
+    return answer(request, _data(mission, found), version=found.version)
 
 
 @router.patch(
@@ -147,7 +147,7 @@ def get_stakeholder(request: HttpRequest, key: str, stakeholder: str) -> Any:
 def update_stakeholder(
     request: HttpRequest, key: str, stakeholder: str, changes: schemas.StakeholderChanges
 ) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _find(mission, stakeholder)
     version = expected_version(request)
     try:
@@ -160,4 +160,4 @@ def update_stakeholder(
     except (ConflictError, ValidationError, PermissionDenied) as error:
         refused(error, current=_data(mission, _find(mission, stakeholder)))
     saved = _find(mission, stakeholder)
-    return _answer(request, _data(mission, saved), saved.version)
+    return answer(request, _data(mission, saved), version=saved.version)

@@ -8,12 +8,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router
 
 from api import schemas
-from api.http import ProblemResponse, etag, expected_version, refused, user_of
+from api.http import (
+    ProblemResponse,
+    address,
+    answer,
+    expected_version,
+    mission_of,
+    refused,
+    user_of,
+)
 from api.problems import problem
-from api.routers.missions import _mission, _url
 from missions import services as mission_services
 from missions.exchange.writing import number_text
 from missions.models import Milestone, Mission, Target
@@ -33,7 +40,7 @@ def _milestone(mission: Mission, target: Target, milestone: Milestone) -> dict[s
         "actual_value": number_text(milestone.actual_value),
         "version": milestone.version,
         "links": {
-            "self": _url(
+            "self": address(
                 "missions", mission.key, "targets", target.key, "milestones", str(milestone.year)
             )
         },
@@ -59,7 +66,7 @@ def _target(mission: Mission, target: Target) -> dict[str, Any]:
             for m in sorted(target.milestones.all(), key=lambda m: m.year)
         ],
         "version": target.version,
-        "links": {"self": _url("missions", mission.key, "targets", target.key)},
+        "links": {"self": address("missions", mission.key, "targets", target.key)},
     }
 
 
@@ -70,13 +77,6 @@ def _find(request: HttpRequest, mission: Mission, key: str) -> Target:
             problem(404, _("The mission has no target “%(key)s”.") % {"key": key})
         )
     return target
-
-
-def _answer(request: HttpRequest, data: dict[str, Any], version: int, status: int = 200) -> Any:
-    request._api_etag = etag(version)  # type: ignore[attr-defined]
-    if status == 201:
-        request._api_location = data["links"]["self"]  # type: ignore[attr-defined]
-    return Status(status, data)
 
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +115,7 @@ _CREATED_LINKS = {
     operation_id="listTargets",
 )
 def list_targets(request: HttpRequest, key: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     return [
         _target(mission, t)
         for t in mission.targets.prefetch_related("milestones").order_by("position", "key")
@@ -131,7 +131,7 @@ def list_targets(request: HttpRequest, key: str) -> Any:
     openapi_extra={"responses": _CREATED_LINKS},
 )
 def create_target(request: HttpRequest, key: str, new: schemas.TargetNew) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     values = new.dict(exclude_unset=True)
     target_key = values.pop("key", None)
     if target_key and mission.targets.filter(key=target_key).exists():
@@ -154,7 +154,7 @@ def create_target(request: HttpRequest, key: str, new: schemas.TargetNew) -> Any
     except (ValidationError, PermissionDenied) as error:
         refused(error)
     target = _find(request, mission, target.key)
-    return _answer(request, _target(mission, target), target.version, status=201)
+    return answer(request, _target(mission, target), version=target.version, status=201)
 
 
 @router.get(
@@ -164,9 +164,9 @@ def create_target(request: HttpRequest, key: str, new: schemas.TargetNew) -> Any
     operation_id="getTarget",
 )
 def get_target(request: HttpRequest, key: str, target: str) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _find(request, mission, target)
-    return _answer(request, _target(mission, found), found.version)
+    return answer(request, _target(mission, found), version=found.version)
 
 
 @router.patch(
@@ -179,7 +179,7 @@ def get_target(request: HttpRequest, key: str, target: str) -> Any:
 def update_target(
     request: HttpRequest, key: str, target: str, changes: schemas.TargetChanges
 ) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _find(request, mission, target)
     version = expected_version(request)
     try:
@@ -192,7 +192,7 @@ def update_target(
     except (ConflictError, ValidationError, PermissionDenied) as error:
         refused(error, current=_target(mission, _find(request, mission, target)))
     saved = _find(request, mission, target)
-    return _answer(request, _target(mission, saved), saved.version)
+    return answer(request, _target(mission, saved), version=saved.version)
 
 
 def _find_milestone(request: HttpRequest, mission: Mission, target: Target, year: int) -> Milestone:
@@ -227,7 +227,7 @@ def _find_milestone(request: HttpRequest, mission: Mission, target: Target, year
     },
 )
 def create_milestone(request: HttpRequest, key: str, target: str, new: schemas.MilestoneNew) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _find(request, mission, target)
     values = new.dict(exclude_unset=True)
     try:
@@ -239,7 +239,9 @@ def create_milestone(request: HttpRequest, key: str, target: str, new: schemas.M
         )
     except (ValidationError, PermissionDenied) as error:
         refused(error)
-    return _answer(request, _milestone(mission, found, milestone), milestone.version, status=201)
+    return answer(
+        request, _milestone(mission, found, milestone), version=milestone.version, status=201
+    )
 
 
 @router.patch(
@@ -252,7 +254,7 @@ def create_milestone(request: HttpRequest, key: str, target: str, new: schemas.M
 def update_milestone(
     request: HttpRequest, key: str, target: str, year: int, changes: schemas.MilestoneChanges
 ) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     found = _find(request, mission, target)
     milestone = _find_milestone(request, mission, found, year)
     version = expected_version(request)
@@ -266,4 +268,4 @@ def update_milestone(
     except (ConflictError, ValidationError, PermissionDenied) as error:
         current = _find_milestone(request, mission, _find(request, mission, target), year)
         refused(error, current=_milestone(mission, found, current))
-    return _answer(request, _milestone(mission, found, saved), saved.version)
+    return answer(request, _milestone(mission, found, saved), version=saved.version)

@@ -12,9 +12,16 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from api import schemas
-from api.http import ProblemResponse, etag, expected_version, refused, user_of
+from api.http import (
+    ProblemResponse,
+    address,
+    answer,
+    expected_version,
+    mission_of,
+    refused,
+    user_of,
+)
 from api.problems import problem
-from api.routers.missions import _mission, _url
 from evaluation.toc import services as toc_services
 from evaluation.toc.exchange import export_toc
 from evaluation.toc.models import ToCLink, ToCNode
@@ -31,7 +38,7 @@ def _step(mission: Mission, node: ToCNode) -> dict[str, Any]:
         "title": node.title,
         "description": node.description,
         "version": node.version,
-        "links": {"self": _url("missions", mission.key, "theory-of-change", "steps", node.key)},
+        "links": {"self": address("missions", mission.key, "theory-of-change", "steps", node.key)},
     }
 
 
@@ -64,7 +71,7 @@ def _find(mission: Mission, key: str, pointer: str | None = None) -> ToCNode:
     operation_id="getTheoryOfChange",
 )
 def get_theory_of_change(request: HttpRequest, key: str) -> Any:
-    return export_toc(_mission(request, key))
+    return export_toc(mission_of(request, key))
 
 
 @router.post(
@@ -86,7 +93,7 @@ def get_theory_of_change(request: HttpRequest, key: str) -> Any:
     },
 )
 def create_step(request: HttpRequest, key: str, new: schemas.ToCStepNew) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     if new.key and ToCNode.objects.filter(mission=mission, key=new.key).exists():
         raise ProblemResponse(
             problem(
@@ -101,10 +108,7 @@ def create_step(request: HttpRequest, key: str, new: schemas.ToCStepNew) -> Any:
         )
     except (ValidationError, PermissionDenied) as error:
         refused(error)
-    data = _step(mission, node)
-    request._api_etag = etag(node.version)  # type: ignore[attr-defined]
-    request._api_location = data["links"]["self"]  # type: ignore[attr-defined]
-    return Status(201, data)
+    return answer(request, _step(mission, node), version=node.version, status=201)
 
 
 @router.patch(
@@ -115,7 +119,7 @@ def create_step(request: HttpRequest, key: str, new: schemas.ToCStepNew) -> Any:
     operation_id="updateStep",
 )
 def update_step(request: HttpRequest, key: str, step: str, changes: schemas.ToCStepChanges) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     node = _find(mission, step)
     version = expected_version(request)
     fields = {k: v for k, v in changes.dict(exclude_unset=True).items() if v is not None}
@@ -125,8 +129,7 @@ def update_step(request: HttpRequest, key: str, step: str, changes: schemas.ToCS
         )
     except (ConflictError, ValidationError, PermissionDenied) as error:
         refused(error, current=_step(mission, _find(mission, step)))
-    request._api_etag = etag(saved.version)  # type: ignore[attr-defined]
-    return _step(mission, saved)
+    return answer(request, _step(mission, saved), version=saved.version)
 
 
 @router.post(
@@ -137,7 +140,7 @@ def update_step(request: HttpRequest, key: str, step: str, changes: schemas.ToCS
     operation_id="createLink",
 )
 def create_link(request: HttpRequest, key: str, new: schemas.ToCLinkNew) -> Any:
-    mission = _mission(request, key)
+    mission = mission_of(request, key)
     from_node = _find(mission, new.from_step, "/body/from_step")
     to_node = _find(mission, new.to_step, "/body/to_step")
     try:

@@ -157,8 +157,19 @@ def download_document(
                 errors=[{"pointer": "/query/format", "detail": _("Not a format.")}],
             )
         )
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        # Made once but no longer kept (pruned, or a storage the worker and web do not share).
+        raise ProblemResponse(
+            problem(
+                404,
+                _("The file of this document is no longer kept. Ask for the document again."),
+                kind="file-gone",
+            )
+        ) from None
     return FileResponse(
-        document.file.open("rb"),
+        handle,
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{document.kind}-{document.pk}.pdf",

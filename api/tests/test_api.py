@@ -352,3 +352,16 @@ def test_a_key_already_in_use_answers_409_and_saves_nothing(scene):
     assert again.status_code == 409
     assert again.json()["errors"][0]["pointer"] == "/body/key"
     assert ToCNode.objects.filter(key="cooks").count() == 1
+
+
+def test_a_document_whose_file_is_no_longer_kept_answers_404_not_500(tmp_path, settings):
+    from api.tests import scene as examples
+    from documents.models import GeneratedDocument
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    built = examples.build()
+    document = GeneratedDocument.objects.get(pk=built["document"])
+    document.file.delete(save=False)  # the row still says done
+    answer = call("get", f"/documents/{document.pk}/file", built["read"])
+    assert answer.status_code == 404
+    assert "no longer kept" in answer.json()["detail"]

@@ -395,6 +395,11 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "portfolios:portfolio_add": ACTS,
     "portfolios:initiative_add": CREATES,
     "portfolios:decide": "records a new review decision; the form starts empty",
+    "api:tokens": CREATES + " (a token, shown once)",
+    "api:token_revoke": ACTS,
+    "api:webhooks": CREATES + " (a webhook)",
+    "api:webhook": ACTS + " (switch it on again, or delete it after a confirmation)",
+    "api:webhook_resend": ACTS,
 }
 
 

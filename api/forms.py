@@ -38,6 +38,11 @@ class WebhookForm(forms.Form):
         label=_("Address"),
         max_length=500,
         assume_scheme="https",
+        # A text box, not type="url": a refused address must show again as typed, and HTML
+        # allows only a valid URL as the value of a url input.
+        widget=forms.TextInput(
+            attrs={"inputmode": "url", "spellcheck": "false", "autocomplete": "url"}
+        ),
         help_text=_(
             "The receiving system's address, such as https://budget.example.gov/lodestar-events."
         ),

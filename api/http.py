@@ -67,6 +67,13 @@ def answer(
     return Status(status, data)
 
 
+def key_in_use(message: str) -> ProblemResponse:
+    """409 for a new object whose key is already another's (pointing at the body's key)."""
+    return ProblemResponse(
+        problem(409, message, errors=[{"pointer": "/body/key", "detail": _("Already in use.")}])
+    )
+
+
 def mission_of(request: HttpRequest, key: str) -> Mission:
     """A mission of the token's organisation, archived ones included; 404 for anything else."""
     mission = (

@@ -25,6 +25,7 @@ from api.http import (
     decode_cursor,
     encode_cursor,
     expected_version,
+    key_in_use,
     mission_of,
     organisation_of,
     refused,
@@ -308,13 +309,7 @@ def create_project(request: HttpRequest, key: str, new: schemas.ProjectNew) -> A
     title = values.pop("title")
     project_key = values.pop("key", None)
     if project_key and mission.projects.filter(key=project_key).exists():
-        raise ProblemResponse(
-            problem(
-                409,
-                _("The mission already has a project “%(key)s”.") % {"key": project_key},
-                errors=[{"pointer": "/body/key", "detail": _("Already in use.")}],
-            )
-        )
+        raise key_in_use(_("The mission already has a project “%(key)s”.") % {"key": project_key})
     try:
         project = mission_services.project_create(
             by=user_of(request),

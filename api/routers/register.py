@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from api import schemas
-from api.http import ProblemResponse, organisation_of, refused, user_of
-from api.problems import problem
+from api.http import key_in_use, organisation_of, refused, user_of
 from missions import services as mission_services
 from missions.models import Actor, GrandChallenge
 
@@ -91,13 +90,8 @@ def create_challenge(request: HttpRequest, new: schemas.ChallengeNew) -> Any:
     values = new.dict(exclude_unset=True)
     organisation = organisation_of(request)
     if values.get("key") and organisation.challenges.filter(key=values["key"]).exists():
-        raise ProblemResponse(
-            problem(
-                409,
-                _("The organisation already has a grand challenge “%(key)s”.")
-                % {"key": values["key"]},
-                errors=[{"pointer": "/body/key", "detail": _("Already in use.")}],
-            )
+        raise key_in_use(
+            _("The organisation already has a grand challenge “%(key)s”.") % {"key": values["key"]}
         )
     try:
         challenge = mission_services.challenge_create(

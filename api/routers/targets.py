@@ -16,6 +16,7 @@ from api.http import (
     address,
     answer,
     expected_version,
+    key_in_use,
     mission_of,
     refused,
     user_of,
@@ -135,13 +136,7 @@ def create_target(request: HttpRequest, key: str, new: schemas.TargetNew) -> Any
     values = new.dict(exclude_unset=True)
     target_key = values.pop("key", None)
     if target_key and mission.targets.filter(key=target_key).exists():
-        raise ProblemResponse(
-            problem(
-                409,
-                _("The mission already has a target “%(key)s”.") % {"key": target_key},
-                errors=[{"pointer": "/body/key", "detail": _("Already in use.")}],
-            )
-        )
+        raise key_in_use(_("The mission already has a target “%(key)s”.") % {"key": target_key})
     try:
         target = mission_services.target_create(
             by=user_of(request),

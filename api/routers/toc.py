@@ -17,6 +17,7 @@ from api.http import (
     address,
     answer,
     expected_version,
+    key_in_use,
     mission_of,
     refused,
     user_of,
@@ -95,13 +96,7 @@ def get_theory_of_change(request: HttpRequest, key: str) -> Any:
 def create_step(request: HttpRequest, key: str, new: schemas.ToCStepNew) -> Any:
     mission = mission_of(request, key)
     if new.key and ToCNode.objects.filter(mission=mission, key=new.key).exists():
-        raise ProblemResponse(
-            problem(
-                409,
-                _("The theory of change already has a step “%(key)s”.") % {"key": new.key},
-                errors=[{"pointer": "/body/key", "detail": _("Already in use.")}],
-            )
-        )
+        raise key_in_use(_("The theory of change already has a step “%(key)s”.") % {"key": new.key})
     try:
         node = toc_services.node_create(
             by=user_of(request), mission=mission, **new.dict(exclude_unset=True)

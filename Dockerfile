@@ -47,7 +47,8 @@ RUN mkdir -p "$MEDIA_ROOT" && chown lodestar:lodestar "$MEDIA_ROOT"
 RUN SECRET_KEY=build-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
-    python manage.py collectstatic --noinput --verbosity 0
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && python scripts/compile-messages
 
 USER lodestar
 EXPOSE 8000

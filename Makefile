@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint fmt bench manage clean-data help lock
+.PHONY: install run test lint fmt bench manage clean-data help lock messages
 
 help:
 	@echo "make run      serve Lodestar on http://127.0.0.1:$(PORT)/ with demo data (Ctrl-C stops it)"
@@ -27,6 +27,12 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
+# The compiled catalogues (locale/*/LC_MESSAGES/django.mo), rebuilt when a .po is newer.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+$(MO_FILES): %.mo: %.po | $(STAMP)
+	@$(BIN)/python scripts/compile-messages
+
 lock: | $(BIN)/python
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip compile pyproject.toml --extra embedded --extra dev --generate-hashes \
@@ -34,7 +40,7 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.12 \
 		--python-platform x86_64-manylinux_2_28 --quiet -o requirements-deploy.lock
 
-install: $(STAMP)
+install: $(STAMP) $(MO_FILES)
 
 run: install
 	@PORT=$(PORT) $(BIN)/python -m config.runner
@@ -59,6 +65,16 @@ test: install
 	@rm -rf .data/html-pages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	@scripts/check-html
+
+# The translation catalogues (locale/<lang>/LC_MESSAGES/django.po) brought up to date with the
+# code and templates; needs GNU gettext (scripts/system-packages installs it). `make install`
+# compiles them (scripts/compile-messages, in Python).
+LANGS := es nl sv fr de
+messages: install
+	@scripts/system-packages
+	DEBUG=1 $(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGS)) --add-location file \
+		--no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore '*/tests/*' --ignore 'bench/*' \
+		--ignore 'node_modules/*' --ignore '.data/*' --ignore 'scripts/*'
 
 bench: install
 	@$(BIN)/python -m bench.run $(BENCH)

@@ -8,10 +8,15 @@ def _member_summary(organisation) -> str:
     return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
 
 
-def _language_summary(organisation) -> str:
+def _settings_summary(organisation) -> str:
     if not organisation.language:
-        return str(_("No language recorded"))
-    return _("Missions start in %(language)s") % {"language": organisation.get_language_display()}
+        return _("No language recorded; budgets in %(currency)s") % {
+            "currency": organisation.get_currency_display()
+        }
+    return _("Missions start in %(language)s, with budgets in %(currency)s") % {
+        "language": organisation.get_language_display(),
+        "currency": organisation.get_currency_display(),
+    }
 
 
 class AccountsConfig(AppConfig):
@@ -42,10 +47,11 @@ class AccountsConfig(AppConfig):
                 "accounts:organisation_settings",
                 140,
                 description=_(
-                    "The organisation's name and the language its new missions start in."
+                    "The organisation's name, and the language and currency its new missions "
+                    "start in."
                 ),
                 roles=frozenset({Role.ADMIN}),
                 navigation_roles=frozenset(),
-                summary=_language_summary,
+                summary=_settings_summary,
             )
         )

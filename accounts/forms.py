@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language, Role
+from accounts.models import Currency, Language, Role
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -37,13 +37,20 @@ class MemberAddForm(forms.Form):
 class OrganisationSettingsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     language = forms.ChoiceField(
-        label=_("Language of its missions"),
+        label=_("Language"),
         required=False,
         choices=[("", _("Not recorded: recognised from each statement")), *Language.choices],
         help_text=_(
             "New missions start in this language; their authors can choose another. The "
-            "automatic checks read a mission statement by its language's grammar."
+            "automatic checks read a mission statement by its language's grammar. Members who "
+            "have not chosen a language, and whose browser asks for none Lodestar offers, see "
+            "Lodestar in it."
         ),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=Currency.choices,
+        help_text=_("New missions count their budgets in it; each mission can use another."),
     )
 
 

@@ -9,6 +9,7 @@ its subject and recipients, never a 500 for a change that was made.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -16,9 +17,11 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import languages
 from config.inputs import single_line
 
 if TYPE_CHECKING:
@@ -35,9 +38,16 @@ def send_after_commit(*, subject: str, body: str, to: list[str]) -> None:
     transaction.on_commit(lambda: _queue(subject, body, to))
 
 
-def mail_user(user: User, *, subject: str, template: str, context: dict[str, Any]) -> None:
-    """E-mail `user` what `template` writes with `context`, once the transaction commits."""
-    send_after_commit(subject=subject, body=render_to_string(template, context), to=[user.email])
+def mail_user(
+    user: User, *, subject: Callable[[], str], template: str, context: dict[str, Any]
+) -> None:
+    """E-mail `user` what `template` writes with `context`, once the transaction commits, in
+    the recipient's language (not the sender's): `subject` is worded in it too, so it is a
+    function."""
+    with translation.override(languages.for_user(user)):
+        send_after_commit(
+            subject=subject(), body=render_to_string(template, context), to=[user.email]
+        )
 
 
 def site_address(request: HttpRequest) -> str:

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
-from accounts import two_factor
+from accounts import languages, two_factor
 from accounts.models import User
 
 # Pages a signed-in but not yet verified person may reach: the two-factor pages themselves,
@@ -89,3 +91,12 @@ class TwoFactorMiddleware:
         if request.method == "GET" and not getattr(request, "htmx", False):
             target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)
+
+
+class PreferredLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (Content-Language, Vary), choosing the language the way
+    accounts/languages.py says instead of from the browser alone."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        translation.activate(languages.for_request(request))
+        request.LANGUAGE_CODE = translation.get_language()

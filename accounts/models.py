@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -56,6 +57,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     # session can remember its two-factor state and skip re-reading both on every request
     # (accounts/two_factor.py) until then.
     security_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # The language the person chose with the language switcher; blank: their browser's, else
+    # their organisation's (accounts/languages.py).
+    language = models.CharField(
+        _("language"), max_length=7, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = UserManager()
 
@@ -126,6 +132,19 @@ class Language(models.TextChoices):
     GERMAN = "de", _("German")
 
 
+class Currency(models.TextChoices):
+    """The currencies of the countries whose missions Lodestar is built around (ISO 4217)."""
+
+    EURO = "EUR", _("Euro")
+    SWEDISH_KRONA = "SEK", _("Swedish krona")
+    DANISH_KRONE = "DKK", _("Danish krone")
+    NORWEGIAN_KRONE = "NOK", _("Norwegian krone")
+    POUND_STERLING = "GBP", _("Pound sterling")
+    SWISS_FRANC = "CHF", _("Swiss franc")
+    POLISH_ZLOTY = "PLN", _("Polish złoty")
+    US_DOLLAR = "USD", _("US dollar")
+
+
 class Organisation(models.Model):
     """A ministry, agency or innovation unit that uses Lodestar (a tenant)."""
 
@@ -134,6 +153,10 @@ class Organisation(models.Model):
     # Blank: not recorded; new missions then leave theirs to be recognised from the text.
     language = models.CharField(
         _("language of its missions"), max_length=5, choices=Language.choices, blank=True
+    )
+    # What its new missions count their money in; each mission may use another.
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EURO
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -146,7 +169,8 @@ class Organisation(models.Model):
         constraints = [
             check_choice(
                 "language", Language, blank=True, name="accounts_organisation_language_valid"
-            )
+            ),
+            check_choice("currency", Currency, name="accounts_organisation_currency_valid"),
         ]
 
     def __str__(self) -> str:

@@ -26,20 +26,24 @@ def _admins_left_after(membership: Membership, *, new_role: str | None) -> int:
 
 
 @transaction.atomic
-def organisation_update(*, by: User, organisation: Organisation, name: str, language: str) -> bool:
-    """Rename the organisation or record its language; False when nothing differed."""
+def organisation_update(
+    *, by: User, organisation: Organisation, name: str, language: str, currency: str = ""
+) -> bool:
+    """Rename the organisation, or record its language and currency; False when nothing
+    differed."""
     if not by.has_perm("accounts.change_organisation", organisation):
         raise PermissionDenied(_("Only administrators can change the organisation's settings."))
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Enter the organisation's name.")})
-    if (locked.name, locked.language) == (name, language):
+    currency = currency or locked.currency
+    if (locked.name, locked.language, locked.currency) == (name, language, currency):
         return False
-    locked.name, locked.language = name, language
+    locked.name, locked.language, locked.currency = name, language, currency
     locked.full_clean(exclude=["slug"])
-    locked.save(update_fields=["name", "language"])
-    organisation.name, organisation.language = name, language
+    locked.save(update_fields=["name", "language", "currency"])
+    organisation.name, organisation.language, organisation.currency = name, language, currency
     return True
 
 
@@ -78,8 +82,10 @@ def _send_invitation(user: User, organisation: Organisation, by: User, base: str
     link = password_link(user, base)
     mail_user(
         user,
-        subject=_("You have been added to %(organisation)s in Lodestar")
-        % {"organisation": organisation},
+        subject=lambda: (
+            _("You have been added to %(organisation)s in Lodestar")
+            % {"organisation": organisation}
+        ),
         template="accounts/email/invitation.txt",
         context={"user": user, "organisation": organisation, "actor": by, "link": link},
     )
@@ -141,3 +147,15 @@ def membership_sync_from_sso(
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
     return membership
+
+
+def language_choose(*, user: User, language: str) -> bool:
+    """Keep the language the person chose with the language switcher (blank: follow their
+    browser again); False when it was already theirs."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages Lodestar offers.")})
+    if user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import oidc, services, two_factor
@@ -84,11 +85,16 @@ def organisation_detail(request: AuthenticatedHttpRequest, org_slug: str) -> Htt
 
 
 def organisation_settings(request: AuthenticatedHttpRequest, org_slug: str) -> HttpResponse:
-    """Administrators name the organisation and record the language its missions start in."""
+    """Administrators name the organisation and record the language and currency its missions
+    start in."""
     organisation = organisation_for(user=request.user, slug=org_slug)
     if not request.user.has_perm("accounts.change_organisation", organisation):
         raise PermissionDenied
-    initial = {"name": organisation.name, "language": organisation.language}
+    initial = {
+        "name": organisation.name,
+        "language": organisation.language,
+        "currency": organisation.currency,
+    }
     form = OrganisationSettingsForm(request.POST or None, initial=initial)
     changed = try_service(
         form,
@@ -338,3 +344,28 @@ def two_factor_remove(request: AuthenticatedHttpRequest, device_id: int) -> Http
     else:
         messages.success(request, _("The authenticator app is removed."))
     return redirect("accounts:account")
+
+
+@login_not_required
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher on every page: the language is kept on the person's account when
+    they are signed in, and in the language cookie either way (the sign-in and public pages);
+    then back to the page they were on, now in that language."""
+    language = request.POST.get("language", "")
+    back = local_url(request, request.POST.get("next")) or reverse("home")
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose one of the languages Lodestar offers."))
+        return redirect(back)
+    if request.user.is_authenticated:
+        services.language_choose(user=request.user, language=language)
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
@@ -588,6 +588,10 @@ class DocumentRequest(Input):
 
     kind: DocumentKind
     missions: list[Key] = Field(min_length=1, max_length=20)
+    language: Literal["en-gb", "es", "nl", "sv", "fr", "de"] = Field(
+        default="en-gb",
+        description="The language of the document's labels, dates and numbers.",
+    )
 
 
 class Document(Schema):

@@ -134,6 +134,7 @@ BOXES: tuple[Box, ...] = (
             "be true, not what you will do: avoid words such as promote, support or boost."
         ),
         example=_(
+            # xgettext:no-python-format
             "By 2040, all Dutch citizens live at least five years longer in good health, and "
             "the health gap between the lowest and highest socioeconomic groups is 30% smaller."
         ),
@@ -349,6 +350,7 @@ BOXES: tuple[Box, ...] = (
             "partners, how the public shares in the gains: access, prices, licences or returns."
         ),
         example=_(
+            # xgettext:no-python-format
             "Spain's 2021 science and innovation missions paid grants covering 80%, 75% or 65% "
             "of costs for small, medium and large companies in consortia of three to eight firms."
         ),

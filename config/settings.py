@@ -113,10 +113,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The person's language, else the browser's, else their organisation's (accounts/languages.py):
+    # after sign-in is known, before any view or error page speaks.
+    "accounts.middleware.PreferredLanguageMiddleware",
     # django-otp's OTPMiddleware, remembering a verified session (accounts/middleware.py).
     "accounts.middleware.RememberingOTPMiddleware",
     # Query parameters, form fields and headers no text holds (NUL, …) are answered 400 here,
@@ -150,6 +152,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # |in_sentence (config/wording.py) wherever a label sits inside a sentence.
+            "builtins": ["config.templatetags.wording"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
@@ -409,6 +413,7 @@ HTTPS = env_bool("HTTPS", PRODUCTION)
 if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -453,8 +458,21 @@ LODESTAR_ADMIN = env_bool("LODESTAR_ADMIN", True)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+# Each has a complete catalogue in locale/<code>/ (tests/test_translations.py keeps it so); which
+# one a person sees: accounts/languages.py.
+LANGUAGES = [
+    ("en-gb", _("English")),
+    ("es", _("Spanish")),
+    ("nl", _("Dutch")),
+    ("sv", _("Swedish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them; English keeps the month's full name (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

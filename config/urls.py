@@ -19,6 +19,7 @@ urlpatterns = [
     path("", workspace_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", account_views.robots, name="robots"),
+    path("language/", account_views.choose_language, name="set_language"),
     *([path("admin/", admin.site.urls)] if settings.LODESTAR_ADMIN else []),  # else 404
     path("", include("accounts.urls")),
     path("", include("missions.urls")),

@@ -196,7 +196,7 @@ def _prepare_single(mission: Mission, kind: str) -> Any:
     if latest is None or latest.requested_by is None:
         return None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), rendering.in_language_of(latest):
             document = queueing.single_request(
                 by=latest.requested_by,
                 organisation=mission.organisation,
@@ -232,7 +232,8 @@ def _piece(mission: Mission) -> Any:
     if pack is None or pack.requested_by is None:
         return None
     fingerprint = selectors.briefing_fingerprints([mission.pk]).get(mission.pk, "")
-    key = packs.piece_key(fingerprint) if fingerprint else ""
+    with rendering.in_language_of(pack):
+        key = packs.piece_key(fingerprint) if fingerprint else ""
     if (
         key
         and BriefingPiece.objects.filter(
@@ -241,7 +242,7 @@ def _piece(mission: Mission) -> Any:
     ):
         return None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), rendering.in_language_of(pack):
             piece = packs.new_piece(
                 by=pack.requested_by,
                 organisation=mission.organisation,

@@ -84,6 +84,7 @@ def new_piece(
     transaction), so they render it while the request builds the next mission's."""
     context: dict[str, Any] = {
         "organisation": organisation.name,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "mission": selectors.mission_context(
             user=by, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
         ),
@@ -155,8 +156,10 @@ def _pack_row(
 ) -> GeneratedDocument:
     """The pack of these pieces with this covering note: the one made before, or a new one
     queued (in the caller's transaction)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     context: dict[str, Any] = {
         "organisation": organisation.name,
+        "language": language,
         "missions": [layout.pack_summary(piece.context["mission"]) for piece in pieces],
         "pieces": [piece.pk for piece in pieces],
         "covering_note": covering_note,
@@ -167,6 +170,7 @@ def _pack_row(
         DocumentKind.PACK,
         {
             "organisation": organisation.name,
+            "language": language,
             "pieces": [piece.input_hash for piece in pieces],
             "covering_note": covering_note,
         },
@@ -379,7 +383,8 @@ def pack_assemble(*, pack_id: int) -> str:
             return rendering.record_failure(_take(pack), str(exc), seconds=None)
         if missing:
             return DocumentStatus.RENDERING
-        return _assemble(_take(pack))
+        with rendering.in_language_of(pack):
+            return _assemble(_take(pack))
 
 
 def _take(pack: GeneratedDocument) -> GeneratedDocument:

@@ -16,10 +16,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -99,6 +100,7 @@ def build_context(
         raise ValidationError(_("A canvas or briefing is about one mission."))
     context: dict[str, Any] = {
         "organisation": organisation.name,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "mission": selectors.mission_context(
             user=by, organisation=organisation, key=keys[0], kind=kind
         ),

@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.locks import advisory_lock
 from documents import layout, signals
@@ -111,6 +111,18 @@ def claim_is_abandoned(row: Row) -> bool:
     return len(_held(keys)) < len(keys)
 
 
+def language_of(context: dict[str, Any]) -> str:
+    """The language a document is written in: the one active when it was asked for (kept in
+    its inputs, so the same mission in two languages is two documents)."""
+    return context.get("language") or settings.LANGUAGE_CODE
+
+
+def in_language_of(row: Any) -> contextlib.AbstractContextManager[None]:
+    """Labels, dates and numbers of a stored document's pages in its own language, whichever
+    language the worker or the person downloading it uses."""
+    return translation.override(language_of(row.context))
+
+
 def claim[R: (GeneratedDocument, BriefingPiece)](model: type[R], pk: int) -> R | None:
     """The row, claimed by this process, which holds its lock (`render_lock`): a queued row,
     or one still marked "rendering" although nobody held its lock (its worker is gone: taken
@@ -136,7 +148,12 @@ def claimed[R: (GeneratedDocument, BriefingPiece)](model: type[R], pk: int) -> I
     """The row, locked and claimed by this process for the length of the block; None when
     another process holds it or there is nothing to make."""
     with render_lock(model, pk) as held:
-        yield claim(model, pk) if held else None
+        row = claim(model, pk) if held else None
+        if row is None:
+            yield None
+            return
+        with in_language_of(row):
+            yield row
 
 
 def write_atomically(row: Row, pdf: bytes) -> str:

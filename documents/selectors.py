@@ -149,6 +149,8 @@ def mission_context(
     data: dict[str, Any] = {
         "id": mission.pk,
         "key": mission.key,
+        # The language its own words are in (the page's `lang` where it differs: hyphenation).
+        "lang": mission.language,
         "title": mission.title,
         "statement": mission.statement,
         "challenge": mission.challenge.title,
@@ -632,4 +634,4 @@ def previous_briefing(*, mission_id: int, before_hash: str) -> GeneratedDocument
 
 
 def today_text(day: datetime.date) -> str:
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "DATE_FORMAT")

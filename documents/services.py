@@ -133,6 +133,12 @@ WORD_KINDS = (DocumentKind.BRIEFING, DocumentKind.PACK)
 def document_word(document: GeneratedDocument) -> bytes:
     """An editable Word copy of a briefing or pack document, made now from the inputs stored
     with it (the same data its PDF was made from; a pack's from its missions' pieces)."""
+
+    with rendering.in_language_of(document):
+        return _word(document)
+
+
+def _word(document: GeneratedDocument) -> bytes:
     from documents import word
 
     if document.kind == DocumentKind.BRIEFING:

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import languages
 from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
@@ -55,15 +56,19 @@ def _requested(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     covering_note = request.POST.get("covering_note", "")
+    # The language chosen for the document (its labels, dates and numbers); the page's own
+    # when none is chosen or one Lodestar does not offer.
+    language = languages.offered(request.POST.get("language")) or translation.get_language()
     try:
-        document = services.document_request(
-            by=request.user,
-            organisation=organisation,
-            kind=kind,
-            missions=keys,
-            decision=request.POST.get("decision", ""),
-            covering_note=covering_note if kind == DocumentKind.PACK else "",
-        )
+        with translation.override(language):
+            document = services.document_request(
+                by=request.user,
+                organisation=organisation,
+                kind=kind,
+                missions=keys,
+                decision=request.POST.get("decision", ""),
+                covering_note=covering_note if kind == DocumentKind.PACK else "",
+            )
     except ValidationError as error:
         if kind == DocumentKind.PACK and not request.htmx and keys:
             return _pack_refused(request, organisation, keys, covering_note, error)

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.wording import in_sentence
 from evaluation.indicators.models import Frequency
 from evaluation.reviews.models import ReviewType
 from evaluation.toc.models import NodeKind
@@ -30,7 +31,7 @@ def learning_facts(_mission: Any, exported: dict[str, Any]) -> list[str]:
             % {
                 "count": len(steps),
                 "kinds": ", ".join(
-                    f"{kinds[kind]} {str(label).lower()}"
+                    f"{kinds[kind]} {in_sentence(label)}"
                     for kind, label in NodeKind.choices
                     if kinds[kind]
                 ),
@@ -47,7 +48,7 @@ def learning_facts(_mission: Any, exported: dict[str, Any]) -> list[str]:
             _("Indicators: %(list)s")
             % {
                 "list": "; ".join(
-                    f"{i['name']} ({label(Frequency, i.get('frequency')).lower()})"
+                    f"{i['name']} ({in_sentence(label(Frequency, i.get('frequency')))})"
                     if i.get("frequency")
                     else i["name"]
                     for i in indicators

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import scale_question
+from config.wording import in_sentence
 from evaluation.models import FindingStatus
 
 RATING_CHOICES = [
@@ -62,11 +63,11 @@ class ReadinessForm(forms.Form):
                 % {"number": number, "step": question.title, "question": question.question},
                 SCORES,
                 required=_("Choose an answer about the %(step)s.")
-                % {"step": question.title.lower()},
+                % {"step": in_sentence(question.title)},
                 help_text=question.hint,
             )
             self.fields[f"{question.step}_note"] = forms.CharField(
-                label=_("Note on %(step)s (optional)") % {"step": question.title.lower()},
+                label=_("Note on %(step)s (optional)") % {"step": in_sentence(question.title)},
                 help_text=_("A sentence or two: what makes you answer this way."),
                 required=False,
                 max_length=NOTE_LIMIT,
@@ -101,16 +102,16 @@ class GoNoGoForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={
                     "required": _("Choose go, no go or unsure for %(item)s.")
-                    % {"item": item.label.lower()}
+                    % {"item": in_sentence(item.label)}
                 },
             )
             self.fields[f"{item.value}_rationale"] = forms.CharField(
-                label=_("Why (%(item)s)") % {"item": item.label.lower()},
+                label=_("Why (%(item)s)") % {"item": in_sentence(item.label)},
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={
                     "required": _("Say why for %(item)s, so the team knows what to improve.")
-                    % {"item": item.label.lower()}
+                    % {"item": in_sentence(item.label)}
                 },
             )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constraints import between, check_choice, check_filled
 from accounts.fields import optional_link, organisation_reference, person_reference
+from config.wording import in_sentence
 from missions.models import Mission, PartOfMission, mission_reference, unique_per_mission
 
 
@@ -203,8 +204,8 @@ class Finding(PartOfMission, models.Model):
         label = rule.label if rule is not None else self.code.replace("_", " ").capitalize()
         return str(_("%(label)s (%(severity)s, %(status)s)")) % {
             "label": label,
-            "severity": self.get_severity_display().lower(),
-            "status": self.get_status_display().lower(),
+            "severity": in_sentence(self.get_severity_display()),
+            "status": in_sentence(self.get_status_display()),
         }
 
 

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from config.wording import in_sentence
 from evaluation.criteria import thresholds as threshold_settings
 from evaluation.criteria.engine import (
     AUTO_LABELS,
@@ -270,7 +271,7 @@ def _evidence_text(value: Any, key: str = "") -> str:
         return ", ".join(_evidence_text(v) for v in value)
     if isinstance(value, dict):
         return "; ".join(
-            f"{str(EVIDENCE_LABELS.get(k, k.replace('_', ' '))).lower()}: {_evidence_text(v, k)}"
+            f"{in_sentence(EVIDENCE_LABELS.get(k, k.replace('_', ' ')))}: {_evidence_text(v, k)}"
             for k, v in value.items()
         )
     if isinstance(value, (int, float, Decimal)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -205,6 +206,16 @@ def _claim(pending: QuerySet[Notification]) -> list[Notification]:
     return claimed
 
 
+def _sentence_of(notification: Notification) -> str:
+    return notification.sentence
+
+
+def _digest_subject(count: int) -> str:
+    return ngettext(
+        "Lodestar: %(count)s new notification", "Lodestar: %(count)s new notifications", count
+    ) % {"count": count}
+
+
 @transaction.atomic
 def emails_send_immediate(*, notification_ids: list[int]) -> int:
     """E-mail each of these notifications to its recipient if they want e-mail at once and
@@ -216,7 +227,7 @@ def emails_send_immediate(*, notification_ids: list[int]) -> int:
         recipient = notification.recipient
         mail_user(
             recipient,
-            subject=notification.sentence,
+            subject=partial(_sentence_of, notification),
             template="inbox/email/notification.txt",
             context={
                 "sentence": notification.sentence,
@@ -237,15 +248,10 @@ def emails_send_digests() -> int:
     for notification in claimed:
         by_person.setdefault(notification.recipient_id, []).append(notification)
     for notifications in by_person.values():
-        recipient = notifications[0].recipient
-        subject = ngettext(
-            "Lodestar: %(count)s new notification",
-            "Lodestar: %(count)s new notifications",
-            len(notifications),
-        ) % {"count": len(notifications)}
+        recipient, count = notifications[0].recipient, len(notifications)
         mail_user(
             recipient,
-            subject=subject,
+            subject=partial(_digest_subject, count),
             template="inbox/email/digest.txt",
             context={
                 "items": [

@@ -14,6 +14,8 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from missions import formatting
+
 DASH = "—"
 _CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
@@ -36,11 +38,8 @@ def field_label(model: type[models.Model] | None, name: str) -> str:
 
 
 def plain_number(value: Decimal | float | int) -> str:
-    """5.5000 → "5.5", 3000000 → "3,000,000"."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return formats.number_format(Decimal(text), force_grouping=True)
+    """5.5000 → "5.5", 3000000 → "3,000,000", as the page's language writes numbers."""
+    return formatting.number(value)
 
 
 def plain_value(value: Any, model_field: Any = None) -> str:
@@ -60,9 +59,9 @@ def plain_value(value: Any, model_field: Any = None) -> str:
     if isinstance(value, int | float | Decimal):
         return plain_number(value)
     if isinstance(value, dt.datetime):
-        return formats.date_format(timezone.localtime(value), "j F Y H:i")
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, dt.date):
-        return formats.date_format(value, "j F Y")
+        return formats.date_format(value, "DATE_FORMAT")
     text = str(value)
     if _DECIMAL.match(text):
         try:
@@ -70,11 +69,11 @@ def plain_value(value: Any, model_field: Any = None) -> str:
         except InvalidOperation:
             return text
     if len(text) == 10 and (day := _date(text)) is not None:
-        return formats.date_format(day, "j F Y")
+        return formats.date_format(day, "DATE_FORMAT")
     if 19 <= len(text) <= 32 and (moment := _datetime(text)) is not None:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        return formats.date_format(timezone.localtime(moment), "j F Y H:i")
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     if _CODE.match(text):
         return words(text)
     return text

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from config.wording import in_sentence
 from missions import hooks, parts, signals, workflow
 from missions.models import (
     Actor,
@@ -273,6 +274,7 @@ def mission_create(
         title=title.strip(),
         statement=statement.strip(),
         language=language,
+        currency=organisation.currency,
         challenge=challenge,
         parent=parent,
         deadline_year=deadline_year,
@@ -358,7 +360,7 @@ def mission_transition(
         by,
         step.permission,
         mission,
-        _("You may not %(step)s this mission.") % {"step": str(step.label).lower()},
+        _("You may not %(step)s this mission.") % {"step": in_sentence(step.label)},
     )
     locked = Mission.objects.select_for_update().get(pk=mission.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -369,7 +371,7 @@ def mission_transition(
     if mission.status not in step.sources:
         raise ValidationError(
             _("A mission that is %(status)s cannot take the step “%(step)s”.")
-            % {"status": mission.get_status_display().lower(), "step": step.label}
+            % {"status": in_sentence(mission.get_status_display()), "step": step.label}
         )
     unmet = step.unmet(mission)
     if unmet:

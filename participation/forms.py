@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from canvas.boxes import BOXES
 from config.forms import DateInput
 from missions.forms import VersionedForm
@@ -129,6 +130,27 @@ class PublishForm(forms.Form):
             "A few sentences in everyday words: why this mission matters to people, and how "
             "they can help. At most 1,000 characters."
         ),
+    )
+    second_language = forms.ChoiceField(
+        label=_("Second language (optional)"),
+        required=False,
+        choices=[("", _("None")), *Language.choices],
+        help_text=_(
+            "For a country with two official languages: the public page shows the statement "
+            "and introduction in this language too."
+        ),
+    )
+    second_statement = forms.CharField(
+        label=_("Mission statement in the second language"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    second_introduction = forms.CharField(
+        label=_("Introduction in the second language"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constraints import check_choice
-from accounts.models import User
+from accounts.models import Language, User
 from missions.models import (
     Audited,
     Mission,
@@ -49,6 +49,21 @@ class Publication(models.Model):
         blank=True,
         validators=[MaxLengthValidator(1000)],
         help_text=_("A few sentences in everyday words: why this mission matters to people."),
+    )
+    # For bilingual countries: the statement and introduction in one more language, shown on
+    # the public page beside the mission's own words, marked with their language.
+    second_language = models.CharField(
+        _("second language"), max_length=5, choices=Language.choices, blank=True
+    )
+    second_statement = models.TextField(
+        _("mission statement in the second language"),
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+    )
+    second_introduction = models.TextField(
+        _("introduction in the second language"),
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
     )
     published_at = models.DateTimeField(_("published"))
     published_by = models.ForeignKey(

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.mail import send_after_commit
-from accounts.models import User
+from accounts.models import Language, User
 from canvas import services as canvas_services
 from missions import hooks, parts
 from missions import services as mission_services
@@ -87,9 +87,18 @@ class Refused(ValidationError):
 
 
 @transaction.atomic
-def publish(*, by: User, mission: Mission, introduction: str) -> Publication:
+def publish(
+    *,
+    by: User,
+    mission: Mission,
+    introduction: str,
+    second_language: str = "",
+    second_statement: str = "",
+    second_introduction: str = "",
+) -> Publication:
     """Show the mission to the public as it is now. Publishing again replaces the public copy;
-    nothing changed after this moment shows until then."""
+    nothing changed after this moment shows until then. A bilingual country's page can carry
+    the statement and introduction in a second language too."""
     parts.require_editable(
         by,
         mission,
@@ -99,12 +108,14 @@ def publish(*, by: User, mission: Mission, introduction: str) -> Publication:
     introduction = introduction.strip()
     if len(introduction) > 1000:
         raise ValidationError({"introduction": _("Keep the introduction to 1,000 characters.")})
+    second = _second_language(second_language, second_statement, second_introduction)
     document = public.public_copy(current_document(mission))
     publication, created = Publication.objects.select_for_update().get_or_create(
         mission=mission,
         defaults={
             "document": document,
             "introduction": introduction,
+            **second,
             "published_at": timezone.now(),
             "published_by": by,
         },
@@ -112,6 +123,8 @@ def publish(*, by: User, mission: Mission, introduction: str) -> Publication:
     if not created:
         publication.document = document
         publication.introduction = introduction
+        for field, value in second.items():
+            setattr(publication, field, value)
         publication.published_at = timezone.now()
         publication.published_by = by
         publication.withdrawn_at = None
@@ -125,6 +138,31 @@ def publish(*, by: User, mission: Mission, introduction: str) -> Publication:
         changes={"published": [None, publication.published_at.isoformat()]},
     )
     return publication
+
+
+def _second_language(language: str, statement: str, introduction: str) -> dict[str, str]:
+    """The second language's words, checked: a language with a statement, or nothing."""
+    statement, introduction = statement.strip(), introduction.strip()
+    if not language:
+        if statement or introduction:
+            raise ValidationError(
+                {"second_language": _("Choose the language the second text is written in.")}
+            )
+        return {"second_language": "", "second_statement": "", "second_introduction": ""}
+    if language not in Language.values:
+        raise ValidationError({"second_language": _("Choose one of the languages offered.")})
+    if not statement:
+        raise ValidationError(
+            {"second_statement": _("Write the mission statement in the second language.")}
+        )
+    for field, text in (("second_statement", statement), ("second_introduction", introduction)):
+        if len(text) > 1000:
+            raise ValidationError({field: _("Keep it to 1,000 characters.")})
+    return {
+        "second_language": language,
+        "second_statement": statement,
+        "second_introduction": introduction,
+    }
 
 
 @transaction.atomic
@@ -512,16 +550,10 @@ def _may_take_part(participant: Participant) -> None:
         raise Refused(_("Confirm your e-mail address first: follow the link we sent you."))
 
 
-def _within(count: int, limit: int, what: str) -> None:
+def _within(count: int, limit: int, refusal: str) -> None:
+    """Refuses with `refusal` (a whole sentence, so each language can word it) at the limit."""
     if count >= limit:
-        raise Refused(
-            ngettext(
-                "You have sent in %(limit)d %(what)s in the last hour, the most we take. Please try again later.",
-                "You have sent in %(limit)d %(what)s in the last hour, the most we take. Please try again later.",
-                limit,
-            )
-            % {"limit": limit, "what": what}
-        )
+        raise Refused(refusal % {"limit": limit})
 
 
 def _is_new(participant: Participant) -> bool:
@@ -567,7 +599,11 @@ def idea_submit(
     _within(
         participant.ideas.filter(created_at__gte=_hour_ago()).count(),
         limit,
-        ngettext("idea", "ideas", limit),
+        ngettext(
+            "You have sent in %(limit)d idea in the last hour, the most we take. Please try again later.",
+            "You have sent in %(limit)d ideas in the last hour, the most we take. Please try again later.",
+            limit,
+        ),
     )
     _links_within(body, LINKS_IN_IDEA, "body")
     if theme and theme not in locked.theme_list:
@@ -622,7 +658,11 @@ def comment_add(*, participant: Participant, idea: Idea, body: str) -> Comment:
     _within(
         participant.comments.filter(created_at__gte=_hour_ago()).count(),
         limit,
-        ngettext("comment", "comments", limit),
+        ngettext(
+            "You have sent in %(limit)d comment in the last hour, the most we take. Please try again later.",
+            "You have sent in %(limit)d comments in the last hour, the most we take. Please try again later.",
+            limit,
+        ),
     )
     _links_within(body, LINKS_IN_COMMENT, "body")
     comment = Comment(
@@ -641,7 +681,11 @@ def report(
     _within(
         participant.reports.filter(created_at__gte=_hour_ago()).count(),
         REPORTS_PER_HOUR,
-        ngettext("report", "reports", REPORTS_PER_HOUR),
+        ngettext(
+            "You have sent in %(limit)d report in the last hour, the most we take. Please try again later.",
+            "You have sent in %(limit)d reports in the last hour, the most we take. Please try again later.",
+            REPORTS_PER_HOUR,
+        ),
     )
     reason = " ".join(reason.split())
     if not reason:

@@ -94,13 +94,14 @@ def publish(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) 
     publication = selectors.mission_publication(mission)
     form = PublishForm(
         request.POST or None,
-        initial={"introduction": publication.introduction if publication else ""},
+        initial={
+            field: getattr(publication, field) if publication else ""
+            for field in PublishForm.base_fields
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.publish(
-                by=request.user, mission=mission, introduction=form.cleaned_data["introduction"]
-            )
+            services.publish(by=request.user, mission=mission, **form.cleaned_data)
         except ValidationError as refused:
             add_service_error(form, refused)
         else:

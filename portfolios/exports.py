@@ -24,7 +24,7 @@ def safe(value: Any) -> Any:
 
 
 def _date(value: Any) -> str:
-    return formats.date_format(timezone.localtime(value), "j F Y") if value else ""
+    return formats.date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
 
 
 def dashboard_header() -> list[str]:
@@ -44,6 +44,7 @@ def dashboard_header() -> list[str]:
         _("Committed budget"),
         _("Estimated need"),
         _("Currency"),
+        # xgettext:no-python-format
         _("Committed as % of need"),
         _("Last decision"),
         _("Decided on"),

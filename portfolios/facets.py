@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from config.wording import in_sentence
+
 SCALE = range(-2, 3)
 
 
@@ -131,7 +133,7 @@ def balance_prompts(
                         )
                         % {
                             "total": total,
-                            "facet": str(facet.label).lower(),
+                            "facet": in_sentence(facet.label),
                             "question": FACET_QUESTIONS[facet.value],
                         },
                     )
@@ -151,7 +153,7 @@ def balance_prompts(
                                 "would the portfolio miss if that approach does not work out?"
                             )
                         )
-                        % {"share": round(share * 100), "facet": str(facet.label).lower()},
+                        % {"share": round(share * 100), "facet": in_sentence(facet.label)},
                     )
                 )
         exploring = money[Facet.ANTICIPATORY] + money[Facet.ADAPTIVE]

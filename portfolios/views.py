@@ -26,6 +26,7 @@ from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.models import Organisation
 from accounts.selectors import organisation_for
 from config.forms import render_form, try_service
+from config.wording import in_sentence
 from evaluation.criteria.rules import CRITERIA
 from evaluation.selectors import criteria_summary, warnings_for
 from missions.editing import Submission, saved_and_back
@@ -420,7 +421,7 @@ def facet_edit(
         template="portfolios/facet_edit.html",
         note=lambda saved: (
             _("“%(title)s” is %(facet)s.")
-            % {"title": project.title, "facet": facet_label(saved.facet).lower()}
+            % {"title": project.title, "facet": in_sentence(facet_label(saved.facet))}
         ),
         project=project,
     )

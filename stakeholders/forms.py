@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DateInput, csv_file_field
+from config.wording import in_sentence
 from missions.models import Helix
 from stakeholders.models import (
     ATTITUDE_CHOICES,
@@ -181,7 +182,7 @@ class ActivityForm(forms.Form):
         for helix, label in Helix.choices:
             name = f"participants_{helix}"
             self.fields[name] = forms.IntegerField(
-                label=_("Participants from %(sector)s") % {"sector": str(label).lower()},
+                label=_("Participants from %(sector)s") % {"sector": in_sentence(label)},
                 required=False,
                 min_value=0,
                 max_value=1_000_000,

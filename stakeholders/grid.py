@@ -28,6 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from config.wording import in_sentence
 from missions.models import Helix
 from stakeholders.models import ATTITUDES, Quadrant, quadrant_of
 
@@ -227,7 +228,7 @@ class _Words:
                 "%(attitude)s; %(helix)s"
             ),
             {value: str(label) for value, label in Quadrant.choices},
-            {value: str(label).lower() for value, label in ATTITUDES.items()},
+            {value: in_sentence(label) for value, label in ATTITUDES.items()},
             {value: str(label) for value, label in Helix.choices},
         )
 

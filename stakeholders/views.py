@@ -14,6 +14,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils import formats
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -107,7 +108,7 @@ def _table_rows(stakeholders: list[Stakeholder]) -> list[dict[str, Any]]:
                 "attitude": attitudes.get(s.attitude, str(s.attitude)),
                 "now": engagement.get(s.engagement_now, s.engagement_now),
                 "planned": engagement.get(s.engagement_planned, s.engagement_planned),
-                "last_engaged": date_filter(s.last_engaged, "j M Y") or "—",
+                "last_engaged": date_filter(s.last_engaged, "SHORT_DATE_FORMAT") or "—",
             }
         )
     return rows
@@ -147,7 +148,9 @@ def map_context(
             s.moved_from = earlier
     arrows_label = ""
     if filters.since:
-        arrows_label = _("Moved since %(date)s") % {"date": filters.since.strftime("%d %B %Y")}
+        arrows_label = _("Moved since %(date)s") % {
+            "date": formats.date_format(filters.since, "DATE_FORMAT")
+        }
     drawing = draw_grid(
         items,
         arrows=arrows,

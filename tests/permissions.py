@@ -76,6 +76,8 @@ TABLE: dict[str, dict[str, frozenset | int]] = {
     # --- site and accounts ---------------------------------------------------------------
     "home": {"GET": SIGNED_IN, "POST": No(SIGNED_IN)},
     "robots": {"GET": PUBLIC, "POST": Reads(PUBLIC)},
+    # The language switcher on every page, the public ones too (a POST that redirects back).
+    "set_language": {"GET": No(PUBLIC), "POST": PUBLIC},
     "accounts:login": {"GET": ANYONE, "POST": ANYONE},
     "accounts:logout": {"GET": No(SIGNED_IN), "POST": SIGNED_IN},
     "accounts:password_reset": {"GET": ANYONE, "POST": ANYONE},

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -77,12 +78,13 @@ def _data(document: GeneratedDocument) -> dict[str, Any]:
 )
 def request_document(request: HttpRequest, body: schemas.DocumentRequest) -> Any:
     try:
-        document = document_services.document_request(
-            by=user_of(request),
-            organisation=organisation_of(request),
-            kind=body.kind,
-            missions=list(body.missions),
-        )
+        with translation.override(body.language):
+            document = document_services.document_request(
+                by=user_of(request),
+                organisation=organisation_of(request),
+                kind=body.kind,
+                missions=list(body.missions),
+            )
     except (ValidationError, PermissionDenied) as error:
         refused(error)
     except Http404:

@@ -66,11 +66,11 @@ def soil_with_money(demo_missions):
 def test_a_briefing_with_terms_gives_the_sections_figures(soil_with_money, member, render_now):
     text = briefing_text(member("editor"), soil_with_money, "eu-soil", render_now)
     assert HEADING in text
-    assert "Public money at risk: 4,000,000 EUR." in text
-    assert "Grant (not repaid) 3,000,000 EUR; Procurement commitment 1,000,000 EUR" in text
+    assert "Public money at risk: €4,000,000." in text
+    assert "Grant (not repaid) €3,000,000; Procurement commitment €1,000,000" in text
     # 4 m of the 5 m put in: public, private 0.6 m and in kind 0.4 m.
     assert "The public side put in 80% of all the money and value recorded" in text
-    assert "in-kind contributions: 1,000,000 EUR." in text
+    assert "in-kind contributions: €1,000,000." in text
     assert "3 reward or access conditions: 1 checked and met, 1 checked and breached." in text
     assert (
         "Public money with no reward or access condition in this project: "
@@ -84,7 +84,7 @@ def test_the_demo_school_food_briefing_warns_that_the_public_gets_nothing_back(
     demo_missions, member, render_now
 ):
     text = briefing_text(member("editor"), demo_missions, "se-school-food", render_now)
-    assert "Public money at risk: 21,800,000 SEK. Form: Grant (not repaid)." in text
+    assert "Public money at risk: SEK 21,800,000. Form: Grant (not repaid)." in text
     assert (
         "Only public money is recorded: no private, philanthropic or in-kind contribution." in text
     )
@@ -104,7 +104,7 @@ def test_public_money_not_recorded_is_said_so_not_printed_as_zero(
 ):
     text = briefing_text(member("editor"), demo_missions, "eu-soil", render_now)
     assert "Public money at risk: not recorded for the projects with terms." in text
-    assert "0 EUR" not in text and "0%" not in text
+    assert "€0" not in text and "0%" not in text
     assert "3 reward or access conditions: 0 checked and met, 0 checked and breached." in text
     assert "WARNING" not in text.split(HEADING, 1)[1].split("Assessment against")[0]
 
@@ -125,8 +125,8 @@ def test_the_word_copy_carries_the_same_section(soil_with_money, member, tmp_pat
     assert headings.index(HEADING) < headings.index("Assessment against the five mission criteria")
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert (
-        "Public money at risk: 4,000,000 EUR. Forms: Grant (not repaid) 3,000,000 EUR; "
-        "Procurement commitment 1,000,000 EUR." in bullets
+        "Public money at risk: €4,000,000. Forms: Grant (not repaid) €3,000,000; "
+        "Procurement commitment €1,000,000." in bullets
     )
     assert any(b.startswith("The public side put in 80%") for b in bullets)
     assert "3 reward or access conditions: 1 checked and met, 1 checked and breached." in bullets
@@ -144,8 +144,8 @@ def test_the_word_copy_carries_the_same_section(soil_with_money, member, tmp_pat
 def test_what_changed_names_the_new_rewards_sentences_only_when_both_briefings_had_them():
     from documents.layout import describe_changes
 
-    before = {"rewards": {"facts": ["Public money at risk: 1 EUR.", "No reward condition."]}}
-    after = {"rewards": {"facts": ["Public money at risk: 1 EUR.", "1 checked and breached."]}}
+    before = {"rewards": {"facts": ["Public money at risk: €1.", "No reward condition."]}}
+    after = {"rewards": {"facts": ["Public money at risk: €1.", "1 checked and breached."]}}
     assert describe_changes(before, after) == [
         "Public money and rewards, now: 1 checked and breached."
     ]

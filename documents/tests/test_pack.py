@@ -93,7 +93,7 @@ def test_only_the_changed_mission_is_rendered_again(demo_missions, member, rende
     assert second.pk != first.pk
     assert renders == ["eu-cancer"]
     text = " ".join(pdftools.text(pdf).split())
-    assert "123,456,789 EUR" in text
+    assert "€123,456,789" in text
     assert BriefingPiece.objects.filter(mission__key="eu-cancer").count() == 2
 
 
@@ -173,7 +173,7 @@ def test_a_packs_own_pages_are_laid_out_once_and_only_what_changed_again(
     )
     second, pdf = pack(editor, demo_missions, KEYS, render_now)
     assert parts_laid_out == ["summary"]
-    assert "123,456,789 EUR" in " ".join(pdftools.text(pdf).split())
+    assert "€123,456,789" in " ".join(pdftools.text(pdf).split())
     _briefing_starts_where_the_contents_says(second, pdf)
 
     before = BriefingPiece.objects.get(pk=second.context["pieces"][1])

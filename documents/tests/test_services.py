@@ -63,12 +63,12 @@ def test_changed_inputs_make_a_new_briefing_that_says_what_changed(
     assert second.pk != first.pk
     assert second.extras["previous_date"]
     changes = " ".join(second.extras["changes"])
-    assert "Committed budget" in changes and "90,000,000 EUR" in changes
+    assert "Committed budget" in changes and "€90,000,000" in changes
     assert "Status: Active → Approved" in changes
     rendered = render_now(second)
     text = pdftools.text(rendered.file.read())
     assert "What changed since the previous briefing" in text
-    assert "90,000,000 EUR" in text
+    assert "€90,000,000" in text
 
 
 def test_the_decision_requested_is_part_of_the_inputs(demo_missions, member):

@@ -202,6 +202,7 @@ def engagement(ctx: Context) -> Result:
     criterion="c1",
     label=_("Headline targets are ambitious"),
     explanation=_(
+        # xgettext:no-python-format
         "A target should move at least 20% from its baseline (or be a yes/no change), or it is "
         "business as usual."
     ),

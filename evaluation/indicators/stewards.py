@@ -149,8 +149,9 @@ def _send_invitation(steward: IndicatorSteward, by: User, base: str, *, new_acco
     indicator = steward.indicator
     mail_user(
         user,
-        subject=_("You can now add values for “%(indicator)s” in Lodestar")
-        % {"indicator": indicator},
+        subject=lambda: (
+            _("You can now add values for “%(indicator)s” in Lodestar") % {"indicator": indicator}
+        ),
         template="evaluation/indicators/email/steward_invitation.txt",
         context={
             "actor": by,

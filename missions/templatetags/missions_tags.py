@@ -4,6 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from missions import formatting
+
 register = template.Library()
 
 STATUS_COLOURS = {
@@ -45,13 +47,9 @@ def fix_url(need, mission) -> str:
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    """1234567.5 → '1,234,567.50 EUR' ; empty stays a dash."""
-    if value in (None, ""):
-        return "—"
-    text = f"{value:,.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    return f"{text} {currency}".strip()
+    """An amount in the page's language: 1234567.5 EUR → "€1,234,567.50" in English,
+    "1.234.567,50 €" in German; empty stays a dash (missions.formatting.money)."""
+    return formatting.money(value, currency)
 
 
 @register.filter
@@ -65,11 +63,9 @@ def machine_datetime(value: datetime.datetime | None) -> str:
 
 @register.filter
 def number(value) -> str:
-    """A decimal without trailing zeros: 5.50 → 5.5, 75.000 → 75."""
-    if value in (None, ""):
-        return "—"
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A decimal without trailing zeros, in the page's language: 5.50 → 5.5 (German 5,5),
+    75.000 → 75; empty stays a dash."""
+    return formatting.number(value)
 
 
 @register.simple_tag

@@ -162,7 +162,7 @@ def test_an_inline_edit_saves_and_returns_the_card(client, editor, mission):
     assert 'name="committed_budget"' in form
     assert response.status_code == 200
     assert page.strip().startswith('<div class="govuk-summary-card" id="group-resources">')
-    assert "2,500,000 EUR" in page and "4.5 full-time equivalent" in page
+    assert "€2,500,000" in page and "4.5 full-time equivalent" in page
     assert "Saved." in page
 
 
@@ -280,7 +280,7 @@ def test_adding_a_project_links_it_to_targets_with_a_rationale(client, editor, m
     assert project.contributions.get().target == target
     page = response.content.decode()
     assert "Tests prevention in ten neighbourhoods." in page
-    assert "1,200,000 EUR" in page
+    assert "€1,200,000" in page
 
 
 def test_proposing_shows_what_is_missing_then_a_lead_approves(client, member, organisation):

@@ -241,7 +241,7 @@ class _Words:
             return ""
         date = timezone.localtime(value).date()
         if date not in self.days:  # most rows share a few dates; formatting one costs translations
-            self.days[date] = formats.date_format(date, "j F Y")
+            self.days[date] = formats.date_format(date, "DATE_FORMAT")
         return self.days[date]
 
     def count(self, singular: str, plural: str, n: int) -> str:

@@ -52,7 +52,7 @@ def test_each_row_shows_status_owner_criteria_in_words_warnings_and_budget(
     assert cell("C2", "green", "Meets") in body  # rivers C2: 90 and 5
     assert cell("C2", "awaiting_review", "Awaiting review") in body  # steel: no verdict
     assert "1 high" in body  # ageing's open high warning
-    assert "50% of 4,000,000 EUR" in body
+    assert "50% of €4,000,000" in body
     assert "No data yet" in body
     assert "Ministry of Health" in body and "Water Agency" in body
     assert "3 missions" in body and "(drafts left out)" in body

@@ -65,7 +65,7 @@ def test_compare_puts_two_missions_side_by_side(client, member, organisation, sc
     assert page.index("Healthy ageing") < page.index("Clean rivers")
     assert "Healthy life years" in page and "Progress: no data yet" in page
     assert "Partly meets the criterion" in page and "Meets the criterion" in page
-    assert "5,000,000 EUR" in page
+    assert "€5,000,000" in page
     one = client.get(url + "?mission=healthy-ageing").content.decode()
     assert "Choose at least two missions to compare" in one
 

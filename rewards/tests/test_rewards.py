@@ -92,7 +92,7 @@ def test_public_money_carrying_most_of_the_risk_without_conditions_fires_with_it
     # The C4 signal asks the same: not passed, and it lowers the criterion's score.
     assert str(_signal(mission).status) == "not_passed"
     # 11 million public against 2.5 million from others: 81%.
-    assert result.evidence["public_money"] == "11,000,000 EUR"
+    assert result.evidence["public_money"] == "€11,000,000"
     assert result.evidence["share"] == 0.81
     assert result.evidence["reward_conditions"] == 0 and result.evidence["projects"] == 2
 
@@ -254,6 +254,6 @@ def test_snapshots_and_the_canvas_say_what_changed_in_plain_words(vaccines, memb
         "Checked and met"
     ]
     facts = rewards_facts(mission, {"rewards": after, "currency": "EUR"})
-    assert facts[0] == "Public money at risk: 8,000,000 EUR in 1 project with terms recorded"
+    assert facts[0] == "Public money at risk: €8,000,000 in 1 project with terms recorded"
     assert "80%" in facts[1]
     assert facts[-1] == "1 reward or access condition (1 met, 0 breached)"

@@ -44,7 +44,7 @@ def test_start_edit_propose_and_approve_a_mission(
     page.get_by_label("Estimated budget need").fill("40000000")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#group-resources [role=status]")).to_have_text("Saved.")
-    expect(page.locator("#group-resources")).to_contain_text("25,000,000 EUR")
+    expect(page.locator("#group-resources")).to_contain_text("€25,000,000")
     assert_accessible(page)
 
     # A target due after the deadline is refused on the field, then fixed.

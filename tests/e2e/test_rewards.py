@@ -84,7 +84,7 @@ def test_the_lead_sees_public_risk_without_reward_and_it_clears_with_a_condition
     # Canvas box 11 shows the same picture beside its text.
     _section(page, "Canvas")
     expect(page.locator("body")).to_contain_text(
-        "Public money at risk: 11,000,000 EUR in 2 projects with terms recorded"
+        "Public money at risk: €11,000,000 in 2 projects with terms recorded"
     )
     page.get_by_role("button", name="Sign out").click()
 

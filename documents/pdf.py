@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -116,15 +117,31 @@ def _fetcher_class() -> type:
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:
-    """The template rendered to HTML, with `static_prefix` and the protective marking added."""
+    """The template rendered to HTML, with `static_prefix`, the protective marking and the
+    words of the footer's page numbers in the document's language added."""
     return render_to_string(
         template_name,
         {
             "static_prefix": static_prefix(),
             "protective_marking": protective_marking(),
+            "page_words": page_words(),
             **context,
         },
     )
+
+
+def page_words() -> dict[str, str]:
+    """"Page 3 of 7" in the active language, cut around its two numbers: CSS counts the pages
+    (print.css puts counter(page) and counter(pages) between these words)."""
+    text = _("Page %(page)s of %(pages)s")
+    page, pages = text.find("%(page)s"), text.find("%(pages)s")
+    if page < 0 or pages < page:  # a language that names the total first: "3 / 7"
+        return {"before": "", "between": " / ", "after": ""}
+    return {
+        "before": text[:page],
+        "between": text[page + len("%(page)s") : pages],
+        "after": text[pages + len("%(pages)s") :],
+    }
 
 
 def protective_marking() -> str:

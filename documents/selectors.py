@@ -27,6 +27,7 @@ from documents.models import (
     DocumentStatus,
     GeneratedDocument,
 )
+from evaluation.criteria.statement import guess_language, words_of
 from evaluation.indicators import progress
 from missions import selectors as mission_selectors
 from missions.exchange import export_mission
@@ -133,6 +134,15 @@ BRIEFING_SECTIONS = ("targets", "projects", "rewards", "participation")
 UNCONDITIONED_MAX = 4
 
 
+def _language_of_words(mission: Mission) -> str:
+    """The language the mission is written in: recorded, else recognised from its title and
+    statement as the criteria's statement analysis does; blank when neither says."""
+    if mission.language:
+        return mission.language
+    guessed = guess_language(words_of(f"{mission.title} {mission.statement}"))
+    return "" if guessed == "und" else guessed
+
+
 def mission_context(
     *, user: User, organisation: Organisation | str, key: str, kind: str
 ) -> dict[str, Any]:
@@ -150,7 +160,7 @@ def mission_context(
         "id": mission.pk,
         "key": mission.key,
         # The language its own words are in (the page's `lang` where it differs: hyphenation).
-        "lang": mission.language,
+        "lang": _language_of_words(mission),
         "title": mission.title,
         "statement": mission.statement,
         "challenge": mission.challenge.title,

@@ -24,6 +24,7 @@ from accounts.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from accounts.selectors import organisation_for
 from config.forms import render_form, try_service
 from config.inputs import whole_number
+from config.wording import in_sentence
 from missions import copying, selectors, services
 from missions.editing import NOTHING_CHANGED, announce_change, edit_page, form_fields, submit
 from missions.forms import (
@@ -268,7 +269,8 @@ def mission_transition(
         mission.refresh_from_db()
         messages.success(
             request,
-            _("The mission is now %(status)s.") % {"status": mission.get_status_display().lower()},
+            _("The mission is now %(status)s.")
+            % {"status": in_sentence(mission.get_status_display())},
         )
     return redirect("missions:overview", org_slug=org_slug, mission_key=mission_key)
 

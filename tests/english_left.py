@@ -55,11 +55,16 @@ def english_phrases(code: str) -> tuple[str, ...]:
     return tuple(sorted(phrases, key=len, reverse=True))
 
 
+def english_in(text: str, code: str) -> list[str]:
+    """The English phrases (of messages translated otherwise into `code`) found in `text`."""
+    text = " ".join(text.split())
+    return [
+        phrase
+        for phrase in english_phrases(code)
+        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+    ]
+
+
 def english_on(page: Page, code: str) -> list[str]:
     """The English phrases the page shows outside the text marked as another language's."""
-    text = " ".join(page.evaluate(TEXT_IN_PAGE_LANGUAGE).split())
-    found = []
-    for phrase in english_phrases(code):
-        if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
-            found.append(phrase)
-    return found
+    return english_in(page.evaluate(TEXT_IN_PAGE_LANGUAGE), code)

@@ -25,6 +25,7 @@ READ_ATTRIBUTES = {
 WORD = re.compile(r"[^\W\d_]{2,}")
 # Entities and the like that are not words in any language.
 NOT_WORDS = re.compile(r"&[a-zA-Z]+;|&#\d+;|https?://\S+|\bLodestar\b")
+ATTRIBUTES = re.compile(r"""[\w.:-]+="[^"]*"|[\w.:-]+='[^']*'""")
 # What people copy as it is (code, headers, addresses) is the same in every language.
 CODE = {"code", "pre", "kbd", "samp"}
 
@@ -54,7 +55,8 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
-            self._check(data)
+            # A partial that writes attributes into its includer's tag (name="{% translate %}").
+            self._check(ATTRIBUTES.sub(" ", data))
 
     def _check(self, text: str) -> None:
         text = NOT_WORDS.sub(" ", text)

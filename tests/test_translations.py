@@ -86,3 +86,13 @@ def test_the_template_check_finds_words_left_untranslated():
         "<code>Authorization: Bearer</code>"
     )
     assert list(untranslated_text(source)) == ["Close it", "Nothing recorded yet."]
+
+
+def test_the_english_check_of_the_browser_journeys_finds_english_left_on_a_page():
+    from tests.english_left import english_in
+
+    dutch = "Start de conceptversie. Voeg een doel toe."
+    assert english_in(dutch, "nl") == []
+    assert "Start the draft" in english_in(dutch + " Start the draft", "nl")
+    # A phrase between placeholders counts too ("Signed in as %(name)s").
+    assert "Signed in as" in english_in("Signed in as Sam Servant", "nl")

@@ -34,9 +34,7 @@ def test_the_public_page_shows_the_second_language_marked_as_such(client, missio
         second_statement="D’ici 2040, tous les Belges vivent cinq ans de plus en bonne santé.",
         second_introduction="Chacun mérite des années en bonne santé.",
     )
-    page = client.get(
-        reverse("public:mission", args=[mission.organisation.slug, mission.key])
-    ).text
+    page = client.get(reverse("public:mission", args=[mission.organisation.slug, mission.key])).text
     assert '<h1 class="govuk-heading-xl" lang="nl">Gezond ouder worden</h1>' in page
     assert '<section class="lodestar-second-language" lang="fr"' in page
     assert "Français</h2>" in page

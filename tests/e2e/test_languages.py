@@ -14,6 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.tests.factories import PASSWORD
 from accounts.tests.two_factor import authenticator_for, code_for
+from config.wording import in_sentence
+from missions.forms import ProjectForm, TargetForm
 from missions.models import Mission, MissionStatus
 from missions.tests.factories import ActorFactory
 from portfolios.models import ReviewDecision
@@ -32,11 +34,38 @@ def say(language: str, english: str, **values: object) -> str:
     return text % values if values else text
 
 
+def label_of(language: str, form_class: type, field: str) -> str:
+    """A form field's label as the page in `language` shows it (model fields take theirs from
+    the model's verbose name)."""
+    with translation.override(language):
+        return str(form_class.base_fields[field].label)
+
+
+def field(page: Page, label: str):
+    """The field whose label is `label`, perhaps followed by its "(optional)" mark."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}(?: \(.*\))?$"))
+
+
 def _in_language(page: Page, language: str) -> None:
     """The page is in `language`, has no English left on it, and passes axe."""
     expect(page.locator("html")).to_have_attribute("lang", language)
     assert english_on(page, language) == [], page.url
     assert_accessible(page)
+
+
+def _sign_in(page: Page, base_url: str, user, language: str, device=None) -> None:
+    """The sign-in page, and the code page when the person has an authenticator, as a person
+    fills them in `language`; ends on Home."""
+    page.get_by_label(say(language, "Email address")).fill(user.email)
+    page.get_by_label(say(language, "Password")).fill(PASSWORD)
+    page.get_by_role("button", name=say(language, "Sign in"), exact=True).click()
+    if device is not None:
+        page.wait_for_url(f"{base_url}/account/two-factor/code/**")
+        _in_language(page, language)
+        page.get_by_label(say(language, "Code from your authenticator app")).fill(code_for(device))
+        page.get_by_role("button", name=say(language, "Continue")).click()
+    page.wait_for_url(f"{base_url}/")
+    _in_language(page, language)
 
 
 def _editor_in_dutch(page: Page, base_url: str, editor) -> None:
@@ -47,11 +76,7 @@ def _editor_in_dutch(page: Page, base_url: str, editor) -> None:
     page.get_by_role("navigation", name="Language").get_by_role("button", name="Nederlands").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(say(nl, "Sign in to Lodestar"))
     _in_language(page, nl)
-    page.get_by_label(say(nl, "Email address")).fill(editor.email)
-    page.get_by_label(say(nl, "Password")).fill(PASSWORD)
-    page.get_by_role("button", name=say(nl, "Sign in"), exact=True).click()
-    page.wait_for_url(f"{base_url}/")
-    _in_language(page, nl)
+    _sign_in(page, base_url, editor, nl)
 
     page.get_by_role(
         "link", name=say(nl, "Start a mission in %(name)s", name="Ministry of Health and Care")
@@ -69,25 +94,25 @@ def _editor_in_dutch(page: Page, base_url: str, editor) -> None:
 
     page.get_by_role("link", name=say(nl, "Targets and milestones")).click()
     _in_language(page, nl)
-    page.get_by_label(say(nl, "Title"), exact=True).fill("Gezonde levensverwachting bij geboorte")
-    page.get_by_label(say(nl, "Direction")).select_option("increase")
-    page.get_by_label(say(nl, "Baseline value")).fill("62,5")
-    page.get_by_label(say(nl, "Baseline year")).fill("2018")
-    page.get_by_label(say(nl, "Target value")).fill("67")
-    page.get_by_label(say(nl, "Target year")).fill("2040")
-    page.get_by_label(say(nl, "Unit")).fill("jaren in goede gezondheid")
+    field(page, label_of(nl, TargetForm, "title")).fill("Gezonde levensverwachting bij geboorte")
+    field(page, label_of(nl, TargetForm, "direction")).select_option("increase")
+    field(page, label_of(nl, TargetForm, "baseline_value")).fill("62.5")
+    field(page, label_of(nl, TargetForm, "baseline_year")).fill("2018")
+    field(page, label_of(nl, TargetForm, "target_value")).fill("67")
+    field(page, label_of(nl, TargetForm, "target_year")).fill("2040")
+    field(page, label_of(nl, TargetForm, "unit")).fill("jaren in goede gezondheid")
     page.get_by_role("button", name=say(nl, "Add target")).click()
     target = page.locator("#target-gezonde-levensverwachting-bij-geboorte")
-    # A Dutch decimal comma is read as a number and shown back the Dutch way.
+    # The number is shown back the Dutch way, with a decimal comma.
     expect(target).to_contain_text("62,5")
     _in_language(page, nl)
 
     page.get_by_role("link", name=say(nl, "Projects"), exact=True).click()
-    page.get_by_label(say(nl, "Title"), exact=True).fill("Gezondheidslabs in de wijk")
+    field(page, label_of(nl, ProjectForm, "title")).fill("Gezondheidslabs in de wijk")
     page.get_by_label(say(nl, "Lead actor")).select_option(label="GGD Nederland")
-    page.get_by_label(say(nl, "Instrument")).select_option("grant")
-    page.get_by_label(say(nl, "Stage")).select_option("demonstration")
-    page.get_by_label(say(nl, "Origin")).select_option("open_call")
+    field(page, label_of(nl, ProjectForm, "instrument")).select_option("grant")
+    field(page, label_of(nl, ProjectForm, "stage")).select_option("demonstration")
+    field(page, label_of(nl, ProjectForm, "origin")).select_option("open_call")
     page.get_by_role("button", name=say(nl, "Add project")).click()
     expect(page.locator("#project-gezondheidslabs-in-de-wijk")).to_be_visible()
     _in_language(page, nl)
@@ -99,12 +124,17 @@ def _editor_in_dutch(page: Page, base_url: str, editor) -> None:
     ).click()
     box = page.locator("#box-governance")
     box.get_by_role("textbox").first.fill("Het kabinet geeft het mandaat; VWS coördineert.")
-    expect(box.get_by_text(say(nl, "Saved"), exact=False).first).to_be_visible(timeout=15000)
+    saved = say(nl, "Saved %(time)s", time="").strip()
+    expect(box.locator(".lodestar-save-state")).to_contain_text(saved, timeout=15000)
     _in_language(page, nl)
 
     page.get_by_role("link", name=say(nl, "Overview"), exact=True).click()
-    page.get_by_role("button", name=say(nl, "Propose")).click()
-    expect(page.get_by_text(say(nl, "The mission is now proposed."))).to_be_visible()
+    page.get_by_role("button", name=say(nl, "Propose for approval")).click()
+    with translation.override(nl):
+        proposed = say(
+            nl, "The mission is now %(status)s.", status=in_sentence(say(nl, "Proposed"))
+        )
+    expect(page.get_by_text(proposed)).to_be_visible()
     _in_language(page, nl)
     page.get_by_role("button", name=say(nl, "Sign out")).click()
 
@@ -116,15 +146,7 @@ def _lead_in_german(page: Page, base_url: str, lead) -> None:
     # The browser asks for German: the sign-in page is German before anything is chosen.
     expect(page.get_by_role("heading", level=1)).to_have_text(say(de, "Sign in to Lodestar"))
     _in_language(page, de)
-    page.get_by_label(say(de, "Email address")).fill(lead.email)
-    page.get_by_label(say(de, "Password")).fill(PASSWORD)
-    page.get_by_role("button", name=say(de, "Sign in"), exact=True).click()
-    page.wait_for_url(f"{base_url}/account/two-factor/code/**")
-    _in_language(page, de)
-    page.get_by_label(say(de, "Code from your authenticator app")).fill(code_for(device))
-    page.get_by_role("button", name=say(de, "Continue")).click()
-    page.wait_for_url(f"{base_url}/")
-    _in_language(page, de)
+    _sign_in(page, base_url, lead, de, device=device)
 
     page.get_by_role("link", name=say(de, "Decide on “%(title)s”", title=TITLE)).click()
     _in_language(page, de)
@@ -143,7 +165,9 @@ def _lead_in_german(page: Page, base_url: str, lead) -> None:
         "button", name=say(de, "Make a briefing pack of the chosen missions (PDF)")
     ).click()
     status = page.locator("#document-status")
-    expect(status.get_by_role("link", name=re.compile(say(de, "Download")))).to_be_visible(
+    # "„…“ herunterladen (PDF)": the words around the pack's title.
+    download = max(say(de, "Download “%(title)s” (PDF)").split("%(title)s"), key=len).strip()
+    expect(status.get_by_role("link", name=re.compile(re.escape(download)))).to_be_visible(
         timeout=60000
     )
     _in_language(page, de)

@@ -24,7 +24,7 @@ def test_the_administrator_sets_german_and_a_new_mission_starts_in_german(
     settings.click()
     expect(page.get_by_role("heading", name="Organisation settings")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Language of its missions").select_option(label="German")
+    page.get_by_role("combobox", name="Language").select_option(label="German")
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("The organisation's settings are saved.")).to_be_visible()
     page.get_by_role("button", name="Save settings").click()  # again, unchanged

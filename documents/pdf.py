@@ -131,7 +131,7 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
 
 
 def page_words() -> dict[str, str]:
-    """"Page 3 of 7" in the active language, cut around its two numbers: CSS counts the pages
+    """ "Page 3 of 7" in the active language, cut around its two numbers: CSS counts the pages
     (print.css puts counter(page) and counter(pages) between these words)."""
     text = _("Page %(page)s of %(pages)s")
     page, pages = text.find("%(page)s"), text.find("%(pages)s")

@@ -304,6 +304,7 @@ DELETES = "removes something, after a confirmation"
 ACTS = "an action or an event (a button, not a form of stored values)"
 NOT_EDIT_FORMS: dict[str, str] = {
     "accounts:login": "signs in",
+    "set_language": "chooses the language pages are shown in (one button per language)",
     "inbox:mark_all_read": ACTS,
     "inbox:unsubscribe": "turns e-mail off, from a signed link in an e-mail (one button)",
     "accounts:logout": "signs out",

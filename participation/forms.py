@@ -134,7 +134,7 @@ class PublishForm(forms.Form):
     second_language = forms.ChoiceField(
         label=_("Second language (optional)"),
         required=False,
-        choices=[("", _("None")), *Language.choices],
+        choices=[("", _("No second language")), *Language.choices],
         help_text=_(
             "For a country with two official languages: the public page shows the statement "
             "and introduction in this language too."

@@ -351,15 +351,19 @@ def two_factor_remove(request: AuthenticatedHttpRequest, device_id: int) -> Http
 def choose_language(request: HttpRequest) -> HttpResponse:
     """The language switcher on every page: the language is kept on the person's account when
     they are signed in, and in the language cookie either way (the sign-in and public pages);
-    then back to the page they were on, now in that language."""
+    then back to the page they were on, now in that language. No language: the choice is
+    forgotten and the browser's preference counts again (the account page offers it)."""
     language = request.POST.get("language", "")
     back = local_url(request, request.POST.get("next")) or reverse("home")
-    if language not in dict(settings.LANGUAGES):
+    if language and language not in dict(settings.LANGUAGES):
         messages.error(request, _("Choose one of the languages Lodestar offers."))
         return redirect(back)
     if request.user.is_authenticated:
         services.language_choose(user=request.user, language=language)
     response = redirect(back)
+    if not language:  # "follow my browser" again: the choice is forgotten
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite="Lax")
+        return response
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

@@ -132,3 +132,28 @@ def test_money_numbers_and_dates_are_written_as_each_language_writes_them(
 def test_a_currency_without_a_symbol_stands_apart_from_its_digits():
     with translation.override("en-gb"):
         assert formatting.money("1234567.5", "SEK") == "SEK\xa01,234,567.50"
+
+
+def test_the_account_page_says_whose_choice_the_language_is_and_forgets_it_on_request(
+    client, member
+):
+    person = member("viewer")
+    client.force_login(person)
+    account = reverse("accounts:account")
+    page = client.get(account, HTTP_ACCEPT_LANGUAGE="en").text
+    assert "the first language your browser asks for" in page
+    assert "Follow my browser instead" not in page
+
+    client.post(reverse("set_language"), {"language": "sv", "next": account})
+    page = client.get(account).text
+    with translation.override("sv"):
+        chosen = translation.gettext(
+            "%(name)s, as you chose with the language links at the top of every page"
+        ) % {"name": "Svenska"}
+    assert chosen in page and "Svenska" in chosen
+
+    response = client.post(reverse("set_language"), {"language": "", "next": account})
+    assert response.status_code == 302
+    assert User.objects.get(pk=person.pk).language == ""
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == ""  # deleted
+    assert _heading_language(client.get(account, HTTP_ACCEPT_LANGUAGE="fr")) == "fr"

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,7 +43,9 @@ def _shared_with_visitors(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         cookies = (settings.SESSION_COOKIE_NAME, "messages")
         if request.method != "GET" or any(name in request.COOKIES for name in cookies):
             return view(request, *args, **kwargs)
-        key = "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # One copy per address and language: a visitor reading Swedish never gets German.
+        page = f"{translation.get_language()} {request.get_full_path()}"
+        key = "public-page:" + hashlib.sha256(page.encode()).hexdigest()
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -59,6 +63,9 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
         # The same for every visitor without a session: shared caches may keep it as long as
         # this server keeps its own shared copy.
         response.headers.setdefault("Cache-Control", f"public, max-age={SHARED_FOR_SECONDS}")
+        # The language comes from the browser or the language cookie (accounts/languages.py):
+        # a shared cache keeps one copy per both.
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
 
 

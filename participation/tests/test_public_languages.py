@@ -62,3 +62,17 @@ def test_a_second_text_needs_its_language_and_a_language_its_statement(
         )
     assert field in refused.value.message_dict
     assert not Publication.objects.filter(mission=mission).exists()  # nothing half-written
+
+
+def test_visitors_share_a_cached_page_only_with_visitors_of_their_language(
+    client, mission, member
+):
+    from django.test import Client
+
+    services.publish(by=member("lead"), mission=mission, introduction="")
+    page = reverse("public:mission", args=[mission.organisation.slug, mission.key])
+    swedish = client.get(page, HTTP_ACCEPT_LANGUAGE="sv")
+    assert '<html lang="sv"' in swedish.text
+    german = Client().get(page, HTTP_ACCEPT_LANGUAGE="de")
+    assert '<html lang="de"' in german.text  # not the Swedish copy kept a moment ago
+    assert "Accept-Language" in german.headers["Vary"] and "Cookie" in german.headers["Vary"]

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.mail import send_after_commit
 from accounts.models import Language, User
@@ -61,7 +61,7 @@ MODERATION = parts.PartKind(
     "moderation of an idea",
     frozenset({"hidden_at", "hidden_reason"}),
     permission="participation.moderate",
-    refusal=_("Only editors, leads and administrators moderate ideas."),
+    refusal=gettext_lazy("Only editors, leads and administrators moderate ideas."),
 )
 
 # Spam limits. Counted in PostgreSQL (not a cache), so every web process sees the same count.

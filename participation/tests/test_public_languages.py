@@ -64,9 +64,7 @@ def test_a_second_text_needs_its_language_and_a_language_its_statement(
     assert not Publication.objects.filter(mission=mission).exists()  # nothing half-written
 
 
-def test_visitors_share_a_cached_page_only_with_visitors_of_their_language(
-    client, mission, member
-):
+def test_visitors_share_a_cached_page_only_with_visitors_of_their_language(client, mission, member):
     from django.test import Client
 
     services.publish(by=member("lead"), mission=mission, introduction="")

@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Organisation
 from api.models import WebhookEndpoint
+from api.services import TOKEN_PREFIX
 from canvas import services as canvas_services
 from canvas.boxes import BoxKey
 from canvas.models import CanvasComment
@@ -77,6 +78,9 @@ FORBIDDEN: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 URL = re.compile(r"https?://\S+")
+# An API token's first characters, which its list shows so people can tell their tokens apart
+# (as GitHub shows "ghp_…"): random, so now and then they read like a key.
+TOKEN_START = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]+")
 # A CSV import page names the file's columns exactly as the file must spell them.
 CSV_COLUMNS = re.compile(r"^Columns: ")
 
@@ -177,7 +181,7 @@ def visible_lines(html: str) -> list[str]:
 def problems_in(html: str) -> list[str]:
     found = []
     for line in visible_lines(html):
-        line = URL.sub("(address)", line)
+        line = TOKEN_START.sub("(token)", URL.sub("(address)", line))
         for name, pattern in FORBIDDEN:
             match = next(
                 (
@@ -216,6 +220,9 @@ def test_the_checker_sees_what_people_see():
     ):
         assert expected in found, (expected, found)
     assert "{'a'}" not in found and "x = " not in found and "C3" not in found
+    # A token's random start may read like a key; the words around it may not.
+    assert problems_in(f"<p>Token {TOKEN_PREFIX}r-8nGv…, last used today</p>") == []
+    assert problems_in(f"<p>Token {TOKEN_PREFIX}r-8nGv… has_scope</p>") != []
 
 
 # --- the demo, used a little ---------------------------------------------------------------

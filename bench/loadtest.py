@@ -354,7 +354,10 @@ def load(ctx: Context) -> Figures:
     say(
         f"{checked['acknowledged']} saves acknowledged in {checked['boxes']} boxes; "
         f"p50 {result['p50_ms']:.0f} ms; per request name: "
-        + ", ".join(f"{name} {v['requests']}" for name, v in sorted(result["per_name"].items()))
+        + ", ".join(
+            f"{name} {v['requests']} (p50 {v['p50_ms']:.0f} ms, p95 {v['p95_ms']:.0f} ms)"
+            for name, v in sorted(result["per_name"].items())
+        )
     )
     if checked["unanswered"]:
         say(f"{checked['unanswered']} boxes hold a save sent as the run stopped, never answered")

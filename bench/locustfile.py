@@ -95,7 +95,12 @@ def write_result(environment, **kwargs) -> None:
         **counts,
         "error_samples": error_samples,
         "per_name": {
-            name: {"requests": entry.num_requests, "failures": entry.num_failures}
+            name: {
+                "requests": entry.num_requests,
+                "failures": entry.num_failures,
+                "p50_ms": entry.get_response_time_percentile(0.5) or 0,
+                "p95_ms": entry.get_response_time_percentile(0.95) or 0,
+            }
             for (name, _method), entry in environment.stats.entries.items()
         },
     }

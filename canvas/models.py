@@ -68,6 +68,21 @@ class CanvasBoxRevision(models.Model):
         return f"{self.get_box_key_display()} v{self.version}"
 
 
+class FactsStamp(models.Model):
+    """Goes up by one whenever any record a canvas box summarises changes (targets, projects,
+    stakeholders, indicators, reviews...: everything `missions.hooks.mission_changed` hears of,
+    except a box's own text). Part of the key the box facts are cached under, so a page shows
+    them without exporting the mission again, in every process, and never stale."""
+
+    mission = models.OneToOneField(
+        "missions.Mission", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.mission_id}: {self.version}"
+
+
 COMMENT_LIMIT = 2000
 
 

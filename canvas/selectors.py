@@ -6,16 +6,19 @@ comments with their authors."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from canvas import facts as box_facts
@@ -24,6 +27,7 @@ from canvas.models import (
     CanvasBox,
     CanvasBoxRevision,
     CanvasComment,
+    FactsStamp,
     NoteStatus,
     Workshop,
     WorkshopNote,
@@ -334,15 +338,59 @@ def workshop_of(*, mission: Mission, workshop_id: int) -> Workshop:
     return get_object_or_404(Workshop, pk=workshop_id, mission=mission)
 
 
+# How long a process keeps a mission's box facts it is not asked for again.
+FACTS_SECONDS = 600
+
+
+def _facts_key(mission: Mission) -> str:
+    """What the box facts depend on besides the records (their stamp): the language and the
+    currency they are written in, and the challenge, which changes without the mission."""
+    challenge = mission.challenge
+    return (
+        "canvas:facts:"
+        + hashlib.sha256(
+            "|".join(
+                (
+                    str(mission.pk),
+                    str(mission.version),
+                    mission.updated_at.isoformat() if mission.updated_at else "",
+                    translation.get_language() or settings.LANGUAGE_CODE,
+                    str(mission.organisation.currency),
+                    f"{challenge.pk}|{challenge.title}|{challenge.sdgs}",
+                )
+            ).encode()
+        ).hexdigest()
+    )
+
+
+def facts_by_box(mission: Mission) -> dict[str, list[str]]:
+    """{box key: its facts} for every box but the statement. Exporting the mission is most of
+    a canvas page's work (twenty queries), so the facts are kept in the cache under the
+    mission's `FactsStamp` (one small query): a record's change moves the stamp once its
+    transaction has committed, and the next page in any process builds them again."""
+    stamp = FactsStamp.objects.filter(mission=mission).values_list("version", flat=True).first()
+    key = _facts_key(mission)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cast(dict[str, list[str]], cached[1])
+    exported = export_mission(mission)
+    facts = {
+        str(box.key): box_facts.for_box(box, mission, exported)
+        for box in BOXES
+        if not box.is_statement
+    }
+    cache.set(key, (stamp, facts), FACTS_SECONDS)
+    return facts
+
+
 def attach_facts(mission: Mission, views: list[BoxView], *, can_edit: bool) -> None:
     """Give every box what the mission's records say for it (the same sentences as the canvas
-    PDF) and the link to where those records are kept. One export of the mission, a fixed
-    number of queries however many records it has."""
-    exported = export_mission(mission)
+    PDF) and the link to where those records are kept."""
+    facts = facts_by_box(mission)
     org, key = mission.organisation.slug, mission.key
     for view in views:
         if not view.box.is_statement:
-            view.facts = box_facts.for_box(view.box, mission, exported)
+            view.facts = list(facts.get(view.key, []))
         if view.box.records is None:
             continue
         url_name, group, edit_label, read_label = view.box.records

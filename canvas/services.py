@@ -165,7 +165,7 @@ def canvas_box_save(
     # Someone's own words now, even when they kept the example's.
     _store(row, text, by, example=False)
     # An autosave's answer shows none of what the listeners change: they wait for it to go.
-    hooks.mission_changed(mission.pk, after_response=True)
+    hooks.mission_changed(mission.pk, after_response=True, records=False)
     return _saved(row, changed=True)
 
 
@@ -224,7 +224,7 @@ def _save_over_expected_version(
     before = copy.copy(after)
     before.text, before.is_example, before.version = old_text, old_example, expected_version
     transaction.on_commit(lambda: _record_in_audit_trail(before, after, by))
-    hooks.mission_changed(mission.pk, after_response=True)
+    hooks.mission_changed(mission.pk, after_response=True, records=False)
     return SavedBox(box_key, text, version, now, by, True)
 
 
@@ -581,3 +581,29 @@ def workshop_note_sort(
         changes["status"] = status
     if changes:
         WorkshopNote.objects.filter(pk=note.pk).update(**changes)
+
+
+# --- The box facts' stamp ---------------------------------------------------------------------
+
+
+def _move_facts_stamps(mission_ids: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO canvas_factsstamp (mission_id, version)
+            SELECT id, 1 FROM missions_mission WHERE id = ANY(%s)
+            ON CONFLICT (mission_id) DO UPDATE SET version = canvas_factsstamp.version + 1
+            """,
+            [mission_ids],
+        )
+
+
+def records_changed(mission_id: int) -> None:
+    """A record of the mission changed (a `missions.hooks` listener, after the commit): the box
+    facts every process keeps for it are stale from now on (canvas.selectors.facts_by_box).
+    Only missions still there get a stamp: one deleted since is skipped."""
+    _move_facts_stamps([mission_id])
+
+
+def records_changed_many(mission_ids: list[int]) -> None:
+    _move_facts_stamps(mission_ids)

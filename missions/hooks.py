@@ -23,30 +23,40 @@ MissionListener = Callable[[int], None]
 MissionsListener = Callable[[list[int]], None]
 _listeners: list[MissionListener] = []
 _many: dict[MissionListener, MissionsListener] = {}  # a listener's form for many missions
+_records_only: set[MissionListener] = set()  # not told when only a canvas box's text changed
 
 
 def on_mission_changed(
-    listener: MissionListener, *, many: MissionsListener | None = None
+    listener: MissionListener,
+    *,
+    many: MissionsListener | None = None,
+    records_only: bool = False,
 ) -> MissionListener:
     """Register `listener(mission_id)`; usable as a decorator. Registering twice is harmless.
-    `many(mission_ids)`, if given, does the same for many missions at once (a bulk import)."""
+    `many(mission_ids)`, if given, does the same for many missions at once (a bulk import).
+    `records_only`: the listener summarises the mission's records, not the canvas's free text,
+    and is not told of a box's autosave (dozens a minute while someone types)."""
     if listener not in _listeners:
         _listeners.append(listener)
     if many is not None:
         _many[listener] = many
+    if records_only:
+        _records_only.add(listener)
     return listener
 
 
-def mission_changed(mission_id: int, *, after_response: bool = False) -> None:
+def mission_changed(mission_id: int, *, after_response: bool = False, records: bool = True) -> None:
     """Tell every listener, once the current transaction has committed, that a mission changed.
     Services call this for every write to anything a mission's assessment reads.
 
     `after_response`: in a request, the listeners wait until its response has been sent (an
-    autosave, which answers a person typing, and whose answer shows nothing they change)."""
+    autosave, which answers a person typing, and whose answer shows nothing they change).
+    `records=False`: only a canvas box's own text changed, none of the mission's records."""
 
     def notify() -> None:
         for listener in list(_listeners):
-            listener(mission_id)
+            if records or listener not in _records_only:
+                listener(mission_id)
 
     if after_response:
         transaction.on_commit(lambda: after_this_response(notify))

@@ -18,14 +18,18 @@ Every text is escaped.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.wording import in_sentence
@@ -596,3 +600,23 @@ def draw_grid(
             f'font-family="{FONT}"', f'font-family="{escape(font_family)}"'
         )
     return drawing
+
+
+# How long a process keeps a drawn grid it is not asked for again.
+GRID_SECONDS = 600
+
+
+def grid_svg(items: Sequence[Mapping[str, Any]], **options: Any) -> str:
+    """`draw_grid(items, **options).svg`, kept in the cache under everything the drawing is made
+    from (the items, the options and the language its words are in): placing 200 names so
+    that none overlaps is a third of the map page's work, and the same map is drawn again on
+    every view until a stakeholder moves."""
+    made_from = json.dumps(
+        [items, options, translation.get_language()], sort_keys=True, default=str
+    )
+    key = "stakeholders:grid:" + hashlib.sha256(made_from.encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw_grid(items, **options).svg
+        cache.set(key, svg, GRID_SECONDS)
+    return str(svg)

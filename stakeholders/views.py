@@ -37,7 +37,7 @@ from stakeholders.forms import (
     StakeholderAddForm,
     StakeholderEditForm,
 )
-from stakeholders.grid import draw_grid
+from stakeholders.grid import draw_grid, grid_svg
 from stakeholders.models import (
     ATTITUDES,
     ENGAGEMENT_DESCRIPTIONS,
@@ -151,7 +151,7 @@ def map_context(
         arrows_label = _("Moved since %(date)s") % {
             "date": formats.date_format(filters.since, "DATE_FORMAT")
         }
-    drawing = draw_grid(
+    svg = grid_svg(
         items,
         arrows=arrows,
         interactive=can_edit,
@@ -171,7 +171,7 @@ def map_context(
         data=data,
         filters=filters,
         filter_form=filter_form,
-        svg=drawing.svg,
+        svg=svg,
         table_rows=_table_rows(data.shown),
         arrows=arrows,
         query_string=query_string,

@@ -229,3 +229,33 @@ def test_the_canvas_stakeholders_box_summarises_the_map(client, mission, member)
     assert "No one yet from: Industry, Academia and research, Civil society" in page
     assert "No engagement activities recorded" in page
     assert "See the stakeholder map" in page
+
+
+def test_the_drawn_grid_is_kept_and_a_move_draws_it_again(
+    client, editor, add, mission, monkeypatch
+):
+    """Issue #20: the map's drawing is kept between views (placing the names is a third of the
+    page), under everything it is drawn from, so a move shows on the next view."""
+    from stakeholders import grid
+
+    acme = add("Acme", helix="industry", power=2, interest=2)
+    client.force_login(editor)
+    before = client.get(url("map", mission)).content.decode()
+    assert 'data-power="2" data-interest="2"' in before
+
+    drawn: list[str] = []
+    draw = grid.draw_grid
+
+    def counted(*args, **kwargs):
+        drawn.append("drawn")
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(grid, "draw_grid", counted)
+    again = client.get(url("map", mission)).content.decode()
+    assert drawn == []  # the same map: kept, not drawn again
+    assert 'data-power="2" data-interest="2"' in again
+    client.post(url("move", mission, acme.key), {"power": 5, "interest": 4, "version": 1})
+    moved = client.get(url("map", mission)).content.decode()
+    assert drawn == ["drawn"]
+    assert 'data-power="5" data-interest="4"' in moved
+    assert 'data-power="2" data-interest="2"' not in moved

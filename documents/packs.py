@@ -92,7 +92,7 @@ def new_piece(
     digest = queueing.input_hash(layout.PIECE_KIND, context)
     extras = {
         "prepared_on": selectors.today_text(timezone.localdate()),
-        **queueing.since_previous(context["mission"], digest),
+        **queueing.since_previous(context["mission"], digest, context["language"]),
     }
     piece, created = BriefingPiece.objects.get_or_create(
         organisation=organisation,

@@ -110,9 +110,12 @@ def build_context(
     return context
 
 
-def since_previous(mission_data: dict[str, Any], digest: str) -> dict[str, Any]:
-    """The date of the mission's previous briefing and what changed since, for printing."""
-    previous = selectors.previous_briefing(mission_id=mission_data["id"], before_hash=digest)
+def since_previous(mission_data: dict[str, Any], digest: str, language: str) -> dict[str, Any]:
+    """The date of the mission's previous briefing in `language` and what changed since, for
+    printing."""
+    previous = selectors.previous_briefing(
+        mission_id=mission_data["id"], before_hash=digest, language=language
+    )
     if previous is None:
         return {"previous_date": "", "changes": []}
     old: dict[str, Any] = previous.context.get("mission") or next(
@@ -197,7 +200,7 @@ def single_request(
         return reuse(by, existing)
     extras = requested_extras(by)
     if kind == DocumentKind.BRIEFING:
-        extras.update(since_previous(context["mission"], digest))
+        extras.update(since_previous(context["mission"], digest, context["language"]))
         layout.check_briefing_length(context, extras)
     return create_or_join(
         by,

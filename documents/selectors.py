@@ -631,11 +631,19 @@ def pack_progress(document: GeneratedDocument) -> dict[str, int] | None:
     return {"done": done, "total": len(ids)}
 
 
-def previous_briefing(*, mission_id: int, before_hash: str) -> GeneratedDocument | None:
-    """The latest finished briefing of the mission made from different inputs."""
+def previous_briefing(
+    *, mission_id: int, before_hash: str, language: str
+) -> GeneratedDocument | None:
+    """The latest finished briefing of the mission made from different inputs, in the same
+    language. One in another language is a translation, not an earlier state: its words (a
+    status, an amount written the Spanish way) differ from this one's without anything having
+    changed."""
     return (
         GeneratedDocument.objects.filter(
-            mission_id=mission_id, kind=DocumentKind.BRIEFING, status="done"
+            mission_id=mission_id,
+            kind=DocumentKind.BRIEFING,
+            status="done",
+            context__language=language,
         )
         .exclude(input_hash=before_hash)
         .order_by("-queued_at", "-pk")

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from documents import canvas_print, rendering, services
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -69,6 +69,23 @@ def test_changed_inputs_make_a_new_briefing_that_says_what_changed(
     text = pdftools.text(rendered.file.read())
     assert "What changed since the previous briefing" in text
     assert "€90,000,000" in text
+
+
+def test_a_briefing_in_another_language_is_not_an_earlier_state_of_the_mission(
+    demo_missions, member, render_now
+):
+    editor = member("editor")
+    render_now(request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"]))
+    with translation.override("es"):
+        spanish = render_now(request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"]))
+    # The English one's words ("Active") are not the Spanish ones ("En marcha"), but nothing
+    # changed: the Spanish briefing has no earlier briefing to compare with.
+    assert spanish.extras["changes"] == []
+    assert "Qué ha cambiado" not in pdftools.text(spanish.file.read())
+    Mission.objects.filter(key="eu-soil").update(status="approved")
+    with translation.override("es"):
+        later = request(editor, demo_missions, DocumentKind.BRIEFING, ["eu-soil"])
+    assert later.extras["changes"] == ["Estado: En marcha → Aprobada"]
 
 
 def test_the_decision_requested_is_part_of_the_inputs(demo_missions, member):

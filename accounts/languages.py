@@ -18,6 +18,12 @@ from accounts.models import User
 from accounts.selectors import memberships_of
 
 
+def current() -> str:
+    """The language being written in now: the request's, or the one a task, command or document
+    set with `translation.override`; the site's default where nothing set one."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def offered(code: str | None) -> str | None:
     """The interface language for a language code ("de-AT" → "de", "en" → "en-gb"); None when
     Lodestar does not offer it."""

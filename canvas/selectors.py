@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from accounts import languages
 from accounts.models import User
 from canvas import facts as box_facts
 from canvas.boxes import BOXES, BY_KEY, Band, Box
@@ -342,9 +342,10 @@ def workshop_of(*, mission: Mission, workshop_id: int) -> Workshop:
 FACTS_SECONDS = 600
 
 
-def _facts_key(mission: Mission) -> str:
-    """What the box facts depend on besides the records (their stamp): the language and the
-    currency they are written in, and the challenge, which changes without the mission."""
+def _facts_key(mission: Mission, stamp: int | None) -> str:
+    """Everything the box facts depend on: the records (through their stamp), the mission, the
+    language and the currency they are written in, and the challenge, which changes without
+    the mission."""
     challenge = mission.challenge
     return (
         "canvas:facts:"
@@ -352,9 +353,10 @@ def _facts_key(mission: Mission) -> str:
             "|".join(
                 (
                     str(mission.pk),
+                    str(stamp),
                     str(mission.version),
                     mission.updated_at.isoformat() if mission.updated_at else "",
-                    translation.get_language() or settings.LANGUAGE_CODE,
+                    languages.current(),
                     str(mission.organisation.currency),
                     f"{challenge.pk}|{challenge.title}|{challenge.sdgs}",
                 )
@@ -369,18 +371,17 @@ def facts_by_box(mission: Mission) -> dict[str, list[str]]:
     mission's `FactsStamp` (one small query): a record's change moves the stamp once its
     transaction has committed, and the next page in any process builds them again."""
     stamp = FactsStamp.objects.filter(mission=mission).values_list("version", flat=True).first()
-    key = _facts_key(mission)
-    cached = cache.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cast(dict[str, list[str]], cached[1])
+    facts = cache.get_or_set(_facts_key(mission, stamp), lambda: _facts_now(mission), FACTS_SECONDS)
+    return cast(dict[str, list[str]], facts)
+
+
+def _facts_now(mission: Mission) -> dict[str, list[str]]:
     exported = export_mission(mission)
-    facts = {
+    return {
         str(box.key): box_facts.for_box(box, mission, exported)
         for box in BOXES
         if not box.is_statement
     }
-    cache.set(key, (stamp, facts), FACTS_SECONDS)
-    return facts
 
 
 def attach_facts(mission: Mission, views: list[BoxView], *, can_edit: bool) -> None:

@@ -586,7 +586,15 @@ def workshop_note_sort(
 # --- The box facts' stamp ---------------------------------------------------------------------
 
 
-def _move_facts_stamps(mission_ids: list[int]) -> None:
+def records_changed(mission_id: int) -> None:
+    """A record of the mission changed (a `missions.hooks` listener, after the commit): the box
+    facts every process keeps for it are stale from now on (canvas.selectors.facts_by_box)."""
+    records_changed_many([mission_id])
+
+
+def records_changed_many(mission_ids: list[int]) -> None:
+    """`records_changed` for many missions in one statement. Only missions still there get a
+    stamp: one deleted since is skipped."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -596,14 +604,3 @@ def _move_facts_stamps(mission_ids: list[int]) -> None:
             """,
             [mission_ids],
         )
-
-
-def records_changed(mission_id: int) -> None:
-    """A record of the mission changed (a `missions.hooks` listener, after the commit): the box
-    facts every process keeps for it are stale from now on (canvas.selectors.facts_by_box).
-    Only missions still there get a stamp: one deleted since is skipped."""
-    _move_facts_stamps([mission_id])
-
-
-def records_changed_many(mission_ids: list[int]) -> None:
-    _move_facts_stamps(mission_ids)

@@ -38,11 +38,11 @@ import json
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import languages
 from accounts.models import Organisation, User
 from documents import assemble, layout, queueing, rendering, selectors
 from documents.models import BriefingPiece, DocumentKind, DocumentStatus, GeneratedDocument
@@ -84,7 +84,7 @@ def new_piece(
     transaction), so they render it while the request builds the next mission's."""
     context: dict[str, Any] = {
         "organisation": organisation.name,
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "language": languages.current(),
         "mission": selectors.mission_context(
             user=by, organisation=organisation, key=key, kind=DocumentKind.BRIEFING
         ),
@@ -156,7 +156,7 @@ def _pack_row(
 ) -> GeneratedDocument:
     """The pack of these pieces with this covering note: the one made before, or a new one
     queued (in the caller's transaction)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = languages.current()
     context: dict[str, Any] = {
         "organisation": organisation.name,
         "language": language,
@@ -445,7 +445,7 @@ def _merge(
             for piece, data in zip(pieces, files, strict=True)
         ],
         title=pack.title,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        language=languages.current(),
         front_outline=front.outline(),
         # documents/tests/test_structure.py checks the assembled tree (PDF/UA-1).
         pdf_ua=True,

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import languages
 from accounts.models import Organisation, User
 from documents import layout, selectors
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -41,7 +42,6 @@ logger = logging.getLogger(__name__)
 
 def queue_keys(queue: str) -> list[str]:
     """The Redis lists that hold `queue`'s waiting messages: one per priority step."""
-    from django.conf import settings
 
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     return [
@@ -100,7 +100,7 @@ def build_context(
         raise ValidationError(_("A canvas or briefing is about one mission."))
     context: dict[str, Any] = {
         "organisation": organisation.name,
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
+        "language": languages.current(),
         "mission": selectors.mission_context(
             user=by, organisation=organisation, key=keys[0], kind=kind
         ),

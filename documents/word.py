@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accounts import languages
 from documents.pdf import protective_marking
 
 
@@ -216,7 +217,7 @@ def _new_document(title: str) -> Any:
     document = Document()
     document.core_properties.title = title
     document.core_properties.author = "Lodestar"
-    document.core_properties.language = get_language() or "en"
+    document.core_properties.language = languages.current()
     marking = protective_marking()
     section = document.sections[0]
     # A4 with 2 cm margins, as the PDF (python-docx's own template is US Letter).

@@ -10,8 +10,9 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
-from django.conf import settings
 from django.utils import formats, translation
+
+from accounts import languages
 
 
 def decimal_or_none(text: Any) -> Decimal | None:
@@ -37,7 +38,7 @@ _DIGIT_THEN_LETTERS = re.compile(r"(\d)([^\W\d_])")
 
 
 def _locale() -> Locale:
-    return Locale.parse(translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE))
+    return Locale.parse(translation.to_locale(languages.current()))
 
 
 def money(value: Any, currency: str) -> str:

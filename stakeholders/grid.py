@@ -615,8 +615,4 @@ def grid_svg(items: Sequence[Mapping[str, Any]], **options: Any) -> str:
         [items, options, translation.get_language()], sort_keys=True, default=str
     )
     key = "stakeholders:grid:" + hashlib.sha256(made_from.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = draw_grid(items, **options).svg
-        cache.set(key, svg, GRID_SECONDS)
-    return str(svg)
+    return str(cache.get_or_set(key, lambda: draw_grid(items, **options).svg, GRID_SECONDS))

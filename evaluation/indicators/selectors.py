@@ -272,10 +272,7 @@ def _kept_series_rows(
     if records is None:
         return [], [], 0
     key = f"indicators:series:{indicator.pk}:{records[0]}:{records[1]}"
-    kept = cache.get(key)
-    if kept is None:
-        kept = _series_rows(indicator)
-        cache.set(key, kept, SERIES_SECONDS)
+    kept = cache.get_or_set(key, lambda: _series_rows(indicator), SERIES_SECONDS)
     return cast(tuple[list[Value], list[Value], int], kept)
 
 

@@ -126,6 +126,7 @@ def _gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
             f"{HOST}:{port}",
             # The Dockerfile's GUNICORN_CMD_ARGS, less the access log (one line per request
             # would be part of what is measured) and with our own address.
+            "--preload",
             "--worker-tmp-dir",
             "/dev/shm",  # noqa: S108 - gunicorn's heartbeat files, as in the Dockerfile
             "--max-requests",
@@ -357,6 +358,13 @@ def load(ctx: Context) -> Figures:
         + ", ".join(
             f"{name} {v['requests']} (p50 {v['p50_ms']:.0f} ms, p95 {v['p95_ms']:.0f} ms)"
             for name, v in sorted(result["per_name"].items())
+        )
+    )
+    say(
+        "p95 by period of the run: "
+        + ", ".join(
+            f"from {p['from_s']} s {p['p95_ms']:.0f} ms ({p['requests']} requests)"
+            for p in result.get("by_period", [])
         )
     )
     if checked["unanswered"]:

@@ -59,6 +59,7 @@ SIGNED_IN = 'action="/sign-out/"'
 _numbers = itertools.count()
 _sequence = itertools.count()  # orders every save of the run, for the harness's check
 latencies_ms: list[float] = []
+answered_at: list[float] = []  # when each request of latencies_ms was answered (monotonic s)
 counts = {"conflicts": 0, "pdfs_completed": 0, "assessments_completed": 0, "errors": 0}
 error_samples: list[str] = []
 
@@ -71,6 +72,7 @@ def note_error(description: str) -> None:
 @events.request.add_listener
 def on_request(name, response_time, exception, response=None, **kwargs) -> None:
     latencies_ms.append(response_time)
+    answered_at.append(time.monotonic())
     if exception is not None:
         counts["errors"] += 1
         status = getattr(response, "status_code", None)
@@ -84,6 +86,25 @@ def on_user_error(user_instance, exception, tb, **kwargs) -> None:
     note_error(f"{type(exception).__name__} in a task: {exception}"[:300])
 
 
+def p95_by_period(seconds: int = 20) -> list[dict[str, float]]:
+    """p95 and count per period of the run, to tell a slow start (50 users arriving within five
+    seconds, each opening its canvases) from a slow steady state."""
+    if not answered_at:
+        return []
+    start = answered_at[0]
+    periods: dict[int, list[float]] = {}
+    for at, latency in zip(answered_at, latencies_ms, strict=True):
+        periods.setdefault(int((at - start) // seconds), []).append(latency)
+    return [
+        {
+            "from_s": index * seconds,
+            "requests": len(values),
+            "p95_ms": sorted(values)[max(1, math.ceil(0.95 * len(values))) - 1],
+        }
+        for index, values in sorted(periods.items())
+    ]
+
+
 @events.quitting.add_listener
 def write_result(environment, **kwargs) -> None:
     ordered = sorted(latencies_ms)
@@ -94,6 +115,7 @@ def write_result(environment, **kwargs) -> None:
         "p50_ms": ordered[max(1, math.ceil(0.5 * len(ordered))) - 1] if ordered else 0.0,
         **counts,
         "error_samples": error_samples,
+        "by_period": p95_by_period(),
         "per_name": {
             name: {
                 "requests": entry.num_requests,

@@ -55,7 +55,9 @@ EXPOSE 8000
 
 # gunicorn reads its default worker count from WEB_CONCURRENCY and its other options from
 # GUNICORN_CMD_ARGS, so both can be changed at run time without rebuilding. Sync workers:
-# PDF rendering and other slow work happens in Celery, not in the request.
+# PDF rendering and other slow work happens in Celery, not in the request. --preload: the master
+# imports and warms the app once (config/warm.py), and every worker, recycled ones included, is
+# forked warm instead of making its first visitors wait.
 ENV WEB_CONCURRENCY=3 \
-    GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --access-logfile - --worker-tmp-dir /dev/shm --max-requests 1000 --max-requests-jitter 100 --graceful-timeout 30"
+    GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --access-logfile - --preload --worker-tmp-dir /dev/shm --max-requests 1000 --max-requests-jitter 100 --graceful-timeout 30"
 CMD ["gunicorn", "config.wsgi"]

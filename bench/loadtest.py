@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,8 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import psutil
 
 from bench import httpclient
 from bench.context import (
@@ -226,8 +229,6 @@ def _leftovers(processes: list[subprocess.Popen]) -> list[int]:
 def _cpu_seconds(process: subprocess.Popen) -> float:
     """User and system CPU time of a process and its living children (gunicorn workers and
     Celery pool processes recycled during the run are not counted): where the cores went."""
-    import psutil
-
     try:
         parent = psutil.Process(process.pid)
         total = 0.0
@@ -322,6 +323,8 @@ def load(ctx: Context) -> Figures:
         )
         processes.append(locust)
         limit = seconds + STOP_TIMEOUT_SECONDS + 120
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        machine_before = psutil.cpu_times()
         try:
             status = locust.wait(timeout=limit)
         except subprocess.TimeoutExpired:
@@ -330,10 +333,20 @@ def load(ctx: Context) -> Figures:
             raise BenchError(f"locust failed (exit status {status}; its output is above)")
         result = json.loads(result_file.read_text(encoding="utf-8"))
         say(f"locust stopped after {time.monotonic() - started:.0f} s")
+        # locust has been waited for, so its CPU time is in RUSAGE_CHILDREN; the machine's
+        # idle time says how close to the two cores the run came.
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        machine_after = psutil.cpu_times()
+        locust_cpu = (children_after.ru_utime - children_before.ru_utime) + (
+            children_after.ru_stime - children_before.ru_stime
+        )
+        spent = sum(machine_after) - sum(machine_before)
+        idle = machine_after.idle - machine_before.idle
         say(
-            "CPU seconds used: web {:.0f}, default worker {:.0f}, pdf worker {:.0f}".format(
+            "CPU seconds used: web {:.0f}, default worker {:.0f}, pdf worker {:.0f}, ".format(
                 *(_cpu_seconds(process) for process in processes[:3])
             )
+            + f"locust {locust_cpu:.0f}; the machine was busy {spent - idle:.0f} of {spent:.0f}"
         )
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -33,7 +33,7 @@ def warm_up() -> int:
     connection an import opened, so a preloading master hands its workers none to share."""
     get_resolver().url_patterns  # noqa: B018 - reading it imports every URLconf and view
     compiled = sum(_compile_templates(engine) for engine in engines.all())
-    staticfiles_storage.base_url  # noqa: B018 - reads the manifest of hashed file names
+    staticfiles_storage.url("css/lodestar.css")  # reads the manifest of hashed file names
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Lodestar")

@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -5,7 +6,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-# Before the first request, not during it (config/warm.py says why).
-from config.warm import warm_up  # noqa: E402 - needs the settings the line above set up
+# Before the first request, not during it (config/warm.py says why). A warm-up that fails
+# leaves a cold process, which still serves: never one that does not start.
+try:
+    from config.warm import warm_up
 
-warm_up()
+    warm_up()
+except Exception:
+    logging.getLogger("config.warm").exception("web process warm-up failed")

@@ -1,3 +1,4 @@
+import gc
 import logging
 import os
 
@@ -14,3 +15,7 @@ try:
     warm_up()
 except Exception:
     logging.getLogger("config.warm").exception("web process warm-up failed")
+# What the process holds now lives as long as it does: out of the cyclic collector's sight, it is
+# not walked again at every full collection, nor copied into each forked worker by one.
+gc.collect()
+gc.freeze()

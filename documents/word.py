@@ -177,7 +177,9 @@ def _briefing(
                 ]
                 for c in criteria
             ],
-            widths=[0.28, 0.2, 0.16, 0.36],
+            # The second column fits its longest header word ("Comprobaciones", Spanish)
+            # without breaking it.
+            widths=[0.24, 0.26, 0.16, 0.34],
         )
         _after_table(
             document,

@@ -149,11 +149,11 @@ def mission_context(
     """One mission as the plain data its canvas or briefing prints. 404 if the user may not
     see it."""
     canvas = kind == DocumentKind.CANVAS
-    # A briefing prints the targets, counts the projects and sums their public-value terms,
-    # which its export reads itself (in the order it prints them); a canvas's facts read every
-    # part.
+    # Everything a document prints of the mission's parts comes from its export, which reads
+    # each section in the order it prints it: nothing prefetched with the mission would be
+    # read. A briefing needs only the sections it prints; a canvas's facts read every one.
     mission = mission_selectors.mission_detail(
-        user=user, organisation=organisation, key=key, parts="all" if canvas else "none"
+        user=user, organisation=organisation, key=key, parts="none"
     )
     exported = export_mission(mission, only=None if canvas else BRIEFING_SECTIONS)
     data: dict[str, Any] = {

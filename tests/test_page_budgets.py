@@ -1,6 +1,6 @@
-"""Page budgets (#20, "Performance"): the mission page, an indicator's page and the stakeholder
-map each read the same number of queries for a small mission as for a big one, within their
-budget, and still show what a person looks for on them.
+"""Page budgets (#20, "Performance"): the mission page, an indicator's page, the stakeholder map
+and the criteria page each read the same number of queries for a small mission as for a big
+one, within their budget, and still show what a person looks for on them.
 
 Each budget is every query of the request, as issue #20 counts them: the session and the user
 (two-factor state is remembered by the session), the memberships that navigation, permissions
@@ -184,3 +184,22 @@ def test_the_stakeholder_map_costs_the_same_for_5_or_60_stakeholders(client, org
     assert "Stakeholder 04" in small
     assert "Stakeholder 59" in big
     assert "Showing 60 stakeholders of 60." in big
+
+
+# --- The criteria page ---------------------------------------------------------------------
+
+# The assessment's run, results, verdicts and warnings, the go/no-go review and the readiness
+# check, and the five of every mission page; the mission's targets and projects are not read.
+CRITERIA_PAGE_BUDGET = 17
+
+
+def test_the_criteria_page_costs_the_same_for_2_or_20_targets(client, organisation, editor):
+    client.force_login(editor)
+    small_page, big_page = _budget(
+        client,
+        _mission(organisation, 2, 2) + "criteria/",
+        _mission(organisation, 20, 40) + "criteria/",
+        CRITERIA_PAGE_BUDGET,
+    )
+    for page in (small_page, big_page):
+        assert "Clear direction: targeted, measurable and time-bound" in page

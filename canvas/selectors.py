@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -112,8 +111,12 @@ class BoxView:
 
 
 def mission_for_canvas(*, user: User, org_slug: str, mission_key: str) -> Mission:
-    """The mission with what the canvas shows; 404 if the user may not see it."""
-    return mission_selectors.mission_detail(user=user, organisation=org_slug, key=mission_key)
+    """The mission with its targets, which the next step's requirements read (`completeness`);
+    404 if the user may not see it. The rest of what the boxes say of the mission's parts comes
+    from their facts (`attach_facts`)."""
+    return mission_selectors.mission_detail(
+        user=user, organisation=org_slug, key=mission_key, parts="overview"
+    )
 
 
 def mission_for_save(*, user: User, org_slug: str, mission_key: str) -> Mission:
@@ -127,7 +130,7 @@ def mission_for_save(*, user: User, org_slug: str, mission_key: str) -> Mission:
 
 def box_views(mission: Mission, *, summaries: bool = True) -> list[BoxView]:
     """The twelve boxes in canvas order, with text, version and the structured summaries.
-    Expects a mission from `mission_for_canvas` (targets and projects prefetched)."""
+    Expects a mission from `mission_for_canvas` (targets prefetched)."""
     rows = {
         row.box_key: row
         for row in CanvasBox.objects.filter(mission=mission).select_related("updated_by")
@@ -187,25 +190,12 @@ def box_view(mission: Mission, key: str) -> BoxView:
 
 
 def _summary(box: Box, mission: Mission) -> dict[str, Any]:
+    """How many records a structured box stands for: a box with targets or projects recorded
+    counts as filled without text of its own."""
     if box.structured == "targets":
-        targets = list(mission.targets.all())
-        return {
-            "count": len(targets),
-            "headline": sum(1 for t in targets if t.is_headline),
-            "targets": targets,
-        }
+        return {"count": len(mission.targets.all())}
     if box.structured == "portfolio":
-        projects = list(mission.projects.all())
-        covered = {c.target_id for p in projects for c in p.contributions.all()}
-        stages = Counter(p.get_stage_display() for p in projects if p.stage)
-        return {
-            "count": len(projects),
-            "projects": projects[:6],
-            "more": max(0, len(projects) - 6),
-            "stages": sorted(stages.items(), key=lambda item: -item[1]),
-            "targets_covered": len(covered),
-            "targets_total": len(mission.targets.all()),
-        }
+        return {"count": mission.projects.count()}
     return {}
 
 

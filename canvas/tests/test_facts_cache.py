@@ -18,9 +18,9 @@ from stakeholders import services as stakeholder_services
 pytestmark = pytest.mark.django_db
 
 # Every query of a canvas page whose facts are kept: session, user, memberships, the mission
-# with its targets and projects, the boxes, comments, notes, the facts' stamp, and the
-# summaries at the top of every mission page.
-CANVAS_PAGE_BUDGET = 20
+# with its targets, how many projects it has, the boxes, comments, notes, the facts' stamp, and
+# the summaries at the top of every mission page.
+CANVAS_PAGE_BUDGET = 15
 
 
 def canvas_url(mission):

@@ -530,26 +530,40 @@ def latest_verdicts(mission: Mission) -> dict[str, CriterionVerdict]:
     return verdicts
 
 
-def _results(state: AssessmentState | None) -> dict[str, CriterionResult]:
+def _results(
+    state: AssessmentState | None, *, scores_only: bool = False
+) -> dict[str, CriterionResult]:
+    """The last run's result per criterion; `scores_only` leaves the signals (the checks and
+    their evidence, most of a result) unread, for a summary that shows the scores' bands."""
     if state is None or state.last_run_id is None:
         return {}
-    return {r.criterion: r for r in CriterionResult.objects.filter(run_id=state.last_run_id)}
+    results = CriterionResult.objects.filter(run_id=state.last_run_id)
+    if scores_only:
+        results = results.only("criterion", "auto_score", "run_id")
+    return {r.criterion: r for r in results}
 
 
 def _criterion_rows(
-    mission: Mission, results: dict[str, CriterionResult], verdicts: dict[str, CriterionVerdict]
+    mission: Mission,
+    results: dict[str, CriterionResult],
+    verdicts: dict[str, CriterionVerdict],
+    *,
+    signals: bool = True,
 ) -> list[CriterionRow]:
+    """One row per criterion: its automatic band, the reviewer's verdict and the status shown;
+    with `signals`, each check with its evidence and the links to mend it (the criteria page;
+    the header summary shows none of them)."""
     t = threshold_settings.current()
     rows = []
     for code, criterion in CRITERIA.items():
         result = results.get(code)
         score = result.auto_score if result else None
-        signals = []
-        for item in result.signals if result else []:
+        signal_rows = []
+        for item in result.signals if result and signals else []:
             rule = get_rule(item["code"])
             if rule is None:  # a rule retired since this run
                 continue
-            signals.append(
+            signal_rows.append(
                 SignalRow(
                     rule=rule,
                     status=item["status"],
@@ -566,7 +580,7 @@ def _criterion_rows(
                 criterion=criterion,
                 auto_score=score,
                 auto_band=auto_band(score, t) if result else "unknown",
-                signals=signals,
+                signals=signal_rows,
                 verdict=verdict,
                 status=displayed_status(score, verdict.rating if verdict else None, t),
             )
@@ -623,7 +637,9 @@ def criteria_summary(mission: Mission) -> list[tuple[str, Promise, DisplayStatus
     per criterion. Status is "awaiting review" until a reviewer has rated the criterion;
     the automatic score alone is never turned into a verdict. Three queries."""
     state = AssessmentState.objects.filter(mission=mission).first()
-    rows = _criterion_rows(mission, _results(state), latest_verdicts(mission))
+    rows = _criterion_rows(
+        mission, _results(state, scores_only=True), latest_verdicts(mission), signals=False
+    )
     return [(row.code, row.criterion.name, row.status) for row in rows]
 
 
@@ -663,8 +679,8 @@ def header_summary(mission: Mission) -> dict[str, Any]:
         .annotate(assessing=Exists(under_way))
         .first()
     )
-    results = _results(state)
-    rows = _criterion_rows(mission, results, latest_verdicts(mission))
+    results = _results(state, scores_only=True)
+    rows = _criterion_rows(mission, results, latest_verdicts(mission), signals=False)
     # No state: no assessment was ever asked for (a run is queued only once the state exists).
     assessing = bool(state is not None and state.assessing)
     return {

@@ -588,6 +588,12 @@ def _criterion_rows(
     return rows
 
 
+def _summary_rows(mission: Mission, scores: dict[str, CriterionResult]) -> list[CriterionRow]:
+    """`_criterion_rows` for a summary: bands, verdicts and statuses, without the checks (read
+    `scores` with `_results(..., scores_only=True)`)."""
+    return _criterion_rows(mission, scores, latest_verdicts(mission), signals=False)
+
+
 def warnings_for(mission: Mission) -> list[WarningRow]:
     """Current warnings (not resolved), most severe first, open before decided."""
     findings = Finding.objects.current().filter(mission=mission).select_related("decided_by")
@@ -637,9 +643,7 @@ def criteria_summary(mission: Mission) -> list[tuple[str, Promise, DisplayStatus
     per criterion. Status is "awaiting review" until a reviewer has rated the criterion;
     the automatic score alone is never turned into a verdict. Three queries."""
     state = AssessmentState.objects.filter(mission=mission).first()
-    rows = _criterion_rows(
-        mission, _results(state, scores_only=True), latest_verdicts(mission), signals=False
-    )
+    rows = _summary_rows(mission, _results(state, scores_only=True))
     return [(row.code, row.criterion.name, row.status) for row in rows]
 
 
@@ -680,7 +684,7 @@ def header_summary(mission: Mission) -> dict[str, Any]:
         .first()
     )
     results = _results(state, scores_only=True)
-    rows = _criterion_rows(mission, results, latest_verdicts(mission), signals=False)
+    rows = _summary_rows(mission, results)
     # No state: no assessment was ever asked for (a run is queued only once the state exists).
     assessing = bool(state is not None and state.assessing)
     return {

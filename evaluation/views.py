@@ -38,6 +38,12 @@ def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx and not request.htmx.boosted)
 
 
+def _mission(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> Mission:
+    """The mission of the criteria page and its parts, which read its assessment and never its
+    targets or projects: the mission alone."""
+    return mission_from_url(request, org_slug, mission_key, parts="none")
+
+
 def _verdict_form(mission: Mission, code: str, data: Any = None) -> VerdictForm:
     return VerdictForm(data, auto_id=f"verdict-{code}-%s")
 
@@ -127,9 +133,7 @@ def _gonogo_form(gonogo: selectors.GoNoGoPanel, data: Any = None) -> GoNoGoForm:
 
 @vary_on_headers("HX-Request")
 def criteria(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    # The criteria page and its parts read the assessment, not the mission's targets and
-    # projects: the mission alone (parts="none"), here and in every view below that draws them.
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     return render(request, TEMPLATE, _context(request, mission))
 
 
@@ -137,7 +141,7 @@ def criteria(request: AuthenticatedHttpRequest, org_slug: str, mission_key: str)
 def criteria_status(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The polled status region. While a run is queued or running it keeps polling; once the
     run has finished it swaps in the fresh results (out of band) and stops the polling."""
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     if not _partial(request):
         return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
     context = _context(request, mission)
@@ -151,7 +155,7 @@ def criteria_status(request: HtmxHttpRequest, org_slug: str, mission_key: str) -
 
 @vary_on_headers("HX-Request")
 def assess(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.assessment_request_by(by=request.user, mission=mission)
@@ -165,7 +169,7 @@ def assess(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpRes
 def verdict(
     request: HtmxHttpRequest, org_slug: str, mission_key: str, criterion: str
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     if criterion not in CriterionCode.values:
         raise Http404
     if request.method != "POST":
@@ -192,7 +196,7 @@ def verdict(
 def decide(
     request: HtmxHttpRequest, org_slug: str, mission_key: str, finding_id: int
 ) -> HttpResponse:
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     finding = Finding.objects.filter(mission=mission, pk=finding_id).first()
     if finding is None:
         raise Http404
@@ -228,7 +232,7 @@ def decide(
 def criteria_summary(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """The header panel on its own, for htmx: polled while an assessment is under way and
     fetched again after any inline save (the `missionChanged` event)."""
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     if not _partial(request):
         return redirect("evaluation:criteria", org_slug=org_slug, mission_key=mission_key)
     context = {**selectors.header_summary(mission), "mission": mission}
@@ -238,7 +242,7 @@ def criteria_summary(request: HtmxHttpRequest, org_slug: str, mission_key: str) 
 @vary_on_headers("HX-Request")
 def gonogo(request: HtmxHttpRequest, org_slug: str, mission_key: str) -> HttpResponse:
     """Record a go/no-go review (reviewers, leads and administrators)."""
-    mission = mission_from_url(request, org_slug, mission_key, parts="none")
+    mission = _mission(request, org_slug, mission_key)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     require_permission(request, "evaluation.record_gonogo", mission)

@@ -171,6 +171,8 @@ class Context:
             "PYTHONUNBUFFERED": "1",
             # As in production: hashed static files collected once, served by WhiteNoise.
             "STATIC_ROOT": str(BASE_DIR / ".data" / "bench-static"),
+            # The documents made here belong with the bench database, not the developer's.
+            "MEDIA_ROOT": str(BASE_DIR / ".data" / "bench-media"),
         }
         self.env.setdefault("LOG_LEVEL", "WARNING")
         # A developer's GUNICORN_CMD_ARGS (say, an access log) would change what is measured.

@@ -67,11 +67,11 @@ def criteria_for(mission: Mission) -> dict[str, Any]:
     rationale, reviewer}], "warnings": [top open warnings], "open_warnings": {severity label: count}}`
     for a mission the caller has already scoped to the user."""
     try:
-        from evaluation.selectors import assessment_for
+        from evaluation.selectors import assessment_for_briefing
     except ImportError:
         return not_assessed()
     try:
-        assessment = assessment_for(mission)
+        assessment = assessment_for_briefing(mission)
         criteria = []
         for row in assessment.criteria:
             verdict = row.verdict
@@ -109,8 +109,7 @@ def criteria_for(mission: Mission) -> dict[str, Any]:
             for w in open_rows[:TOP_WARNINGS]
         ]
         return {
-            "assessed": assessment.last_run is not None
-            or any(c["rating"] is not None for c in criteria),
+            "assessed": assessment.assessed_once or any(c["rating"] is not None for c in criteria),
             "criteria": criteria,
             "warnings": warnings,
             "open_warnings": counts,

@@ -5,11 +5,12 @@ A piece is a mission's briefing as it appears in a pack, keyed by its own inputs
 that holds the mission unchanged reuses it. How a pack is made, without any process waiting on
 another:
 
-1. Its task (`pack_start`) claims the pack and, in the same transaction, gives the pieces that
-   failed before another chance and reads which are still to be made. None: it assembles the
-   pack at once. Otherwise it sends each missing piece to the `pdf` queue as a task of its own
-   (behind the pack's own task, which is sent at a higher priority once the request has made the
-   pieces: CELERY_TASK_ROUTES), lays out the pack's own pages that do not wait for the
+1. The request sends each piece it makes to the `pdf` queue as a task of its own, as soon as it
+   is made. The pack's task (`pack_start`) claims the pack and, in the same transaction, gives
+   the pieces that failed before another chance and reads which are still to be made. None: it
+   assembles the pack at once. Otherwise it sends the pieces it gave another chance (on a later
+   attempt, every missing piece) as tasks of their own (behind the pack's own task, which is
+   sent at a higher priority once the request has made the pieces: CELERY_TASK_ROUTES), lays out the pack's own pages that do not wait for the
    pieces (documents.layout.pack_parts_ahead), and renders pieces too, from the last one
    backwards: the claims share the pieces out, so on a one-process worker (or in a test, where
    no worker runs) this task makes them all.
@@ -246,9 +247,14 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
                 return rendering.SKIPPED
             # A new attempt gives the pieces that failed before another chance. In the claim's
             # transaction, so no piece settling meanwhile finds the pack started but not reset.
-            BriefingPiece.objects.filter(
-                pk__in=pack.context["pieces"], status=DocumentStatus.FAILED
-            ).update(status=DocumentStatus.QUEUED, error="", claimed_by="", started_at=None)
+            retried = set(
+                BriefingPiece.objects.filter(
+                    pk__in=pack.context["pieces"], status=DocumentStatus.FAILED
+                ).values_list("pk", flat=True)
+            )
+            BriefingPiece.objects.filter(pk__in=retried).update(
+                status=DocumentStatus.QUEUED, error="", claimed_by="", started_at=None
+            )
             failure: PieceFailed | None = None
             try:
                 missing = _waiting_for(pack)
@@ -258,7 +264,7 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
             return rendering.record_failure(pack, str(failure), seconds=None)
         if not missing:
             return _assemble(pack)
-        _send("render_piece_task", missing, queue)
+        _send("render_piece_task", _to_send(pack, missing, retried), queue)
         # While other workers make the missing pieces, this task lays out the pack's own
         # pages: the cover and the summary, which print no page numbers, and the contents too
         # if it can tell the numbers (each missing piece as long as its mission's last one).
@@ -273,6 +279,18 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
         if _waiting_for(pack):
             return DocumentStatus.RENDERING
     return pack_assemble(pack_id=pack_id)
+
+
+def _to_send(pack: GeneratedDocument, missing: list[int], retried: set[int]) -> list[int]:
+    """The missing pieces a pack's task sends to the workers. Its request sent each piece it
+    made, so a first attempt sends only those it gave another chance: sending every missing
+    piece again put twenty messages behind the pieces, each finding its piece made, on the
+    workers the pack's last pieces and its assembly wait for. A later attempt (the first died,
+    or its request's messages were lost with the broker) sends every piece still missing. A
+    piece nobody sent is made all the same: this task makes the missing pieces too."""
+    if pack.attempts > 1:
+        return missing
+    return [pk for pk in missing if pk in retried]
 
 
 def _pieces_with_pages_guessed(

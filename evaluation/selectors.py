@@ -594,13 +594,15 @@ def _summary_rows(mission: Mission, scores: dict[str, CriterionResult]) -> list[
     return _criterion_rows(mission, scores, latest_verdicts(mission), signals=False)
 
 
-def warnings_for(mission: Mission) -> list[WarningRow]:
-    """Current warnings (not resolved), most severe first, open before decided."""
+def warnings_for(mission: Mission, *, links: bool = True) -> list[WarningRow]:
+    """Current warnings (not resolved), most severe first, open before decided; without
+    `links`, no link to mend each (a document prints none)."""
     findings = Finding.objects.current().filter(mission=mission).select_related("decided_by")
     rows = []
     for finding in findings:
         rule = get_rule(finding.code)
-        rows.append(WarningRow(finding, rule, fix_url(mission, rule.fix_field) if rule else ""))
+        url = fix_url(mission, rule.fix_field) if rule and links else ""
+        rows.append(WarningRow(finding, rule, url))
     return sorted(
         rows,
         key=lambda r: (
@@ -635,6 +637,27 @@ def assessment_for(mission: Mission) -> Assessment:
         warnings=warnings_for(mission),
         not_checked=not_checked,
         to_complete=to_complete(mission, last_run, criteria),
+    )
+
+
+@dataclass(frozen=True)
+class BriefingAssessment:
+    """What a briefing prints of a mission's assessment (documents.criteria)."""
+
+    assessed_once: bool
+    criteria: list[CriterionRow]
+    warnings: list[WarningRow]
+
+
+def assessment_for_briefing(mission: Mission) -> BriefingAssessment:
+    """Each criterion's band, verdict and status, and the current warnings: what a briefing
+    prints. Not the checks' evidence, the links to mend them, the runs or what is left to
+    complete, which only the criteria page shows (`assessment_for`). Four queries."""
+    state = AssessmentState.objects.filter(mission=mission).only("mission", "last_run").first()
+    return BriefingAssessment(
+        assessed_once=state is not None and state.last_run_id is not None,
+        criteria=_summary_rows(mission, _results(state, scores_only=True)),
+        warnings=warnings_for(mission, links=False),
     )
 
 

@@ -286,7 +286,8 @@ def _contents_pages(pdf: bytes) -> dict[str, int]:
     """Contents line → the page number it gives, as pdftotext reads the contents page."""
     pages = {}
     for line in pdftools.text(pdf, 2, 2, layout=True).splitlines():
-        found = re.match(r"\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", line)
+        # The title, then a gap, then its page number at the right of the ruled line.
+        found = re.match(r"\s*(.+?)\s{2,}(\d+)\s*$", line)
         if found:
             pages[found.group(1)] = int(found.group(2))
     return pages
@@ -383,7 +384,7 @@ def test_a_failed_piece_fails_the_pack_and_a_retry_renders_only_what_is_missing(
     assert renders == ["se-school-food"]
 
 
-def test_missing_pieces_go_to_the_pdf_queue_for_other_workers(
+def test_each_piece_goes_to_the_pdf_queue_once_as_the_request_makes_it(
     demo_missions, member, monkeypatch, django_capture_on_commit_callbacks
 ):
     from documents import tasks
@@ -392,14 +393,39 @@ def test_missing_pieces_go_to_the_pdf_queue_for_other_workers(
     monkeypatch.setattr(
         tasks.render_piece_task, "apply_async", lambda args, **options: sent.append(args[0])
     )
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_request(
+            by=member("editor"), organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+        )
+    assert sorted(sent) == sorted(document.context["pieces"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_render(document_id=document.pk)
+    # The pack's own task sends none of them again: the other workers would each take a
+    # message that finds its piece made, ahead of the pack's last pieces.
+    assert sorted(sent) == sorted(document.context["pieces"])
+    # Each was rendered once (here, as no worker ran): the queued tasks will find them done.
+    assert all(services.piece_render(piece_id=pk) == "skipped" for pk in sent)
+
+
+def test_a_packs_later_attempt_sends_every_piece_still_missing(
+    demo_missions, member, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The first attempt died, or its request's messages were lost with the broker."""
+    from documents import tasks
+
     document = services.document_request(
         by=member("editor"), organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
+    )
+    GeneratedDocument.objects.filter(pk=document.pk).update(attempts=1)
+    sent = []
+    monkeypatch.setattr(
+        tasks.render_piece_task, "apply_async", lambda args, **options: sent.append(args[0])
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.document_render(document_id=document.pk)
     assert sorted(sent) == sorted(document.context["pieces"])
-    # Each was rendered once (here, as no worker ran): the queued tasks will find them done.
-    assert all(services.piece_render(piece_id=pk) == "skipped" for pk in sent)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.DONE
 
 
 def test_a_click_is_taken_before_the_pieces_of_a_pack_queued_earlier(
@@ -419,6 +445,9 @@ def test_a_click_is_taken_before_the_pieces_of_a_pack_queued_earlier(
     document = services.document_request(
         by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS
     )
+    # A later attempt, which sends its missing pieces to its own queue (the request sent them
+    # to the pdf queue, at the same priority).
+    GeneratedDocument.objects.filter(pk=document.pk).update(attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
         packs.pack_start(pack_id=document.pk, queue=queue)
     canvas = services.document_request(

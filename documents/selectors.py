@@ -127,9 +127,10 @@ def _grid_items(exported: dict[str, Any]) -> list[dict[str, Any]]:
     return canvas_print.stakeholder_rows(exported)
 
 
-# The exchange sections a briefing reads: the targets it prints, the projects it counts, and
-# the projects' public-value terms ("Public money at risk and what the public gets back").
-BRIEFING_SECTIONS = ("targets", "projects", "rewards", "participation")
+# The exchange sections a briefing reads: the targets it prints, the projects' public-value
+# terms ("Public money at risk and what the public gets back") and what the public said. The
+# projects themselves it only counts (mission_context).
+BRIEFING_SECTIONS = ("targets", "rewards", "participation")
 # The projects a briefing names as having public money and no reward condition, at most.
 UNCONDITIONED_MAX = 4
 
@@ -192,7 +193,10 @@ def mission_context(
             "team_fte": number(mission.team_fte) if mission.team_fte is not None else "",
         },
         "targets": _targets(exported.get("targets", [])),
-        "project_count": len(exported.get("projects", [])),
+        # A briefing counts the projects; only a canvas prints them (its facts).
+        "project_count": (
+            len(exported["projects"]) if "projects" in exported else mission.projects.count()
+        ),
     }
     if kind == DocumentKind.CANVAS:
         data["boxes"] = _canvas(mission, exported)

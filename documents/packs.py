@@ -10,8 +10,8 @@ another:
    the pieces that failed before another chance and reads which are still to be made. None: it
    assembles the pack at once. Otherwise it sends the pieces it gave another chance (on a later
    attempt, every missing piece) as tasks of their own (behind the pack's own task, which is
-   sent at a higher priority once the request has made the pieces: CELERY_TASK_ROUTES), lays out the pack's own pages that do not wait for the
-   pieces (documents.layout.pack_parts_ahead), and renders pieces too, from the last one
+   sent at a higher priority once the request has made the pieces: CELERY_TASK_ROUTES), lays
+   out the pack's own pages that do not wait for the pieces (documents.layout.pack_parts_ahead), and renders pieces too, from the last one
    backwards: the claims share the pieces out, so on a one-process worker (or in a test, where
    no worker runs) this task makes them all.
 2. Whoever finishes a piece (`render_piece`) settles the packs waiting for it, each under its

@@ -199,20 +199,22 @@ class _Flate:
 
 
 def _compress_at_flate_level() -> None:
-    """Have pydyf compress at FLATE_LEVEL (once per process; a pydyf that no longer reaches
-    zlib through its module is left as it is)."""
+    """Have pydyf compress at FLATE_LEVEL (a pydyf that no longer reaches zlib through its
+    module is left as it is)."""
     import pydyf
 
     if getattr(pydyf, "zlib", None) is zlib:
         pydyf.zlib = _Flate()
 
 
+# Once per process, as this module is imported: not on every render.
+_compress_at_flate_level()
+
+
 def _layout(html: str, base_url: str, options: dict[str, Any]) -> Any:
     """The HTML laid out by WeasyPrint. The print stylesheet's link is served from the parsed
     copy this process keeps (the same rules, in the same place in the cascade)."""
     from weasyprint import HTML
-
-    _compress_at_flate_level()
 
     fetcher = _fetcher(base_url)
     link = f'<link rel="stylesheet" href="{static_prefix()}{STYLESHEET}">'

@@ -194,9 +194,7 @@ def mission_context(
         },
         "targets": _targets(exported.get("targets", [])),
         # A briefing counts the projects; only a canvas prints them (its facts).
-        "project_count": (
-            len(exported["projects"]) if "projects" in exported else mission.projects.count()
-        ),
+        "project_count": len(exported["projects"]) if canvas else mission.projects.count(),
     }
     if kind == DocumentKind.CANVAS:
         data["boxes"] = _canvas(mission, exported)

@@ -262,15 +262,18 @@ def pack_start(*, pack_id: int, queue: str | None = None) -> str:
                 missing, failure = [], exc
         if failure is not None:
             return rendering.record_failure(pack, str(failure), seconds=None)
-        if not missing:
-            return _assemble(pack)
-        _send("render_piece_task", _to_send(pack, missing, retried), queue)
-        # While other workers make the missing pieces, this task lays out the pack's own
-        # pages: the cover and the summary, which print no page numbers, and the contents too
-        # if it can tell the numbers (each missing piece as long as its mission's last one).
-        # Still under the pack's lock, so a piece finished meanwhile leaves the assembly to this
-        # task, which checks its pieces again below, once the lock is let go.
-        _parts_ahead(pack, _pieces_with_pages_guessed(pack, missing))
+        # The pack's own pages in its language, whichever the worker runs in.
+        with rendering.in_language_of(pack):
+            if not missing:
+                return _assemble(pack)
+            _send("render_piece_task", _to_send(pack, missing, retried), queue)
+            # While other workers make the missing pieces, this task lays out the pack's own
+            # pages: the cover and the summary, which print no page numbers, and the contents
+            # too if it can tell the numbers (each missing piece as long as its mission's last
+            # one). Still under the pack's lock, so a piece finished meanwhile leaves the
+            # assembly to this task, which checks its pieces again below, once the lock is let
+            # go.
+            _parts_ahead(pack, _pieces_with_pages_guessed(pack, missing))
     for piece_id in reversed(missing):
         render_piece(piece_id=piece_id, queue=queue, besides=pack_id)
     # Checked without the pack's lock: a piece another worker still makes is settled by that

@@ -716,3 +716,30 @@ def test_an_over_long_covering_note_is_refused_with_the_limit_and_kept(
     )
     assert response.status_code == 302
     assert len(GeneratedDocument.objects.get().context["covering_note"]) == 1200
+
+
+def test_a_pack_of_pieces_already_made_is_assembled_in_its_own_language(
+    demo_missions, member, render_now
+):
+    """A pack asked for in Spanish, all of whose pieces another pack made, is assembled by its
+    own task at once: its contents, cover and page numbers are in Spanish too, whatever
+    language the worker runs in."""
+    from django.utils import translation
+
+    editor = member("editor")
+    with translation.override("es"):
+        first = services.document_request(
+            by=editor, organisation=demo_missions, kind=DocumentKind.PACK, missions=KEYS[:2]
+        )
+        second = services.document_request(
+            by=editor,
+            organisation=demo_missions,
+            kind=DocumentKind.PACK,
+            missions=list(reversed(KEYS[:2])),
+        )
+    assert render_now(first).status == DocumentStatus.DONE
+    second = render_now(second)
+    assert second.status == DocumentStatus.DONE, second.error
+    text = " ".join(pdftools.text(second.file.read()).split())
+    assert "Índice" in text and "Página 2 de" in text
+    assert "Contents" not in text and "Page 2 of" not in text

@@ -368,3 +368,20 @@ def test_an_autosaves_listeners_wait_until_its_answer_has_been_sent(client, miss
         assert heard == [mission.pk]
     finally:
         hooks._listeners.remove(listener)
+
+
+def test_every_character_count_speaks_the_pages_language_one_page_after_another(
+    client, mission, editor
+):
+    """The counts' messages are made once per language (config/templatetags/wording.py): an
+    English page, then a Spanish one, then English again, each has all its own."""
+    client.force_login(editor)
+    counted = 'data-module="govuk-character-count"'
+    for language, remaining in (
+        ("en-gb", "You have %{count} characters remaining"),
+        ("es", "Le quedan %{count} caracteres"),
+        ("en-gb", "You have %{count} characters remaining"),
+    ):
+        html = client.get(canvas_url(mission), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert html.count(counted) == 24  # each box's text and comment
+        assert html.count(f'data-i18n.characters-under-limit.other="{remaining}"') == 24

@@ -100,15 +100,13 @@ def mission_sections(context, mission):
 @register.simple_tag(takes_context=True)
 def mission_header_panels(context, mission):
     """The summaries other apps registered for the top of every mission page."""
-    from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
     from missions import hooks
 
-    request = context.get("request")
     return mark_safe(  # noqa: S308 - each panel is a template rendered with autoescaping
         "".join(
-            render_to_string(template, {**build(mission), "mission": mission}, request=request)
+            _panel(context, template, {**build(mission), "mission": mission})
             for template, build in hooks.header_panels()
         )
     )
@@ -117,12 +115,10 @@ def mission_header_panels(context, mission):
 @register.simple_tag(takes_context=True)
 def target_panels(context, target):
     """What other apps registered for each target card (e.g. the indicator's sparkline)."""
-    from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
     from missions import hooks
 
-    request = context.get("request")
     extra = {
         "organisation": context.get("organisation"),
         "mission": context.get("mission"),
@@ -130,10 +126,18 @@ def target_panels(context, target):
     }
     return mark_safe(  # noqa: S308 - each panel is a template rendered with autoescaping
         "".join(
-            render_to_string(template, {**extra, **build(target)}, request=request)
+            _panel(context, template, {**extra, **build(target)})
             for template, build in hooks.target_panels()
         )
     )
+
+
+def _panel(context, template_name: str, values: dict) -> str:
+    """Another app's panel, rendered with only `values` and the request, as render_to_string
+    would, but in the page's own context: render_to_string runs every context processor again
+    (the navigation, the memberships) for each panel of each page."""
+    template = context.template.engine.get_template(template_name)
+    return template.render(context.new({**values, "request": context.get("request")}))
 
 
 # --- The mission's history in words ------------------------------------------------------------

@@ -188,14 +188,55 @@ FLATE_LEVEL = 6
 
 
 class _Flate:
-    """zlib as pydyf sees it: the same, but for the level its streams are compressed at."""
+    """zlib as pydyf sees it: the same, but for the level its streams are compressed at, and
+    the large streams every part of a pack holds alike (its whole fonts) compressed once."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(zlib, name)
 
     @staticmethod
     def compressobj(level: int = FLATE_LEVEL, *args: Any, **kwargs: Any) -> Any:
-        return zlib.compressobj(FLATE_LEVEL, *args, **kwargs)
+        if args or kwargs:
+            return zlib.compressobj(FLATE_LEVEL, *args, **kwargs)
+        return _KeptCompression()
+
+
+# Large streams met a second time (the whole fonts, 35 to 85 kB each and the same bytes in
+# every part of a pack) are kept compressed, up to KEPT_STREAMS of them; a page's own content,
+# met once, is only remembered by its hash.
+KEPT_STREAM_BYTES = 16 * 1024
+KEPT_STREAMS = 32
+_compressed: dict[bytes, bytes] = {}
+_seen: dict[int, None] = {}
+
+
+class _KeptCompression:
+    """pydyf's use of a compression object (compress the whole stream, then flush), giving a
+    large stream compressed before back without compressing it again."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def compress(self, data: bytes) -> bytes:
+        self._chunks.append(bytes(data))
+        return b""
+
+    def flush(self, *_mode: int) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks = []
+        if len(data) < KEPT_STREAM_BYTES:
+            return zlib.compress(data, FLATE_LEVEL)
+        kept = _compressed.get(data)
+        if kept is not None:
+            return kept
+        compressed = zlib.compress(data, FLATE_LEVEL)
+        if hash(data) in _seen and len(_compressed) < KEPT_STREAMS:
+            _compressed[data] = compressed
+        else:
+            _seen[hash(data)] = None
+            if len(_seen) > 8 * KEPT_STREAMS:
+                del _seen[next(iter(_seen))]
+        return compressed
 
 
 def _compress_at_flate_level() -> None:
@@ -209,6 +250,56 @@ def _compress_at_flate_level() -> None:
 
 # Once per process, as this module is imported: not on every render.
 _compress_at_flate_level()
+
+
+# A document that embeds whole fonts (a part of a pack) lists every glyph's width, which
+# WeasyPrint reads by parsing each font's glyph table with fontTools at every write: about a
+# fifth of a pack piece's write. Parsed once per process instead, for whole fonts only, and only
+# static text fonts, which that code reads and never changes (it edits colour and emoji fonts).
+_parsed_fonts: dict[tuple[bytes, int], Any] = {}
+_EDITED_TABLES = ("fvar", "CBDT", "CBLC", "SVG ", "COLR", "sbix")
+
+
+def _keep_parsed_whole_fonts() -> None:
+    import io
+
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from weasyprint import pdf as weasyprint_pdf
+    from weasyprint.pdf import fonts
+
+    build = fonts.build_fonts_dictionary
+    if getattr(build, "keeps_parsed_fonts", False):
+        return
+
+    def parsed(file: Any, *args: Any, fontNumber: int = 0, **kwargs: Any) -> Any:
+        if args or kwargs or not isinstance(file, io.BytesIO):
+            return TTFont(file, *args, fontNumber=fontNumber, **kwargs)
+        key = (file.getvalue(), fontNumber)
+        font = _parsed_fonts.get(key)
+        if font is None:
+            font = TTFont(file, fontNumber=fontNumber)
+            if any(table in font for table in _EDITED_TABLES):
+                return font
+            _parsed_fonts[key] = font
+        return font
+
+    def build_keeping_parsed_fonts(
+        pdf: Any, pdf_fonts: Any, compress: Any, subset: Any, options: Any
+    ) -> Any:
+        if subset:
+            return build(pdf, pdf_fonts, compress, subset, options)
+        fonts.TTFont = parsed
+        try:
+            return build(pdf, pdf_fonts, compress, subset, options)
+        finally:
+            fonts.TTFont = TTFont
+
+    build_keeping_parsed_fonts.keeps_parsed_fonts = True  # type: ignore[attr-defined]
+    fonts.build_fonts_dictionary = build_keeping_parsed_fonts
+    weasyprint_pdf.build_fonts_dictionary = build_keeping_parsed_fonts
+
+
+_keep_parsed_whole_fonts()
 
 
 def _layout(html: str, base_url: str, options: dict[str, Any]) -> Any:

@@ -64,3 +64,35 @@ def test_tagged_pdf_with_metadata_and_our_embedded_font():
     fonts = pdftools.fonts(data)
     assert any("Source-Sans-3" in name and embedded for name, embedded in fonts), fonts
     assert all(embedded for _name, embedded in fonts)
+
+
+def test_parts_written_one_after_another_embed_every_whole_font_intact():
+    """A part of a pack embeds whole fonts, whose parsed glyphs and compressed bytes a process
+    keeps after the first write (documents.pdf): every later part still embeds each font byte
+    for byte as shipped, with every glyph's width, and the same as the first part did."""
+    import io
+    from pathlib import Path
+
+    import pikepdf
+    from django.conf import settings
+
+    shipped = {
+        path.read_bytes() for path in (Path(settings.BASE_DIR) / "static" / "fonts").rglob("*.ttf")
+    }
+
+    def fonts_of(html: str) -> dict[str, tuple[bytes, int]]:
+        data, _pages, _outline = pdf.html_to_pdf_with_outline(html)
+        found = {}
+        with pikepdf.open(io.BytesIO(data)) as document:
+            for page in document.pages:
+                for font in page.Resources.Font.values():
+                    descendant = font.DescendantFonts[0]
+                    embedded = descendant.FontDescriptor.FontFile2.read_bytes()
+                    found[str(font.BaseFont).split("+")[-1]] = (embedded, len(descendant.W))
+        return found
+
+    first = fonts_of(HTML)
+    again = fonts_of(HTML.replace("Fetch test", "Fetch test, again"))
+    assert first and first == again
+    assert all(embedded in shipped for embedded, _widths in again.values())
+    assert all(widths > 0 for _embedded, widths in again.values())

@@ -299,9 +299,6 @@ def _keep_parsed_whole_fonts() -> None:
     weasyprint_pdf.build_fonts_dictionary = build_keeping_parsed_fonts
 
 
-_keep_parsed_whole_fonts()
-
-
 def _layout(html: str, base_url: str, options: dict[str, Any]) -> Any:
     """The HTML laid out by WeasyPrint. The print stylesheet's link is served from the parsed
     copy this process keeps (the same rules, in the same place in the cascade)."""
@@ -391,6 +388,9 @@ class LaidOut:
         return _bookmarks(self.document.make_bookmark_tree())
 
     def pdf(self) -> bytes:
+        # On the first write, not as this module is imported: importing WeasyPrint's writer
+        # is for the processes that write PDFs.
+        _keep_parsed_whole_fonts()
         return bytes(self.document.write_pdf(finisher=Finisher(self.html), **self.options))
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from documents import canvas_print, retention, selectors
+from documents import canvas_print, retention, selectors, stamps
 from documents.models import BriefingPiece, DocumentKind, GeneratedDocument
 from documents.pdf import (
     LaidOut,
@@ -425,8 +425,9 @@ def contents_pages_guess(missions: int) -> int:
 
 def pack_stamps_pdf(first: int, total: int) -> bytes:
     """One blank page per briefing page of a pack, numbered `first` to `total` where the
-    pack's footer puts "Page N of M", for documents.assemble to lay over them. The same for
-    every pack of the same length, so kept (under MEDIA_ROOT) and laid out once."""
+    pack's footer puts "Page N of M", for documents.assemble to lay over them: drawn from the
+    model stamp (documents.stamps), or laid out when it cannot be copied. The same for every
+    pack of the same length, so kept (under MEDIA_ROOT) and made once."""
     import hashlib
     import json
 
@@ -434,10 +435,7 @@ def pack_stamps_pdf(first: int, total: int) -> bytes:
 
     from documents.pdf import protective_marking
 
-    labels = [
-        _("Page %(page)s of %(pages)s") % {"page": page, "pages": total}
-        for page in range(first, total + 1)
-    ]
+    labels = [stamps.label(page, total) for page in range(first, total + 1)]
     key = hashlib.sha256(
         json.dumps([TEMPLATE_VERSION, protective_marking(), labels]).encode()
     ).hexdigest()
@@ -447,10 +445,12 @@ def pack_stamps_pdf(first: int, total: int) -> bytes:
             kept = handle.read()
         retention.touch(name)
         return kept
-    html = render_html(STAMPS_TEMPLATE, {"labels": labels})
-    pdf, pages, _outline = html_to_pdf_with_outline(html)
-    if pages != len(labels):
-        raise RuntimeError(f"{pages} stamp pages laid out for {len(labels)} labels")
+    pdf = stamps.drawn(labels)
+    if pdf is None:
+        html = render_html(STAMPS_TEMPLATE, {"labels": labels})
+        pdf, pages, _outline = html_to_pdf_with_outline(html)
+        if pages != len(labels):
+            raise RuntimeError(f"{pages} stamp pages laid out for {len(labels)} labels")
     from documents.rendering import write_file
 
     write_file(name, pdf)

@@ -426,6 +426,10 @@ def warm_up() -> None:
         get_template(name)
     html_to_pdf_with_outline(WARM_UP_HTML.format(prefix=static_prefix()))
     html_to_pdf(WARM_UP_HTML.format(prefix=static_prefix()))
+    # The model every page-number stamp is copied from, in the default language.
+    from documents import stamps
+
+    stamps.model()
 
 
 LINK = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S | re.I)

@@ -31,7 +31,7 @@ from documents.pdf import (
 
 # Bump when a print template or its CSS changes what a document looks like: every document
 # is then rendered afresh the next time it is asked for.
-TEMPLATE_VERSION = "2026-12-07.5"  # bump when a print template changes what is printed
+TEMPLATE_VERSION = "2026-12-08.1"  # bump when a print template changes what is printed
 logger = logging.getLogger(__name__)
 
 TEMPLATES: dict[str, str] = {

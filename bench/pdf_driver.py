@@ -25,6 +25,8 @@ import django
 
 CHROMIUM = os.environ.get("LODESTAR_CHROMIUM", "/usr/bin/chromium")
 PACK_SIZE = 20
+# How many times the first pack is made (and Chromium prints the same pack): the median counts.
+FIRST_PACKS = 3
 ORGANISATION = "demo-unit"
 USER = "servant@demo.example"
 
@@ -87,6 +89,20 @@ def full_canvas(user, organisation) -> str:
                 expected_version=mission.version if box.is_statement else 0,
             )
     return FULL_CANVAS
+
+
+def forget_packs(organisation) -> None:
+    """No pack, pack piece, pack page or page-number stamp kept: the next pack is made from
+    nothing, as a pack of missions never packed before is."""
+    from django.conf import settings
+
+    from documents.models import BriefingPiece, DocumentKind, GeneratedDocument
+    from documents.retention import KEPT_FOLDERS
+
+    GeneratedDocument.objects.filter(organisation=organisation, kind=DocumentKind.PACK).delete()
+    BriefingPiece.objects.filter(organisation=organisation).delete()
+    for kept in KEPT_FOLDERS:
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / kept, ignore_errors=True)
 
 
 def export(
@@ -321,9 +337,17 @@ def main() -> int:
     # The pack: its 20 missions' pieces rendered in parallel by the two pdf processes, then
     # assembled; again unchanged (nothing rendered, no context built); then with one mission
     # edited (that mission's piece and the pack's own pages rendered, the rest reused).
-    requested = time.time()
-    figures["pack20_pdf_s"], pack = export(user, organisation, "pack", keys)
-    print(f"bench: pack timeline (s): {pack_timeline(pack, requested)}", file=sys.stderr)
+    # The first pack, made FIRST_PACKS times from nothing (its pieces, pack pages and stamps
+    # forgotten each time): the median, as one pack is one sample of a shared machine.
+    firsts = []
+    for _attempt in range(FIRST_PACKS):
+        forget_packs(organisation)
+        requested = time.time()
+        elapsed, pack = export(user, organisation, "pack", keys)
+        print(f"bench: pack timeline (s): {pack_timeline(pack, requested)}", file=sys.stderr)
+        firsts.append(elapsed)
+    figures["pack20_pdf_s"] = statistics.median(firsts)
+    print(f"bench: first packs (s): {', '.join(f'{t:.2f}' for t in firsts)}", file=sys.stderr)
     figures["pack20_cached_pdf_s"], _ = export(user, organisation, "pack", keys)
     edit_one(organisation, keys[len(keys) // 2])
     figures["pack20_one_changed_pdf_s"], changed = export(user, organisation, "pack", keys)
@@ -332,7 +356,7 @@ def main() -> int:
     bare = bare_weasyprint(canvas)
     figures["canvas_pdf_vs_bare_weasyprint"] = figures["canvas_pdf_s"] / bare
     figures["canvas_chromium_s"] = chromium(canvas_html)
-    figures["pack20_chromium_s"] = chromium(pack_html, runs=2)
+    figures["pack20_chromium_s"] = chromium(pack_html, runs=FIRST_PACKS)
     figures["canvas_pdf_vs_chromium"] = figures["canvas_pdf_s"] / figures["canvas_chromium_s"]
     figures["canvas_full_chromium_s"] = chromium(html_for(full))
     figures["canvas_full_vs_chromium"] = (

@@ -1,9 +1,8 @@
 """A pack's page-number stamps ("Page 17 of 43"), drawn from one stamp WeasyPrint laid out.
 
 Every page of a pack but the first gets a stamp (documents.assemble), so a pack of 40 pages
-needs 39, each a page of its own. Laying them out with WeasyPrint took as long as the pack's
-contents and its merge together, once the last briefing was made and only one process was left
-working. The stamps differ only in their digits, so WeasyPrint lays out one model stamp per
+needs 39, each a page of its own. Laying them out with WeasyPrint took about as long as merging
+the pack, after the last briefing was made, when only one process is left working. The stamps differ only in their digits, so WeasyPrint lays out one model stamp per
 process and language, holding every digit, and each stamp copies it: the same page, font,
 colour, marked content and baseline, its glyphs (with the model's kerning between the same two
 characters) and its start moved so that it ends where the model ends (the footer's right edge).
@@ -41,7 +40,8 @@ class Model:
     right_edge: Any  # where the model's text ends, in the page's text space
 
 
-def label(page: int, pages: int | str) -> str:
+def label(page: int | str, pages: int | str) -> str:
+    """What the stamp on a page says, in the active language."""
     return _("Page %(page)s of %(pages)s") % {"page": page, "pages": pages}
 
 
@@ -56,7 +56,7 @@ def model() -> Model | None:
 
     key = (get_language() or "", protective_marking(), TEMPLATE_VERSION)
     if key not in _models:
-        text = _("Page %(page)s of %(pages)s") % {"page": DIGITS, "pages": DIGITS}
+        text = label(DIGITS, DIGITS)
         pdf, _pages, _outline = html_to_pdf_with_outline(
             render_html(STAMPS_TEMPLATE, {"labels": [text]})
         )
